@@ -1,0 +1,64 @@
+// Byte helpers shared by the protocol and the wire schemas. No crypto here.
+
+const B64URL_RE = /^[A-Za-z0-9_-]*$/;
+
+export function toB64(bytes: Uint8Array): string {
+  let bin = '';
+  for (let i = 0; i < bytes.length; i++) bin += String.fromCharCode(bytes[i]!);
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** Decodes unpadded base64url; throws on any other alphabet or an impossible length. */
+export function fromB64(text: string): Uint8Array {
+  if (!B64URL_RE.test(text) || text.length % 4 === 1) throw new Error('invalid base64url');
+  const bin = atob(text.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((text.length + 3) % 4));
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  if (toB64(out) !== text) throw new Error('non-canonical base64url');
+  return out;
+}
+
+/** Length in bytes of a base64url string without decoding it. */
+export function b64ByteLength(text: string): number {
+  return Math.floor((text.length * 3) / 4);
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+export const utf8 = (text: string): Uint8Array => encoder.encode(text);
+export const fromUtf8 = (bytes: Uint8Array): string => decoder.decode(bytes);
+
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+export function u32be(n: number): Uint8Array {
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setUint32(0, n >>> 0, false);
+  return out;
+}
+
+export function u64be(n: number): Uint8Array {
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigUint64(0, BigInt(n), false);
+  return out;
+}
+
+/**
+ * Unambiguous framing for everything that is hashed, signed or used as
+ * associated data: the domain label and then each part, each preceded by its
+ * 4-byte big-endian length. Two different (label, parts) never frame alike.
+ */
+export function frame(label: string, ...parts: Uint8Array[]): Uint8Array {
+  const labelBytes = utf8(label);
+  const pieces: Uint8Array[] = [u32be(labelBytes.length), labelBytes];
+  for (const p of parts) pieces.push(u32be(p.length), p);
+  return concatBytes(...pieces);
+}

@@ -1,0 +1,75 @@
+// Device identity: an Ed25519 signing key (the identity) and an X25519
+// key-exchange key that the identity signs together with a version number, so
+// a client can refuse an older key the server replays after a rotation.
+import { concatBytes, fromB64, toB64, u32be, utf8 } from '../crypto/encoding';
+import { LABELS } from '../crypto/labels';
+import { hash, sign, verify } from '../crypto/primitives';
+import { sodium } from '../crypto/sodium';
+
+export const DEVICE_ID_BYTES = 24;
+
+export interface DeviceKeys {
+  signPk: Uint8Array;
+  signSk: Uint8Array;
+  kxPk: Uint8Array;
+  kxSk: Uint8Array;
+  kxVersion: number;
+}
+
+/** The public half as it travels on the wire (base64url). */
+export interface DevicePublic {
+  deviceId: string;
+  signPk: string;
+  kxPk: string;
+  kxVersion: number;
+  kxSig: string;
+}
+
+export function deviceIdFromSignPk(signPk: Uint8Array): string {
+  return toB64(hash(LABELS.deviceId, [signPk], DEVICE_ID_BYTES));
+}
+
+export function generateDeviceKeys(): DeviceKeys {
+  const s = sodium.crypto_sign_keypair();
+  const x = sodium.crypto_box_keypair();
+  return { signPk: s.publicKey, signSk: s.privateKey, kxPk: x.publicKey, kxSk: x.privateKey, kxVersion: 1 };
+}
+
+/** A fresh X25519 key with the next version, for scheduled rotation. */
+export function rotateKx(keys: DeviceKeys): DeviceKeys {
+  const x = sodium.crypto_box_keypair();
+  return { ...keys, kxPk: x.publicKey, kxSk: x.privateKey, kxVersion: keys.kxVersion + 1 };
+}
+
+function kxBinding(deviceId: string, kxPk: Uint8Array, kxVersion: number): Uint8Array {
+  return concatBytes(u32be(utf8(deviceId).length), utf8(deviceId), kxPk, u32be(kxVersion));
+}
+
+export function signKx(keys: DeviceKeys): Uint8Array {
+  const id = deviceIdFromSignPk(keys.signPk);
+  return sign(LABELS.kxKey, kxBinding(id, keys.kxPk, keys.kxVersion), keys.signSk);
+}
+
+export function devicePublic(keys: DeviceKeys): DevicePublic {
+  return {
+    deviceId: deviceIdFromSignPk(keys.signPk),
+    signPk: toB64(keys.signPk),
+    kxPk: toB64(keys.kxPk),
+    kxVersion: keys.kxVersion,
+    kxSig: toB64(signKx(keys)),
+  };
+}
+
+/** Checks that the key-exchange key is signed by the identity the device id names. */
+export function verifyDevicePublic(d: DevicePublic): boolean {
+  try {
+    const signPk = fromB64(d.signPk);
+    const kxPk = fromB64(d.kxPk);
+    if (signPk.length !== sodium.crypto_sign_PUBLICKEYBYTES) return false;
+    if (kxPk.length !== sodium.crypto_box_PUBLICKEYBYTES) return false;
+    if (deviceIdFromSignPk(signPk) !== d.deviceId) return false;
+    return verify(LABELS.kxKey, kxBinding(d.deviceId, kxPk, d.kxVersion), fromB64(d.kxSig), signPk);
+  } catch {
+    return false;
+  }
+}

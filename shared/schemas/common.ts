@@ -1,0 +1,40 @@
+// Building blocks of every wire schema: ids, base64url byte strings with size
+// limits, and the one error shape.
+import { z } from 'zod';
+import { b64ByteLength } from '../crypto/encoding';
+
+const B64URL = /^[A-Za-z0-9_-]*$/;
+
+/** base64url (no padding) of between min and max bytes. */
+export function b64Bytes(min: number, max: number) {
+  return z
+    .string()
+    .max(Math.ceil((max * 4) / 3))
+    .regex(B64URL, 'must be base64url without padding')
+    .refine((s) => s.length % 4 !== 1 && b64ByteLength(s) >= min && b64ByteLength(s) <= max, {
+      message: `must encode ${min === max ? min : `${min} to ${max}`} bytes`,
+    });
+}
+
+/** Random or derived identifiers: base64url, 16 to 64 characters. */
+export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'must be an id');
+export const key32Schema = b64Bytes(32, 32);
+export const signatureSchema = b64Bytes(64, 64);
+export const unixSeconds = z.number().int().nonnegative();
+
+export const roleSchema = z.enum(['member', 'facilitator', 'admin']);
+export const grantableRoleSchema = z.enum(['member', 'facilitator']);
+export const messageKindSchema = z.enum(['message', 'bulletin', 'meta']);
+export type MessageKind = z.infer<typeof messageKindSchema>;
+
+export const okSchema = z.object({ ok: z.literal(true) });
+
+export const errorSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+  }),
+});
+export type ErrorBody = z.infer<typeof errorSchema>;
+
+export const groupParams = z.object({ groupId: idSchema });
