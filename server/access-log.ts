@@ -1,0 +1,15 @@
+// One line per request: method, route pattern, status, duration. Never the
+// concrete path (it holds ids), a query, a header, an address or a body.
+import type { MiddlewareHandler } from 'hono';
+import { routePath } from 'hono/route';
+import type { AppEnv, Logger } from './deps';
+
+export function accessLog(log: Logger): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const started = performance.now();
+    await next();
+    const route = routePath(c, -1);
+    const pattern = route === '/*' || route === '*' ? '(unmatched)' : route;
+    log.info(`${c.req.method} ${pattern} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`);
+  };
+}

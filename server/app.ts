@@ -1,0 +1,85 @@
+// createApp(deps): the whole HTTP API, with no knowledge of the runtime.
+// Node (server/node.ts) and Workers wire storage, the hub and the clock.
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import { accessLog } from './access-log';
+import type { AppDeps } from './deps';
+import { errorBody, sendError, toApiError } from './errors';
+import { authRoutes } from './routes/auth';
+import { deviceRoutes } from './routes/devices';
+import { groupRoutes } from './routes/groups';
+import { inviteRoutes } from './routes/invites';
+import { joinRequestRoutes } from './routes/join-requests';
+import { keyEnvelopeRoutes } from './routes/key-envelopes';
+import { messageRoutes } from './routes/messages';
+import { newRouter } from './routes/openapi';
+
+export function createApp(deps: AppDeps) {
+  const app = newRouter();
+
+  app.use('*', accessLog(deps.log));
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        workerSrc: ["'self'"],
+        manifestSrc: ["'self'"],
+      },
+      referrerPolicy: 'no-referrer',
+      xFrameOptions: 'DENY',
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  app.use('/v1/*', async (c, next) => {
+    await next();
+    c.header('Cache-Control', 'no-store');
+  });
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: deps.config.maxBodyBytes,
+      onError: (c) => c.json(errorBody('payload_too_large', 'request body is too large'), 413),
+    }),
+  );
+
+  app.get('/healthz', (c) => c.json({ ok: true }));
+
+  deviceRoutes(app, deps);
+  authRoutes(app, deps);
+  groupRoutes(app, deps);
+  inviteRoutes(app, deps);
+  joinRequestRoutes(app, deps);
+  keyEnvelopeRoutes(app, deps);
+  messageRoutes(app, deps);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Mindeulle relay API',
+      version: '1.0.0',
+      description: 'A relay and mailbox for end-to-end encrypted groups. The server stores ciphertext and the least metadata it needs.',
+    },
+  });
+
+  app.notFound((c) => c.json(errorBody('route_not_found', 'no such route'), 404));
+  app.onError((err, c) => {
+    const { error, internal } = toApiError(err);
+    // Only the error's class and stack frames: messages can quote input.
+    if (internal) deps.log.error(`internal_error ${err.name} ${(err.stack ?? '').split('\n').slice(1, 4).join(' | ').trim()}`);
+    return sendError(c, error);
+  });
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,37 @@
+// What repositories receive: a Kysely query builder for reads and single
+// statements, and `atomic` for writes of several statements. `atomic` is a
+// transaction on SQLite and a batch on D1, so no repository needs an
+// interactive transaction (D1 has none).
+import type { Compilable, CompiledQuery, Kysely } from 'kysely';
+import type { Tables } from './tables';
+
+export interface StatementResult {
+  rows: Record<string, unknown>[];
+  changes: number;
+}
+
+/** A query builder or an already compiled (raw SQL) statement. */
+export type Statement = Compilable | CompiledQuery;
+
+export function compileStatement(s: Statement): CompiledQuery {
+  return 'compile' in s ? s.compile() : s;
+}
+
+export interface Db {
+  kysely: Kysely<Tables>;
+  atomic(statements: Statement[]): Promise<StatementResult[]>;
+}
+
+/** Thrown by `atomic` when a unique or primary key constraint fails, so callers can map it to a conflict. */
+export class ConstraintError extends Error {
+  constructor(message = 'constraint failed') {
+    super(message);
+    this.name = 'ConstraintError';
+  }
+}
+
+export function isConstraintError(err: unknown): boolean {
+  if (err instanceof ConstraintError) return true;
+  const text = err instanceof Error ? `${(err as { code?: string }).code ?? ''} ${err.message}` : '';
+  return /SQLITE_CONSTRAINT|UNIQUE constraint|PRIMARY KEY/i.test(text);
+}

@@ -1,0 +1,51 @@
+import type { Compilable } from 'kysely';
+import type { Db } from '../database';
+import type { JoinRequestsTable } from '../tables';
+
+export function deleteJoinRequestStatement(db: Db, requestId: string): Compilable {
+  return db.kysely.deleteFrom('join_requests').where('id', '=', requestId);
+}
+
+export async function findJoinRequestByDevice(db: Db, inviteId: string, deviceId: string): Promise<JoinRequestsTable | undefined> {
+  return db.kysely.selectFrom('join_requests').selectAll().where('invite_id', '=', inviteId).where('device_id', '=', deviceId).executeTakeFirst();
+}
+
+export async function countJoinRequests(db: Db, inviteId: string): Promise<number> {
+  const row = await db.kysely.selectFrom('join_requests').select((eb) => eb.fn.countAll<number>().as('n')).where('invite_id', '=', inviteId).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+const requestColumns = ['j.id', 'j.invite_id', 'j.device_id', 'j.introduction', 'j.created_day', 'i.group_id', 'i.role'] as const;
+
+/** A pending request with its invite's group and role. */
+export async function findJoinRequest(db: Db, groupId: string, requestId: string) {
+  return db.kysely
+    .selectFrom('join_requests as j')
+    .innerJoin('invites as i', 'i.id', 'j.invite_id')
+    .select(requestColumns)
+    .where('j.id', '=', requestId)
+    .where('i.group_id', '=', groupId)
+    .executeTakeFirst();
+}
+
+export async function listGroupJoinRequests(db: Db, groupId: string) {
+  return db.kysely
+    .selectFrom('join_requests as j')
+    .innerJoin('invites as i', 'i.id', 'j.invite_id')
+    .select(requestColumns)
+    .where('i.group_id', '=', groupId)
+    .orderBy('j.created_day')
+    .orderBy('j.id')
+    .execute();
+}
+
+export async function listDeviceJoinRequests(db: Db, deviceId: string) {
+  return db.kysely
+    .selectFrom('join_requests as j')
+    .innerJoin('invites as i', 'i.id', 'j.invite_id')
+    .select(requestColumns)
+    .where('j.device_id', '=', deviceId)
+    .execute();
+}
+
+export type JoinRequestRow = NonNullable<Awaited<ReturnType<typeof findJoinRequest>>>;

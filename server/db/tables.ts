@@ -1,0 +1,108 @@
+// Kysely table types: exactly the metadata budget of DESIGN.md section 3
+// (docs/SECURITY.md lists the few additions and why).
+import type { Generated } from 'kysely';
+
+export interface DevicesTable {
+  id: string; // derived from the identity public key
+  sign_pk: string;
+  kx_pk: string;
+  kx_version: number;
+  kx_sig: string;
+  created_day: number; // days since 1970-01-01
+}
+
+/** Single-use login challenges, deleted at login or expiry. */
+export interface AuthChallengesTable {
+  challenge_hash: string;
+  device_id: string;
+  expires_at: number;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  device_id: string;
+  expires_at: number;
+}
+
+export interface GroupsTable {
+  id: string;
+  created_day: number;
+  roster_seq: number; // head of the roster log
+  roster_head: string;
+  epoch: number; // cached from the roster
+  retention_seconds: number | null; // cached from the roster
+  announcement_only: number; // cached from the roster
+  /** highest message sequence ever removed by the purge, so sequences never repeat */
+  purged_seq: number;
+}
+
+export interface RosterCommitsTable {
+  group_id: string;
+  seq: number;
+  prev_hash: string | null;
+  hash: string;
+  author: string;
+  body: string; // base64url of the signed body (the signed operations)
+  sig: string;
+  epoch: number;
+}
+
+export interface MembershipsTable {
+  group_id: string;
+  device_id: string;
+  role: string;
+}
+
+export interface InvitesTable {
+  id: string;
+  group_id: string;
+  code_hash: string;
+  role: string;
+  expires_at: number;
+  max_uses: number;
+  uses: number;
+  revoked: number;
+  creator: string;
+  label: string;
+}
+
+export interface JoinRequestsTable {
+  id: string;
+  invite_id: string;
+  device_id: string;
+  introduction: string;
+  created_day: number;
+}
+
+export interface KeyEnvelopesTable {
+  group_id: string;
+  epoch: number;
+  recipient: string;
+  sealed: string;
+}
+
+export interface MessagesTable {
+  group_id: string;
+  seq: number;
+  client_msg_id: string;
+  epoch: number;
+  kind: string;
+  ciphertext: string;
+  pinned: number;
+  expires_at: number | null;
+  created_at: number; // rounded down to the hour
+  rowid?: Generated<number>;
+}
+
+export interface Tables {
+  devices: DevicesTable;
+  auth_challenges: AuthChallengesTable;
+  sessions: SessionsTable;
+  groups: GroupsTable;
+  roster_commits: RosterCommitsTable;
+  memberships: MembershipsTable;
+  invites: InvitesTable;
+  join_requests: JoinRequestsTable;
+  key_envelopes: KeyEnvelopesTable;
+  messages: MessagesTable;
+}

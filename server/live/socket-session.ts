@@ -1,0 +1,99 @@
+// One WebSocket connection, runtime-free. The first frame must authenticate;
+// then posts go through the same service as HTTP, and the ack is sent only
+// after the row is committed. Frames are handled one at a time, in order.
+import { clientFrameSchema, MAX_FRAME_BYTES, type ServerFrame, WS_CLOSE } from '../../shared/schemas/ws';
+import { listDeviceGroupIds } from '../db/repos/groups';
+import type { AppDeps } from '../deps';
+import { toApiError } from '../errors';
+import { deviceForToken } from '../services/access';
+import { postMessage } from '../services/messages';
+import type { LivePeer } from './hub';
+
+export interface SocketTransport {
+  send(text: string): void;
+  close(code: number, reason: string): void;
+}
+
+export class SocketSession {
+  private peer: LivePeer | null = null;
+  private closed = false;
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly deps: AppDeps,
+    private readonly transport: SocketTransport,
+  ) {}
+
+  get authenticated(): boolean {
+    return this.peer !== null;
+  }
+
+  onFrame(text: string): void {
+    this.queue = this.queue.then(() => this.handle(text)).catch((err) => this.deps.log.error(`ws_error ${(err as Error).name}`));
+  }
+
+  onClose(): void {
+    this.closed = true;
+    if (this.peer) this.deps.hub.detach(this.peer);
+    this.peer = null;
+  }
+
+  private reply(frame: ServerFrame): void {
+    if (!this.closed) this.transport.send(JSON.stringify(frame));
+  }
+
+  private shut(code: number, reason: string): void {
+    if (this.closed) return;
+    this.transport.close(code, reason);
+    this.onClose();
+  }
+
+  private async handle(text: string): Promise<void> {
+    if (this.closed) return;
+    if (text.length > MAX_FRAME_BYTES) return this.shut(WS_CLOSE.frameTooLarge, 'frame too large');
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    const parsed = clientFrameSchema.safeParse(json);
+    if (!this.peer) {
+      if (!parsed.success || parsed.data.type !== 'auth') return this.shut(WS_CLOSE.unauthenticated, 'authenticate first');
+      return this.authenticate(parsed.data.token);
+    }
+    if (!parsed.success) return this.reply({ type: 'error', code: 'validation_failed', message: 'frame does not match any client frame' });
+    const frame = parsed.data;
+    switch (frame.type) {
+      case 'ping':
+        return this.reply({ type: 'pong' });
+      case 'auth':
+        return this.reply({ type: 'error', code: 'bad_request', message: 'already authenticated' });
+      case 'post': {
+        const { type: _t, ref, groupId, ...input } = frame;
+        try {
+          const result = await postMessage(this.deps, this.peer.deviceId, groupId, input);
+          return this.reply({ type: 'ack', ref, ...result });
+        } catch (err) {
+          const { error } = toApiError(err);
+          return this.reply({ type: 'error', ref, code: error.code, message: error.message });
+        }
+      }
+    }
+  }
+
+  private async authenticate(token: string): Promise<void> {
+    let deviceId: string;
+    try {
+      deviceId = await deviceForToken(this.deps, token);
+    } catch {
+      return this.shut(WS_CLOSE.unauthenticated, 'invalid session');
+    }
+    const groups = await listDeviceGroupIds(this.deps.db, deviceId);
+    if (this.closed) return;
+    const transport = this.transport;
+    this.peer = { deviceId, send: (t) => transport.send(t), close: (c, r) => this.shut(c, r) };
+    this.deps.hub.attach(this.peer, groups);
+    this.reply({ type: 'ready', deviceId, groups });
+  }
+}

@@ -1,0 +1,65 @@
+// Node entry point: SQLite file, in-process hub, ws. Only wiring lives here.
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import { cryptoReady } from '../shared/crypto/sodium';
+import { createApp } from './app';
+import { systemClock } from './clock';
+import { configFromEnv } from './config';
+import type { AppDeps, Logger } from './deps';
+import { memoryHub } from './live/memory-hub';
+import { openSqlite } from './node/sqlite-db';
+import { attachWebSockets, DEFAULT_WS_OPTIONS } from './node/ws-server';
+import { memoryRateLimiter } from './rate-limiter';
+import { runPurge } from './services/purge';
+
+const env = process.env;
+const port = Number(env.PORT ?? 8787);
+const host = env.HOST ?? '0.0.0.0';
+const databasePath = env.DATABASE_PATH ?? './data/mindeulle.db';
+const purgeSeconds = Number(env.PURGE_INTERVAL_SECONDS ?? 300);
+
+const log: Logger = {
+  info: (line) => console.log(line),
+  error: (line) => console.error(line),
+};
+
+await cryptoReady();
+const storage = await openSqlite(databasePath);
+const clock = systemClock(Number(env.CLOCK_SKEW_SECONDS ?? 0));
+const deps: AppDeps = {
+  db: storage.db,
+  hub: memoryHub(),
+  clock,
+  limiter: memoryRateLimiter(),
+  log,
+  config: configFromEnv(env),
+};
+const app = createApp(deps);
+
+const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => log.info(`mindeulle listening on port ${info.port}`)) as Server;
+const sockets = attachWebSockets(server, deps, {
+  ...DEFAULT_WS_OPTIONS,
+  heartbeatMs: Number(env.WS_HEARTBEAT_MS ?? DEFAULT_WS_OPTIONS.heartbeatMs),
+});
+
+const purgeTimer = setInterval(() => {
+  runPurge(deps).catch((err: Error) => log.error(`purge_failed ${err.name}`));
+}, purgeSeconds * 1000);
+purgeTimer.unref();
+void runPurge(deps);
+
+let stopping = false;
+function shutdown(signal: string): void {
+  if (stopping) return;
+  stopping = true;
+  log.info(`shutting down (${signal})`);
+  clearInterval(purgeTimer);
+  sockets.closeAll('server restarting; reconnect shortly');
+  server.close(() => {
+    storage.close().finally(() => process.exit(0));
+  });
+  server.closeIdleConnections?.();
+  setTimeout(() => process.exit(0), 5000).unref();
+}
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));

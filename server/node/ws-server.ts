@@ -1,0 +1,80 @@
+// The `ws` adapter: upgrades /v1/ws, feeds frames to a SocketSession, keeps
+// connections alive with pings, and cuts off a peer that does not read.
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { MAX_FRAME_BYTES, WS_CLOSE } from '../../shared/schemas/ws';
+import type { AppDeps } from '../deps';
+import { SocketSession } from '../live/socket-session';
+
+export interface WsOptions {
+  authTimeoutMs: number;
+  heartbeatMs: number;
+  /** bytes queued for one peer before it is cut off to catch up over HTTP later */
+  maxBufferedBytes: number;
+  maxSockets: number;
+}
+
+export const DEFAULT_WS_OPTIONS: WsOptions = { authTimeoutMs: 10_000, heartbeatMs: 30_000, maxBufferedBytes: 1 << 20, maxSockets: 20_000 };
+
+export function attachWebSockets(server: Server, deps: AppDeps, options: WsOptions = DEFAULT_WS_OPTIONS) {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
+  const alive = new WeakSet<WebSocket>();
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== '/v1/ws' || wss.clients.size >= options.maxSockets) {
+      socket.end(path === '/v1/ws' ? 'HTTP/1.1 503 Service Unavailable\r\n\r\n' : 'HTTP/1.1 404 Not Found\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => connect(ws));
+  });
+
+  function cutOff(ws: WebSocket, code: number, reason: string): void {
+    ws.close(code, reason);
+    setTimeout(() => ws.terminate(), 1000).unref();
+  }
+
+  function connect(ws: WebSocket): void {
+    alive.add(ws);
+    const session = new SocketSession(deps, {
+      send: (text) => {
+        if (ws.readyState !== ws.OPEN) return;
+        if (ws.bufferedAmount > options.maxBufferedBytes) return cutOff(ws, WS_CLOSE.slowConsumer, 'too slow; catch up over HTTP');
+        ws.send(text);
+      },
+      close: (code, reason) => cutOff(ws, code, reason),
+    });
+    const authTimer = setTimeout(() => {
+      if (!session.authenticated) cutOff(ws, WS_CLOSE.unauthenticated, 'authenticate first');
+    }, options.authTimeoutMs);
+    ws.on('message', (data, isBinary) => session.onFrame(isBinary ? '' : data.toString()));
+    ws.on('pong', () => alive.add(ws));
+    ws.on('error', () => ws.terminate());
+    ws.on('close', () => {
+      clearTimeout(authTimer);
+      session.onClose();
+    });
+  }
+
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      alive.delete(ws);
+      ws.ping();
+    }
+  }, options.heartbeatMs);
+  heartbeat.unref();
+
+  return {
+    wss,
+    /** Closes every socket with a reason (server shutting down). */
+    closeAll(reason: string): void {
+      clearInterval(heartbeat);
+      for (const ws of wss.clients) ws.close(WS_CLOSE.goingAway, reason);
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { groupParams, okSchema } from '../../shared/schemas/common';
+import { commitResultSchema } from '../../shared/schemas/groups';
+import { approveJoinBody, joinRequestListResponse, joinRequestParams, myJoinRequestsResponse } from '../../shared/schemas/join-requests';
+import type { AppDeps, AppEnv } from '../deps';
+import { authenticate } from '../services/access';
+import { approveJoinRequest, listJoinRequests, listMyJoinRequests, rejectJoinRequest } from '../services/join-requests';
+import { bearer, errorResponses, jsonBody, jsonResponse } from './openapi';
+
+const adminErrors = { 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404] };
+
+const list = createRoute({
+  method: 'get',
+  path: '/v1/groups/{groupId}/join-requests',
+  tags: ['join requests'],
+  summary: 'Pending join requests (admins)',
+  security: bearer,
+  request: { params: groupParams },
+  responses: { 200: jsonResponse(joinRequestListResponse, 'pending requests'), ...adminErrors },
+});
+
+const approve = createRoute({
+  method: 'post',
+  path: '/v1/groups/{groupId}/join-requests/{requestId}/approve',
+  tags: ['join requests'],
+  summary: 'Approve with a roster commit that adds the requesting device',
+  security: bearer,
+  request: { params: joinRequestParams, ...jsonBody(approveJoinBody) },
+  responses: { 200: jsonResponse(commitResultSchema, 'approved'), ...adminErrors, 409: errorResponses[409] },
+});
+
+const reject = createRoute({
+  method: 'post',
+  path: '/v1/groups/{groupId}/join-requests/{requestId}/reject',
+  tags: ['join requests'],
+  summary: 'Reject a join request',
+  security: bearer,
+  request: { params: joinRequestParams },
+  responses: { 200: jsonResponse(okSchema, 'rejected'), ...adminErrors },
+});
+
+const mine = createRoute({
+  method: 'get',
+  path: '/v1/join-requests',
+  tags: ['join requests'],
+  summary: 'This device’s own pending join requests',
+  security: bearer,
+  responses: { 200: jsonResponse(myJoinRequestsResponse, 'pending requests'), 401: errorResponses[401] },
+});
+
+export function joinRequestRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps): void {
+  app.openapi(list, async (c) => {
+    const { groupId } = c.req.valid('param');
+    const me = await authenticate(deps, c.req.header('authorization'));
+    return c.json({ requests: await listJoinRequests(deps, me, groupId) }, 200);
+  });
+  app.openapi(approve, async (c) => {
+    const { groupId, requestId } = c.req.valid('param');
+    const { commit } = c.req.valid('json');
+    const me = await authenticate(deps, c.req.header('authorization'));
+    return c.json(await approveJoinRequest(deps, me, groupId, requestId, commit), 200);
+  });
+  app.openapi(reject, async (c) => {
+    const { groupId, requestId } = c.req.valid('param');
+    const me = await authenticate(deps, c.req.header('authorization'));
+    await rejectJoinRequest(deps, me, groupId, requestId);
+    return c.json({ ok: true as const }, 200);
+  });
+  app.openapi(mine, async (c) => {
+    const me = await authenticate(deps, c.req.header('authorization'));
+    return c.json({ requests: await listMyJoinRequests(deps, me) }, 200);
+  });
+}

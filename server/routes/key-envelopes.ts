@@ -1,0 +1,42 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { groupParams } from '../../shared/schemas/common';
+import { envelopeListResponse, envelopeQuery, uploadEnvelopesBody, uploadEnvelopesResponse } from '../../shared/schemas/key-envelopes';
+import type { AppDeps, AppEnv } from '../deps';
+import { authenticate } from '../services/access';
+import { readEnvelopes, uploadEnvelopes } from '../services/key-envelopes';
+import { bearer, errorResponses, jsonBody, jsonResponse } from './openapi';
+
+const upload = createRoute({
+  method: 'post',
+  path: '/v1/groups/{groupId}/key-envelopes',
+  tags: ['key envelopes'],
+  summary: 'Upload one epoch’s sealed epoch secrets (admins)',
+  security: bearer,
+  request: { params: groupParams, ...jsonBody(uploadEnvelopesBody) },
+  responses: { 200: jsonResponse(uploadEnvelopesResponse, 'stored'), 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403] },
+});
+
+const read = createRoute({
+  method: 'get',
+  path: '/v1/groups/{groupId}/key-envelopes',
+  tags: ['key envelopes'],
+  summary: 'This device’s sealed epoch secrets after an epoch',
+  security: bearer,
+  request: { params: groupParams, query: envelopeQuery },
+  responses: { 200: jsonResponse(envelopeListResponse, 'envelopes'), 401: errorResponses[401], 403: errorResponses[403] },
+});
+
+export function keyEnvelopeRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps): void {
+  app.openapi(upload, async (c) => {
+    const { groupId } = c.req.valid('param');
+    const batch = c.req.valid('json');
+    const me = await authenticate(deps, c.req.header('authorization'));
+    return c.json({ stored: await uploadEnvelopes(deps, me, groupId, batch) }, 200);
+  });
+  app.openapi(read, async (c) => {
+    const { groupId } = c.req.valid('param');
+    const { afterEpoch } = c.req.valid('query');
+    const me = await authenticate(deps, c.req.header('authorization'));
+    return c.json({ envelopes: await readEnvelopes(deps, me, groupId, afterEpoch) }, 200);
+  });
+}

@@ -1,0 +1,32 @@
+// Small builders that keep route definitions short: JSON bodies, responses,
+// the shared error responses, and the bearer security requirement.
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { z } from 'zod';
+import { errorSchema } from '../../shared/schemas/common';
+import type { AppEnv } from '../deps';
+import { describeZodError, errorBody } from '../errors';
+
+export const jsonContent = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({ body: { ...jsonContent(schema), required: true } });
+export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({ ...jsonContent(schema), description });
+
+const errorResponse = (description: string) => jsonResponse(errorSchema, description);
+export const errorResponses = {
+  400: errorResponse('invalid input'),
+  401: errorResponse('missing, invalid or expired session'),
+  403: errorResponse('not allowed for this device or role'),
+  404: errorResponse('not found'),
+  409: errorResponse('conflict with the current state'),
+  429: errorResponse('rate limited'),
+} as const;
+
+export const bearer = [{ bearer: [] as string[] }];
+
+/** A router whose validation failures answer in the one error shape. */
+export function newRouter(): OpenAPIHono<AppEnv> {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) return c.json(errorBody('validation_failed', describeZodError(result.error)), 400);
+    },
+  });
+}
