@@ -12,7 +12,11 @@ export function memoryRateLimiter(now: () => number = () => Date.now() / 1000, m
       const t = now();
       let w = windows.get(key);
       if (!w || t - w.start >= windowSeconds) {
-        if (windows.size >= maxKeys) windows.clear(); // bounded memory; a reset only forgives
+        if (windows.size >= maxKeys) {
+          // Bounded memory: drop finished windows; if all are live, forgive everyone rather than grow.
+          for (const [k, v] of windows) if (t - v.start >= windowSeconds) windows.delete(k);
+          if (windows.size >= maxKeys) windows.clear();
+        }
         w = { start: t, count: 0 };
         windows.set(key, w);
       }
