@@ -1,0 +1,131 @@
+// The live connection: authenticates in its first frame, reconnects with
+// jittered exponential backoff, resends the outbox after every `ready`, and
+// tells the SDK when to catch up over HTTP.
+import { type ServerFrame, serverFrameSchema, WS_CLOSE } from '../../shared/schemas/ws';
+import { Outbox, type PendingPost } from './outbox';
+
+/** The subset of the WebSocket API used here (browser WebSocket and `ws` both fit). */
+export interface WebSocketLike {
+  readonly readyState: number;
+  send(text: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onclose: ((ev: { code: number; reason: string }) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+}
+
+export interface LiveSocketOptions {
+  url: string;
+  openSocket: (url: string) => WebSocketLike;
+  /** The current session token, after a fresh login if needed. */
+  token: () => Promise<string>;
+  onFrame: (frame: ServerFrame) => void;
+  /** After each (re)connect: fetch what was missed over HTTP. */
+  onReady: (groups: string[]) => void;
+  /** The server refused the token: drop it so the next token() logs in again. */
+  onUnauthenticated?: () => void;
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+const OPEN = 1;
+
+export class LiveSocket {
+  readonly outbox = new Outbox();
+  private ws: WebSocketLike | null = null;
+  private ready = false;
+  private stopped = true;
+  private attempt = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private refs = 0;
+
+  constructor(private readonly opts: LiveSocketOptions) {}
+
+  get connected(): boolean {
+    return this.ready;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    void this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.ready = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.ws?.close(WS_CLOSE.normal, 'bye');
+    this.ws = null;
+  }
+
+  /** Queues a post; it is sent now if connected, else after the next `ready`. */
+  post(post: PendingPost) {
+    const done = this.outbox.add(post);
+    if (this.ready) this.sendPost(post);
+    return done;
+  }
+
+  private sendPost(p: PendingPost): void {
+    this.ws?.send(JSON.stringify({ type: 'post', ref: `${++this.refs}:${p.input.clientMsgId}`, groupId: p.groupId, ...p.input }));
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    let token: string;
+    try {
+      token = await this.opts.token();
+    } catch {
+      return this.retry();
+    }
+    if (this.stopped) return;
+    const ws = this.opts.openSocket(this.opts.url);
+    this.ws = ws;
+    ws.onopen = () => ws.send(JSON.stringify({ type: 'auth', token }));
+    ws.onmessage = (ev) => this.receive(String(ev.data));
+    ws.onerror = () => {};
+    ws.onclose = (ev) => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      this.ready = false;
+      if (ev.code === WS_CLOSE.unauthenticated) this.opts.onUnauthenticated?.();
+      this.retry();
+    };
+  }
+
+  private retry(): void {
+    if (this.stopped) return;
+    const min = this.opts.minBackoffMs ?? 500;
+    const max = this.opts.maxBackoffMs ?? 30_000;
+    const delay = Math.min(max, min * 2 ** this.attempt++) * (0.5 + Math.random() / 2);
+    this.timer = setTimeout(() => void this.connect(), delay);
+  }
+
+  private receive(text: string): void {
+    let frame: ServerFrame;
+    try {
+      frame = serverFrameSchema.parse(JSON.parse(text));
+    } catch {
+      return; // a frame this client does not understand is ignored, not fatal
+    }
+    if (frame.type === 'ready') {
+      this.ready = true;
+      this.attempt = 0;
+      for (const p of this.outbox.list()) this.sendPost(p);
+      this.opts.onReady(frame.groups);
+    } else if (frame.type === 'ack') {
+      this.outbox.acked(refToId(frame.ref), { groupId: frame.groupId, seq: frame.seq, duplicate: frame.duplicate });
+    } else if (frame.type === 'error' && frame.ref) {
+      this.outbox.refused(refToId(frame.ref), frame.code, frame.message);
+    }
+    this.opts.onFrame(frame);
+  }
+
+  /** For tests and the benchmark: the raw socket state. */
+  get socketOpen(): boolean {
+    return this.ws?.readyState === OPEN;
+  }
+}
+
+const refToId = (ref: string): string => ref.slice(ref.indexOf(':') + 1);

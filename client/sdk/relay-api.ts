@@ -1,0 +1,106 @@
+// A typed HTTP client for the relay API. Every response is parsed with the
+// same zod schema the server was built from; errors become RelayError with
+// the server's stable code.
+import type { z } from 'zod';
+import { challengeResponse, loginResponse, logoutAllResponse } from '../../shared/schemas/auth';
+import { okSchema } from '../../shared/schemas/common';
+import { devicePublicSchema, type DevicePublicWire } from '../../shared/schemas/devices';
+import { commitResultSchema, groupListResponse, groupSummarySchema, rosterResponse } from '../../shared/schemas/groups';
+import {
+  createdInviteResponse,
+  inviteListResponse,
+  invitePreviewResponse,
+  inviteViewSchema,
+  rotatedInviteResponse,
+} from '../../shared/schemas/invites';
+import { joinRequestListResponse, joinRequestViewSchema, myJoinRequestsResponse } from '../../shared/schemas/join-requests';
+import { envelopeListResponse, uploadEnvelopesResponse } from '../../shared/schemas/key-envelopes';
+import { messageListResponse, postMessageResponse, storedMessageSchema, type PostMessageInput } from '../../shared/schemas/messages';
+import { z as zod } from 'zod';
+import type { SignedCommit } from '../../shared/protocol/roster';
+
+export class RelayError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RelayError';
+  }
+}
+
+export interface InviteSpec {
+  role?: 'member' | 'facilitator';
+  expiresInSeconds?: number;
+  maxUses?: number;
+  label?: string;
+}
+
+type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+const pinnedResponse = zod.object({ messages: zod.array(storedMessageSchema) });
+
+export class RelayApi {
+  token: string | null = null;
+
+  constructor(
+    readonly baseUrl: string,
+    private readonly fetcher: FetchLike = (i, init) => fetch(i, init),
+  ) {}
+
+  private async call<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<z.infer<S>> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    const res = await this.fetcher(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const json: unknown = await res.json().catch(() => null);
+    if (!res.ok) {
+      const err = (json as { error?: { code?: string; message?: string } } | null)?.error;
+      throw new RelayError(res.status, err?.code ?? 'http_error', err?.message ?? `HTTP ${res.status}`);
+    }
+    return schema.parse(json);
+  }
+
+  // devices and sessions
+  register = (d: Omit<DevicePublicWire, 'deviceId'>) => this.call('POST', '/v1/devices', devicePublicSchema, d);
+  device = (deviceId: string) => this.call('GET', `/v1/devices/${deviceId}`, devicePublicSchema);
+  rotateKx = (kx: Pick<DevicePublicWire, 'kxPk' | 'kxVersion' | 'kxSig'>) => this.call('PUT', '/v1/devices/me/kx', devicePublicSchema, kx);
+  challenge = (deviceId: string) => this.call('POST', '/v1/auth/challenge', challengeResponse, { deviceId });
+  login = (deviceId: string, challenge: string, signature: string) =>
+    this.call('POST', '/v1/auth/login', loginResponse, { deviceId, challenge, signature });
+  logout = () => this.call('POST', '/v1/auth/logout', okSchema);
+  logoutAll = () => this.call('POST', '/v1/auth/logout-all', logoutAllResponse);
+
+  // groups and roster
+  createGroup = (genesis: SignedCommit) => this.call('POST', '/v1/groups', groupSummarySchema, { genesis });
+  groups = async () => (await this.call('GET', '/v1/groups', groupListResponse)).groups;
+  roster = async (groupId: string, after = -1) => (await this.call('GET', `/v1/groups/${groupId}/roster?after=${after}`, rosterResponse)).commits;
+  appendCommit = (groupId: string, commit: SignedCommit) => this.call('POST', `/v1/groups/${groupId}/roster`, commitResultSchema, { commit });
+
+  // invites and join requests
+  createInvite = (groupId: string, spec: InviteSpec = {}) => this.call('POST', `/v1/groups/${groupId}/invites`, createdInviteResponse, spec);
+  invites = async (groupId: string) => (await this.call('GET', `/v1/groups/${groupId}/invites`, inviteListResponse)).invites;
+  revokeInvite = (groupId: string, inviteId: string) => this.call('POST', `/v1/groups/${groupId}/invites/${inviteId}/revoke`, inviteViewSchema);
+  rotateInvites = (groupId: string, spec: InviteSpec = {}) => this.call('POST', `/v1/groups/${groupId}/invites/rotate`, rotatedInviteResponse, spec);
+  previewInvite = (code: string) => this.call('POST', '/v1/invites/preview', invitePreviewResponse, { code });
+  redeemInvite = (code: string, introduction = '') => this.call('POST', '/v1/invites/redeem', joinRequestViewSchema, { code, introduction });
+  myJoinRequests = async () => (await this.call('GET', '/v1/join-requests', myJoinRequestsResponse)).requests;
+  joinRequests = async (groupId: string) => (await this.call('GET', `/v1/groups/${groupId}/join-requests`, joinRequestListResponse)).requests;
+  approveJoinRequest = (groupId: string, requestId: string, commit: SignedCommit) =>
+    this.call('POST', `/v1/groups/${groupId}/join-requests/${requestId}/approve`, commitResultSchema, { commit });
+  rejectJoinRequest = (groupId: string, requestId: string) => this.call('POST', `/v1/groups/${groupId}/join-requests/${requestId}/reject`, okSchema);
+
+  // key envelopes
+  uploadEnvelopes = (groupId: string, epoch: number, envelopes: { recipient: string; sealed: string }[]) =>
+    this.call('POST', `/v1/groups/${groupId}/key-envelopes`, uploadEnvelopesResponse, { epoch, envelopes });
+  envelopes = async (groupId: string, afterEpoch = 0) =>
+    (await this.call('GET', `/v1/groups/${groupId}/key-envelopes?afterEpoch=${afterEpoch}`, envelopeListResponse)).envelopes;
+
+  // messages and bulletins
+  post = (groupId: string, input: PostMessageInput) => this.call('POST', `/v1/groups/${groupId}/messages`, postMessageResponse, input);
+  messages = (groupId: string, after = 0, limit = 100) =>
+    this.call('GET', `/v1/groups/${groupId}/messages?after=${after}&limit=${limit}`, messageListResponse);
+  pinned = async (groupId: string) => (await this.call('GET', `/v1/groups/${groupId}/bulletins/pinned`, pinnedResponse)).messages;
+  pin = (groupId: string, seq: number, pinned: boolean) => this.call('PUT', `/v1/groups/${groupId}/messages/${seq}/pin`, storedMessageSchema, { pinned });
+}
