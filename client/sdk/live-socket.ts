@@ -117,7 +117,10 @@ export class LiveSocket {
     } else if (frame.type === 'ack') {
       this.outbox.acked(refToId(frame.ref), { groupId: frame.groupId, seq: frame.seq, duplicate: frame.duplicate });
     } else if (frame.type === 'error' && frame.ref) {
-      this.outbox.refused(refToId(frame.ref), frame.code, frame.message);
+      const id = refToId(frame.ref);
+      this.outbox.refused(id, frame.code, frame.message);
+      const still = this.outbox.list().find((p) => p.input.clientMsgId === id);
+      if (still) setTimeout(() => this.ready && this.sendPost(still), 1000); // retryable: try again shortly
     }
     this.opts.onFrame(frame);
   }
