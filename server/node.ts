@@ -54,12 +54,13 @@ function shutdown(signal: string): void {
   stopping = true;
   log.info(`shutting down (${signal})`);
   clearInterval(purgeTimer);
-  sockets.closeAll('server restarting; reconnect shortly');
-  server.close(() => {
+  setTimeout(() => process.exit(0), 5000).unref();
+  // Stop accepting; requests and frames already received finish and are answered.
+  const httpDone = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections?.();
+  void Promise.all([httpDone, sockets.closeAll('server restarting; reconnect shortly')]).then(() => {
     storage.close().finally(() => process.exit(0));
   });
-  server.closeIdleConnections?.();
-  setTimeout(() => process.exit(0), 5000).unref();
 }
 process.on('SIGTERM', () => shutdown('SIGTERM'));
 process.on('SIGINT', () => shutdown('SIGINT'));

@@ -11,7 +11,8 @@ export interface LivePeer {
 }
 
 export interface Hub {
-  attach(peer: LivePeer, groupIds: readonly string[]): void;
+  /** Subscribes the peer to its groups; false if its device already has too many connections. */
+  attach(peer: LivePeer, groupIds: readonly string[]): boolean;
   detach(peer: LivePeer): void;
   /** Sends to every peer in the group, or only to the listed devices. */
   publish(groupId: string, frame: ServerFrame, onlyDevices?: readonly string[]): void;

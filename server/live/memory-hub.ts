@@ -2,7 +2,7 @@ import type { ServerFrame } from '../../shared/schemas/ws';
 import type { Hub, LivePeer } from './hub';
 
 /** The in-process hub for a single Node server. */
-export function memoryHub(): Hub & { peerCount(): number } {
+export function memoryHub(maxPerDevice = 10): Hub & { peerCount(): number } {
   const byGroup = new Map<string, Set<LivePeer>>();
   const byDevice = new Map<string, Set<LivePeer>>();
   const groupsOf = new Map<LivePeer, Set<string>>();
@@ -22,11 +22,13 @@ export function memoryHub(): Hub & { peerCount(): number } {
 
   return {
     attach(peer, groupIds) {
-      groupsOf.set(peer, new Set());
       let mine = byDevice.get(peer.deviceId);
+      if (mine && mine.size >= maxPerDevice) return false;
       if (!mine) byDevice.set(peer.deviceId, (mine = new Set()));
       mine.add(peer);
+      groupsOf.set(peer, new Set());
       for (const g of groupIds) subscribe(peer, g);
+      return true;
     },
     detach(peer) {
       for (const g of [...(groupsOf.get(peer) ?? [])]) unsubscribe(peer, g);

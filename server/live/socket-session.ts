@@ -32,6 +32,11 @@ export class SocketSession {
     this.queue = this.queue.then(() => this.handle(text)).catch((err) => this.deps.log.error(`ws_error ${(err as Error).name}`));
   }
 
+  /** Resolves when every frame received so far has been handled (and acked). */
+  drain(): Promise<void> {
+    return this.queue;
+  }
+
   onClose(): void {
     this.closed = true;
     if (this.peer) this.deps.hub.detach(this.peer);
@@ -92,8 +97,9 @@ export class SocketSession {
     const groups = await listDeviceGroupIds(this.deps.db, deviceId);
     if (this.closed) return;
     const transport = this.transport;
-    this.peer = { deviceId, send: (t) => transport.send(t), close: (c, r) => this.shut(c, r) };
-    this.deps.hub.attach(this.peer, groups);
+    const peer: LivePeer = { deviceId, send: (t) => transport.send(t), close: (c, r) => this.shut(c, r) };
+    if (!this.deps.hub.attach(peer, groups)) return this.shut(WS_CLOSE.tooManyConnections, 'too many connections for this device');
+    this.peer = peer;
     this.reply({ type: 'ready', deviceId, groups });
   }
 }

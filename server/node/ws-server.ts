@@ -20,6 +20,7 @@ export const DEFAULT_WS_OPTIONS: WsOptions = { authTimeoutMs: 10_000, heartbeatM
 export function attachWebSockets(server: Server, deps: AppDeps, options: WsOptions = DEFAULT_WS_OPTIONS) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   const alive = new WeakSet<WebSocket>();
+  const sessions = new Map<WebSocket, SocketSession>();
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '').split('?')[0];
@@ -45,6 +46,7 @@ export function attachWebSockets(server: Server, deps: AppDeps, options: WsOptio
       },
       close: (code, reason) => cutOff(ws, code, reason),
     });
+    sessions.set(ws, session);
     const authTimer = setTimeout(() => {
       if (!session.authenticated) cutOff(ws, WS_CLOSE.unauthenticated, 'authenticate first');
     }, options.authTimeoutMs);
@@ -53,6 +55,7 @@ export function attachWebSockets(server: Server, deps: AppDeps, options: WsOptio
     ws.on('error', () => ws.terminate());
     ws.on('close', () => {
       clearTimeout(authTimer);
+      sessions.delete(ws);
       session.onClose();
     });
   }
@@ -71,9 +74,15 @@ export function attachWebSockets(server: Server, deps: AppDeps, options: WsOptio
 
   return {
     wss,
-    /** Closes every socket with a reason (server shutting down). */
-    closeAll(reason: string): void {
+    /**
+     * Shutdown: stop reading, let every session finish (and ack) the frames it
+     * already received, then close each socket with a reason.
+     */
+    async closeAll(reason: string, graceMs = 3000): Promise<void> {
       clearInterval(heartbeat);
+      for (const ws of wss.clients) ws.pause();
+      const drained = Promise.all([...sessions.values()].map((s) => s.drain()));
+      await Promise.race([drained, new Promise((r) => setTimeout(r, graceMs))]);
       for (const ws of wss.clients) ws.close(WS_CLOSE.goingAway, reason);
     },
   };
