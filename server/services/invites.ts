@@ -76,8 +76,8 @@ export async function revokeInvite(deps: AppDeps, deviceId: string, groupId: str
   return inviteView((await findInvite(deps.db, groupId, inviteId))!);
 }
 
-/** Finds a live invite by code, counting failures toward a server-wide brute-force limit. */
-async function liveInvite(deps: AppDeps, deviceId: string, code: string): Promise<InvitesTable> {
+/** Finds an invite by code, counting failures toward a server-wide brute-force limit. */
+async function inviteForCode(deps: AppDeps, deviceId: string, code: string): Promise<InvitesTable> {
   await requireRate(deps, `redeem:${deviceId}`, deps.config.inviteRedeemPerMinute, 60);
   const normalized = normalizeInviteCode(code);
   const invite = normalized ? await findInviteByCodeHash(deps.db, inviteCodeHash(normalized)) : undefined;
@@ -85,25 +85,30 @@ async function liveInvite(deps: AppDeps, deviceId: string, code: string): Promis
     await requireRate(deps, 'redeem-failures', deps.config.inviteFailuresPerMinute, 60);
     fail(404, 'invite_not_found', 'no such invite code');
   }
-  if (invite.revoked) fail(410, 'invite_revoked', 'this invite was revoked');
-  if (invite.expires_at <= deps.clock.now()) fail(410, 'invite_expired', 'this invite has expired');
-  if (invite.uses >= invite.max_uses) fail(410, 'invite_used_up', 'this invite has been used up');
   return invite;
 }
 
+function requireLive(deps: AppDeps, invite: InvitesTable): void {
+  if (invite.revoked) fail(410, 'invite_revoked', 'this invite was revoked');
+  if (invite.expires_at <= deps.clock.now()) fail(410, 'invite_expired', 'this invite has expired');
+  if (invite.uses >= invite.max_uses) fail(410, 'invite_used_up', 'this invite has been used up');
+}
+
 export async function previewInvite(deps: AppDeps, deviceId: string, code: string) {
-  const invite = await liveInvite(deps, deviceId, code);
+  const invite = await inviteForCode(deps, deviceId, code);
+  requireLive(deps, invite);
   const admins = await findDevices(deps.db, await listAdmins(deps.db, invite.group_id));
   return { groupId: invite.group_id, inviteId: invite.id, role: invite.role as InviteSpec['role'], admins: admins.map(deviceView) };
 }
 
 /** Files a join request (never a membership). Redeeming again returns the same request. */
 export async function redeemInvite(deps: AppDeps, deviceId: string, code: string, introduction: string) {
-  const invite = await liveInvite(deps, deviceId, code);
+  const invite = await inviteForCode(deps, deviceId, code);
   if (await findMembership(deps.db, invite.group_id, deviceId)) fail(409, 'already_member', 'already a member of this group');
   const device = (await findDevice(deps.db, deviceId))!;
   const existing = await findJoinRequestByDevice(deps.db, invite.id, deviceId);
   if (existing) return { created: false, request: joinRequestView((await findJoinRequest(deps.db, invite.group_id, existing.id))!, device) };
+  requireLive(deps, invite);
 
   const id = newId();
   const row = { id, invite_id: invite.id, device_id: deviceId, introduction, created_day: dayOf(deps.clock.now()) };
