@@ -14,15 +14,41 @@ export interface SocketTransport {
   close(code: number, reason: string): void;
 }
 
+/** What survives a hibernation: enough to rebuild an authenticated session. */
+export interface SessionAttachment {
+  deviceId: string;
+  groups: string[];
+}
+
 export class SocketSession {
   private peer: LivePeer | null = null;
   private closed = false;
   private queue: Promise<void> = Promise.resolve();
 
+  /**
+   * `scope` limits the socket to one group (the portable endpoint
+   * /v1/groups/{groupId}/ws, one Durable Object per group on Workers);
+   * without it the socket follows all the device's groups (/v1/ws on Node).
+   */
   constructor(
     private readonly deps: AppDeps,
     private readonly transport: SocketTransport,
+    private readonly scope?: string,
   ) {}
+
+  /** Rebuilds an authenticated session after a runtime woke a hibernated socket. */
+  resume(attachment: SessionAttachment): void {
+    this.peer = this.makePeer(attachment.deviceId);
+  }
+
+  get attachment(): SessionAttachment | null {
+    return this.peer ? { deviceId: this.peer.deviceId, groups: this.scope ? [this.scope] : [] } : null;
+  }
+
+  private makePeer(deviceId: string): LivePeer {
+    const transport = this.transport;
+    return { deviceId, send: (t) => transport.send(t), close: (c, r) => this.shut(c, r) };
+  }
 
   get authenticated(): boolean {
     return this.peer !== null;
@@ -76,6 +102,7 @@ export class SocketSession {
         return this.reply({ type: 'error', code: 'bad_request', message: 'already authenticated' });
       case 'post': {
         const { type: _t, ref, groupId, ...input } = frame;
+        if (this.scope && groupId !== this.scope) return this.reply({ type: 'error', ref, code: 'not_member', message: 'this socket is for another group' });
         try {
           const result = await postMessage(this.deps, this.peer.deviceId, groupId, input);
           return this.reply({ type: 'ack', ref, ...result });
@@ -95,11 +122,12 @@ export class SocketSession {
       return this.shut(WS_CLOSE.unauthenticated, 'invalid session');
     }
     const groups = await listDeviceGroupIds(this.deps.db, deviceId);
+    if (this.scope && !groups.includes(this.scope)) return this.shut(WS_CLOSE.unauthenticated, 'not a member of this group');
     if (this.closed) return;
-    const transport = this.transport;
-    const peer: LivePeer = { deviceId, send: (t) => transport.send(t), close: (c, r) => this.shut(c, r) };
-    if (!this.deps.hub.attach(peer, groups)) return this.shut(WS_CLOSE.tooManyConnections, 'too many connections for this device');
+    const peer = this.makePeer(deviceId);
+    const subscribed = this.scope ? [this.scope] : groups;
+    if (!this.deps.hub.attach(peer, subscribed)) return this.shut(WS_CLOSE.tooManyConnections, 'too many connections for this device');
     this.peer = peer;
-    this.reply({ type: 'ready', deviceId, groups });
+    this.reply({ type: 'ready', deviceId, groups: subscribed });
   }
 }

@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_FRAME_BYTES, WS_CLOSE } from '../../shared/schemas/ws';
 import type { AppDeps } from '../deps';
+import { socketScope } from '../live/socket-path';
 import { SocketSession } from '../live/socket-session';
 
 export interface WsOptions {
@@ -23,12 +24,10 @@ export function attachWebSockets(server: Server, deps: AppDeps, options: WsOptio
   const sessions = new Map<WebSocket, SocketSession>();
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const path = (req.url ?? '').split('?')[0];
-    if (path !== '/v1/ws' || wss.clients.size >= options.maxSockets) {
-      socket.end(path === '/v1/ws' ? 'HTTP/1.1 503 Service Unavailable\r\n\r\n' : 'HTTP/1.1 404 Not Found\r\n\r\n');
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => connect(ws));
+    const scope = socketScope(req.url ?? '');
+    if (scope === null) return void socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+    if (wss.clients.size >= options.maxSockets) return void socket.end('HTTP/1.1 503 Service Unavailable\r\n\r\n');
+    wss.handleUpgrade(req, socket, head, (ws) => connect(ws, scope));
   });
 
   function cutOff(ws: WebSocket, code: number, reason: string): void {
@@ -36,7 +35,7 @@ export function attachWebSockets(server: Server, deps: AppDeps, options: WsOptio
     setTimeout(() => ws.terminate(), 1000).unref();
   }
 
-  function connect(ws: WebSocket): void {
+  function connect(ws: WebSocket, scope: string | undefined): void {
     alive.add(ws);
     const session = new SocketSession(deps, {
       send: (text) => {
@@ -45,7 +44,7 @@ export function attachWebSockets(server: Server, deps: AppDeps, options: WsOptio
         ws.send(text);
       },
       close: (code, reason) => cutOff(ws, code, reason),
-    });
+    }, scope);
     sessions.set(ws, session);
     const authTimer = setTimeout(() => {
       if (!session.authenticated) cutOff(ws, WS_CLOSE.unauthenticated, 'authenticate first');
