@@ -1,0 +1,37 @@
+// Shared set-up for integration suites: one server per file and small groups.
+import { afterAll, beforeAll } from 'vitest';
+import { cryptoReady } from '../../shared/crypto/sodium';
+import { admit, type ServerLike, TestDevice } from './api-client';
+import { type ServerOptions, type ServerProcess, startServer } from './server-process';
+
+/** Starts one server for the calling test file; read `.current` inside tests. */
+export function useServer(options: ServerOptions = {}): { current: ServerProcess } {
+  const ref = {} as { current: ServerProcess };
+  beforeAll(async () => {
+    await cryptoReady();
+    ref.current = await startServer(options);
+  });
+  afterAll(async () => {
+    await ref.current?.destroy();
+  });
+  return ref;
+}
+
+export interface TestGroup {
+  groupId: string;
+  admin: TestDevice;
+  members: TestDevice[];
+}
+
+/** A fresh group: an admin plus one approved device per given role. */
+export async function makeGroup(server: ServerLike, roles: ('member' | 'facilitator')[] = ['member']): Promise<TestGroup> {
+  const admin = await TestDevice.create(server);
+  const groupId = await admin.createGroup();
+  const members: TestDevice[] = [];
+  for (const role of roles) {
+    const d = await TestDevice.create(server);
+    await admit(admin, d, groupId, role);
+    members.push(d);
+  }
+  return { groupId, admin, members };
+}

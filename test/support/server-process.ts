@@ -1,0 +1,120 @@
+// Runs the real Node entry (server/node.ts) as a child process on a free port
+// with a fresh SQLite file, for integration tests. Captures stdout and stderr.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface ServerOptions {
+  /** extra environment, e.g. SESSION_TTL_SECONDS or CLOCK_SKEW_SECONDS */
+  env?: Record<string, string>;
+  /** share an existing database (another instance's dbPath) instead of a fresh one */
+  dbPath?: string;
+  startTimeoutMs?: number;
+}
+
+export interface ServerProcess {
+  url: string;
+  wsUrl: string;
+  port: number;
+  dbPath: string;
+  /** everything the process wrote to stdout and stderr, across restarts */
+  logs(): string;
+  stop(): Promise<void>;
+  restart(): Promise<void>;
+  /** stops the process and deletes the temporary directory it created, if any */
+  destroy(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function startServer(options: ServerOptions = {}): Promise<ServerProcess> {
+  const ownDir = options.dbPath ? null : await mkdtemp(path.join(os.tmpdir(), 'mindeulle-it-'));
+  // A nested directory checks that the server creates it.
+  const dbPath = options.dbPath ?? path.join(ownDir!, 'data', 'relay.db');
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  let buffer = '';
+  let child: ChildProcess | null = null;
+  let exited: Promise<void> = Promise.resolve();
+
+  async function launch(): Promise<void> {
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? os.tmpdir(),
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATABASE_PATH: dbPath,
+      ...options.env,
+    };
+    const proc = spawn(process.execPath, ['--import', 'tsx', 'server/node.ts'], {
+      cwd: REPO_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child = proc;
+    let alive = true;
+    exited = new Promise((resolve) => proc.once('exit', () => ((alive = false), resolve())));
+    proc.stdout!.on('data', (d: Buffer) => (buffer += d.toString('utf8')));
+    proc.stderr!.on('data', (d: Buffer) => (buffer += d.toString('utf8')));
+
+    const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
+    while (Date.now() < deadline) {
+      if (!alive) throw new Error(`server exited before it was ready:\n${buffer}`);
+      try {
+        const res = await fetch(`${url}/healthz`);
+        if (res.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await sleep(100);
+    }
+    proc.kill('SIGKILL');
+    throw new Error(`server did not answer /healthz in time:\n${buffer}`);
+  }
+
+  async function stop(timeoutMs = 8000): Promise<void> {
+    const proc = child;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    proc.kill('SIGTERM');
+    const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
+    await exited;
+    clearTimeout(timer);
+    child = null;
+  }
+
+  await launch();
+  return {
+    url,
+    wsUrl: `ws://127.0.0.1:${port}/v1/ws`,
+    port,
+    dbPath,
+    logs: () => buffer,
+    stop: () => stop(),
+    restart: async () => {
+      await stop();
+      await launch();
+    },
+    destroy: async () => {
+      await stop();
+      if (ownDir) await rm(ownDir, { recursive: true, force: true });
+    },
+  };
+}
