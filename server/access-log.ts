@@ -9,7 +9,8 @@ export function accessLog(log: Logger): MiddlewareHandler<AppEnv> {
     const started = performance.now();
     await next();
     const route = routePath(c, -1);
-    const pattern = route === '/*' || route === '*' ? '(unmatched)' : route;
+    const wildcard = route === '/*' || route === '*';
+    const pattern = wildcard ? (c.res.status === 404 ? '(unmatched)' : '(static)') : route;
     log.info(`${c.req.method} ${pattern} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`);
   };
 }

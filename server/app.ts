@@ -72,6 +72,8 @@ export function createApp(deps: AppDeps) {
     },
   });
 
+  if (deps.assets) app.get('*', deps.assets);
+
   app.notFound((c) => c.json(errorBody('route_not_found', 'no such route'), 404));
   app.onError((err, c) => {
     const { error, internal } = toApiError(err);

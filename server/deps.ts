@@ -1,4 +1,5 @@
 // Everything createApp needs from its runtime. Nothing here names Node or Workers.
+import type { MiddlewareHandler } from 'hono';
 import type { Clock } from './clock';
 import type { AppConfig } from './config';
 import type { Db } from './db/database';
@@ -17,6 +18,8 @@ export interface AppDeps {
   limiter: RateLimiter;
   log: Logger;
   config: AppConfig;
+  /** Serves the built web app; absent where the platform serves it (Workers static assets). */
+  assets?: MiddlewareHandler;
 }
 
 export type AppEnv = { Variables: { deps: AppDeps } };

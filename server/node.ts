@@ -1,6 +1,7 @@
 // Node entry point: SQLite file, in-process hub, ws. Only wiring lives here.
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
 import { cryptoReady } from '../shared/crypto/sodium';
 import { createApp } from './app';
 import { systemClock } from './clock';
@@ -33,8 +34,19 @@ const deps: AppDeps = {
   limiter: memoryRateLimiter(),
   log,
   config: configFromEnv(env),
+  assets: webAssets(env.WEB_ROOT ?? './dist/web'),
 };
 const app = createApp(deps);
+
+/** The built web app; any path that is not a file gets index.html (client-side routes). */
+function webAssets(root: string) {
+  const files = serveStatic({ root });
+  const index = serveStatic({ root, path: 'index.html' });
+  return async (c: Parameters<typeof files>[0], next: () => Promise<void>) => {
+    if (c.req.path.startsWith('/v1/') || c.req.path === '/openapi.json') return next();
+    return (await files(c, async () => {})) ?? index(c, next);
+  };
+}
 
 const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => log.info(`mindeulle listening on port ${info.port}`)) as Server;
 const sockets = attachWebSockets(server, deps, {
