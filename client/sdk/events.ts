@@ -1,0 +1,63 @@
+// What the SDK yields to an app: decrypted, verified events with the flags a
+// person needs to judge them. Apps render these and never touch ciphertext.
+import type { DecodedPlaintext } from '../../shared/protocol/plaintext';
+import type { Role } from '../../shared/protocol/roster';
+
+export interface EventFlags {
+  /** the signature verifies against the sender's key in the verified roster */
+  verified: boolean;
+  /** a per-sender counter jumped: something was dropped or is still missing */
+  gap: boolean;
+  /** the same message (or counter) arrived again and was discarded */
+  replay: boolean;
+  /** the server's roster disagrees with the signed chain (e.g. a member no admin added) */
+  invalidRoster: boolean;
+  /** the sender's role at that epoch did not allow this kind (e.g. a member's bulletin) */
+  roleRejected: boolean;
+}
+
+export interface MessageEvent {
+  type: 'message';
+  groupId: string;
+  seq: number;
+  messageId: string;
+  kind: 'message' | 'bulletin' | 'meta';
+  sender: string;
+  /** the sender's role at the message's epoch, from the signed roster */
+  senderRole: Role | null;
+  content: DecodedPlaintext;
+  sentAt: number;
+  pinned: boolean;
+  expiresAt: number | null;
+  flags: EventFlags;
+}
+
+/** A message that could not be read at all (wrong key, forged, moved): shown as a warning, never as content. */
+export interface UndecryptableEvent {
+  type: 'undecryptable';
+  groupId: string;
+  seq: number;
+  reason: string;
+}
+
+export interface RosterEvent {
+  type: 'roster';
+  groupId: string;
+  /** false when the chain failed verification: the app warns and the client stops trusting the group */
+  valid: boolean;
+  members: { deviceId: string; role: Role }[];
+  removedSelf: boolean;
+}
+
+export interface JoinRequestEvent {
+  type: 'join-request';
+  groupId: string;
+  requestId: string;
+}
+
+export interface ConnectionEvent {
+  type: 'connection';
+  online: boolean;
+}
+
+export type ClientEvent = MessageEvent | UndecryptableEvent | RosterEvent | JoinRequestEvent | ConnectionEvent;
