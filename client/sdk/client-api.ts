@@ -109,3 +109,22 @@ export interface MindeulleApi {
   /** Ends every session of this device on the server. */
   logoutEverywhere(): Promise<void>;
 }
+
+/** How an app opens the SDK. Implemented in client/sdk/ (see its index.ts). */
+export interface OpenOptions {
+  serverUrl: string;
+  /** the platform's byte store; the SDK seals every value with the passphrase-derived key */
+  store: import('./store').ByteStore;
+  passphrase: string;
+  /** WebSocket constructor for the platform (the browser's, or `ws` on Node) */
+  openSocket: (url: string) => import('./live-socket').WebSocketLike;
+  /** Argon2id cost; tests pass the minimum */
+  kdf?: { opslimit: number; memlimit: number };
+}
+
+/**
+ * createClient: a new identity in an empty store (registers the device).
+ * openClient: an existing store; rejects with code 'wrong_passphrase' if the passphrase does not open it.
+ * Both: export async function x(options: OpenOptions & { displayName?: string }): Promise<MindeulleApi>.
+ */
+export type ClientFactory = (options: OpenOptions & { displayName?: string }) => Promise<MindeulleApi>;
