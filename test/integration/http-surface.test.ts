@@ -54,9 +54,12 @@ describe('service endpoints', () => {
     expect(missing).toEqual([]);
   });
 
+  // Outside /v1, GET falls back to the web app (client-side routes), so the
+  // JSON 404 is checked on API paths and on other methods.
   it.each([
-    ['GET', '/nope'],
+    ['POST', '/nope'],
     ['GET', '/v1/no-such-thing'],
+    ['DELETE', '/v1/groups'],
     ['POST', '/v1/groups/abcdefghijklmnop/nothing'],
   ])('%s %s is a JSON 404 route_not_found', async (method, path) => {
     expectError(await request(server.current.url, method, path), 404, 'route_not_found');

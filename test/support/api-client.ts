@@ -53,6 +53,8 @@ export function padToBucket(bytes: Uint8Array): Uint8Array {
 
 export class TestDevice {
   token = '';
+  /** sent with every request of this device (e.g. a User-Agent) */
+  headers: Record<string, string> = {};
   /** roster states this device has verified, by group id */
   readonly rosters = new Map<string, RosterState>();
   /** the last commit this device knows per group (for forgery tests) */
@@ -63,11 +65,12 @@ export class TestDevice {
     readonly keys: DeviceKeys = generateDeviceKeys(),
   ) {}
 
-  /** Generates keys, registers and logs in. */
-  static async create(server: ServerLike, opts: RequestOptions = {}): Promise<TestDevice> {
+  /** Generates keys, registers and logs in; `headers` go with every request. */
+  static async create(server: ServerLike, headers: Record<string, string> = {}): Promise<TestDevice> {
     const d = new TestDevice(server);
-    expect([200, 201], 'register').toContain((await d.register(opts)).status);
-    await d.login(opts);
+    d.headers = headers;
+    expect([200, 201], 'register').toContain((await d.register()).status);
+    await d.login();
     return d;
   }
 
@@ -81,21 +84,26 @@ export class TestDevice {
 
   /** A request with this device's token (unless opts.token overrides it). */
   req<T = any>(method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<ApiResponse<T>> {
-    return request<T>(this.server.url, method, path, body, { token: this.token, ...opts });
+    return this.anon<T>(method, path, body, { token: this.token, ...opts });
+  }
+
+  /** A request with this device's headers but no token. */
+  anon<T = any>(method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<ApiResponse<T>> {
+    return request<T>(this.server.url, method, path, body, { ...opts, headers: { ...this.headers, ...opts.headers } });
   }
 
   register(opts: RequestOptions = {}): Promise<ApiResponse> {
     const { deviceId: _ignored, ...body } = this.pub;
-    return request(this.server.url, 'POST', '/v1/devices', body, opts);
+    return this.anon('POST', '/v1/devices', body, opts);
   }
 
   async challenge(opts: RequestOptions = {}): Promise<string> {
-    const res = await request(this.server.url, 'POST', '/v1/auth/challenge', { deviceId: this.id }, opts);
+    const res = await this.anon('POST', '/v1/auth/challenge', { deviceId: this.id }, opts);
     return expectOk(res).challenge as string;
   }
 
   loginWith(challenge: string, signature: string, opts: RequestOptions = {}): Promise<ApiResponse> {
-    return request(this.server.url, 'POST', '/v1/auth/login', { deviceId: this.id, challenge, signature }, opts);
+    return this.anon('POST', '/v1/auth/login', { deviceId: this.id, challenge, signature }, opts);
   }
 
   signChallenge(challenge: string): string {

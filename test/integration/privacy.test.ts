@@ -1,0 +1,177 @@
+// P1 and P12 against the real server: after a scenario in which every
+// user-visible string is a unique canary and every request carries a
+// User-Agent and forwarding headers with canaries in them, neither the SQLite
+// files (read byte by byte, -wal included) nor the logs hold a canary, an
+// invite code, a token, an address or a user agent; log lines are route
+// patterns only; timestamps are coarse; no column could hold such data.
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fromB64, toB64 } from '../../shared/crypto/encoding';
+import { normalizeInviteCode } from '../../shared/protocol/invite-code';
+import { TestDevice } from '../support/api-client';
+import { canary, readDirFiles, scan, sealForTest } from '../support/canary';
+import { useServer } from '../support/fixtures';
+import { expectOk, request } from '../support/http';
+import { LiveSocket } from '../support/live-socket';
+
+const server = useServer();
+
+const FORWARDED_IP = '198.51.100.173'; // TEST-NET-2: appears nowhere unless copied from a header
+/** strings that must appear nowhere */
+const forbidden: string[] = ['127.0.0.1', 'user-agent', 'Mozilla', FORWARDED_IP];
+/** random secrets whose raw bytes must appear nowhere either */
+const forbiddenBytes: Uint8Array[] = [];
+/** opaque values that may be stored but must never be logged */
+const neverLogged: string[] = [];
+let groupId = '';
+let admin: TestDevice;
+let member: TestDevice;
+let joinRequestCreatedAt = -1;
+
+function headersFor(who: string): Record<string, string> {
+  const ua = `Mozilla/5.0 (${canary(`UA-${who}`)})`;
+  forbidden.push(ua);
+  return {
+    'user-agent': ua,
+    'x-forwarded-for': `${FORWARDED_IP}, 10.0.0.1`,
+    'x-real-ip': FORWARDED_IP,
+    forwarded: `for=${FORWARDED_IP};proto=https`,
+    referer: `https://example.org/${canary('REFERER')}`,
+  };
+}
+
+/** A sealed canary: the canary is forbidden, its ciphertext only unlogged. */
+function sealed(tag: string, minBytes = 0): string {
+  const text = canary(tag);
+  forbidden.push(text);
+  const b64 = toB64(sealForTest(text, minBytes));
+  neverLogged.push(b64);
+  return b64;
+}
+
+function remember(device: TestDevice): void {
+  forbidden.push(device.token);
+  forbiddenBytes.push(fromB64(device.token));
+  neverLogged.push(device.id);
+}
+
+beforeAll(async () => {
+  admin = await TestDevice.create(server.current, headersFor('admin'));
+  member = await TestDevice.create(server.current, headersFor('member'));
+  remember(admin);
+  remember(member);
+  groupId = await admin.createGroup({ retentionSeconds: 7 * 24 * 3600 });
+  neverLogged.push(groupId);
+  const adminSocket = await LiveSocket.connect(server.current.wsUrl, admin.token, headersFor('admin-ws'));
+
+  const { code } = expectOk(await admin.createInvite(groupId, { label: sealed('LABEL') }), 201);
+  forbidden.push(code, normalizeInviteCode(code)!);
+  const request1 = expectOk(await member.redeem(code, sealed('INTRO')), 201);
+  const { requests } = expectOk(await admin.listJoinRequests(groupId));
+  joinRequestCreatedAt = requests[0]!.createdAt;
+  expectOk(await admin.approve(groupId, requests.find((r) => r.requestId === request1.requestId)!));
+  await member.syncRoster(groupId);
+  const envelopes = [admin, member].map((d) => ({ recipient: d.id, sealed: sealed('EPOCH-SECRET') }));
+  expectOk(await admin.req('POST', `/v1/groups/${groupId}/key-envelopes`, { epoch: 2, envelopes }));
+
+  for (const tag of ['MSG-1', 'MSG-2']) expectOk(await admin.post(groupId, { ciphertext: fromB64(sealed(tag, 256)) }), 201);
+  expectOk(await admin.post(groupId, { kind: 'bulletin', pinned: true, ciphertext: fromB64(sealed('BULLETIN', 256)) }), 201);
+  const memberSocket = await LiveSocket.connect(server.current.wsUrl, member.token, headersFor('member-ws'));
+  const ack = await memberSocket.post({ groupId, ...(await member.postBody(groupId, { ciphertext: fromB64(sealed('WS-MSG', 256)) })) });
+  expect(ack.type).toBe('ack');
+  await adminSocket.nextOf('message', (f) => f.type === 'message' && f.message.seq === (ack as { seq: number }).seq);
+
+  // input the server must refuse without echoing or logging it
+  const junk = canary('JUNK');
+  const noteInQuery = canary('QUERY');
+  forbidden.push(junk, noteInQuery);
+  const refusal = await request(server.current.url, 'POST', '/v1/devices', { signPk: junk, kxPk: junk }, { headers: headersFor('junk') });
+  expect(refusal.status).toBe(400);
+  expect(refusal.text).not.toContain(junk);
+  const unknown = await request(server.current.url, 'GET', `/v1/${junk}`, undefined, { headers: headersFor('404') });
+  expect(unknown.status).toBe(404);
+  expect(unknown.text).not.toContain(junk);
+  expectOk(await admin.req('GET', `/v1/groups/${groupId}/messages?after=0&note=${noteInQuery}`));
+  await Promise.all([adminSocket.close(), memberSocket.close()]);
+});
+
+describe('the database files', () => {
+  it('hold no canary, invite code, token, address or user agent while the server runs', async () => {
+    const files = await readDirFiles(path.dirname(server.current.dbPath));
+    expect(files.map((f) => f.name)).toContain(path.basename(server.current.dbPath));
+    expect(scan(files, forbidden, forbiddenBytes)).toEqual([]);
+  });
+
+  it('have no column that could hold an address, a user agent, a name or a message sender', () => {
+    const db = new Database(server.current.dbPath, { readonly: true, fileMustExist: true });
+    try {
+      // kysely_* tables are the migration framework's own bookkeeping
+      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'kysely_%'").all() as { name: string }[];
+      const columns = tables.flatMap(({ name }) =>
+        (db.prepare(`PRAGMA table_info("${name}")`).all() as { name: string }[]).map((c) => `${name}.${c.name}`),
+      );
+      expect(columns).toContain('messages.ciphertext');
+      const suspicious = /(^|_)(ip|ips|addr|address|agent|ua|email|phone|name|nickname|display|profile)(_|$)/i;
+      expect(columns.filter((c) => suspicious.test(c.split('.')[1]!))).toEqual([]);
+      expect(columns.filter((c) => c.startsWith('messages.') && /sender|device|author|from/i.test(c))).toEqual([]);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('the logs', () => {
+  it('hold no canary, invite code, token, address or user agent', () => {
+    const logs = [{ name: 'logs', bytes: Buffer.from(server.current.logs()) }];
+    expect(scan(logs, forbidden, [])).toEqual([]);
+  });
+
+  it('hold no id, ciphertext, label or introduction', () => {
+    const logs = server.current.logs();
+    expect(neverLogged.filter((value) => logs.includes(value))).toEqual([]);
+  });
+
+  it('are one line per request: method, route pattern, status and duration', () => {
+    const lines = server.current.logs().split('\n').filter(Boolean);
+    const access = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) (\/[A-Za-z0-9/:._-]*|\(unmatched\)|\(static\)) [1-5]\d\d \d+(\.\d+)?ms$/;
+    const other = lines.filter((l) => !access.test(l) && !/listening/.test(l));
+    expect(other).toEqual([]);
+    const segments = lines.filter((l) => access.test(l)).flatMap((l) => l.split(' ')[1]!.split('/'));
+    expect(segments.filter((s) => !s.startsWith(':') && s.length >= 16)).toEqual([]); // no concrete id
+    const expected = [
+      'GET /healthz 200',
+      'GET /v1/groups/:groupId/join-requests 200',
+      'POST /v1/devices 201',
+      'POST /v1/auth/login 200',
+      'POST /v1/groups 201',
+      'POST /v1/groups/:groupId/invites 201',
+      'POST /v1/invites/redeem 201',
+      'POST /v1/groups/:groupId/join-requests/:requestId/approve 200',
+      'POST /v1/groups/:groupId/messages 201',
+      'GET /v1/groups/:groupId/messages 200',
+      'POST /v1/devices 400',
+    ];
+    expect(expected.filter((e) => !lines.some((l) => l.startsWith(`${e} `)))).toEqual([]);
+  });
+});
+
+describe('timestamps', () => {
+  it('the server hands out are coarse (whole hours at most)', async () => {
+    const { messages } = expectOk(await admin.listMessages(groupId));
+    expect(messages.length).toBe(4);
+    for (const m of messages) {
+      expect(m.createdAt % 3600).toBe(0);
+      expect(m.expiresAt % 3600).toBe(0);
+    }
+    expect(joinRequestCreatedAt % 3600).toBe(0);
+  });
+});
+
+describe('after shutdown', () => {
+  it('the checkpointed database still holds none of it', async () => {
+    await server.current.stop();
+    const files = await readDirFiles(path.dirname(server.current.dbPath));
+    expect(scan(files, forbidden, forbiddenBytes)).toEqual([]);
+  });
+});
