@@ -103,6 +103,15 @@ describe('the database files', () => {
     expect(scan(files, forbidden, forbiddenBytes)).toEqual([]);
   });
 
+  it('are really scanned: what the server must store is found (self-check)', async () => {
+    const files = await readDirFiles(path.dirname(server.current.dbPath));
+    const ciphertext = neverLogged[neverLogged.length - 1]!; // the last message posted
+    const found = new Set(scan(files, [groupId, admin.pub.signPk, ciphertext], [fromB64(ciphertext)]).map((f) => f.needle));
+    expect(found).toContain(groupId);
+    expect(found).toContain(admin.pub.signPk);
+    expect(found.size, 'the last ciphertext, as text or as bytes').toBeGreaterThanOrEqual(3);
+  });
+
   it('have no column that could hold an address, a user agent, a name or a message sender', () => {
     const db = new Database(server.current.dbPath, { readonly: true, fileMustExist: true });
     try {
