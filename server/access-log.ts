@@ -8,7 +8,7 @@ export function accessLog(log: Logger): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const started = performance.now();
     await next();
-    const route = routePath(c, -1);
+    const route = routePath(c); // after next(): the route that answered
     const wildcard = route === '/*' || route === '*';
     const pattern = wildcard ? (c.res.status === 404 ? '(unmatched)' : '(static)') : route;
     log.info(`${c.req.method} ${pattern} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`);

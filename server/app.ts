@@ -48,7 +48,8 @@ export function createApp(deps: AppDeps) {
     '/v1/*',
     bodyLimit({
       maxSize: deps.config.maxBodyBytes,
-      onError: (c) => c.json(errorBody('payload_too_large', 'request body is too large'), 413),
+      // The unread rest of the body makes the connection unusable: say so.
+      onError: (c) => c.json(errorBody('payload_too_large', 'request body is too large'), 413, { Connection: 'close' }),
     }),
   );
 

@@ -93,7 +93,7 @@ export class SocketSession {
       if (!parsed.success || parsed.data.type !== 'auth') return this.shut(WS_CLOSE.unauthenticated, 'authenticate first');
       return this.authenticate(parsed.data.token);
     }
-    if (!parsed.success) return this.reply({ type: 'error', code: 'validation_failed', message: 'frame does not match any client frame' });
+    if (!parsed.success) return this.reply({ type: 'error', ...refOf(json), code: 'validation_failed', message: 'frame does not match any client frame' });
     const frame = parsed.data;
     switch (frame.type) {
       case 'ping':
@@ -130,4 +130,10 @@ export class SocketSession {
     this.peer = peer;
     this.reply({ type: 'ready', deviceId, groups: subscribed });
   }
+}
+
+/** The ref of a frame that failed validation, if it has a usable one, so the client can match the error. */
+function refOf(json: unknown): { ref?: string } {
+  const ref = (json as { ref?: unknown } | null)?.ref;
+  return typeof ref === 'string' && ref.length > 0 && ref.length <= 64 ? { ref } : {};
 }
