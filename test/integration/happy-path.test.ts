@@ -288,3 +288,27 @@ describe('the WebSocket handshake', () => {
     expect(s.frames.filter((f) => f.type === 'ready')).toEqual([]);
   });
 });
+
+// Last: it kills and restarts this file's server.
+describe('durability', () => {
+  it('messages acknowledged before a crash (SIGKILL) are all there after a restart', async (ctx) => {
+    if (!server.current.crash) return ctx.skip();
+    const { admin, members, groupId } = await makeGroup(server.current);
+    const socket = await connect(members[0]!);
+    const acked = new Map<number, string>();
+    const bodies = await Promise.all(Array.from({ length: 20 }, () => members[0]!.postBody(groupId)));
+    const acks = await Promise.all(bodies.map((b) => socket.post({ groupId, ...b })));
+    acks.forEach((ack, i) => {
+      expect(ack.type).toBe('ack');
+      acked.set((ack as { seq: number }).seq, bodies[i]!.ciphertext);
+    });
+    const http = expectOk(await admin.post(groupId), 201);
+    await server.current.crash!();
+    await server.current.restart();
+    const { messages } = expectOk(await admin.listMessages(groupId));
+    for (const [seq, ciphertext] of acked) expect(messages.find((m: { seq: number }) => m.seq === seq)?.ciphertext).toBe(ciphertext);
+    expect(messages.map((m: { seq: number }) => m.seq)).toContain(http.seq);
+    // the sequence continues after the restart
+    expect(expectOk(await admin.post(groupId), 201).seq).toBe(Math.max(http.seq, ...acked.keys()) + 1);
+  });
+});

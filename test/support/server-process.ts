@@ -25,6 +25,9 @@ export interface ServerProcess {
   /** everything the process wrote to stdout and stderr, across restarts */
   logs(): string;
   stop(): Promise<void>;
+  /** SIGKILL: no shutdown hook runs, as in a power cut (targets that cannot, leave it out) */
+  crash?(): Promise<void>;
+  /** stops (if running) and starts again on the same port and database */
   restart(): Promise<void>;
   /** stops the process and deletes the temporary directory it created, if any */
   destroy(): Promise<void>;
@@ -90,10 +93,10 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerPr
     throw new Error(`server did not answer /healthz in time:\n${buffer}`);
   }
 
-  async function stop(timeoutMs = 8000): Promise<void> {
+  async function stop(timeoutMs = 8000, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     const proc = child;
     if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-    proc.kill('SIGTERM');
+    proc.kill(signal);
     const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
     await exited;
     clearTimeout(timer);
@@ -108,6 +111,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerPr
     dbPath,
     logs: () => buffer,
     stop: () => stop(),
+    crash: () => stop(0, 'SIGKILL'),
     restart: async () => {
       await stop();
       await launch();
