@@ -7,6 +7,7 @@ import type { ZodError } from 'zod';
 import { RosterError } from '../shared/protocol/roster';
 import type { ErrorCode } from '../shared/schemas/errors';
 import { isConstraintError } from './db/database';
+import { errorBody } from './error-body';
 
 export class ApiError extends Error {
   constructor(
@@ -23,9 +24,7 @@ export function fail(status: ContentfulStatusCode, code: ErrorCode, message: str
   throw new ApiError(status, code, message);
 }
 
-export function errorBody(code: ErrorCode, message: string) {
-  return { error: { code, message } };
-}
+export { errorBody } from './error-body';
 
 /** Describes what failed validation by path and rule only; zod's messages carry no input values. */
 export function describeZodError(err: ZodError): string {

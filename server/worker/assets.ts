@@ -1,0 +1,12 @@
+// deps.assets on Workers: GET requests outside the API go to the static
+// assets binding, whose single-page-application mode answers client-side
+// routes with index.html (as the Node server does).
+import type { MiddlewareHandler } from 'hono';
+import type { WorkerEnv } from './env';
+
+export function workerAssets(env: WorkerEnv): MiddlewareHandler {
+  return async (c, next) => {
+    if (c.req.path.startsWith('/v1/') || c.req.path === '/openapi.json') return next();
+    return env.ASSETS.fetch(c.req.raw) as unknown as Response;
+  };
+}

@@ -1,0 +1,168 @@
+// One Durable Object per group: it holds the group's WebSockets with the
+// Hibernation API. Each socket's state lives in its attachment, so after an
+// eviction the object rebuilds its SocketSessions from the attachments when a
+// frame wakes it. Frames are handled by the same SocketSession as on Node
+// (first-frame auth, posts through the message service, ack after commit).
+import { DurableObject } from 'cloudflare:workers';
+import { WS_CLOSE } from '../../shared/schemas/ws';
+import type { AppDeps } from '../deps';
+import { errorBody } from '../error-body';
+import { applyHubOps, deviceSocketCount, type GroupSocket, type GroupSocketState, type HubOp, overdueSockets } from '../live/group-sockets';
+import type { Hub } from '../live/hub';
+import { socketScope } from '../live/socket-path';
+import type { SocketSession } from '../live/socket-session';
+import type { WorkerEnv } from './env';
+import { loadRuntime } from './lazy-runtime';
+import { log } from './log';
+
+const AUTH_TIMEOUT_MS = 10_000;
+const MAX_PER_DEVICE = 10;
+/** Cloudflare's limit is 32,768 hibernating sockets per object; stay under it. */
+const MAX_SOCKETS = 30_000;
+// A client ping is answered by the runtime without waking the object.
+const PING = JSON.stringify({ type: 'ping' });
+const PONG = JSON.stringify({ type: 'pong' });
+
+function stateOf(ws: WebSocket): GroupSocketState | null {
+  try {
+    return (ws.deserializeAttachment() as GroupSocketState | null) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function sendQuietly(ws: WebSocket, text: string): void {
+  try {
+    ws.send(text);
+  } catch {
+    // closing: the client catches up over HTTP
+  }
+}
+
+function closeQuietly(ws: WebSocket, code: number, reason: string): void {
+  try {
+    ws.close(code, reason);
+  } catch {
+    // already closed
+  }
+}
+
+export class GroupHub extends DurableObject<WorkerEnv> {
+  private readonly sessions = new Map<WebSocket, SocketSession>();
+  private deps: Promise<{ deps: AppDeps; Session: typeof SocketSession }> | null = null;
+
+  constructor(ctx: DurableObjectState, env: WorkerEnv) {
+    super(ctx, env);
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
+  }
+
+  /** Called by the Worker (RPC) with the operations its services issued for this group. */
+  async deliver(groupId: string, ops: HubOp[]): Promise<void> {
+    applyHubOps(this.sockets(), groupId, ops);
+  }
+
+  override async fetch(request: Request): Promise<Response> {
+    const groupId = socketScope(new URL(request.url).pathname);
+    if (typeof groupId !== 'string' || request.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
+      return Response.json(errorBody('bad_request', 'expected a WebSocket upgrade'), { status: 426 });
+    }
+    if (this.ctx.getWebSockets().length >= MAX_SOCKETS) return Response.json(errorBody('too_many_connections', 'this group has too many open sockets'), { status: 503 });
+    const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
+    this.ctx.acceptWebSocket(server);
+    server.serializeAttachment({ groupId, since: Date.now() } satisfies GroupSocketState);
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + AUTH_TIMEOUT_MS);
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    const session = await this.session(ws);
+    if (!session) return closeQuietly(ws, WS_CLOSE.unauthenticated, 'authenticate first');
+    const wasAuthenticated = session.authenticated;
+    session.onFrame(typeof message === 'string' ? message : '');
+    await session.drain();
+    const attachment = session.attachment;
+    const state = stateOf(ws);
+    if (!wasAuthenticated && attachment && state) {
+      try {
+        ws.serializeAttachment({ ...state, session: attachment } satisfies GroupSocketState);
+      } catch {
+        // closed meanwhile
+      }
+    }
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    this.forget(ws);
+    // Complete the closing handshake (1005/1006 cannot be sent back).
+    closeQuietly(ws, code === 1005 || code === 1006 ? WS_CLOSE.normal : code, reason);
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    this.forget(ws);
+  }
+
+  /** Closes sockets that did not authenticate in time. */
+  override async alarm(): Promise<void> {
+    const { overdue, nextDue } = overdueSockets(this.sockets(), Date.now(), AUTH_TIMEOUT_MS);
+    for (const s of overdue) s.close(WS_CLOSE.unauthenticated, 'authenticate first');
+    if (nextDue !== null) await this.ctx.storage.setAlarm(nextDue);
+  }
+
+  private forget(ws: WebSocket): void {
+    this.sessions.get(ws)?.onClose();
+    this.sessions.delete(ws);
+  }
+
+  private sockets(): GroupSocket[] {
+    return this.ctx.getWebSockets().map((ws) => ({
+      state: stateOf(ws),
+      send: (text) => sendQuietly(ws, text),
+      close: (code, reason) => {
+        this.forget(ws);
+        closeQuietly(ws, code, reason);
+      },
+    }));
+  }
+
+  /** Inside the object, the hub is the object itself: fan-out goes straight to its sockets. */
+  private localHub(): Hub {
+    return {
+      attach: (peer) => deviceSocketCount(this.sockets(), peer.deviceId) < MAX_PER_DEVICE,
+      detach: () => undefined,
+      publish: (groupId, frame, only) => applyHubOps(this.sockets(), groupId, [{ type: 'publish', text: JSON.stringify(frame), ...(only ? { only } : {}) }]),
+      membersChanged: (groupId, _added, removed) => {
+        if (removed.length > 0) applyHubOps(this.sockets(), groupId, [{ type: 'remove', devices: removed }]);
+      },
+    };
+  }
+
+  /** The socket's session, rebuilt from its attachment after a wake-up. */
+  private async session(ws: WebSocket): Promise<SocketSession | null> {
+    this.deps ??= loadRuntime()
+      .then(async (rt) => ({ deps: await rt.workerDeps(this.env, this.localHub()), Session: rt.SocketSession }))
+      .catch((err: unknown) => {
+        this.deps = null;
+        throw err;
+      });
+    const { deps, Session } = await this.deps;
+    const existing = this.sessions.get(ws);
+    if (existing) return existing;
+    const state = stateOf(ws);
+    if (!state) return null;
+    const session = new Session(
+      deps,
+      {
+        send: (text) => sendQuietly(ws, text),
+        close: (code, reason) => {
+          this.sessions.delete(ws);
+          closeQuietly(ws, code, reason);
+        },
+      },
+      state.groupId,
+    );
+    if (state.session) session.resume(state.session);
+    this.sessions.set(ws, session);
+    log.info(`group_socket_session ${state.session ? 'resumed' : 'new'}`);
+    return session;
+  }
+}

@@ -1,0 +1,46 @@
+// The heavy half of the Worker, loaded inside a handler (see lazy-runtime.ts):
+// libsodium ready, migrations applied once per isolate, deps from the bindings.
+import { cryptoReady } from '../../shared/crypto/sodium';
+import { systemClock } from '../clock';
+import { configFromEnv } from '../config';
+import type { AppDeps } from '../deps';
+import type { Hub } from '../live/hub';
+import { memoryRateLimiter } from '../rate-limiter';
+import { migrateD1, openD1 } from './d1-db';
+import { varsOf, type WorkerEnv } from './env';
+import { log } from './log';
+
+export { createApp } from '../app';
+export { SocketSession } from '../live/socket-session';
+export { runPurge } from '../services/purge';
+
+let ready: Promise<void> | null = null;
+
+/** Loads libsodium and migrates D1 on the isolate's first use; a failure is retried by the next request. */
+function prepare(env: WorkerEnv): Promise<void> {
+  ready ??= Promise.all([cryptoReady(), migrateD1(openD1(env.DB))]).then(
+    () => undefined,
+    (err: unknown) => {
+      ready = null;
+      throw err;
+    },
+  );
+  return ready;
+}
+
+/**
+ * The deps for createApp or a SocketSession. The rate limiter is per isolate:
+ * on Workers it is best-effort (several isolates each count on their own).
+ */
+export async function workerDeps(env: WorkerEnv, hub: Hub): Promise<AppDeps> {
+  await prepare(env);
+  const vars = varsOf(env);
+  return {
+    db: openD1(env.DB),
+    hub,
+    clock: systemClock(Number(vars.CLOCK_SKEW_SECONDS ?? 0) || 0),
+    limiter: memoryRateLimiter(),
+    log,
+    config: configFromEnv(vars),
+  };
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { applyHubOps, deviceSocketCount, type GroupSocket, type GroupSocketState, overdueSockets, REMOVED_REASON } from '../../../server/live/group-sockets';
+
+function socket(state: GroupSocketState | null) {
+  const sent: string[] = [];
+  const closed: [number, string][] = [];
+  const s: GroupSocket & { sent: string[]; closed: [number, string][] } = {
+    state,
+    sent,
+    closed,
+    send: (t) => sent.push(t),
+    close: (code, reason) => closed.push([code, reason]),
+  };
+  return s;
+}
+const authed = (deviceId: string, groupId = 'g1') => socket({ groupId, since: 0, session: { deviceId, groups: [groupId] } });
+
+describe('group sockets (the per-group Durable Object fan-out)', () => {
+  it('publishes to the authenticated sockets of the group only, or to the listed devices', () => {
+    const a = authed('A');
+    const b = authed('B');
+    const pending = socket({ groupId: 'g1', since: 0 });
+    const other = authed('A', 'g2');
+    applyHubOps([a, b, pending, other], 'g1', [{ type: 'publish', text: 'x' }, { type: 'publish', text: 'y', only: ['B'] }]);
+    expect(a.sent).toEqual(['x']);
+    expect(b.sent).toEqual(['x', 'y']);
+    expect(pending.sent).toEqual([]);
+    expect(other.sent).toEqual([]);
+  });
+
+  it('delivers in order: the roster frame reaches a removed device before her socket closes', () => {
+    const events: string[] = [];
+    const removed: GroupSocket = { state: authed('R').state, send: (t) => events.push(`send ${t}`), close: () => events.push('close') };
+    const stays = authed('S');
+    applyHubOps([removed, stays], 'g1', [
+      { type: 'publish', text: 'roster' },
+      { type: 'remove', devices: ['R'] },
+    ]);
+    expect(events).toEqual(['send roster', 'close']);
+    expect(stays.closed).toEqual([]);
+    expect(stays.sent).toEqual(['roster']);
+  });
+
+  it('closes removed devices with a reason', () => {
+    const r = authed('R');
+    applyHubOps([r], 'g1', [{ type: 'remove', devices: ['R'] }]);
+    expect(r.closed).toEqual([[1000, REMOVED_REASON]]);
+  });
+
+  it('counts a device’s sockets', () => {
+    expect(deviceSocketCount([authed('A'), authed('A'), authed('B'), socket({ groupId: 'g1', since: 0 })], 'A')).toBe(2);
+  });
+
+  it('finds sockets that did not authenticate in time, and when the next one is due', () => {
+    const late = socket({ groupId: 'g1', since: 1000 });
+    const soon = socket({ groupId: 'g1', since: 8000 });
+    const broken = socket(null);
+    const { overdue, nextDue } = overdueSockets([late, soon, broken, authed('A')], 11_000, 10_000);
+    expect(overdue).toEqual([late, broken]);
+    expect(nextDue).toBe(18_000);
+  });
+});
