@@ -17,6 +17,70 @@ export const LABELS = {
   rosterCommit: 'mindeulle/roster-commit/v1',
   /** hash: a roster commit (body and signature) -> chain link */
   rosterHash: 'mindeulle/roster-hash/v1',
+  /** signature: an admin's epoch envelope (names group, epoch, recipient, commit) */
+  epochEnvelope: 'mindeulle/epoch-envelope/v1',
+  /** hash: the naming fields sealed together with an epoch secret */
+  epochSecretContext: 'mindeulle/epoch-secret-context/v1',
+  /** kdf: epoch secret -> a sender's chain key 0 */
+  chainInit: 'mindeulle/chain-init/v1',
+  /** kdf: chain key i -> chain key i+1 */
+  chainNext: 'mindeulle/chain-next/v1',
+  /** kdf: chain key i -> message key i */
+  messageKey: 'mindeulle/message-key/v1',
+  /** kdf: epoch secret -> the epoch-wide metadata key (outer envelope layer) */
+  metadataKey: 'mindeulle/metadata-key/v1',
+  /** aead: message body under a message key, header as associated data */
+  messageInner: 'mindeulle/message-inner/v1',
+  /** aead: padded header + body + signature under the metadata key */
+  messageOuter: 'mindeulle/message-outer/v1',
+  /** signature: a sender signs message header + inner ciphertext */
+  messageSig: 'mindeulle/message-sig/v1',
+  /** hash: iterated fingerprint of a signing key for the safety number */
+  safetyNumber: 'mindeulle/safety-number/v1',
+  /** kdf: Argon2id output -> local storage key */
+  passphraseKey: 'mindeulle/passphrase-key/v1',
+  /** aead: an encrypted-at-rest blob, its slot name as associated data */
+  atRest: 'mindeulle/at-rest/v1',
 } as const;
 
-export type Label = (typeof LABELS)[keyof typeof LABELS];
+export type LabelName = keyof typeof LABELS;
+export type Label = (typeof LABELS)[LabelName];
+
+export type LabelUse = 'hash' | 'signature' | 'kdf' | 'aead';
+
+/** Which primitive each label belongs to; the labelled wrappers accept only their own kind. */
+export const LABEL_USES = {
+  deviceId: 'hash',
+  kxKey: 'signature',
+  login: 'signature',
+  sessionToken: 'hash',
+  inviteCode: 'hash',
+  rosterCommit: 'signature',
+  rosterHash: 'hash',
+  epochEnvelope: 'signature',
+  epochSecretContext: 'hash',
+  chainInit: 'kdf',
+  chainNext: 'kdf',
+  messageKey: 'kdf',
+  metadataKey: 'kdf',
+  messageInner: 'aead',
+  messageOuter: 'aead',
+  messageSig: 'signature',
+  safetyNumber: 'hash',
+  passphraseKey: 'kdf',
+  atRest: 'aead',
+} as const satisfies Record<LabelName, LabelUse>;
+
+type LabelsFor<U extends LabelUse> = (typeof LABELS)[{
+  [K in LabelName]: (typeof LABEL_USES)[K] extends U ? K : never;
+}[LabelName]];
+
+export type HashLabel = LabelsFor<'hash'>;
+export type SignatureLabel = LabelsFor<'signature'>;
+export type KdfLabel = LabelsFor<'kdf'>;
+export type AeadLabel = LabelsFor<'aead'>;
+
+/** All labels of one use, e.g. for cross-use tests. */
+export function labelsFor<U extends LabelUse>(use: U): LabelsFor<U>[] {
+  return (Object.keys(LABELS) as LabelName[]).filter((k) => LABEL_USES[k] === use).map((k) => LABELS[k]) as LabelsFor<U>[];
+}

@@ -1,0 +1,61 @@
+// Test helpers: devices and a group with a verified roster.
+import { toB64 } from '../../../shared/crypto/encoding';
+import { randomBytes } from '../../../shared/crypto/primitives';
+import { type DeviceKeys, deviceIdFromSignPk, generateDeviceKeys } from '../../../shared/protocol/device';
+import {
+  applyCommit,
+  applyGenesis,
+  type CommitBody,
+  type Role,
+  type RosterOp,
+  type RosterState,
+  type SignedCommit,
+  signCommit,
+} from '../../../shared/protocol/roster';
+
+export const idOf = (d: DeviceKeys) => deviceIdFromSignPk(d.signPk);
+export const newGroupId = () => toB64(randomBytes(16));
+
+export function addOp(d: DeviceKeys, role: Role = 'member'): Extract<RosterOp, { op: 'add' }> {
+  return { op: 'add', device: idOf(d), signPk: toB64(d.signPk), role };
+}
+
+export function genesisCommit(admin: DeviceKeys, group = newGroupId(), extra: Partial<CommitBody> = {}): SignedCommit {
+  return signCommit(
+    { v: 1, group, seq: 0, prev: null, epoch: 1, author: idOf(admin), ops: [addOp(admin, 'admin')], ...extra },
+    admin.signSk,
+  );
+}
+
+/** A body for the next commit after `state`; `epoch` defaults to the next epoch. */
+export function nextBody(state: RosterState, author: DeviceKeys, ops: RosterOp[], extra: Partial<CommitBody> = {}): CommitBody {
+  return { v: 1, group: state.group, seq: state.seq + 1, prev: state.head, epoch: state.epoch + 1, author: idOf(author), ops, ...extra };
+}
+
+export function commitNext(state: RosterState, author: DeviceKeys, ops: RosterOp[], extra: Partial<CommitBody> = {}) {
+  const commit = signCommit(nextBody(state, author, ops, extra), author.signSk);
+  return { commit, state: applyCommit(state, commit) };
+}
+
+export interface Group {
+  group: string;
+  admin: DeviceKeys;
+  members: DeviceKeys[]; // admin first
+  roster: RosterState;
+  chain: SignedCommit[];
+}
+
+/** A group with an admin and `n` further members (roles given or 'member'), at the epoch after adding them. */
+export function makeGroup(n: number, roles: Role[] = []): Group {
+  const admin = generateDeviceKeys();
+  const genesis = genesisCommit(admin);
+  let roster = applyGenesis(genesis);
+  const others = Array.from({ length: n }, () => generateDeviceKeys());
+  const chain = [genesis];
+  if (n > 0) {
+    const r = commitNext(roster, admin, others.map((d, i) => addOp(d, roles[i] ?? 'member')));
+    roster = r.state;
+    chain.push(r.commit);
+  }
+  return { group: roster.group, admin, members: [admin, ...others], roster, chain };
+}
