@@ -1,7 +1,8 @@
-// Test helpers: devices and a group with a verified roster.
+// Test helpers: devices, a group with a verified roster, and opened epoch keys.
 import { toB64 } from '../../../shared/crypto/encoding';
 import { randomBytes } from '../../../shared/crypto/primitives';
 import { type DeviceKeys, deviceIdFromSignPk, generateDeviceKeys } from '../../../shared/protocol/device';
+import { type EpochKeys, openEpoch } from '../../../shared/protocol/epoch-keys';
 import {
   applyCommit,
   applyGenesis,
@@ -45,12 +46,15 @@ export interface Group {
   chain: SignedCommit[];
 }
 
-/** A group with an admin and `n` further members (roles given or 'member'), at the epoch after adding them. */
-export function makeGroup(n: number, roles: Role[] = []): Group {
-  const admin = generateDeviceKeys();
+/**
+ * A group with an admin and `n` further members (roles given or 'member'), at
+ * the epoch after adding them. `devices` reuses existing devices (admin first).
+ */
+export function makeGroup(n: number, roles: Role[] = [], devices?: DeviceKeys[]): Group {
+  const admin = devices?.[0] ?? generateDeviceKeys();
   const genesis = genesisCommit(admin);
   let roster = applyGenesis(genesis);
-  const others = Array.from({ length: n }, () => generateDeviceKeys());
+  const others = Array.from({ length: n }, (_, i) => devices?.[i + 1] ?? generateDeviceKeys());
   const chain = [genesis];
   if (n > 0) {
     const r = commitNext(roster, admin, others.map((d, i) => addOp(d, roles[i] ?? 'member')));
@@ -58,4 +62,9 @@ export function makeGroup(n: number, roles: Role[] = []): Group {
     chain.push(r.commit);
   }
   return { group: roster.group, admin, members: [admin, ...others], roster, chain };
+}
+
+/** Every member opens the same epoch secret (each gets her own copy to wipe). */
+export function openAll(g: Group, secret: Uint8Array = randomBytes(32)): EpochKeys[] {
+  return g.members.map((d) => openEpoch(secret.slice(), g.roster, idOf(d)));
 }
