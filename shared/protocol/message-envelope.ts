@@ -1,0 +1,320 @@
+// Message and bulletin envelopes (P1, P2, P3, P7, P12).
+//
+// Inner layer: the body is sealed with XChaCha20-Poly1305 under the sender's
+// message key with the full header as associated data, and the sender signs
+// header + nonce + ciphertext with her identity key.
+// Outer layer: header, nonce, signature and ciphertext are padded and sealed
+// again under the epoch's metadata key, so the server (which has no epoch
+// secret) sees neither the sender nor the counter, only a bucket-sized blob.
+// Byte layouts are in docs/PROTOCOL.md.
+import { concatBytes, fromB64, toB64, u32be, utf8 } from '../crypto/encoding';
+import { LABELS } from '../crypto/labels';
+import {
+  AEAD_NONCE_BYTES,
+  AEAD_TAG_BYTES,
+  aeadDecrypt,
+  aeadEncrypt,
+  constantTimeEqual,
+  memzero,
+  randomBytes,
+  SIGNATURE_BYTES,
+  sign,
+  verify,
+} from '../crypto/primitives';
+import { type DeviceKeys, deviceIdFromSignPk } from './device';
+import type { EpochKeys } from './epoch-keys';
+import { MAX_ENVELOPE_BYTES, bucketFor, isBucketLength } from './padding';
+import type { RosterState } from './roster';
+import { ChainError, nextSendKey, prepareReceiveKey } from './sender-chain';
+
+export const ENVELOPE_VERSION = 1;
+export const MESSAGE_ID_BYTES = 16;
+export const MESSAGE_KINDS = ['message', 'bulletin', 'meta'] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+
+const ID_RE = /^[A-Za-z0-9_-]{16,64}$/;
+const OUTER_PREFIX = 1 + AEAD_NONCE_BYTES; // version + nonce
+const PAD_MARKER = 0x80;
+
+export interface MessageHeader {
+  version: number;
+  kind: MessageKind;
+  group: string;
+  epoch: number;
+  sender: string;
+  counter: number;
+  messageId: Uint8Array;
+}
+
+export interface DecryptedMessage {
+  header: MessageHeader;
+  plaintext: Uint8Array;
+}
+
+/** What the receiver learned from the server (or expects): the outer layer is bound to all of it. */
+export interface Routing {
+  group: string;
+  epoch: number;
+  kind: MessageKind;
+  /** the server-visible client message id; if given it must equal the signed header's */
+  messageId?: Uint8Array | string;
+}
+
+export type MessageErrorCode =
+  | 'bad_outer' // wrong size, version, metadata key or routing; or tampered in transit
+  | 'malformed' // authenticated under the metadata key but not a valid inner layout
+  | 'unsupported_version'
+  | 'binding' // header names another group, epoch, kind or message id than the routing
+  | 'unknown_sender' // not a member of the epoch
+  | 'bad_signature'
+  | 'replay' // counter already used (or evicted from the window)
+  | 'too_far_ahead' // counter beyond the maximum forward distance
+  | 'bad_ciphertext' // inner AEAD failed (e.g. wrong chain / sender)
+  | 'not_allowed' // the sender's role may not post this kind
+  | 'too_large';
+
+export class MessageError extends Error {
+  constructor(
+    readonly code: MessageErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'MessageError';
+  }
+}
+
+function fail(code: MessageErrorCode, message: string): never {
+  throw new MessageError(code, message);
+}
+
+// ----------------------------------------------------------------- header
+
+export function encodeHeader(h: MessageHeader): Uint8Array {
+  if (!ID_RE.test(h.group) || !ID_RE.test(h.sender)) throw new RangeError('group and sender must be ids');
+  if (h.messageId.length !== MESSAGE_ID_BYTES) throw new RangeError('message id must be 16 bytes');
+  const kind = MESSAGE_KINDS.indexOf(h.kind);
+  if (kind < 0) throw new RangeError('unknown kind');
+  const group = utf8(h.group);
+  const sender = utf8(h.sender);
+  return concatBytes(
+    new Uint8Array([h.version, kind]),
+    u32be(h.epoch),
+    u32be(h.counter),
+    h.messageId,
+    new Uint8Array([group.length]),
+    group,
+    new Uint8Array([sender.length]),
+    sender,
+  );
+}
+
+/** Parses a header at the start of `bytes`; returns it and its length. */
+export function decodeHeader(bytes: Uint8Array): { header: MessageHeader; length: number } {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let at = 0;
+  const need = (n: number) => {
+    if (at + n > bytes.length) throw new Error('short header');
+  };
+  need(2 + 8 + MESSAGE_ID_BYTES + 1);
+  const version = bytes[0]!;
+  const kind = MESSAGE_KINDS[bytes[1]!];
+  if (!kind) throw new Error('unknown kind');
+  const epoch = view.getUint32(2);
+  const counter = view.getUint32(6);
+  at = 10;
+  const messageId = bytes.slice(at, at + MESSAGE_ID_BYTES);
+  at += MESSAGE_ID_BYTES;
+  const readId = () => {
+    need(1);
+    const n = bytes[at++]!;
+    need(n);
+    const s = String.fromCharCode(...bytes.subarray(at, at + n));
+    at += n;
+    if (!ID_RE.test(s)) throw new Error('bad id');
+    return s;
+  };
+  const group = readId();
+  const sender = readId();
+  return { header: { version, kind, group, epoch, counter, messageId, sender }, length: at };
+}
+
+// ------------------------------------------------------------ outer layer
+
+function outerAd(routing: Routing): Uint8Array[] {
+  return [new Uint8Array([ENVELOPE_VERSION]), utf8(routing.group), u32be(routing.epoch), utf8(routing.kind)];
+}
+
+/** The largest plaintext that fits the largest envelope for this group and sender. */
+export function maxPlaintextBytes(group: string, sender: string): number {
+  const header = 2 + 8 + MESSAGE_ID_BYTES + 2 + utf8(group).length + utf8(sender).length;
+  return MAX_ENVELOPE_BYTES - OUTER_PREFIX - AEAD_TAG_BYTES - 1 - (2 + header + AEAD_NONCE_BYTES + SIGNATURE_BYTES + AEAD_TAG_BYTES);
+}
+
+/**
+ * Pads `inner` (ISO/IEC 7816-4: 0x80 then zeros) so the whole envelope is a
+ * bucket length, and seals it under the metadata key. Exported for tests.
+ */
+export function sealOuter(metadataKey: Uint8Array, routing: Routing, inner: Uint8Array): Uint8Array {
+  const bucket = bucketFor(OUTER_PREFIX + inner.length + 1 + AEAD_TAG_BYTES);
+  if (bucket === null) fail('too_large', 'message does not fit the largest envelope');
+  const padded = new Uint8Array(bucket - OUTER_PREFIX - AEAD_TAG_BYTES);
+  padded.set(inner);
+  padded[inner.length] = PAD_MARKER;
+  const nonce = randomBytes(AEAD_NONCE_BYTES);
+  const sealed = aeadEncrypt(LABELS.messageOuter, metadataKey, nonce, padded, outerAd(routing));
+  return concatBytes(new Uint8Array([ENVELOPE_VERSION]), nonce, sealed);
+}
+
+/** Opens and unpads the outer layer; exported for tests. */
+export function openOuter(metadataKey: Uint8Array, routing: Routing, envelope: Uint8Array): Uint8Array {
+  if (!isBucketLength(envelope.length)) fail('bad_outer', 'envelope is not a bucket length');
+  if (envelope[0] !== ENVELOPE_VERSION) fail('bad_outer', 'unknown envelope version');
+  const nonce = envelope.subarray(1, OUTER_PREFIX);
+  const padded = aeadDecrypt(LABELS.messageOuter, metadataKey, nonce, envelope.subarray(OUTER_PREFIX), outerAd(routing));
+  if (!padded) fail('bad_outer', 'envelope does not open under this group, epoch and kind');
+  let end = padded.length - 1;
+  while (end >= 0 && padded[end] === 0) end--;
+  if (end < 0 || padded[end] !== PAD_MARKER) fail('malformed', 'bad padding');
+  return padded.subarray(0, end);
+}
+
+// ------------------------------------------------------------ inner layer
+
+function signedPart(header: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array): Uint8Array {
+  return concatBytes(u32be(header.length), header, nonce, ciphertext);
+}
+
+/** u16 header length | header | nonce (24) | signature (64) | ciphertext */
+function encodeInner(header: Uint8Array, nonce: Uint8Array, sig: Uint8Array, ciphertext: Uint8Array): Uint8Array {
+  return concatBytes(new Uint8Array([header.length >> 8, header.length & 0xff]), header, nonce, sig, ciphertext);
+}
+
+function decodeInner(inner: Uint8Array) {
+  if (inner.length < 2) throw new Error('short');
+  const hlen = (inner[0]! << 8) | inner[1]!;
+  const headerBytes = inner.subarray(2, 2 + hlen);
+  const { header, length } = decodeHeader(headerBytes);
+  if (length !== hlen) throw new Error('header length mismatch');
+  let at = 2 + hlen;
+  const nonce = inner.subarray(at, (at += AEAD_NONCE_BYTES));
+  const sig = inner.subarray(at, (at += SIGNATURE_BYTES));
+  const ciphertext = inner.subarray(at);
+  if (ciphertext.length < AEAD_TAG_BYTES) throw new Error('short ciphertext');
+  return { header, headerBytes, nonce, sig, ciphertext };
+}
+
+// ---------------------------------------------------------------- roles
+
+/** P9 as a client checks it: bulletins (and chat in announcement-only groups) need facilitator or admin. */
+export function senderMayPost(roster: RosterState, sender: string, kind: MessageKind): boolean {
+  const m = roster.members.get(sender);
+  if (!m) return false;
+  const elevated = m.role === 'facilitator' || m.role === 'admin';
+  if (kind === 'bulletin') return elevated;
+  if (kind === 'message' && roster.settings.announcementOnly) return elevated;
+  return true;
+}
+
+// ------------------------------------------------------------ public API
+
+export interface EncryptedMessage {
+  /** exactly one of ENVELOPE_BUCKETS bytes long */
+  envelope: Uint8Array;
+  header: MessageHeader;
+  /** base64url message id, the server's clientMsgId */
+  clientMsgId: string;
+}
+
+/**
+ * Encrypts one message with the next key of this device's sending chain. The
+ * chain advances in `keys`: persist it before handing the envelope out.
+ */
+export function encryptMessage(
+  keys: EpochKeys,
+  device: DeviceKeys,
+  kind: MessageKind,
+  plaintext: Uint8Array,
+  messageId: Uint8Array = randomBytes(MESSAGE_ID_BYTES),
+): EncryptedMessage {
+  if (deviceIdFromSignPk(device.signPk) !== keys.self) throw new Error('device keys do not belong to this epoch state');
+  if (plaintext.length > maxPlaintextBytes(keys.group, keys.self)) fail('too_large', 'message does not fit the largest envelope');
+  const { counter, messageKey } = nextSendKey(keys.sending);
+  try {
+    const header: MessageHeader = {
+      version: ENVELOPE_VERSION,
+      kind,
+      group: keys.group,
+      epoch: keys.epoch,
+      sender: keys.self,
+      counter,
+      messageId: messageId.slice(),
+    };
+    const headerBytes = encodeHeader(header);
+    const nonce = randomBytes(AEAD_NONCE_BYTES);
+    const ciphertext = aeadEncrypt(LABELS.messageInner, messageKey, nonce, plaintext, [headerBytes]);
+    const sig = sign(LABELS.messageSig, signedPart(headerBytes, nonce, ciphertext), device.signSk);
+    const envelope = sealOuter(keys.metadataKey, { group: keys.group, epoch: keys.epoch, kind }, encodeInner(headerBytes, nonce, sig, ciphertext));
+    return { envelope, header, clientMsgId: toB64(header.messageId) };
+  } finally {
+    memzero(messageKey);
+  }
+}
+
+/**
+ * Opens an envelope with the epoch's keys. Checks, in order: outer layer,
+ * layout, header binding to the routing, sender membership, signature, role
+ * (if a roster is given), counter window (before any key is derived), inner
+ * AEAD. The receiving chain in `keys` changes only if every check passed.
+ */
+export function decryptMessage(
+  keys: EpochKeys,
+  envelope: Uint8Array,
+  routing: Routing,
+  opts: { roster?: RosterState } = {},
+): DecryptedMessage {
+  if (routing.group !== keys.group || routing.epoch !== keys.epoch) fail('binding', 'these keys are for another group or epoch');
+  const inner = openOuter(keys.metadataKey, routing, envelope);
+  let parsed: ReturnType<typeof decodeInner>;
+  try {
+    parsed = decodeInner(inner);
+  } catch {
+    return fail('malformed', 'inner layout is malformed');
+  }
+  const { header, headerBytes, nonce, sig, ciphertext } = parsed;
+  if (header.version !== ENVELOPE_VERSION) fail('unsupported_version', 'unsupported message version');
+  if (header.group !== routing.group || header.epoch !== routing.epoch || header.kind !== routing.kind)
+    fail('binding', 'header names another group, epoch or kind');
+  if (routing.messageId !== undefined) {
+    const want = typeof routing.messageId === 'string' ? safeB64(routing.messageId) : routing.messageId;
+    if (!want || !constantTimeEqual(want, header.messageId)) fail('binding', 'header names another message id');
+  }
+  const member = keys.members.get(header.sender);
+  if (!member) fail('unknown_sender', 'sender is not a member of this epoch');
+  if (!verify(LABELS.messageSig, signedPart(headerBytes, nonce, ciphertext), sig, member.signPk))
+    fail('bad_signature', 'signature does not verify');
+  if (opts.roster && (opts.roster.group !== keys.group || !senderMayPost(opts.roster, header.sender, header.kind)))
+    fail('not_allowed', `sender may not post a ${header.kind}`);
+
+  let pending: ReturnType<typeof prepareReceiveKey>;
+  try {
+    pending = prepareReceiveKey(member.chain, header.counter);
+  } catch (e) {
+    if (e instanceof ChainError && (e.code === 'replay' || e.code === 'too_far_ahead')) fail(e.code, e.message);
+    throw e;
+  }
+  const plaintext = aeadDecrypt(LABELS.messageInner, pending.messageKey, nonce, ciphertext, [headerBytes]);
+  if (!plaintext) {
+    pending.discard();
+    fail('bad_ciphertext', 'message does not decrypt under the sender chain');
+  }
+  pending.commit();
+  return { header, plaintext };
+}
+
+function safeB64(text: string): Uint8Array | null {
+  try {
+    return fromB64(text);
+  } catch {
+    return null;
+  }
+}
