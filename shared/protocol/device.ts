@@ -41,7 +41,11 @@ export function rotateKx(keys: DeviceKeys): DeviceKeys {
   return { ...keys, kxPk: x.publicKey, kxSk: x.privateKey, kxVersion: keys.kxVersion + 1 };
 }
 
+/** Same range as the wire schema; also keeps u32be from aliasing 2^32+1 (or 1.5) onto a signed version 1. */
+export const MAX_KX_VERSION = 2 ** 31;
+
 function kxBinding(deviceId: string, kxPk: Uint8Array, kxVersion: number): Uint8Array {
+  if (!Number.isInteger(kxVersion) || kxVersion < 1 || kxVersion > MAX_KX_VERSION) throw new RangeError('kx version out of range');
   return concatBytes(u32be(utf8(deviceId).length), utf8(deviceId), kxPk, u32be(kxVersion));
 }
 

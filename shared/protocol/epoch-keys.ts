@@ -110,7 +110,7 @@ export function importEpochKeys(json: EpochKeysJson): EpochKeys {
   };
   if (json?.v !== 1) bad('unknown version');
   if (typeof json.group !== 'string' || typeof json.self !== 'string') bad('ids');
-  if (!Number.isInteger(json.epoch) || json.epoch < 1) bad('epoch');
+  if (!Number.isInteger(json.epoch) || json.epoch < 1 || json.epoch > 2 ** 31) bad('epoch');
   let metadataKey: Uint8Array;
   let members: Map<string, EpochMember>;
   try {

@@ -89,9 +89,12 @@ function fail(code: MessageErrorCode, message: string): never {
 
 // ----------------------------------------------------------------- header
 
+const isU32 = (n: number) => Number.isInteger(n) && n >= 0 && n <= 0xffffffff;
+
 export function encodeHeader(h: MessageHeader): Uint8Array {
   if (!ID_RE.test(h.group) || !ID_RE.test(h.sender)) throw new RangeError('group and sender must be ids');
   if (h.messageId.length !== MESSAGE_ID_BYTES) throw new RangeError('message id must be 16 bytes');
+  if (!isU32(h.epoch) || !isU32(h.counter) || h.version !== (h.version & 0xff)) throw new RangeError('header number out of range');
   const kind = MESSAGE_KINDS.indexOf(h.kind);
   if (kind < 0) throw new RangeError('unknown kind');
   const group = utf8(h.group);
@@ -237,6 +240,7 @@ export function encryptMessage(
   messageId: Uint8Array = randomBytes(MESSAGE_ID_BYTES),
 ): EncryptedMessage {
   if (deviceIdFromSignPk(device.signPk) !== keys.self) throw new Error('device keys do not belong to this epoch state');
+  if (!MESSAGE_KINDS.includes(kind)) throw new RangeError('unknown message kind'); // before a counter is spent
   if (plaintext.length > maxPlaintextBytes(keys.group, keys.self)) fail('too_large', 'message does not fit the largest envelope');
   const { counter, messageKey } = nextSendKey(keys.sending);
   try {

@@ -43,6 +43,11 @@ describe('device identity', () => {
     expect(verifyDevicePublic({ ...rotated, kxPk: old.kxPk })).toBe(false);
   });
 
+  it('rejects a version that would alias a signed one in the 32-bit encoding', () => {
+    const d = devicePublic(generateDeviceKeys());
+    for (const kxVersion of [2 ** 32 + 1, 1.5, 1 + 1e-12, 0, -1, Number.NaN]) expect(verifyDevicePublic({ ...d, kxVersion })).toBe(false);
+  });
+
   it('rejects a wrong device id, a foreign identity and malformed fields', () => {
     const d = devicePublic(generateDeviceKeys());
     const e = devicePublic(generateDeviceKeys());
