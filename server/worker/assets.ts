@@ -7,6 +7,8 @@ import type { WorkerEnv } from './env';
 export function workerAssets(env: WorkerEnv): MiddlewareHandler {
   return async (c, next) => {
     if (c.req.path.startsWith('/v1/') || c.req.path === '/openapi.json') return next();
-    return env.ASSETS.fetch(c.req.raw) as unknown as Response;
+    const res = await env.ASSETS.fetch(c.req.raw);
+    // A copy: the binding's headers are immutable, and the app adds its security headers.
+    return new Response(res.body, res);
   };
 }

@@ -19,9 +19,6 @@ const AUTH_TIMEOUT_MS = 10_000;
 const MAX_PER_DEVICE = 10;
 /** Cloudflare's limit is 32,768 hibernating sockets per object; stay under it. */
 const MAX_SOCKETS = 30_000;
-// A client ping is answered by the runtime without waking the object.
-const PING = JSON.stringify({ type: 'ping' });
-const PONG = JSON.stringify({ type: 'pong' });
 
 function stateOf(ws: WebSocket): GroupSocketState | null {
   try {
@@ -51,10 +48,8 @@ export class GroupHub extends DurableObject<WorkerEnv> {
   private readonly sessions = new Map<WebSocket, SocketSession>();
   private deps: Promise<{ deps: AppDeps; Session: typeof SocketSession }> | null = null;
 
-  constructor(ctx: DurableObjectState, env: WorkerEnv) {
-    super(ctx, env);
-    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
-  }
+  // No setWebSocketAutoResponse for {"type":"ping"}: it would answer a ping
+  // sent before auth, where the protocol (as on Node) closes with 4001.
 
   /** Called by the Worker (RPC) with the operations its services issued for this group. */
   async deliver(groupId: string, ops: HubOp[]): Promise<void> {

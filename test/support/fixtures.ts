@@ -2,14 +2,15 @@
 import { afterAll, beforeAll } from 'vitest';
 import { cryptoReady } from '../../shared/crypto/sodium';
 import { admit, type ServerLike, TestDevice } from './api-client';
-import { type ServerOptions, type ServerProcess, startServer } from './server-process';
+import type { ServerOptions, ServerProcess } from './server-process';
+import { startTarget } from './targets';
 
-/** Starts one server for the calling test file; read `.current` inside tests. */
+/** Starts one server (of the target under test) for the calling test file; read `.current` inside tests. */
 export function useServer(options: ServerOptions = {}): { current: ServerProcess } {
   const ref = {} as { current: ServerProcess };
   beforeAll(async () => {
     await cryptoReady();
-    ref.current = await startServer(options);
+    ref.current = await startTarget(options);
   });
   afterAll(async () => {
     await ref.current?.destroy();

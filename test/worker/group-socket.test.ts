@@ -1,0 +1,73 @@
+// What only the Workers target has: a Durable Object per group holding
+// hibernating sockets, no /v1/ws, the purge from a Cron Trigger, and the web
+// app from the assets binding. Runs the Worker under local workerd.
+import { afterEach, describe, expect, it } from 'vitest';
+import { TestDevice } from '../support/api-client';
+import { makeGroup, useServer } from '../support/fixtures';
+import { expectError, expectOk, request } from '../support/http';
+import { LiveSocket } from '../support/live-socket';
+import { socketUrl } from '../support/targets';
+
+const server = useServer();
+let sockets: LiveSocket[] = [];
+
+async function connect(device: TestDevice, groupId: string): Promise<LiveSocket> {
+  const s = await LiveSocket.connect(socketUrl(server.current, groupId), device.token);
+  sockets.push(s);
+  return s;
+}
+
+afterEach(async () => {
+  for (const s of sockets) expect(s.invalidFrames).toEqual([]);
+  await Promise.all(sockets.map((s) => s.close()));
+  sockets = [];
+});
+
+describe('the per-group socket on Workers', () => {
+  it('/v1/ws does not exist: a JSON 404 and no upgrade', async () => {
+    expectError(await request(server.current.url, 'GET', '/v1/ws'), 404, 'route_not_found');
+    await expect(LiveSocket.open(server.current.wsUrl)).rejects.toThrow(/404/);
+  });
+
+  it('refuses a device that is not a member of the group at auth, with 4001', async () => {
+    const { groupId } = await makeGroup(server.current, []);
+    const outsider = await TestDevice.create(server.current);
+    const s = await LiveSocket.open(socketUrl(server.current, groupId));
+    sockets.push(s);
+    s.send({ type: 'auth', token: outsider.token });
+    expect(await s.closed).toMatchObject({ code: 4001 });
+    expect(s.frames).toEqual([]);
+  });
+
+  it('a removed member gets the roster commit that removes her, then her socket closes', async () => {
+    const { admin, members, groupId } = await makeGroup(server.current, ['member', 'member']);
+    const [leaving, staying] = members as [TestDevice, TestDevice];
+    const leavingSocket = await connect(leaving, groupId);
+    const stayingSocket = await connect(staying, groupId);
+    const { seq } = expectOk(await admin.removeMember(groupId, leaving.id));
+    expect(await leavingSocket.nextOf('roster', (f) => f.seq === seq)).toMatchObject({ groupId });
+    expect(await leavingSocket.closed).toEqual({ code: 1000, reason: 'no longer a member of this group' });
+    await stayingSocket.nextOf('roster', (f) => f.seq === seq);
+    const posted = expectOk(await admin.post(groupId), 201);
+    await stayingSocket.nextOf('message', (f) => f.message.seq === posted.seq);
+  });
+
+  it('a newcomer opens the group socket once approved and receives the group live', async () => {
+    const { admin, members, groupId } = await makeGroup(server.current);
+    const s = await connect(members[0]!, groupId);
+    expect(s.ready).toMatchObject({ deviceId: members[0]!.id, groups: [groupId] });
+    const { seq } = expectOk(await admin.post(groupId), 201);
+    await s.nextOf('message', (f) => f.message.seq === seq);
+  });
+});
+
+describe('the web app', () => {
+  it('is served from the assets binding, with index.html for client-side routes', async () => {
+    for (const path of ['/', '/groups/some-client-route']) {
+      const res = await fetch(`${server.current.url}${path}`);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('content-type')).toContain('text/html');
+      expect(await res.text()).toMatch(/<!doctype html>/i);
+    }
+  });
+});
