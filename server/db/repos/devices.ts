@@ -5,9 +5,15 @@ export async function findDevice(db: Db, id: string): Promise<DevicesTable | und
   return db.kysely.selectFrom('devices').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** D1 allows at most 100 bound parameters per statement, so long id lists are read in chunks. */
+const IDS_PER_QUERY = 90;
+
 export async function findDevices(db: Db, ids: readonly string[]): Promise<DevicesTable[]> {
-  if (ids.length === 0) return [];
-  return db.kysely.selectFrom('devices').selectAll().where('id', 'in', ids).execute();
+  const rows: DevicesTable[] = [];
+  for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
+    rows.push(...(await db.kysely.selectFrom('devices').selectAll().where('id', 'in', ids.slice(i, i + IDS_PER_QUERY)).execute()));
+  }
+  return rows;
 }
 
 /** Registers a device; registering the same identity again is a no-op. Returns whether it was new. */
