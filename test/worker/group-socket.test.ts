@@ -61,6 +61,16 @@ describe('the per-group socket on Workers', () => {
   });
 });
 
+describe('D1 storage', () => {
+  it('a unique-key violation inside a batch is recognised (a second genesis for a group is 409 group_exists)', async () => {
+    const admin = await TestDevice.create(server.current);
+    const groupId = await admin.createGroup();
+    const res = await admin.req('POST', '/v1/groups', { genesis: admin.lastCommits.get(groupId) });
+    expectError(res, 409, 'group_exists');
+    expect(expectOk(await admin.roster(groupId)).commits).toHaveLength(1);
+  });
+});
+
 describe('the web app', () => {
   it('is served from the assets binding, with index.html for client-side routes', async () => {
     for (const path of ['/', '/groups/some-client-route']) {
