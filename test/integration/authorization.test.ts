@@ -9,7 +9,8 @@ import { admit, TestDevice } from '../support/api-client';
 import { useServer } from '../support/fixtures';
 import { type ApiResponse, expectError, expectOk, request } from '../support/http';
 import { LiveSocket } from '../support/live-socket';
-import { type ServerProcess, startServer } from '../support/server-process';
+import type { ServerProcess } from '../support/server-process';
+import { socketUrl, startTarget } from '../support/targets';
 
 const server = useServer();
 /** The same database, with the clock 120 s ahead and one-second sessions. */
@@ -29,10 +30,10 @@ beforeAll(async () => {
   groupId = await admin.createGroup();
   await admit(admin, member, groupId);
   await admit(admin, removed, groupId);
-  removedSocket = await LiveSocket.connect(server.current.wsUrl, removed.token);
+  removedSocket = await LiveSocket.connect(socketUrl(server.current, groupId), removed.token);
   expectOk(await admin.removeMember(groupId, removed.id));
   for (let i = 0; i < 2; i++) expectOk(await admin.post(groupId), 201);
-  later = await startServer({ dbPath: server.current.dbPath, env: { CLOCK_SKEW_SECONDS: '120', SESSION_TTL_SECONDS: '1' } });
+  later = await startTarget({ env: { CLOCK_SKEW_SECONDS: '120', SESSION_TTL_SECONDS: '1' } }, server.current);
 });
 
 afterAll(async () => {
@@ -266,7 +267,7 @@ describe('authentication', () => {
     // The first server, two minutes behind, still accepts it: only expiry differs.
     expectOk(await request(server.current.url, 'GET', '/v1/groups', undefined, { token }));
     expectError(await d.req('GET', '/v1/groups'), 401, 'unauthenticated');
-    const socket = await LiveSocket.open(later.wsUrl);
+    const socket = await LiveSocket.open(socketUrl(later));
     socket.send({ type: 'auth', token });
     expect((await socket.closed).code).toBe(4001);
   });

@@ -4,7 +4,7 @@
 // target; MINDEULLE_TARGET picks it.
 import { newId } from './api-client';
 import { type ServerOptions, type ServerProcess, startServer } from './server-process';
-import { startWorker } from './worker-process';
+import { startWorker, type WorkerProcess } from './worker-process';
 
 export type TargetName = 'node' | 'worker';
 
@@ -12,8 +12,10 @@ export const TARGET: TargetName = process.env.MINDEULLE_TARGET === 'worker' ? 'w
 /** Workers have no /v1/ws (a socket for all of a device's groups): only /v1/groups/{groupId}/ws. */
 export const onWorker = TARGET === 'worker';
 
-export function startTarget(options: ServerOptions = {}): Promise<ServerProcess> {
-  return onWorker ? startWorker(options) : startServer(options);
+/** Starts a server of the target under test; `sharing` another one makes it use the same data (SQLite file or D1 state). */
+export function startTarget(options: ServerOptions = {}, sharing?: ServerProcess): Promise<ServerProcess> {
+  if (onWorker) return startWorker({ ...options, ...(sharing ? { persistDir: (sharing as WorkerProcess).persistDir } : {}) });
+  return startServer({ ...options, ...(sharing ? { dbPath: sharing.dbPath } : {}) });
 }
 
 /**
