@@ -10,6 +10,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // dist/web must exist before any server starts (a placeholder in a fresh clone).
+    globalSetup: ['test/support/web-dist.ts'],
     projects: [
       {
         extends: true,

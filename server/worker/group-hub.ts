@@ -155,9 +155,12 @@ export class GroupHub extends DurableObject<WorkerEnv> {
       },
       state.groupId,
     );
-    if (state.session) session.resume(state.session);
+    if (state.session) {
+      // An authenticated socket without a session: this instance was woken after an eviction.
+      session.resume(state.session);
+      log.info('group_socket_session resumed');
+    }
     this.sessions.set(ws, session);
-    log.info(`group_socket_session ${state.session ? 'resumed' : 'new'}`);
     return session;
   }
 }

@@ -3,11 +3,12 @@
 // directory, for the integration suites' worker target. Offline: no account,
 // no metrics, nothing leaves localhost.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, REPO_ROOT, type ServerOptions, type ServerProcess } from './server-process';
+import { ensureWebDist } from './web-dist';
 
 export interface WorkerProcess extends ServerProcess {
   /** wrangler's --persist-to directory (D1 and Durable Object storage) */
@@ -47,13 +48,6 @@ export function localD1File(persistDir: string): string {
   const file = readdirSync(dir).find((f) => f.endsWith('.sqlite') && f !== 'metadata.sqlite');
   if (!file) throw new Error(`no D1 database under ${dir}`);
   return path.join(dir, file);
-}
-
-/** wrangler refuses to start without the assets directory; tests do not need the built web app. */
-function ensureWebDist(): void {
-  const dir = path.join(REPO_ROOT, 'dist', 'web');
-  mkdirSync(dir, { recursive: true });
-  if (!existsSync(path.join(dir, 'index.html'))) writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>Mindeulle</title>\n');
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
