@@ -40,7 +40,7 @@ describe('groups, invites and joining', () => {
     groupId = await admin.client.createGroup('뭉치 모임', { retentionSeconds: 30 * 24 * 3600 });
     const [view] = await admin.client.groups();
     expect(view).toMatchObject({ groupId, name: '뭉치 모임', role: 'admin', epoch: 1, rosterValid: true, retentionSeconds: 30 * 24 * 3600 });
-    expect(view!.members).toEqual([{ deviceId: admin.client.deviceId, role: 'admin', displayName: null }]);
+    expect(view!.members).toEqual([{ deviceId: admin.client.deviceId, role: 'admin', displayName: '관리자' }]);
   });
 
   it('creates, lists, revokes and rotates invites; labels are readable by admins only', async () => {
