@@ -22,7 +22,7 @@ import { RosterChain } from './roster-chain';
 import type { SealedStore } from './sealed-store';
 import { sealPost } from './send';
 import type { Session } from './session';
-import { compareSummary, discoverGroup, readAll, syncGroup } from './sync';
+import { compareSummary, discoverGroup, readAll, syncGroup, syncMessages } from './sync';
 import { Transport } from './transport';
 
 export interface ClientParts {
@@ -395,7 +395,7 @@ export class Client implements MindeulleApi, Core {
       return this.post(groupId, kind, plaintext, pinned, true);
     }
     await this.lock(groupId, async () => {
-      if (state.record.lastSeq < seq) await this.syncLocked(groupId);
+      if (state.record.lastSeq < seq && !state.record.removed) await syncMessages(this, state);
     });
     return { messageId: input.clientMsgId, seq };
   }
@@ -444,6 +444,25 @@ export class Client implements MindeulleApi, Core {
       await this.store.write(IDENTITY_DOC, before.toJSON());
       throw e;
     }
+  }
+
+  // ---------------------------------------------- beyond MindeulleApi
+
+  /** An unsent draft, sealed at rest like everything else. */
+  async setDraft(groupId: string, text: string): Promise<void> {
+    if (text) await this.store.write(`draft/${groupId}`, text);
+    else await this.store.remove(`draft/${groupId}`);
+  }
+
+  async draft(groupId: string): Promise<string> {
+    return (await this.store.read<string>(`draft/${groupId}`)) ?? '';
+  }
+
+  /** Erases everything this device stores (duress passphrase, wipe) and stops. The client is unusable afterwards. */
+  async wipe(): Promise<void> {
+    this.transport.close();
+    await this.store.clear();
+    this.states.clear();
   }
 
   async logoutEverywhere(): Promise<void> {

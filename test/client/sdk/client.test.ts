@@ -240,6 +240,18 @@ describe('the local store', () => {
     expect(PASSPHRASE.length).toBeGreaterThan(0);
   });
 
+  it('keeps drafts sealed; a snapshot of the store cannot decrypt a message already read', async () => {
+    await member.client.setDraft(groupId, '쓰다 만 글');
+    expect(await member.client.draft(groupId)).toBe('쓰다 만 글');
+    const sent = await admin.client.send(groupId, 'read once');
+    await member.client.sync(groupId);
+    expect(await texts(member.client)).toContain('read once');
+    const stored = (await admin.client.session.call((api) => api.messages(groupId, sent.seq - 1, 1))).messages[0]!;
+    const keys = (await storedEpochKeys(member, groupId)).find((k) => k.epoch === stored.epoch)!;
+    const routing = { group: groupId, epoch: stored.epoch, kind: 'message' as const, messageId: stored.clientMsgId };
+    expect(() => decryptMessage(keys, fromB64(stored.ciphertext), routing)).toThrow(expect.objectContaining({ code: 'replay' }));
+  });
+
   it('logoutEverywhere ends the sessions; the client logs in again when used', async () => {
     const oldToken = member.client.session.api.token!;
     await member.client.logoutEverywhere();
