@@ -46,6 +46,8 @@ export class Client implements MindeulleApi, Core {
   private readonly listeners = new Set<(e: ClientEvent) => void>();
   private readonly locks = new KeyedLock();
   private readyWaiters: (() => void)[] = [];
+  /** Work started without a caller waiting for it (frames, announcements), awaited by close(). */
+  private readonly background = new Set<Promise<unknown>>();
   private readonly clock: () => number;
 
   constructor(private readonly parts: ClientParts) {
@@ -58,7 +60,7 @@ export class Client implements MindeulleApi, Core {
       url: wsUrl,
       openSocket: parts.openSocket,
       onFrame: (f) => this.onFrame(f),
-      onReady: () => void this.onReady(),
+      onReady: () => this.inBackground(this.onReady()),
       onUnauthenticated: () => this.session.forget(),
     });
   }
@@ -125,6 +127,23 @@ export class Client implements MindeulleApi, Core {
     this.emit({ type: 'connection', online: false });
   }
 
+  /**
+   * Waits (up to `timeoutMs`) for background work — frames being read,
+   * announcements being posted — then stops the socket and forgets the store
+   * key. For short-lived processes such as the CLI; the client is unusable afterwards.
+   */
+  async close(timeoutMs = 10_000): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));
+    // Background work can start more (a frame's sync announces a profile), so wait until none is left.
+    while (this.background.size > 0) {
+      if ((await Promise.race([Promise.allSettled([...this.background]), timeout])) === 'timeout') break;
+    }
+    clearTimeout(timer);
+    this.transport.close();
+    this.store.close();
+  }
+
   subscribe(listener: (event: ClientEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -138,8 +157,13 @@ export class Client implements MindeulleApi, Core {
     waiters.forEach((w) => w());
   }
 
+  private inBackground(p: Promise<unknown>): void {
+    const tracked = p.catch(() => {}).finally(() => this.background.delete(tracked));
+    this.background.add(tracked);
+  }
+
   private onFrame(frame: ServerFrame): void {
-    const run = (groupId: string, fn: () => Promise<void>) => void this.lock(groupId, fn).catch(() => {});
+    const run = (groupId: string, fn: () => Promise<void>) => this.inBackground(this.lock(groupId, fn));
     switch (frame.type) {
       case 'message':
         return run(frame.groupId, () => this.readLive(frame.groupId, frame.message));
@@ -193,7 +217,7 @@ export class Client implements MindeulleApi, Core {
       this.states.set(groupId, (state = found));
     }
     const { opened } = await syncGroup(this, state);
-    if (opened.includes(state.latestEpoch)) void this.announceSelf(state, false);
+    if (opened.includes(state.latestEpoch)) this.inBackground(this.announceSelf(state, false));
     const me = state.chain.current.members.get(this.deviceId);
     if (me?.role === 'admin' && !state.record.removed && epochDue(state, this.now())) await this.commitLocked(state, []);
   }
@@ -331,7 +355,7 @@ export class Client implements MindeulleApi, Core {
   }
 
   private commitLocked(state: GroupState, ops: RosterOp[]): Promise<void> {
-    return commitOps(this, state, ops).then(() => void this.announceSelf(state, true));
+    return commitOps(this, state, ops).then(() => this.inBackground(this.announceSelf(state, true)));
   }
 
   /** Runs a roster change under the group's lock; if another admin committed first, syncs and tries once more. */
@@ -404,7 +428,7 @@ export class Client implements MindeulleApi, Core {
     const state = this.group(groupId);
     await this.session.call((api) => api.pin(groupId, seq, pinned));
     await this.lock(groupId, async () => {
-      for (const e of state.history) if (e.seq === seq) e.pinned = pinned;
+      state.setPinned(new Set([seq]), pinned);
       await state.save(this.store);
     });
   }

@@ -46,6 +46,7 @@ export class GroupState {
   readonly keys = new Map<number, EpochKeys>();
   private readonly dirtyEpochs = new Set<number>();
   private readonly droppedEpochs = new Set<number>();
+  private historyDirty = false;
 
   private constructor(
     readonly record: GroupRecord,
@@ -129,6 +130,22 @@ export class GroupState {
     if (ids.length > MAX_SEEN_IDS) for (const id of ids.slice(0, ids.length - MAX_SEEN_IDS)) delete this.record.seen[id];
   }
 
+  addToHistory(event: MessageEvent): void {
+    this.history.push(event);
+    this.historyDirty = true;
+  }
+
+  /** Sets the pinned flag of the bulletins at these sequences (and clears the others when `all`). */
+  setPinned(seqs: Set<number>, pinned: boolean, all = false): void {
+    for (const e of this.history) {
+      if (e.kind !== 'bulletin') continue;
+      const want = seqs.has(e.seq) ? pinned : all ? !pinned : e.pinned;
+      if (e.pinned === want) continue;
+      e.pinned = want;
+      this.historyDirty = true;
+    }
+  }
+
   async save(store: DocumentStore): Promise<void> {
     // Keys first: a used message key must be gone from the store before anything else records the read.
     for (const e of this.dirtyEpochs) {
@@ -140,6 +157,7 @@ export class GroupState {
     this.droppedEpochs.clear();
     this.record.commits = this.chain.commits;
     await store.write(groupDoc(this.groupId), this.record);
-    await store.write(historyDoc(this.groupId), this.history);
+    if (this.historyDirty) await store.write(historyDoc(this.groupId), this.history);
+    this.historyDirty = false;
   }
 }

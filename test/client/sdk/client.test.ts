@@ -31,7 +31,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const t of [admin, facilitator, member]) await t?.client.disconnect();
+  for (const t of [admin, facilitator, member]) await t?.client.close();
   await removeTempDirs();
 });
 
