@@ -19,8 +19,9 @@ const server = useServer();
 
 /** A fetch that lets a test rewrite the JSON the server answers (a malicious server, seen from one client). */
 function tamperingFetch() {
-  const hook: { rewrite: ((path: string, body: any) => any) | null } = { rewrite: null };
+  const hook: { rewrite: ((path: string, body: any) => any) | null; offline: boolean } = { rewrite: null, offline: false };
   const fetcher = async (input: string, init?: RequestInit): Promise<Response> => {
+    if (hook.offline) throw new TypeError('fetch failed');
     const res = await fetch(input, init);
     if (!hook.rewrite || !res.ok) return res;
     const body = hook.rewrite(new URL(input).pathname, await res.json());
@@ -115,6 +116,35 @@ describe('delivery flags', () => {
     await facilitator.client.sync(groupId);
     const bad = facilitator.events.filter((e): e is UndecryptableEvent => e.type === 'undecryptable');
     expect(bad.map((e) => e.reason)).toEqual(['bad_outer']);
+  });
+});
+
+describe('the outbox', () => {
+  it('a post whose response is lost is retried with the same id and stored once', async () => {
+    let lost = 0;
+    memberNet.hook.rewrite = (path, body) => {
+      // the server stored the post, but its answer never arrives
+      if (path === messagesPath() && 'duplicate' in body && lost++ === 0) throw new TypeError('connection reset');
+      return body;
+    };
+    const sent = await member.client.send(groupId, 'retried');
+    memberNet.hook.rewrite = null;
+    expect(lost).toBe(2);
+    await admin.client.sync(groupId);
+    const copies = (await admin.client.history(groupId)).filter((e) => textOf(e) === 'retried');
+    expect(copies.map((e) => e.seq)).toEqual([sent.seq]);
+  });
+
+  it('a post not yet acked survives a restart and is sent by the reopened client', async () => {
+    memberNet.hook.offline = true;
+    void member.client.send(groupId, 'sent after restart').catch(() => {});
+    await new Promise((r) => setTimeout(r, 100));
+    await member.client.close(0);
+    memberNet.hook.offline = false;
+    member = await reopen(member);
+    await member.client.sync();
+    await admin.client.sync(groupId);
+    expect((await admin.client.history(groupId)).filter((e) => textOf(e) === 'sent after restart')).toHaveLength(1);
   });
 });
 
