@@ -4,6 +4,7 @@
 // group/<id> (the record), epoch/<id>/<n> (one epoch's keys), history/<id>.
 import { exportEpochKeys, type EpochKeys, type EpochKeysJson, importEpochKeys, wipeEpochKeys } from '../../shared/protocol/epoch-keys';
 import type { SignedCommit } from '../../shared/protocol/roster';
+import type { GroupView } from './client-api';
 import type { MessageEvent } from './events';
 import { RosterChain } from './roster-chain';
 import type { DocumentStore } from './store';
@@ -99,6 +100,23 @@ export class GroupState {
   /** The newest epoch this device holds keys for. */
   get latestEpoch(): number {
     return Math.max(0, ...this.keys.keys());
+  }
+
+  /** What an app shows: the verified roster with the names read from meta messages. */
+  view(self: string, selfName: string | null): GroupView {
+    const roster = this.chain.current;
+    const nameOf = (id: string) => (id === self ? selfName : this.record.displayNames[id]) ?? null;
+    return {
+      groupId: this.groupId,
+      name: this.record.name,
+      role: roster.members.get(self)?.role ?? 'member',
+      epoch: roster.epoch,
+      members: [...roster.members].map(([deviceId, m]) => ({ deviceId, role: m.role, displayName: nameOf(deviceId) })),
+      retentionSeconds: roster.settings.retentionSeconds,
+      announcementOnly: roster.settings.announcementOnly,
+      unread: this.history.filter((e) => e.seq > this.record.lastReadSeq && e.sender !== self).length,
+      rosterValid: this.rosterValid,
+    };
   }
 
   setEpochKeys(keys: EpochKeys, now: number): void {
