@@ -9,7 +9,7 @@ import type { MessageEvent } from './events';
 import { RosterChain } from './roster-chain';
 import type { DocumentStore } from './store';
 
-/** Message ids remembered for duplicate detection (older ones belong to dropped epochs anyway). */
+/** At most this many message ids are remembered (those of dropped epochs are forgotten with them). */
 const MAX_SEEN_IDS = 10_000;
 
 export interface EpochInfo {
@@ -33,8 +33,8 @@ export interface GroupRecord {
   displayNames: Record<string, string>;
   /** highest counter read per `${epoch}:${sender}` (gap detection) */
   counters: Record<string, number>;
-  /** message id -> the sequence it was read at (duplicate detection) */
-  seen: Record<string, number>;
+  /** message id -> [sequence it was read at, epoch] (duplicate detection; forgotten with the epoch) */
+  seen: Record<string, [number, number]>;
   /** highest X25519 key version seen per device: an older record replayed by the server is refused */
   kxSeen: Record<string, number>;
 }
@@ -138,18 +138,30 @@ export class GroupState {
     this.keys.delete(epoch);
     delete this.record.epochs[epoch];
     for (const k of Object.keys(this.record.counters)) if (k.startsWith(`${epoch}:`)) delete this.record.counters[k];
+    for (const [id, [, e]] of Object.entries(this.record.seen)) if (e === epoch) delete this.record.seen[id];
     this.dirtyEpochs.delete(epoch);
     this.droppedEpochs.add(epoch);
   }
 
-  remember(messageId: string, seq: number): void {
-    this.record.seen[messageId] = seq;
-    const ids = Object.keys(this.record.seen);
-    if (ids.length > MAX_SEEN_IDS) for (const id of ids.slice(0, ids.length - MAX_SEEN_IDS)) delete this.record.seen[id];
+  remember(messageId: string, seq: number, epoch: number): void {
+    this.record.seen[messageId] = [seq, epoch];
+  }
+
+  /** The sequence a message id was read at, if it was. */
+  seenAt(messageId: string): number | undefined {
+    return this.record.seen[messageId]?.[0];
   }
 
   addToHistory(event: MessageEvent): void {
     this.history.push(event);
+    this.historyDirty = true;
+  }
+
+  /** Deletes local copies past the group's retention, as the server does (expiresAt is Unix seconds). */
+  expireHistory(nowMs: number): void {
+    const kept = this.history.filter((e) => e.expiresAt === null || e.expiresAt * 1000 > nowMs);
+    if (kept.length === this.history.length) return;
+    this.history.splice(0, this.history.length, ...kept);
     this.historyDirty = true;
   }
 
@@ -174,6 +186,8 @@ export class GroupState {
     for (const e of this.droppedEpochs) await store.remove(epochDoc(this.groupId, e));
     this.droppedEpochs.clear();
     this.record.commits = this.chain.commits;
+    const ids = Object.keys(this.record.seen);
+    for (const id of ids.slice(0, Math.max(0, ids.length - MAX_SEEN_IDS))) delete this.record.seen[id];
     await store.write(groupDoc(this.groupId), this.record);
     if (this.historyDirty) await store.write(historyDoc(this.groupId), this.history);
     this.historyDirty = false;

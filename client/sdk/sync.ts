@@ -100,6 +100,7 @@ export async function syncGroup(core: Core, state: GroupState): Promise<SyncResu
     markRemoved(core, state);
   }
   expireEpochs(state, core.now());
+  state.expireHistory(core.now());
   await state.save(core.store);
   return { opened };
 }

@@ -221,4 +221,15 @@ describe('schedules', () => {
     const events: ClientEvent[] = reopened.events;
     expect(events.filter((e) => e.type === 'undecryptable')).toEqual([]);
   });
+
+  it('local copies are deleted with the retention the group set', async () => {
+    member = await reopen(member, { now: Date.now });
+    await admin.client.setSettings(groupId, { retentionSeconds: 3600 });
+    await admin.client.send(groupId, 'ephemeral');
+    await member.client.sync(groupId);
+    expect((await member.client.history(groupId)).map(textOf)).toContain('ephemeral');
+    const later = await reopen(member, { now: () => Date.now() + 3 * 3600_000 });
+    await later.client.sync(groupId);
+    expect((await later.client.history(groupId)).map(textOf)).not.toContain('ephemeral');
+  });
 });
