@@ -261,3 +261,16 @@ describe('the local store', () => {
     expect(member.client.session.api.token).not.toBe(oldToken);
   });
 });
+
+describe('the connection', () => {
+  it('reconnects after the server restarts and catches up; a post made meanwhile is delivered once', async () => {
+    const online = () => facilitator.events.filter((e) => e.type === 'connection' && e.online).length;
+    const before = online();
+    await server.current.restart();
+    const sent = await admin.client.send(groupId, 'after the restart');
+    const got = await waitForEvent(facilitator, isText('after the restart'), 20_000);
+    expect(got.seq).toBe(sent.seq);
+    expect(online()).toBeGreaterThan(before);
+    expect(facilitator.events.filter(isText('after the restart'))).toHaveLength(1);
+  });
+});
