@@ -31,6 +31,7 @@ export interface ClientParts {
   openSocket: (url: string) => WebSocketLike;
   now?: () => number;
   connectTimeoutMs?: number;
+  backoff?: { minMs: number; maxMs: number };
 }
 
 type Settings = { retentionSeconds?: number | null; announcementOnly?: boolean };
@@ -60,6 +61,8 @@ export class Client implements MindeulleApi, Core {
       onFrame: (f) => handleFrame(this, f),
       onReady: () => this.inBackground(this.onReady()),
       onUnauthenticated: () => this.session.forget(),
+      minBackoffMs: parts.backoff?.minMs,
+      maxBackoffMs: parts.backoff?.maxMs,
     });
   }
 

@@ -263,9 +263,10 @@ describe('the local store', () => {
 });
 
 describe('the connection', () => {
-  it('reconnects after the server restarts and catches up; a post made meanwhile is delivered once', async () => {
+  it('reconnects after the server crashes and restarts, and catches up; a post made meanwhile is delivered once', async () => {
     const online = () => facilitator.events.filter((e) => e.type === 'connection' && e.online).length;
     const before = online();
+    await server.current.crash!();
     await server.current.restart();
     const sent = await admin.client.send(groupId, 'after the restart');
     const got = await waitForEvent(facilitator, isText('after the restart'), 20_000);

@@ -32,6 +32,7 @@ export function clientOptions(serverUrl: string, dir: string, extra: Partial<Cli
     passphrase: PASSPHRASE,
     openSocket: (url) => new WebSocket(url) as unknown as WebSocketLike,
     kdf: MIN_PASSPHRASE_PARAMS,
+    backoff: { minMs: 100, maxMs: 500 },
     ...extra,
   };
 }
