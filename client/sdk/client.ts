@@ -108,6 +108,7 @@ export class Client implements MindeulleApi, Core {
   }
 
   async connect(): Promise<void> {
+    if (this.transport.socket.connected) return;
     const ready = new Promise<void>((resolve) => this.readyWaiters.push(resolve));
     this.transport.socket.start();
     let timer: ReturnType<typeof setTimeout> | undefined;

@@ -97,6 +97,14 @@ describe('groups, invites and joining', () => {
     expect(names).toEqual(['Facilitator', 'Member', '관리자']);
   });
 
+  it('setDisplayName sends an encrypted profile to every group', async () => {
+    await member.client.setDisplayName('민지');
+    expect(member.client.displayName).toBe('민지');
+    await admin.client.sync(groupId);
+    const me = (await admin.client.groups())[0]!.members.find((m) => m.deviceId === member.client.deviceId);
+    expect(me?.displayName).toBe('민지');
+  });
+
   it('safety numbers agree on both sides', async () => {
     const a = await admin.client.safetyNumber(groupId, member.client.deviceId);
     const b = await member.client.safetyNumber(groupId, admin.client.deviceId);
