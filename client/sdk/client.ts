@@ -171,7 +171,12 @@ export class Client implements MindeulleApi, Core {
     const ids = new Set([...this.states.keys(), ...summaries.map((s) => s.groupId)]);
     for (const id of ids) {
       await this.lock(id, async () => {
+        const old = this.states.get(id);
+        // Removed once and added again: start over from the chain (keeping what she read before).
+        if (old?.record.removed && summaries.some((s) => s.groupId === id)) this.states.delete(id);
         await this.syncLocked(id);
+        const fresh = this.states.get(id);
+        if (old && fresh && fresh !== old) fresh.history.unshift(...old.history);
         const summary = summaries.find((s) => s.groupId === id);
         const state = this.states.get(id);
         if (summary && state) {

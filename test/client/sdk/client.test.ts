@@ -191,6 +191,8 @@ describe('epochs and keys', () => {
     const late = await newClient(server.current.url, 'Late');
     const invite = await admin.client.createInvite(groupId);
     const { requestId } = await late.client.join(invite.code);
+    // the connected admin hears of the request at once
+    await waitForEvent(admin, (e): e is ClientEvent => e.type === 'join-request' && e.requestId === requestId);
     await admin.client.approve(groupId, requestId);
     await late.client.sync();
     await admin.client.send(groupId, 'hello newcomer');
@@ -230,6 +232,17 @@ describe('epochs and keys', () => {
     for (const k of keys) {
       expect(() => decryptMessage({ ...k, epoch: stored.epoch }, fromB64(stored.ciphertext), { group: groupId, epoch: stored.epoch, kind: 'message' })).toThrow();
     }
+
+    // added again later, she reads from her new epoch on, and still not what was sent while she was out
+    const again = await admin.client.createInvite(groupId);
+    await admin.client.approve(groupId, (await leaver.client.join(again.code)).requestId);
+    await admin.client.send(groupId, 'welcome back');
+    await leaver.client.sync();
+    expect((await leaver.client.groups()).map((g) => g.groupId)).toEqual([groupId]);
+    const read = await texts(leaver.client);
+    expect(read).toContain('welcome back');
+    expect(read).toContain('before removal');
+    expect(read).not.toContain('after removal');
   });
 });
 
