@@ -85,6 +85,7 @@ export async function createGroup(core: Core, name: string, settings: { retentio
   state.record.name = name;
   await core.session.call((api) => api.createGroup(genesis));
   core.states.set(groupId, state);
+  core.transport.follow(groupId);
   await core.lock(groupId, async () => {
     await startEpoch(core.session, state, core.identity, core.now());
     await state.save(core.store);

@@ -32,6 +32,7 @@ export interface ClientParts {
   now?: () => number;
   connectTimeoutMs?: number;
   backoff?: { minMs: number; maxMs: number };
+  perGroupSockets?: boolean;
 }
 
 type Settings = { retentionSeconds?: number | null; announcementOnly?: boolean };
@@ -54,15 +55,13 @@ export class Client implements MindeulleApi, Core {
     this.store = parts.store;
     this.identity = parts.identity;
     this.clock = parts.now ?? Date.now;
-    const wsUrl = parts.serverUrl.replace(/^http/, 'ws').replace(/\/$/, '') + '/v1/ws';
     this.transport = new Transport(this.session, this.store, {
-      url: wsUrl,
+      serverUrl: parts.serverUrl,
       openSocket: parts.openSocket,
       onFrame: (f) => handleFrame(this, f),
-      onReady: () => this.inBackground(this.onReady()),
-      onUnauthenticated: () => this.session.forget(),
-      minBackoffMs: parts.backoff?.minMs,
-      maxBackoffMs: parts.backoff?.maxMs,
+      onReady: (groupId) => this.inBackground(this.onReady(groupId)),
+      perGroupSockets: parts.perGroupSockets,
+      backoff: parts.backoff,
     });
   }
 
@@ -108,9 +107,10 @@ export class Client implements MindeulleApi, Core {
   }
 
   async connect(): Promise<void> {
-    if (this.transport.socket.connected) return;
+    if (this.transport.connected()) return;
     const ready = new Promise<void>((resolve) => this.readyWaiters.push(resolve));
-    this.transport.socket.start();
+    const sockets = this.transport.start([...this.states.values()].filter((g) => !g.record.removed).map((g) => g.groupId));
+    if (sockets === 0) return this.sync(); // per-group sockets and no group yet: nothing to follow
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new ClientError('offline', 'the server did not answer')), this.parts.connectTimeoutMs ?? 15_000);
@@ -123,7 +123,7 @@ export class Client implements MindeulleApi, Core {
   }
 
   async disconnect(): Promise<void> {
-    this.transport.socket.stop();
+    this.transport.stop();
     this.emit({ type: 'connection', online: false });
   }
 
@@ -149,9 +149,11 @@ export class Client implements MindeulleApi, Core {
     return () => this.listeners.delete(listener);
   }
 
-  private async onReady(): Promise<void> {
+  /** After a (re)connect: catch up on everything (device socket) or on the socket's group. */
+  private async onReady(groupId?: string): Promise<void> {
     this.emit({ type: 'connection', online: true });
-    await this.sync().catch(() => {});
+    await this.sync(groupId).catch(() => {});
+    if (groupId) await this.transport.flush().catch(() => {});
     const waiters = this.readyWaiters;
     this.readyWaiters = [];
     waiters.forEach((w) => w());
@@ -195,8 +197,10 @@ export class Client implements MindeulleApi, Core {
       const found = await discoverGroup(this, groupId);
       if (!found) return;
       this.states.set(groupId, (state = found));
+      this.transport.follow(groupId);
     }
     const { opened } = await syncGroup(this, state);
+    if (state.record.removed) this.transport.unfollow(groupId);
     if (opened.includes(state.latestEpoch)) this.inBackground(this.announceSelf(state, false));
     const me = state.chain.current.members.get(this.deviceId);
     if (me?.role === 'admin' && !state.record.removed && epochDue(state, this.now())) {

@@ -295,4 +295,21 @@ describe('the connection', () => {
     expect(online()).toBeGreaterThan(before);
     expect(facilitator.events.filter(isText('after the restart'))).toHaveLength(1);
   });
+
+  it('with one socket per group (the portable mode, as on Workers) chat is live both ways', async () => {
+    const [a, b] = await Promise.all([
+      newClient(server.current.url, 'A', { perGroupSockets: true }),
+      newClient(server.current.url, 'B', { perGroupSockets: true }),
+    ]);
+    const g = await a.client.createGroup('per-group');
+    await Promise.all([a.client.connect(), b.client.connect()]);
+    const { code } = await a.client.createInvite(g);
+    await a.client.approve(g, (await b.client.join(code)).requestId);
+    await b.client.sync(); // a per-group socket hears of a new group only at the next sync
+    const sent = await a.client.send(g, 'live per group');
+    expect((await waitForEvent(b, isText('live per group'))).seq).toBe(sent.seq);
+    await b.client.send(g, 'and back');
+    await waitForEvent(a, isText('and back'));
+    expect(b.client.transport.connected(g)).toBe(true);
+  });
 });
