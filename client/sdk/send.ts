@@ -3,7 +3,7 @@
 // crash never reuses a counter (PROTOCOL.md section 7); the post is retried
 // until the server acks it (transport.ts).
 import { toB64 } from '../../shared/crypto/encoding';
-import { encryptMessage, type MessageKind } from '../../shared/protocol/message-envelope';
+import { encryptMessage, type MessageKind, senderMayPost } from '../../shared/protocol/message-envelope';
 import { encodePlaintext, type Plaintext } from '../../shared/protocol/plaintext';
 import type { PostMessageInput } from '../../shared/schemas/messages';
 import { type Core, requireGroup } from './core';
@@ -17,6 +17,12 @@ export function sealPost(state: GroupState, identity: Identity, kind: MessageKin
   const epoch = state.latestEpoch;
   const keys = state.keys.get(epoch);
   if (!keys) throw new ClientError('no_epoch_key', 'no epoch key yet: an admin has not sealed one to this device');
+  // Checked here too (the server checks again), so a refused post never spends a counter (receivers would see a gap).
+  const roster = state.chain.atEpoch(epoch);
+  if (roster && !senderMayPost(roster, identity.deviceId, kind)) {
+    const code = kind === 'bulletin' ? 'role_forbidden' : 'announcement_only';
+    throw new ClientError(code, kind === 'bulletin' ? 'only facilitators and admins post bulletins' : 'this group is announcement-only');
+  }
   const sealed = encryptMessage(keys, identity.keys, kind, encodePlaintext(plaintext));
   state.touchEpoch(epoch);
   return { clientMsgId: sealed.clientMsgId, epoch, kind, ciphertext: toB64(sealed.envelope), pinned };

@@ -139,6 +139,9 @@ describe('chat and bulletins', () => {
     await member.client.sync(groupId);
     expect((await member.client.history(groupId, { kind: 'bulletin' }))[0]!.pinned).toBe(false);
     expect(await codeOf(member.client.postBulletin(groupId, 'not allowed'))).toBe('role_forbidden');
+    // refused before sealing: no counter spent, so her next message shows no gap
+    await member.client.send(groupId, 'no gap');
+    expect((await waitForEvent(admin, isText('no gap'))).flags.gap).toBe(false);
   });
 
   it('a role change lets a member post bulletins', async () => {

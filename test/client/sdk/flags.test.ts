@@ -6,10 +6,11 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientEvent, MessageEvent, UndecryptableEvent } from '../../../client/sdk/events';
 import { EPOCH_GRACE_MS, EPOCH_MAX_AGE_MS, EPOCH_MAX_MESSAGES } from '../../../client/sdk/epochs';
-import { sealPost } from '../../../client/sdk/send';
 import { toB64 } from '../../../shared/crypto/encoding';
 import { randomBytes } from '../../../shared/crypto/primitives';
 import { devicePublic, generateDeviceKeys } from '../../../shared/protocol/device';
+import { encryptMessage } from '../../../shared/protocol/message-envelope';
+import { encodePlaintext } from '../../../shared/protocol/plaintext';
 import { signCommit } from '../../../shared/protocol/roster';
 import type { StoredMessage } from '../../../shared/schemas/messages';
 import { useServer } from '../../support/fixtures';
@@ -100,10 +101,13 @@ describe('delivery flags', () => {
   });
 
   it("a member's bulletin stored by a compromised server is flagged roleRejected and kept out of the bulletins", async () => {
+    // the member's own client refuses to seal a bulletin, so she uses the protocol library directly
     const state = member.client.states.get(groupId)!;
-    const post = sealPost(state, member.client.identity, 'bulletin', { type: 'text', sentAt: Date.now(), text: 'fake bulletin' });
+    const keys = state.keys.get(state.latestEpoch)!;
+    const sealed = encryptMessage(keys, member.client.identity.keys, 'bulletin', encodePlaintext({ type: 'text', sentAt: Date.now(), text: 'fake bulletin' }));
+    state.touchEpoch(keys.epoch);
     await state.save(member.client.store);
-    insertRow(post);
+    insertRow({ clientMsgId: sealed.clientMsgId, epoch: keys.epoch, kind: 'bulletin', ciphertext: toB64(sealed.envelope) });
     await facilitator.client.sync(groupId);
     const [e] = byText(facilitator, 'fake bulletin');
     expect(e).toMatchObject({ kind: 'bulletin', senderRole: 'member', flags: { roleRejected: true, verified: true } });
