@@ -1,0 +1,385 @@
+// The SDK client: MindeulleApi composed from the session, the sealed store,
+// the transport, and the per-group state machine (sync, receive, send, admin).
+import { fromB64 } from '../../shared/crypto/encoding';
+import { devicePublic } from '../../shared/protocol/device';
+import type { MessageKind } from '../../shared/protocol/message-envelope';
+import type { Plaintext } from '../../shared/protocol/plaintext';
+import type { Role } from '../../shared/protocol/roster';
+import { safetyNumber } from '../../shared/protocol/safety-number';
+import { approve, changeRoster, commitOps, createGroup } from './admin';
+import type { GroupView, InviteOptions, MindeulleApi, SafetyNumberView, SendOptions } from './client-api';
+import { type Core, KeyedLock, requireGroup } from './core';
+import { epochDue } from './epochs';
+import { ClientError } from './errors';
+import type { ClientEvent, MessageEvent } from './events';
+import { GroupState } from './group-state';
+import { IDENTITY_DOC, type Identity, KX_ROTATION_MS } from './identity';
+import type { WebSocketLike } from './live-socket';
+import type { SealedStore } from './sealed-store';
+import { announceSelf, postPlaintext } from './send';
+import type { Session } from './session';
+import { createInvite, join, joinRequests, listInvites, rejectRequest, revokeInvite, rotateInvites } from './invites';
+import { handleFrame } from './live';
+import { compareSummary, discoverGroup, syncGroup } from './sync';
+import { Transport } from './transport';
+
+export interface ClientParts {
+  session: Session;
+  store: SealedStore;
+  identity: Identity;
+  serverUrl: string;
+  openSocket: (url: string) => WebSocketLike;
+  now?: () => number;
+  connectTimeoutMs?: number;
+  backoff?: { minMs: number; maxMs: number };
+  perGroupSockets?: boolean;
+}
+
+type Settings = { retentionSeconds?: number | null; announcementOnly?: boolean };
+
+export class Client implements MindeulleApi, Core {
+  readonly session: Session;
+  readonly store: SealedStore;
+  readonly transport: Transport;
+  readonly states = new Map<string, GroupState>();
+  identity: Identity;
+  private readonly listeners = new Set<(e: ClientEvent) => void>();
+  private readonly locks = new KeyedLock();
+  private readyWaiters: (() => void)[] = [];
+  /** Work started without a caller waiting for it (frames, announcements), awaited by close(). */
+  private readonly background = new Set<Promise<unknown>>();
+  private readonly clock: () => number;
+
+  constructor(private readonly parts: ClientParts) {
+    this.session = parts.session;
+    this.store = parts.store;
+    this.identity = parts.identity;
+    this.clock = parts.now ?? Date.now;
+    this.transport = new Transport(this.session, this.store, {
+      serverUrl: parts.serverUrl,
+      openSocket: parts.openSocket,
+      onFrame: (f) => handleFrame(this, f),
+      onReady: (groupId) => this.inBackground(this.onReady(groupId)),
+      perGroupSockets: parts.perGroupSockets,
+      backoff: parts.backoff,
+    });
+  }
+
+  /** Loads the groups and pending posts a store holds. */
+  async load(): Promise<this> {
+    for (const id of await GroupState.groupIds(this.store)) this.states.set(id, await GroupState.load(this.store, id));
+    await this.transport.restore();
+    return this;
+  }
+
+  // ------------------------------------------------------------- Core
+
+  now(): number {
+    return this.clock();
+  }
+
+  emit(event: ClientEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch {
+        // a listener's bug must not stop the client
+      }
+    }
+  }
+
+  lock<T>(groupId: string, fn: () => Promise<T>): Promise<T> {
+    return this.locks.run(groupId, fn);
+  }
+
+  private group(groupId: string): GroupState {
+    return requireGroup(this, groupId);
+  }
+
+  // ------------------------------------------------------ connection
+
+  get deviceId(): string {
+    return this.identity.deviceId;
+  }
+
+  get displayName(): string | null {
+    return this.identity.displayName;
+  }
+
+  async connect(): Promise<void> {
+    if (this.transport.connected()) return;
+    const ready = new Promise<void>((resolve) => this.readyWaiters.push(resolve));
+    const sockets = this.transport.start([...this.states.values()].filter((g) => !g.record.removed).map((g) => g.groupId));
+    if (sockets === 0) return this.sync(); // per-group sockets and no group yet: nothing to follow
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ClientError('offline', 'the server did not answer')), this.parts.connectTimeoutMs ?? 15_000);
+    });
+    try {
+      await Promise.race([ready, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async disconnect(): Promise<void> {
+    this.transport.stop();
+    this.emit({ type: 'connection', online: false });
+  }
+
+  /**
+   * Waits (up to `timeoutMs`) for background work — frames being read,
+   * announcements being posted — then stops the socket and forgets the store
+   * key. For short-lived processes such as the CLI; the client is unusable afterwards.
+   */
+  async close(timeoutMs = 10_000): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));
+    // Background work can start more (a frame's sync announces a profile), so wait until none is left.
+    while (this.background.size > 0) {
+      if ((await Promise.race([Promise.allSettled([...this.background]), timeout])) === 'timeout') break;
+    }
+    clearTimeout(timer);
+    this.transport.close();
+    this.store.close();
+  }
+
+  subscribe(listener: (event: ClientEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** After a (re)connect: catch up on everything (device socket) or on the socket's group. */
+  private async onReady(groupId?: string): Promise<void> {
+    this.emit({ type: 'connection', online: true });
+    await this.sync(groupId).catch(() => {});
+    if (groupId) await this.transport.flush().catch(() => {});
+    const waiters = this.readyWaiters;
+    this.readyWaiters = [];
+    waiters.forEach((w) => w());
+  }
+
+  inBackground(p: Promise<unknown>): void {
+    const tracked = p.catch(() => {}).finally(() => this.background.delete(tracked));
+    this.background.add(tracked);
+  }
+
+  // ------------------------------------------------------------ sync
+
+  async sync(groupId?: string): Promise<void> {
+    if (groupId) return this.lock(groupId, () => this.syncLocked(groupId));
+    await this.housekeeping();
+    const summaries = await this.session.call((api) => api.groups());
+    const ids = new Set([...this.states.keys(), ...summaries.map((s) => s.groupId)]);
+    for (const id of ids) {
+      await this.lock(id, async () => {
+        const old = this.states.get(id);
+        // Removed once and added again: start over from the chain (keeping what she read before).
+        if (old?.record.removed && summaries.some((s) => s.groupId === id)) this.states.delete(id);
+        await this.syncLocked(id);
+        const fresh = this.states.get(id);
+        if (old && fresh && fresh !== old) fresh.history.unshift(...old.history);
+        const summary = summaries.find((s) => s.groupId === id);
+        const state = this.states.get(id);
+        if (summary && state) {
+          compareSummary(this, state, summary);
+          await state.save(this.store);
+        }
+      });
+    }
+    await this.transport.flush();
+  }
+
+  /** Syncs one group (discovering it if new); then sends what a newly opened epoch needs and rotates if due. */
+  async syncLocked(groupId: string): Promise<void> {
+    let state = this.states.get(groupId);
+    if (!state) {
+      const found = await discoverGroup(this, groupId);
+      if (!found) return;
+      this.states.set(groupId, (state = found));
+      this.transport.follow(groupId);
+    }
+    const { opened } = await syncGroup(this, state);
+    if (state.record.removed) this.transport.unfollow(groupId);
+    if (opened.includes(state.latestEpoch)) this.inBackground(this.announceSelf(state, false));
+    const me = state.chain.current.members.get(this.deviceId);
+    if (me?.role === 'admin' && !state.record.removed && epochDue(state, this.now())) {
+      await commitOps(this, state, []);
+      this.inBackground(this.announceSelf(state, true));
+    }
+  }
+
+  private async housekeeping(): Promise<void> {
+    if (this.identity.expireOldKx(this.now())) await this.store.write(IDENTITY_DOC, this.identity.toJSON());
+    if (this.now() - this.identity.kxRotatedAt >= KX_ROTATION_MS) await this.rotateDeviceKey();
+  }
+
+  // ---------------------------------------------------------- groups
+
+  async groups(): Promise<GroupView[]> {
+    return [...this.states.values()].filter((g) => !g.record.removed).map((g) => g.view(this.deviceId, this.displayName));
+  }
+
+  createGroup(name: string, settings: Settings = {}): Promise<string> {
+    return createGroup(this, name, settings);
+  }
+
+  announceSelf(state: GroupState, withName: boolean): Promise<void> {
+    return announceSelf(this, state, withName);
+  }
+
+  // ------------------------------------------------ invites, requests
+
+  createInvite(groupId: string, options?: InviteOptions) {
+    return createInvite(this, groupId, options);
+  }
+
+  listInvites(groupId: string) {
+    return listInvites(this, groupId);
+  }
+
+  revokeInvite(groupId: string, inviteId: string) {
+    return revokeInvite(this, groupId, inviteId);
+  }
+
+  rotateInvites(groupId: string, options?: InviteOptions) {
+    return rotateInvites(this, groupId, options);
+  }
+
+  join(code: string, introduction?: string) {
+    return join(this, code, introduction);
+  }
+
+  async pendingJoins() {
+    return (await this.session.call((api) => api.myJoinRequests())).map((r) => ({ requestId: r.requestId, groupId: r.groupId }));
+  }
+
+  joinRequests(groupId: string) {
+    return joinRequests(this, groupId);
+  }
+
+  approve(groupId: string, requestId: string): Promise<void> {
+    return approve(this, groupId, requestId);
+  }
+
+  reject(groupId: string, requestId: string): Promise<void> {
+    return rejectRequest(this, groupId, requestId);
+  }
+
+  // ----------------------------------------------------------- roster
+
+  removeMember(groupId: string, deviceId: string): Promise<void> {
+    return changeRoster(this, groupId, () => [{ op: 'remove', device: deviceId }]);
+  }
+
+  setRole(groupId: string, deviceId: string, role: Role): Promise<void> {
+    return changeRoster(this, groupId, () => [{ op: 'set-role', device: deviceId, role }]);
+  }
+
+  setSettings(groupId: string, settings: Settings): Promise<void> {
+    return changeRoster(this, groupId, () => [{ op: 'settings', ...settings }]);
+  }
+
+  rotateEpoch(groupId: string): Promise<void> {
+    return changeRoster(this, groupId, () => []);
+  }
+
+  // --------------------------------------------------------- profile
+
+  async setDisplayName(name: string): Promise<void> {
+    this.identity.displayName = name;
+    await this.store.write(IDENTITY_DOC, this.identity.toJSON());
+    const sentAt = this.now();
+    await Promise.all(
+      [...this.states.values()]
+        .filter((g) => !g.record.removed && g.keys.size > 0)
+        .map((g) => this.post(g.groupId, 'meta', { type: 'profile', sentAt, displayName: name })),
+    );
+  }
+
+  // --------------------------------------------------------- messages
+
+  send(groupId: string, text: string, options: SendOptions = {}) {
+    const replyTo = options.replyTo ? { replyTo: options.replyTo } : {};
+    return this.post(groupId, 'message', { type: 'text', sentAt: this.now(), text, ...replyTo });
+  }
+
+  postBulletin(groupId: string, text: string, options: { pin?: boolean } = {}) {
+    return this.post(groupId, 'bulletin', { type: 'text', sentAt: this.now(), text }, options.pin ?? false);
+  }
+
+  private post(groupId: string, kind: MessageKind, plaintext: Plaintext, pinned = false) {
+    return postPlaintext(this, groupId, kind, plaintext, pinned);
+  }
+
+  async pin(groupId: string, seq: number, pinned: boolean): Promise<void> {
+    const state = this.group(groupId);
+    await this.session.call((api) => api.pin(groupId, seq, pinned));
+    await this.lock(groupId, async () => {
+      state.setPinned(new Set([seq]), pinned);
+      await state.save(this.store);
+    });
+  }
+
+  async history(groupId: string, options: { kind?: 'message' | 'bulletin' } = {}): Promise<MessageEvent[]> {
+    return this.group(groupId).history.filter((e) => !options.kind || e.kind === options.kind);
+  }
+
+  markRead(groupId: string): Promise<void> {
+    const state = this.group(groupId);
+    return this.lock(groupId, async () => {
+      state.record.lastReadSeq = state.record.lastSeq;
+      await state.save(this.store);
+    });
+  }
+
+  // -------------------------------------------------------- device
+
+  async safetyNumber(groupId: string, deviceId: string): Promise<SafetyNumberView> {
+    const member = this.group(groupId).chain.current.members.get(deviceId);
+    if (!member) throw new ClientError('unknown_group', 'no such member in the verified roster');
+    const n = safetyNumber(this.identity.keys.signPk, fromB64(member.signPk));
+    return { digits: n.digits, qr: n.qr };
+  }
+
+  /** Saves the new key (keeping the old one for the grace period) before the server learns it. */
+  async rotateDeviceKey(): Promise<void> {
+    const before = this.identity;
+    const next = before.rotated(this.now());
+    await this.store.write(IDENTITY_DOC, next.toJSON());
+    this.identity = next;
+    const pub = devicePublic(next.keys);
+    try {
+      await this.session.call((api) => api.rotateKx({ kxPk: pub.kxPk, kxVersion: pub.kxVersion, kxSig: pub.kxSig }));
+    } catch (e) {
+      this.identity = before;
+      await this.store.write(IDENTITY_DOC, before.toJSON());
+      throw e;
+    }
+  }
+
+  // ---------------------------------------------- beyond MindeulleApi
+
+  /** An unsent draft, sealed at rest like everything else. */
+  async setDraft(groupId: string, text: string): Promise<void> {
+    if (text) await this.store.write(`draft/${groupId}`, text);
+    else await this.store.remove(`draft/${groupId}`);
+  }
+
+  async draft(groupId: string): Promise<string> {
+    return (await this.store.read<string>(`draft/${groupId}`)) ?? '';
+  }
+
+  /** Erases everything this device stores (duress passphrase, wipe) and stops. The client is unusable afterwards. */
+  async wipe(): Promise<void> {
+    this.transport.close();
+    await this.store.clear();
+    this.states.clear();
+  }
+
+  async logoutEverywhere(): Promise<void> {
+    await this.session.call((api) => api.logoutAll());
+    this.session.forget();
+    await this.disconnect();
+  }
+}
