@@ -75,7 +75,7 @@ export async function startMaliciousProxy(upstream: { url: string }): Promise<Ma
       const answer = await fetch(`${upstream.url}${exchange.path}`, {
         method: exchange.method,
         headers,
-        body: body.length > 0 ? body : undefined,
+        body: body.length > 0 ? new Uint8Array(body) : undefined,
       });
       let text = await answer.text();
       const rules = [...responseRules].filter((r) => r.match(exchange));
