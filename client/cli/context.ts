@@ -1,6 +1,7 @@
 // What every command gets: the session (identity in --home), the output, and
 // helpers that open the client and turn what a person typed (an id, an id
 // prefix or a name) into the id the SDK wants.
+import type { Client } from '../sdk/client';
 import type { GroupView, MindeulleApi } from '../sdk/client-api';
 import type { CommandSpec } from './args';
 import { CliError, type Output } from './output';
@@ -14,18 +15,33 @@ export interface Ctx {
 export type Command = CommandSpec<Ctx>;
 
 /**
- * Opens the client, brings it up to date with the server (live socket for
- * posting, catch-up for reading), runs `fn`, and always disconnects.
+ * Opens the client, catches up with the server over HTTP, runs `fn`, and
+ * waits until every post is stored (including the profile and group-name
+ * updates the SDK sends on its own after a new epoch) before returning.
  */
-export async function withClient<T>(ctx: Ctx, fn: (client: MindeulleApi) => Promise<T>): Promise<T> {
+export async function withClient<T>(ctx: Ctx, fn: (client: Client) => Promise<T>): Promise<T> {
   const client = await ctx.session.open();
   try {
-    await client.connect();
     await client.sync();
-    return await fn(client);
+    const result = await fn(client);
+    await settle(client);
+    return result;
   } finally {
     await client.disconnect();
   }
+}
+
+const SETTLE_MS = 15_000;
+
+/** Until the outbox is empty: a post refused for good leaves it too, so this ends. */
+export async function settle(client: Client): Promise<void> {
+  const deadline = Date.now() + SETTLE_MS;
+  do {
+    await client.sync(); // runs after any sealing queued on a group's lock, then sends what is pending
+    if (client.transport.socket.outbox.size === 0) return;
+    await new Promise((r) => setTimeout(r, 50));
+  } while (Date.now() < deadline);
+  throw new CliError('some posts could not be delivered yet; they are kept and sent next time');
 }
 
 /** One item whose id equals `ref`, or whose id starts with it, or whose name equals it; else a clear error. */

@@ -7,7 +7,8 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import { MIN_PASSPHRASE_PARAMS, type PassphraseKdfParams } from '../../shared/crypto/passphrase-key';
 import { FileStore } from '../node/file-store';
-import type { MindeulleApi, OpenOptions } from '../sdk/client-api';
+import type { Client } from '../sdk/client';
+import type { OpenOptions } from '../sdk/client-api';
 import { createClient, openClient } from '../sdk/index';
 import type { WebSocketLike } from '../sdk/live-socket';
 import { CliError } from './output';
@@ -70,7 +71,7 @@ export class Session {
   }
 
   /** A new identity: registers the device with the server and records the server for later commands. */
-  async create(displayName: string): Promise<MindeulleApi> {
+  async create(displayName: string): Promise<Client> {
     if (await this.readConfig()) throw new CliError(`${this.home} already holds an identity (use another --home)`);
     const server = this.opts.server;
     if (!server) throw new CliError('init needs --server URL');
@@ -81,7 +82,7 @@ export class Session {
   }
 
   /** The identity created by `init`. */
-  async open(): Promise<MindeulleApi> {
+  async open(): Promise<Client> {
     const config = await this.readConfig();
     if (!config) throw new CliError(`no identity in ${this.home}: run "mindeulle init --name NAME --server URL" first`);
     return openClient(await this.baseOptions(this.opts.server ?? config.server));

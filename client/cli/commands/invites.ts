@@ -3,7 +3,7 @@
 import type { InviteOptions } from '../../sdk/client-api';
 import { parseDuration, parsePositiveInt } from '../args';
 import { type Command, findGroup, pick, withClient } from '../context';
-import { CliError } from '../output';
+import { CliError, groupsOf } from '../output';
 
 const inviteOptions = {
   role: { type: 'string' },
@@ -109,7 +109,7 @@ export const inviteCommands: Command[] = [
           requests.map((r) => ({ id: r.requestId, device: r.deviceId, role: r.role, introduction: r.introduction, safetyNumber: r.safetyNumber })),
           requests.length === 0
             ? 'No pending requests.'
-            : requests.map((r) => `${r.requestId}  ${r.role}  device ${r.deviceId}  "${r.introduction ?? ''}"  safety number ${r.safetyNumber}`),
+            : requests.map((r) => `${r.requestId}  ${r.role}  device ${r.deviceId}  "${r.introduction ?? ''}"  safety number ${groupsOf(r.safetyNumber.replace(/\s/g, ""), 5)}`),
         );
       });
     },
