@@ -37,9 +37,37 @@ export interface Parsed<C> {
   options: Record<string, string | boolean | undefined>;
 }
 
+/**
+ * Ids are base64url and may start with "-": only known option names count as
+ * options; everything else is a positional (moved after "--" for parseArgs).
+ */
+function separate(argv: string[], options: Options): string[] {
+  const flags: string[] = [];
+  const positionals: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    const long = /^--([a-z][a-z-]*)(=.*)?$/.exec(a);
+    const short = /^-([a-z])$/.exec(a);
+    const name = long ? long[1]! : short ? Object.keys(options).find((k) => options[k]!.short === short[1]) : undefined;
+    const spec = name === undefined ? undefined : options[name];
+    if (!spec) {
+      positionals.push(a);
+      continue;
+    }
+    // a value that looks like an option is fine here: "--intro=-hi" is never ambiguous
+    flags.push(spec.type === 'string' && long && !long[2] && i + 1 < argv.length ? `--${name}=${argv[++i]}` : a);
+  }
+  return [...flags, '--', ...positionals];
+}
+
 export function parseCommandLine<C>(argv: string[], commands: CommandSpec<C>[]): Parsed<C> {
   const allOptions: Options = { ...GLOBAL_OPTIONS };
   for (const c of commands) Object.assign(allOptions, c.options);
+  argv = separate(argv, allOptions);
   // first pass, lenient: find the command words among the positionals
   const loose = parseArgs({ args: argv, options: allOptions, allowPositionals: true, strict: false });
   const words = loose.positionals;
@@ -58,7 +86,8 @@ export function parseCommandLine<C>(argv: string[], commands: CommandSpec<C>[]):
   try {
     strict = parseArgs({ args: argv, options: { ...GLOBAL_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new CliError(`${(err as Error).message.split('\n')[0]}\nusage: mindeulle ${command.usage}`, 2);
+    const first = (err as Error).message.split(/(?<=\.) /)[0]!.replace(/\.$/, '');
+    throw new CliError(`${first}; usage: mindeulle ${command.usage}`, 2);
   }
   const rest = strict.positionals.slice(command.words.length);
   const tooMany = command.rest ? false : rest.length > command.args.length;
