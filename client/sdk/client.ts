@@ -22,7 +22,7 @@ import { RosterChain } from './roster-chain';
 import type { SealedStore } from './sealed-store';
 import { sealPost } from './send';
 import type { Session } from './session';
-import { compareSummary, discoverGroup, readAll, syncGroup } from './sync';
+import { compareSummary, discoverGroup, readAll, syncGroup, syncMessages } from './sync';
 import { Transport } from './transport';
 
 export interface ClientParts {
@@ -193,7 +193,7 @@ export class Client implements MindeulleApi, Core {
       this.states.set(groupId, (state = found));
     }
     const { opened } = await syncGroup(this, state);
-    if (opened.includes(state.latestEpoch)) this.announceSelf(state, false);
+    if (opened.includes(state.latestEpoch)) void this.announceSelf(state, false);
     const me = state.chain.current.members.get(this.deviceId);
     if (me?.role === 'admin' && !state.record.removed && epochDue(state, this.now())) await this.commitLocked(state, []);
   }
@@ -216,7 +216,7 @@ export class Client implements MindeulleApi, Core {
       name: g.record.name,
       role: roster.members.get(this.deviceId)?.role ?? 'member',
       epoch: roster.epoch,
-      members: [...roster.members].map(([deviceId, m]) => ({ deviceId, role: m.role, displayName: g.record.displayNames[deviceId] ?? null })),
+      members: [...roster.members].map(([deviceId, m]) => ({ deviceId, role: m.role, displayName: (deviceId === this.deviceId ? this.displayName : g.record.displayNames[deviceId]) ?? null })),
       retentionSeconds: roster.settings.retentionSeconds,
       announcementOnly: roster.settings.announcementOnly,
       unread: g.history.filter((e) => e.seq > g.record.lastReadSeq && e.sender !== this.deviceId).length,
@@ -238,16 +238,25 @@ export class Client implements MindeulleApi, Core {
       await startEpoch(this.session, state, this.identity, this.now());
       await state.save(this.store);
     });
-    this.announceSelf(state, true);
+    await this.announceSelf(state, true);
     return groupId;
   }
 
-  /** After opening an epoch: a profile message (display names do not cross epochs), and the group name if this admin started it. */
-  private announceSelf(state: GroupState, withName: boolean): void {
+  /**
+   * After opening an epoch: a profile message (display names do not cross
+   * epochs), and the group name if this admin started it. Resolves when both
+   * are stored; callers inside a group's lock must not wait for it.
+   */
+  private announceSelf(state: GroupState, withName: boolean): Promise<void> {
     const sentAt = this.now();
-    if (withName && state.record.name) void this.post(state.groupId, 'meta', { type: 'group-name', sentAt, name: state.record.name }).catch(() => {});
+    const posts: Promise<unknown>[] = [];
+    if (withName && state.record.name) posts.push(this.post(state.groupId, 'meta', { type: 'group-name', sentAt, name: state.record.name }));
     const displayName = this.identity.displayName;
-    if (displayName) void this.post(state.groupId, 'meta', { type: 'profile', sentAt, displayName }).catch(() => {});
+    if (displayName) posts.push(this.post(state.groupId, 'meta', { type: 'profile', sentAt, displayName }));
+    return Promise.all(posts).then(
+      () => undefined,
+      () => undefined, // best effort: the next epoch announces again
+    );
   }
 
   // ---------------------------------------------------------- invites
@@ -322,13 +331,13 @@ export class Client implements MindeulleApi, Core {
   }
 
   private commitLocked(state: GroupState, ops: RosterOp[]): Promise<void> {
-    return commitOps(this, state, ops).then(() => this.announceSelf(state, true));
+    return commitOps(this, state, ops).then(() => void this.announceSelf(state, true));
   }
 
   /** Runs a roster change under the group's lock; if another admin committed first, syncs and tries once more. */
-  private commit(groupId: string, change: (state: GroupState) => Promise<void>): Promise<void> {
-    return this.lock(groupId, async () => {
-      const state = this.group(groupId);
+  private async commit(groupId: string, change: (state: GroupState) => Promise<void>): Promise<void> {
+    const state = this.group(groupId);
+    await this.lock(groupId, async () => {
       try {
         await change(state);
       } catch (e) {
@@ -336,8 +345,8 @@ export class Client implements MindeulleApi, Core {
         await this.syncLocked(groupId);
         await change(state);
       }
-      this.announceSelf(state, true);
     });
+    await this.announceSelf(state, true);
   }
 
   // --------------------------------------------------------- profile
@@ -386,7 +395,7 @@ export class Client implements MindeulleApi, Core {
       return this.post(groupId, kind, plaintext, pinned, true);
     }
     await this.lock(groupId, async () => {
-      if (state.record.lastSeq < seq) await this.syncLocked(groupId);
+      if (state.record.lastSeq < seq && !state.record.removed) await syncMessages(this, state);
     });
     return { messageId: input.clientMsgId, seq };
   }
@@ -435,6 +444,25 @@ export class Client implements MindeulleApi, Core {
       await this.store.write(IDENTITY_DOC, before.toJSON());
       throw e;
     }
+  }
+
+  // ---------------------------------------------- beyond MindeulleApi
+
+  /** An unsent draft, sealed at rest like everything else. */
+  async setDraft(groupId: string, text: string): Promise<void> {
+    if (text) await this.store.write(`draft/${groupId}`, text);
+    else await this.store.remove(`draft/${groupId}`);
+  }
+
+  async draft(groupId: string): Promise<string> {
+    return (await this.store.read<string>(`draft/${groupId}`)) ?? '';
+  }
+
+  /** Erases everything this device stores (duress passphrase, wipe) and stops. The client is unusable afterwards. */
+  async wipe(): Promise<void> {
+    this.transport.close();
+    await this.store.clear();
+    this.states.clear();
   }
 
   async logoutEverywhere(): Promise<void> {

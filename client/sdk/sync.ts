@@ -53,7 +53,8 @@ async function syncEnvelopes(core: Core, state: GroupState): Promise<number[]> {
   return openEnvelopes(state, core.identity, sealed.map((e) => e.sealed), core.now());
 }
 
-async function syncMessages(core: Core, state: GroupState): Promise<void> {
+/** Reads new messages only (e.g. up to a post just acked). */
+export async function syncMessages(core: Core, state: GroupState): Promise<void> {
   const joinEpoch = state.chain.joinEpoch(core.identity.deviceId);
   for (;;) {
     const page = await core.session.call((api) => api.messages(state.groupId, state.record.lastSeq, PAGE));

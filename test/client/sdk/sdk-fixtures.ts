@@ -9,7 +9,9 @@ import type { Client } from '../../../client/sdk/client';
 import type { ClientEvent } from '../../../client/sdk/events';
 import type { WebSocketLike } from '../../../client/sdk/live-socket';
 import { type ClientOptions, createClient, openClient } from '../../../client/sdk/open';
+import { SealedStore } from '../../../client/sdk/sealed-store';
 import { MIN_PASSPHRASE_PARAMS } from '../../../shared/crypto/passphrase-key';
+import { type EpochKeys, type EpochKeysJson, importEpochKeys } from '../../../shared/protocol/epoch-keys';
 
 export const PASSPHRASE = '민들레 홀씨 되어';
 
@@ -70,3 +72,12 @@ export async function waitForEvent<E extends ClientEvent>(t: TestClient, match: 
 
 export const textOf = (e: ClientEvent): string | null =>
   e.type === 'message' && e.content.type === 'text' ? e.content.text : null;
+
+/** The epoch keys a client's store holds for a group, read from its sealed files with the passphrase. */
+export async function storedEpochKeys(t: TestClient, groupId: string): Promise<EpochKeys[]> {
+  const store = await SealedStore.open(new FileStore(t.dir), t.options.passphrase);
+  const names = await store.list(`epoch/${groupId}/`);
+  const keys = await Promise.all(names.map(async (n) => importEpochKeys((await store.read<EpochKeysJson>(n))!)));
+  store.close();
+  return keys;
+}
