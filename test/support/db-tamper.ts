@@ -4,6 +4,7 @@
 // normal API.
 import Database from 'better-sqlite3';
 import type { MessagesTable } from '../../server/db/tables';
+import { commitHash, decodeCommit, type SignedCommit } from '../../shared/protocol/roster';
 
 export function withDb<T>(dbPath: string, fn: (db: Database.Database) => T): T {
   const db = new Database(dbPath);
@@ -64,4 +65,27 @@ export function updateMessageRow(dbPath: string, groupId: string, seq: number, c
 
 export function deleteMessageRow(dbPath: string, groupId: string, seq: number): void {
   withDb(dbPath, (db) => db.prepare('DELETE FROM messages WHERE group_id = ? AND seq = ?').run(groupId, seq));
+}
+
+/** The server appends a commit to a group's log on its own (no verification), and moves the group's head to it. */
+export function appendCommitRow(dbPath: string, groupId: string, commit: SignedCommit): void {
+  const body = decodeCommit(commit);
+  withDb(dbPath, (db) => {
+    db.prepare('INSERT INTO roster_commits (group_id, seq, prev_hash, hash, author, body, sig, epoch) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+      groupId,
+      body.seq,
+      body.prev,
+      commitHash(commit),
+      body.author,
+      commit.body,
+      commit.sig,
+      body.epoch,
+    );
+    db.prepare('UPDATE groups SET roster_seq = ?, roster_head = ?, epoch = ? WHERE id = ?').run(body.seq, commitHash(commit), body.epoch, groupId);
+  });
+}
+
+/** Key envelopes the server holds for a device in a group. */
+export function envelopeRows(dbPath: string, groupId: string, recipient: string): { epoch: number }[] {
+  return withDb(dbPath, (db) => db.prepare('SELECT epoch FROM key_envelopes WHERE group_id = ? AND recipient = ?').all(groupId, recipient) as { epoch: number }[]);
 }
