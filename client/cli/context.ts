@@ -33,15 +33,20 @@ export async function withClient<T>(ctx: Ctx, fn: (client: Client) => Promise<T>
 
 const SETTLE_MS = 15_000;
 
-/** Until the outbox is empty: a post refused for good leaves it too, so this ends. */
+/**
+ * Until the outbox is empty (a post refused for good leaves it too, so this
+ * ends), then one more catch-up: the SDK reads up to each acked post under
+ * the group's lock, and this queues behind that.
+ */
 export async function settle(client: Client): Promise<void> {
   const deadline = Date.now() + SETTLE_MS;
-  do {
+  for (;;) {
     await client.sync(); // runs after any sealing queued on a group's lock, then sends what is pending
-    if (client.transport.socket.outbox.size === 0) return;
+    if (client.transport.socket.outbox.size === 0) break;
+    if (Date.now() > deadline) throw new CliError('some posts could not be delivered yet; they are kept and sent next time');
     await new Promise((r) => setTimeout(r, 50));
-  } while (Date.now() < deadline);
-  throw new CliError('some posts could not be delivered yet; they are kept and sent next time');
+  }
+  await client.sync();
 }
 
 /** One item whose id equals `ref`, or whose id starts with it, or whose name equals it; else a clear error. */
