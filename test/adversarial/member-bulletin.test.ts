@@ -1,0 +1,62 @@
+// P9: a plain member's bulletin is rejected by every client even when the
+// server stores it. Here the relay itself is made complicit: it promotes the
+// member to facilitator in its own membership table (no signed commit), so it
+// accepts her bulletin through the normal API. Every reader checks the role
+// in the signed roster at that epoch and rejects it; the member's own client
+// sees the server claim a role the chain does not give and flags the roster.
+// (A bulletin written straight into the table is covered in
+// test/client/sdk/flags.test.ts › a member's bulletin stored by a compromised server.)
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MessageEvent } from '../../client/sdk/events';
+import { messageRows, setMembershipRole } from '../support/db-tamper';
+import { useServer } from '../support/fixtures';
+import { newClient, removeTempDirs, type TestClient, textOf } from '../client/sdk/sdk-fixtures';
+
+const server = useServer();
+let admin: TestClient;
+let facilitator: TestClient;
+let member: TestClient;
+let groupId: string;
+
+beforeAll(async () => {
+  admin = await newClient(server.current.url, 'Admin');
+  facilitator = await newClient(server.current.url, 'Facilitator');
+  member = await newClient(server.current.url, 'Member');
+  groupId = await admin.client.createGroup('p9');
+  for (const [t, role] of [[facilitator, 'facilitator'], [member, 'member']] as const) {
+    const { code } = await admin.client.createInvite(groupId, { role });
+    await admin.client.approve(groupId, (await t.client.join(code)).requestId);
+  }
+  await Promise.all([facilitator.client.sync(), member.client.sync()]);
+});
+
+afterAll(removeTempDirs);
+
+describe('a bulletin from a plain member', () => {
+  it('is refused by the honest relay', async () => {
+    await expect(member.client.postBulletin(groupId, 'not allowed')).rejects.toMatchObject({ code: 'role_forbidden' });
+  });
+
+  it('accepted by a relay that promoted her on its own is rejected by every client, and her client flags the roster', async () => {
+    setMembershipRole(server.current.dbPath, groupId, member.client.deviceId, 'facilitator');
+    const { seq } = await member.client.postBulletin(groupId, 'fake announcement', { pin: true });
+    expect(messageRows(server.current.dbPath, groupId).find((r) => r.seq === seq)).toMatchObject({ kind: 'bulletin', pinned: 1 });
+
+    for (const reader of [admin, facilitator]) {
+      await reader.client.sync(groupId);
+      const e = reader.events.find((x): x is MessageEvent => x.type === 'message' && x.seq === seq)!;
+      expect(e).toMatchObject({ kind: 'bulletin', sender: member.client.deviceId, senderRole: 'member', flags: { verified: true, roleRejected: true } });
+      expect((await reader.client.history(groupId, { kind: 'bulletin' })).map(textOf)).not.toContain('fake announcement');
+      expect((await reader.client.history(groupId)).map(textOf)).not.toContain('fake announcement');
+    }
+    // the server's summary names a role the signed chain does not give her
+    await member.client.sync();
+    const view = (await member.client.groups())[0]!;
+    expect(view.role).toBe('member');
+    expect(view.rosterValid).toBe(false);
+    // a real facilitator's bulletin still reads normally
+    await facilitator.client.postBulletin(groupId, 'real announcement');
+    await admin.client.sync(groupId);
+    expect((await admin.client.history(groupId, { kind: 'bulletin' })).map(textOf)).toEqual(['real announcement']);
+  });
+});
