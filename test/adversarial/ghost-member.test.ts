@@ -7,6 +7,7 @@
 // chain. (test/client/sdk/flags.test.ts covers the same forgeries as seen by
 // one client through a rewriting fetch.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { settle } from '../../client/cli/context';
 import type { MessageEvent, UndecryptableEvent } from '../../client/sdk/events';
 import { toB64 } from '../../shared/crypto/encoding';
 import { signCommit } from '../../shared/protocol/roster';
@@ -36,7 +37,10 @@ beforeAll(async () => {
   addGhostMembership(server.current.dbPath, groupId, ghost.id, 'member');
 });
 
-afterAll(removeTempDirs);
+afterAll(async () => {
+  await Promise.all([admin, member].map((t) => settle(t.client))); // no write in flight when the directories go
+  await removeTempDirs();
+});
 
 describe('a member the server adds on its own', () => {
   it('is served by the relay, but gets no epoch secret and reads only ciphertext', async () => {

@@ -7,6 +7,7 @@
 // (A bulletin written straight into the table is covered in
 // test/client/sdk/flags.test.ts › a member's bulletin stored by a compromised server.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { settle } from '../../client/cli/context';
 import type { MessageEvent } from '../../client/sdk/events';
 import { messageRows, setMembershipRole } from '../support/db-tamper';
 import { useServer } from '../support/fixtures';
@@ -30,7 +31,10 @@ beforeAll(async () => {
   await Promise.all([facilitator.client.sync(), member.client.sync()]);
 });
 
-afterAll(removeTempDirs);
+afterAll(async () => {
+  await Promise.all([admin, facilitator, member].map((t) => settle(t.client))); // no write in flight when the directories go
+  await removeTempDirs();
+});
 
 describe('a bulletin from a plain member', () => {
   it('is refused by the honest relay', async () => {

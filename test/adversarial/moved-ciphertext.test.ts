@@ -38,7 +38,10 @@ beforeAll(async () => {
   await Promise.all([settle(admin.client), settle(member.client)]);
 });
 
-afterAll(removeTempDirs);
+afterAll(async () => {
+  await Promise.all([admin, member].map((t) => settle(t.client))); // no write in flight when the directories go
+  await removeTempDirs();
+});
 
 describe('ciphertext moved by the server', () => {
   it('to another kind, another epoch or another group is unreadable; untouched messages read on', async () => {

@@ -5,6 +5,7 @@
 // drop shows as a gap on the sender's next message. (The same over HTTP only,
 // seen by one client through a rewriting fetch: test/client/sdk/flags.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { settle } from '../../client/cli/context';
 import type { ClientEvent, MessageEvent } from '../../client/sdk/events';
 import { useServer } from '../support/fixtures';
 import { type MaliciousProxy, route, startMaliciousProxy } from '../support/malicious-proxy';
@@ -32,6 +33,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await bora.client.disconnect();
+  await Promise.all([alice, bora].map((t) => settle(t.client)));
   await proxy.close();
   await removeTempDirs();
 });
