@@ -27,7 +27,7 @@ export async function withClient<T>(ctx: Ctx, fn: (client: Client) => Promise<T>
     await settle(client);
     return result;
   } finally {
-    await client.disconnect();
+    await client.close();
   }
 }
 
@@ -42,7 +42,7 @@ export async function settle(client: Client): Promise<void> {
   const deadline = Date.now() + SETTLE_MS;
   for (;;) {
     await client.sync(); // runs after any sealing queued on a group's lock, then sends what is pending
-    if (client.transport.socket.outbox.size === 0) break;
+    if (client.transport.outbox.size === 0) break;
     if (Date.now() > deadline) throw new CliError('some posts could not be delivered yet; they are kept and sent next time');
     await new Promise((r) => setTimeout(r, 50));
   }

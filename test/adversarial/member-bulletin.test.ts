@@ -1,7 +1,8 @@
 // P9: a plain member's bulletin is rejected by every client even when the
 // server stores it. Here the relay itself is made complicit: it promotes the
 // member to facilitator in its own membership table (no signed commit), so it
-// accepts her bulletin through the normal API. Every reader checks the role
+// accepts a bulletin from her (sealed by a modified client: the SDK
+// refuses to seal one) through the normal API. Every reader checks the role
 // in the signed roster at that epoch and rejects it; the member's own client
 // sees the server claim a role the chain does not give and flags the roster.
 // (A bulletin written straight into the table is covered in
@@ -9,6 +10,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settle } from '../../client/cli/context';
 import type { MessageEvent } from '../../client/sdk/events';
+import { toB64 } from '../../shared/crypto/encoding';
+import { encryptMessage } from '../../shared/protocol/message-envelope';
+import { encodePlaintext } from '../../shared/protocol/plaintext';
 import { messageRows, setMembershipRole } from '../support/db-tamper';
 import { useServer } from '../support/fixtures';
 import { newClient, removeTempDirs, type TestClient, textOf } from '../client/sdk/sdk-fixtures';
@@ -36,14 +40,25 @@ afterAll(async () => {
   await removeTempDirs();
 });
 
+/** What a modified client can do: seal a bulletin with the member's real keys, skipping the SDK's own role check. */
+function handMadeBulletin(text: string) {
+  const state = member.client.states.get(groupId)!;
+  const keys = state.keys.get(state.latestEpoch)!;
+  const sealed = encryptMessage(keys, member.client.identity.keys, 'bulletin', encodePlaintext({ type: 'text', sentAt: Date.now(), text }));
+  return { clientMsgId: sealed.clientMsgId, epoch: keys.epoch, kind: 'bulletin' as const, ciphertext: toB64(sealed.envelope), pinned: true };
+}
+
 describe('a bulletin from a plain member', () => {
-  it('is refused by the honest relay', async () => {
+  it('is refused by her own client, and by the honest relay when a modified client sends one', async () => {
     await expect(member.client.postBulletin(groupId, 'not allowed')).rejects.toMatchObject({ code: 'role_forbidden' });
+    await expect(member.client.session.call((api) => api.post(groupId, handMadeBulletin('not allowed either')))).rejects.toMatchObject({
+      code: 'role_forbidden',
+    });
   });
 
   it('accepted by a relay that promoted her on its own is rejected by every client, and her client flags the roster', async () => {
     setMembershipRole(server.current.dbPath, groupId, member.client.deviceId, 'facilitator');
-    const { seq } = await member.client.postBulletin(groupId, 'fake announcement', { pin: true });
+    const { seq } = await member.client.session.call((api) => api.post(groupId, handMadeBulletin('fake announcement')));
     expect(messageRows(server.current.dbPath, groupId).find((r) => r.seq === seq)).toMatchObject({ kind: 'bulletin', pinned: 1 });
 
     for (const reader of [admin, facilitator]) {

@@ -15,7 +15,7 @@ export const identityCommands: Command[] = [
       try {
         ctx.out.result({ id: client.deviceId, name }, [`Created ${name} (device ${client.deviceId}) in ${ctx.session.home}`]);
       } finally {
-        await client.disconnect();
+        await client.close();
       }
     },
   },
@@ -32,7 +32,7 @@ export const identityCommands: Command[] = [
           `server ${server}`,
         ]);
       } finally {
-        await client.disconnect();
+        await client.close();
       }
     },
   },
