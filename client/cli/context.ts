@@ -31,6 +31,11 @@ export async function withClient<T>(ctx: Ctx, fn: (client: Client) => Promise<T>
   }
 }
 
+/** withClient, with GROUP (an id, id prefix or name) resolved first. */
+export function withGroup<T>(ctx: Ctx, ref: string, fn: (client: Client, group: GroupView) => Promise<T>): Promise<T> {
+  return withClient(ctx, async (client) => fn(client, await findGroup(client, ref)));
+}
+
 const SETTLE_MS = 15_000;
 
 /**

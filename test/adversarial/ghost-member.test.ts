@@ -9,11 +9,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settle } from '../../client/cli/context';
 import type { MessageEvent, UndecryptableEvent } from '../../client/sdk/events';
-import { toB64 } from '../../shared/crypto/encoding';
 import { signCommit } from '../../shared/protocol/roster';
 import { TestDevice } from '../support/api-client';
 import { addGhostMembership, appendCommitRow, envelopeRows, messageRows } from '../support/db-tamper';
 import { useServer } from '../support/fixtures';
+import { addOp, nextBody } from '../shared/protocol/fixtures';
+import { clientGroup } from './client-group';
 import { expectOk } from '../support/http';
 import { newClient, removeTempDirs, type TestClient, textOf } from '../client/sdk/sdk-fixtures';
 
@@ -27,12 +28,8 @@ const messages = (t: TestClient) => t.events.filter((e): e is MessageEvent => e.
 const unreadable = (t: TestClient) => t.events.filter((e): e is UndecryptableEvent => e.type === 'undecryptable');
 
 beforeAll(async () => {
-  admin = await newClient(server.current.url, 'Admin');
-  member = await newClient(server.current.url, 'Member');
-  groupId = await admin.client.createGroup('ghost');
-  const { code } = await admin.client.createInvite(groupId);
-  await admin.client.approve(groupId, (await member.client.join(code)).requestId);
-  await member.client.sync();
+  const g = await clientGroup(server.current.url, 'ghost', [['Member', 'member']]);
+  [admin, member, groupId] = [g.admin, g.others[0]!, g.groupId];
   ghost = await TestDevice.create(server.current);
   addGhostMembership(server.current.dbPath, groupId, ghost.id, 'member');
 });
@@ -79,18 +76,7 @@ describe('a member the server adds on its own', () => {
   it('once the server writes a commit adding her, every client flags the roster and trusts only the signed chain', async () => {
     const cur = admin.client.states.get(groupId)!.chain.current;
     // the best a server can do: a commit signed by the ghost (it holds no admin key) naming the admin as author
-    const forged = signCommit(
-      {
-        v: 1,
-        group: groupId,
-        seq: cur.seq + 1,
-        prev: cur.head,
-        epoch: cur.epoch + 1,
-        author: admin.client.deviceId,
-        ops: [{ op: 'add', device: ghost.id, signPk: toB64(ghost.keys.signPk), role: 'admin' }],
-      },
-      ghost.keys.signSk,
-    );
+    const forged = signCommit(nextBody(cur, ghost.keys, [addOp(ghost.keys, 'admin')], { author: admin.client.deviceId }), ghost.keys.signSk);
     appendCommitRow(server.current.dbPath, groupId, forged);
     for (const t of [admin, member]) {
       await t.client.sync();

@@ -15,7 +15,8 @@ import { encryptMessage } from '../../shared/protocol/message-envelope';
 import { encodePlaintext } from '../../shared/protocol/plaintext';
 import { messageRows, setMembershipRole } from '../support/db-tamper';
 import { useServer } from '../support/fixtures';
-import { newClient, removeTempDirs, type TestClient, textOf } from '../client/sdk/sdk-fixtures';
+import { clientGroup } from './client-group';
+import { removeTempDirs, type TestClient, textOf } from '../client/sdk/sdk-fixtures';
 
 const server = useServer();
 let admin: TestClient;
@@ -24,15 +25,9 @@ let member: TestClient;
 let groupId: string;
 
 beforeAll(async () => {
-  admin = await newClient(server.current.url, 'Admin');
-  facilitator = await newClient(server.current.url, 'Facilitator');
-  member = await newClient(server.current.url, 'Member');
-  groupId = await admin.client.createGroup('p9');
-  for (const [t, role] of [[facilitator, 'facilitator'], [member, 'member']] as const) {
-    const { code } = await admin.client.createInvite(groupId, { role });
-    await admin.client.approve(groupId, (await t.client.join(code)).requestId);
-  }
-  await Promise.all([facilitator.client.sync(), member.client.sync()]);
+  const g = await clientGroup(server.current.url, 'p9', [['Facilitator', 'facilitator'], ['Member', 'member']]);
+  ({ admin, groupId } = g);
+  [facilitator, member] = g.others as [TestClient, TestClient];
 });
 
 afterAll(async () => {

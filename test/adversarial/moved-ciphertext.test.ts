@@ -13,6 +13,7 @@ import { sealPost } from '../../client/sdk/send';
 import { derivationCount, MAX_COUNTER } from '../../shared/protocol/sender-chain';
 import { deleteMessageRow, insertMessageRow, messageRows, updateMessageRow } from '../support/db-tamper';
 import { useServer } from '../support/fixtures';
+import { admitClients } from './client-group';
 import { newClient, removeTempDirs, type TestClient, textOf } from '../client/sdk/sdk-fixtures';
 
 const server = useServer();
@@ -29,10 +30,7 @@ beforeAll(async () => {
   member = await newClient(server.current.url, 'Member');
   g1 = await admin.client.createGroup('one');
   g2 = await admin.client.createGroup('two');
-  for (const g of [g1, g2]) {
-    const { code } = await admin.client.createInvite(g);
-    await admin.client.approve(g, (await member.client.join(code)).requestId);
-  }
+  for (const g of [g1, g2]) await admitClients(admin, g, [[member, 'member']]);
   await admin.client.rotateEpoch(g1); // g1 now has two epochs the member holds
   // both have sent their own profile updates for the new epochs before the tests tamper with rows
   await Promise.all([settle(admin.client), settle(member.client)]);

@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settle } from '../../client/cli/context';
 import type { ClientEvent, MessageEvent } from '../../client/sdk/events';
 import { useServer } from '../support/fixtures';
+import { clientGroup } from './client-group';
 import { type MaliciousProxy, route, startMaliciousProxy } from '../support/malicious-proxy';
-import { newClient, removeTempDirs, type TestClient, textOf, waitForEvent } from '../client/sdk/sdk-fixtures';
+import { removeTempDirs, type TestClient, textOf, waitForEvent } from '../client/sdk/sdk-fixtures';
 
 const server = useServer();
 let proxy: MaliciousProxy;
@@ -23,11 +24,8 @@ const isMessagePush = (f: any, text?: string) => f.type === 'message' && f.group
 
 beforeAll(async () => {
   proxy = await startMaliciousProxy(server.current);
-  alice = await newClient(proxy.url, 'Alice');
-  bora = await newClient(proxy.url, 'Bora');
-  groupId = await alice.client.createGroup('p7');
-  const { code } = await alice.client.createInvite(groupId);
-  await alice.client.approve(groupId, (await bora.client.join(code)).requestId);
+  const g = await clientGroup(proxy.url, 'p7', [['Bora', 'member']]);
+  [alice, bora, groupId] = [g.admin, g.others[0]!, g.groupId];
   await bora.client.connect();
 });
 

@@ -12,7 +12,8 @@ import { settle } from '../../client/cli/context';
 import { FileStore } from '../../client/node/file-store';
 import type { MessageEvent } from '../../client/sdk/events';
 import { useServer } from '../support/fixtures';
-import { newClient, removeTempDirs, reopen, type TestClient, textOf } from '../client/sdk/sdk-fixtures';
+import { clientGroup } from './client-group';
+import { removeTempDirs, reopen, type TestClient, textOf } from '../client/sdk/sdk-fixtures';
 
 const server = useServer();
 let admin: TestClient;
@@ -20,12 +21,8 @@ let member: TestClient;
 let groupId: string;
 
 beforeAll(async () => {
-  admin = await newClient(server.current.url, 'Admin');
-  member = await newClient(server.current.url, 'Member');
-  groupId = await admin.client.createGroup('p8');
-  const { code } = await admin.client.createInvite(groupId);
-  await admin.client.approve(groupId, (await member.client.join(code)).requestId);
-  await member.client.sync();
+  const g = await clientGroup(server.current.url, 'p8', [['Member', 'member']]);
+  [admin, member, groupId] = [g.admin, g.others[0]!, g.groupId];
 });
 
 afterAll(removeTempDirs);

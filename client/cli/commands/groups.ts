@@ -1,6 +1,6 @@
 // group create, group list, remove, role: groups and their signed roster.
 import type { Role } from '../../../shared/protocol/roster';
-import { type Command, findGroup, findMember, withClient } from '../context';
+import { type Command, findMember, withClient, withGroup } from '../context';
 import { CliError } from '../output';
 
 const ROLES: Role[] = ['member', 'facilitator', 'admin'];
@@ -51,8 +51,7 @@ export const groupCommands: Command[] = [
     args: ['GROUP', 'MEMBER'],
     usage: 'remove GROUP MEMBER',
     async run(ctx, args) {
-      await withClient(ctx, async (client) => {
-        const group = await findGroup(client, args.GROUP!);
+      await withGroup(ctx, args.GROUP!, async (client, group) => {
         const member = findMember(group, args.MEMBER!);
         await client.removeMember(group.groupId, member.deviceId);
         ctx.out.result({ ok: true, removed: member.deviceId }, `Removed ${member.displayName ?? member.deviceId}; a new epoch has started.`);
@@ -66,8 +65,7 @@ export const groupCommands: Command[] = [
     async run(ctx, args) {
       const role = args.ROLE as Role;
       if (!ROLES.includes(role)) throw new CliError(`role must be one of ${ROLES.join(', ')}`, 2);
-      await withClient(ctx, async (client) => {
-        const group = await findGroup(client, args.GROUP!);
+      await withGroup(ctx, args.GROUP!, async (client, group) => {
         const member = findMember(group, args.MEMBER!);
         await client.setRole(group.groupId, member.deviceId, role);
         ctx.out.result({ ok: true, member: member.deviceId, role }, `${member.displayName ?? member.deviceId} is now ${role}.`);

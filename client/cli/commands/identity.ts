@@ -1,6 +1,6 @@
 // init, whoami, safety-number: who this device is, and comparing keys in person.
 import { CliError, groupsOf } from '../output';
-import { type Command, findGroup, findMember, withClient } from '../context';
+import { type Command, findMember, withGroup } from '../context';
 
 export const identityCommands: Command[] = [
   {
@@ -41,8 +41,7 @@ export const identityCommands: Command[] = [
     args: ['GROUP', 'MEMBER'],
     usage: 'safety-number GROUP MEMBER',
     async run(ctx, args) {
-      await withClient(ctx, async (client) => {
-        const group = await findGroup(client, args.GROUP!);
+      await withGroup(ctx, args.GROUP!, async (client, group) => {
         const member = findMember(group, args.MEMBER!);
         const sn = await client.safetyNumber(group.groupId, member.deviceId);
         ctx.out.result({ member: member.deviceId, digits: sn.digits, qr: sn.qr }, [

@@ -2,7 +2,7 @@
 // newcomers in with a code and an admin's approval.
 import type { InviteOptions } from '../../sdk/client-api';
 import { parseDuration, parsePositiveInt } from '../args';
-import { type Command, findGroup, pick, withClient } from '../context';
+import { type Command, pick, withClient, withGroup } from '../context';
 import { CliError, groupsOf } from '../output';
 
 const inviteOptions = {
@@ -24,28 +24,36 @@ function toInviteOptions(opts: Record<string, string | boolean | undefined>): In
 
 const when = (unix: number) => new Date(unix * 1000).toISOString().slice(0, 16).replace('T', ' ');
 
-export const inviteCommands: Command[] = [
-  {
-    words: ['invite', 'create'],
+/** invite create and invite rotate: both make a code (rotate first revokes every active one). */
+function inviteCodeCommand(verb: 'create' | 'rotate'): Command {
+  return {
+    words: ['invite', verb],
     args: ['GROUP'],
     options: inviteOptions,
-    usage: 'invite create GROUP [--role member|facilitator] [--uses N] [--expires 7d]',
+    usage: `invite ${verb} GROUP [--role member|facilitator] [--uses N] [--expires 7d]`,
     async run(ctx, args, opts) {
       const options = toInviteOptions(opts);
-      await withClient(ctx, async (client) => {
-        const group = await findGroup(client, args.GROUP!);
-        const { code, inviteId } = await client.createInvite(group.groupId, options);
-        ctx.out.result({ code, id: inviteId }, [`Invite code: ${code}`, 'Share it privately; the newcomer still needs your approval.']);
+      await withGroup(ctx, args.GROUP!, async (client, group) => {
+        const made = verb === 'create' ? await client.createInvite(group.groupId, options) : await client.rotateInvites(group.groupId, options);
+        const revoked = 'revoked' in made ? made.revoked : undefined;
+        ctx.out.result({ code: made.code, id: made.inviteId, ...(revoked === undefined ? {} : { revoked }) }, [
+          ...(revoked === undefined ? [] : [`Revoked ${revoked} invite(s).`]),
+          `Invite code: ${made.code}`,
+          'Share it privately; the newcomer still needs your approval.',
+        ]);
       });
     },
-  },
+  };
+}
+
+export const inviteCommands: Command[] = [
+  inviteCodeCommand('create'),
   {
     words: ['invite', 'list'],
     args: ['GROUP'],
     usage: 'invite list GROUP',
     async run(ctx, args) {
-      await withClient(ctx, async (client) => {
-        const group = await findGroup(client, args.GROUP!);
+      await withGroup(ctx, args.GROUP!, async (client, group) => {
         const invites = await client.listInvites(group.groupId);
         ctx.out.result(
           invites.map((i) => ({ id: i.inviteId, role: i.role, uses: i.uses, maxUses: i.maxUses, expiresAt: i.expiresAt, revoked: i.revoked, label: i.label })),
@@ -61,28 +69,14 @@ export const inviteCommands: Command[] = [
     args: ['GROUP', 'INVITE'],
     usage: 'invite revoke GROUP INVITE',
     async run(ctx, args) {
-      await withClient(ctx, async (client) => {
-        const group = await findGroup(client, args.GROUP!);
+      await withGroup(ctx, args.GROUP!, async (client, group) => {
         const invite = pick(await client.listInvites(group.groupId), args.INVITE!, 'invite', (i) => i.inviteId, (i) => i.label);
         await client.revokeInvite(group.groupId, invite.inviteId);
         ctx.out.result({ ok: true, id: invite.inviteId }, `Revoked invite ${invite.inviteId}.`);
       });
     },
   },
-  {
-    words: ['invite', 'rotate'],
-    args: ['GROUP'],
-    options: inviteOptions,
-    usage: 'invite rotate GROUP [--role member|facilitator] [--uses N] [--expires 7d]',
-    async run(ctx, args, opts) {
-      const options = toInviteOptions(opts);
-      await withClient(ctx, async (client) => {
-        const group = await findGroup(client, args.GROUP!);
-        const { code, inviteId, revoked } = await client.rotateInvites(group.groupId, options);
-        ctx.out.result({ code, id: inviteId, revoked }, [`Revoked ${revoked} invite(s).`, `New invite code: ${code}`]);
-      });
-    },
-  },
+  inviteCodeCommand('rotate'),
   {
     words: ['join'],
     args: ['CODE'],
@@ -102,8 +96,7 @@ export const inviteCommands: Command[] = [
     args: ['GROUP'],
     usage: 'requests GROUP',
     async run(ctx, args) {
-      await withClient(ctx, async (client) => {
-        const group = await findGroup(client, args.GROUP!);
+      await withGroup(ctx, args.GROUP!, async (client, group) => {
         const requests = await client.joinRequests(group.groupId);
         ctx.out.result(
           requests.map((r) => ({ id: r.requestId, device: r.deviceId, role: r.role, introduction: r.introduction, safetyNumber: r.safetyNumber })),
@@ -120,8 +113,7 @@ export const inviteCommands: Command[] = [
       args: ['GROUP', 'REQUEST'],
       usage: `${verb} GROUP REQUEST`,
       async run(ctx, args) {
-        await withClient(ctx, async (client) => {
-          const group = await findGroup(client, args.GROUP!);
+        await withGroup(ctx, args.GROUP!, async (client, group) => {
           const request = pick(await client.joinRequests(group.groupId), args.REQUEST!, 'join request', (r) => r.requestId);
           await (verb === 'approve' ? client.approve(group.groupId, request.requestId) : client.reject(group.groupId, request.requestId));
           ctx.out.result(

@@ -1,7 +1,7 @@
 // send, bulletin, read: the encrypted conversation of a group.
 import type { DecodedPlaintext } from '../../../shared/protocol/plaintext';
 import type { MessageEvent } from '../../sdk/events';
-import { type Command, findGroup, withClient } from '../context';
+import { type Command, withGroup } from '../context';
 
 /** What a person reads for any plaintext type. */
 function textOf(c: DecodedPlaintext): string {
@@ -42,8 +42,7 @@ export const messageCommands: Command[] = [
     rest: true,
     usage: 'send GROUP TEXT',
     async run(ctx, args) {
-      await withClient(ctx, async (client) => {
-        const group = await findGroup(client, args.GROUP!);
+      await withGroup(ctx, args.GROUP!, async (client, group) => {
         const { messageId, seq } = await client.send(group.groupId, args.TEXT!);
         ctx.out.result({ messageId, seq }, `Sent (#${seq}).`);
       });
@@ -56,8 +55,7 @@ export const messageCommands: Command[] = [
     options: { pin: { type: 'boolean' } },
     usage: 'bulletin GROUP TEXT [--pin]',
     async run(ctx, args, opts) {
-      await withClient(ctx, async (client) => {
-        const group = await findGroup(client, args.GROUP!);
+      await withGroup(ctx, args.GROUP!, async (client, group) => {
         const { messageId, seq } = await client.postBulletin(group.groupId, args.TEXT!, { pin: opts.pin === true });
         ctx.out.result({ messageId, seq, pinned: opts.pin === true }, `Posted bulletin (#${seq})${opts.pin ? ', pinned' : ''}.`);
       });
@@ -68,8 +66,7 @@ export const messageCommands: Command[] = [
     args: ['GROUP'],
     usage: 'read GROUP',
     async run(ctx, args) {
-      await withClient(ctx, async (client) => {
-        const group = await findGroup(client, args.GROUP!);
+      await withGroup(ctx, args.GROUP!, async (client, group) => {
         const events = (await client.history(group.groupId)).filter((e) => e.kind !== 'meta');
         const names = new Map(group.members.map((m) => [m.deviceId, m.displayName]));
         await client.markRead(group.groupId);
