@@ -1,7 +1,8 @@
 // Test helpers: devices, a group with a verified roster, and opened epoch keys.
 import { toB64 } from '../../../shared/crypto/encoding';
-import { randomBytes } from '../../../shared/crypto/primitives';
-import { type DeviceKeys, deviceIdFromSignPk, generateDeviceKeys } from '../../../shared/protocol/device';
+import { memzero, randomBytes } from '../../../shared/crypto/primitives';
+import { type DeviceKeys, deviceIdFromSignPk, devicePublic, generateDeviceKeys } from '../../../shared/protocol/device';
+import { newEpochSecret, openEpochEnvelope, sealEpochSecret } from '../../../shared/protocol/epoch-envelope';
 import { type EpochKeys, openEpoch } from '../../../shared/protocol/epoch-keys';
 import {
   applyCommit,
@@ -67,4 +68,17 @@ export function makeGroup(n: number, roles: Role[] = [], devices?: DeviceKeys[])
 /** Every member opens the same epoch secret (each gets her own copy to wipe). */
 export function openAll(g: Group, secret: Uint8Array = randomBytes(32)): EpochKeys[] {
   return g.members.map((d) => openEpoch(secret.slice(), g.roster, idOf(d)));
+}
+
+/**
+ * The real hand-over of a new epoch: the admin seals one secret to each given
+ * device's current key, and each opens her envelope and the epoch. Returns the
+ * envelopes and each device's epoch keys, in the order given.
+ */
+export function distributeEpoch(roster: RosterState, admin: DeviceKeys, devices: DeviceKeys[]) {
+  const secret = newEpochSecret();
+  const envelopes = devices.map((d) => sealEpochSecret({ secret, roster, admin, recipient: devicePublic(d) }));
+  memzero(secret);
+  const keys = devices.map((d, i) => openEpoch(openEpochEnvelope(envelopes[i]!, { roster, recipient: d }), roster, idOf(d)));
+  return { envelopes, keys };
 }

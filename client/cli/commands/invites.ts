@@ -1,0 +1,127 @@
+// invite create/list/revoke/rotate, join, requests, approve, reject: letting
+// newcomers in with a code and an admin's approval.
+import type { InviteOptions } from '../../sdk/client-api';
+import { parseDuration, parsePositiveInt } from '../args';
+import { type Command, pick, withClient, withGroup } from '../context';
+import { CliError, groupsOf } from '../output';
+
+const inviteOptions = {
+  role: { type: 'string' },
+  uses: { type: 'string' },
+  expires: { type: 'string' },
+} as const;
+
+function toInviteOptions(opts: Record<string, string | boolean | undefined>): InviteOptions {
+  const out: InviteOptions = {};
+  if (opts.role !== undefined) {
+    if (opts.role !== 'member' && opts.role !== 'facilitator') throw new CliError('--role must be member or facilitator', 2);
+    out.role = opts.role;
+  }
+  if (typeof opts.uses === 'string') out.maxUses = parsePositiveInt(opts.uses, '--uses');
+  if (typeof opts.expires === 'string') out.expiresInSeconds = parseDuration(opts.expires);
+  return out;
+}
+
+const when = (unix: number) => new Date(unix * 1000).toISOString().slice(0, 16).replace('T', ' ');
+
+/** invite create and invite rotate: both make a code (rotate first revokes every active one). */
+function inviteCodeCommand(verb: 'create' | 'rotate'): Command {
+  return {
+    words: ['invite', verb],
+    args: ['GROUP'],
+    options: inviteOptions,
+    usage: `invite ${verb} GROUP [--role member|facilitator] [--uses N] [--expires 7d]`,
+    async run(ctx, args, opts) {
+      const options = toInviteOptions(opts);
+      await withGroup(ctx, args.GROUP!, async (client, group) => {
+        const made = verb === 'create' ? await client.createInvite(group.groupId, options) : await client.rotateInvites(group.groupId, options);
+        const revoked = 'revoked' in made ? made.revoked : undefined;
+        ctx.out.result({ code: made.code, id: made.inviteId, ...(revoked === undefined ? {} : { revoked }) }, [
+          ...(revoked === undefined ? [] : [`Revoked ${revoked} invite(s).`]),
+          `Invite code: ${made.code}`,
+          'Share it privately; the newcomer still needs your approval.',
+        ]);
+      });
+    },
+  };
+}
+
+export const inviteCommands: Command[] = [
+  inviteCodeCommand('create'),
+  {
+    words: ['invite', 'list'],
+    args: ['GROUP'],
+    usage: 'invite list GROUP',
+    async run(ctx, args) {
+      await withGroup(ctx, args.GROUP!, async (client, group) => {
+        const invites = await client.listInvites(group.groupId);
+        ctx.out.result(
+          invites.map((i) => ({ id: i.inviteId, role: i.role, uses: i.uses, maxUses: i.maxUses, expiresAt: i.expiresAt, revoked: i.revoked, label: i.label })),
+          invites.length === 0
+            ? 'No invites.'
+            : invites.map((i) => `${i.inviteId}  ${i.role}  ${i.uses}/${i.maxUses} used  expires ${when(i.expiresAt)}${i.revoked ? '  revoked' : ''}`),
+        );
+      });
+    },
+  },
+  {
+    words: ['invite', 'revoke'],
+    args: ['GROUP', 'INVITE'],
+    usage: 'invite revoke GROUP INVITE',
+    async run(ctx, args) {
+      await withGroup(ctx, args.GROUP!, async (client, group) => {
+        const invite = pick(await client.listInvites(group.groupId), args.INVITE!, 'invite', (i) => i.inviteId, (i) => i.label);
+        await client.revokeInvite(group.groupId, invite.inviteId);
+        ctx.out.result({ ok: true, id: invite.inviteId }, `Revoked invite ${invite.inviteId}.`);
+      });
+    },
+  },
+  inviteCodeCommand('rotate'),
+  {
+    words: ['join'],
+    args: ['CODE'],
+    rest: true,
+    options: { intro: { type: 'string' } },
+    usage: 'join CODE [--intro TEXT]',
+    async run(ctx, args, opts) {
+      await withClient(ctx, async (client) => {
+        const intro = typeof opts.intro === 'string' ? opts.intro : undefined;
+        const { requestId, groupId } = await client.join(args.CODE!, intro);
+        ctx.out.result({ requestId, groupId }, [`Asked to join group ${groupId} (request ${requestId}).`, 'An admin of the group must approve you.']);
+      });
+    },
+  },
+  {
+    words: ['requests'],
+    args: ['GROUP'],
+    usage: 'requests GROUP',
+    async run(ctx, args) {
+      await withGroup(ctx, args.GROUP!, async (client, group) => {
+        const requests = await client.joinRequests(group.groupId);
+        ctx.out.result(
+          requests.map((r) => ({ id: r.requestId, device: r.deviceId, role: r.role, introduction: r.introduction, safetyNumber: r.safetyNumber })),
+          requests.length === 0
+            ? 'No pending requests.'
+            : requests.map((r) => `${r.requestId}  ${r.role}  device ${r.deviceId}  "${r.introduction ?? ''}"  safety number ${groupsOf(r.safetyNumber.replace(/\s/g, ""), 5)}`),
+        );
+      });
+    },
+  },
+  ...(['approve', 'reject'] as const).map(
+    (verb): Command => ({
+      words: [verb],
+      args: ['GROUP', 'REQUEST'],
+      usage: `${verb} GROUP REQUEST`,
+      async run(ctx, args) {
+        await withGroup(ctx, args.GROUP!, async (client, group) => {
+          const request = pick(await client.joinRequests(group.groupId), args.REQUEST!, 'join request', (r) => r.requestId);
+          await (verb === 'approve' ? client.approve(group.groupId, request.requestId) : client.reject(group.groupId, request.requestId));
+          ctx.out.result(
+            { ok: true, id: request.requestId, device: request.deviceId },
+            verb === 'approve' ? `Approved ${request.deviceId}; a new epoch has started.` : `Rejected request ${request.requestId}.`,
+          );
+        });
+      },
+    }),
+  ),
+];

@@ -1,0 +1,98 @@
+// send, bulletin, read: the encrypted conversation of a group.
+import type { DecodedPlaintext } from '../../../shared/protocol/plaintext';
+import type { MessageEvent } from '../../sdk/events';
+import { type Command, withGroup } from '../context';
+
+/** What a person reads for any plaintext type. */
+function textOf(c: DecodedPlaintext): string {
+  switch (c.type) {
+    case 'text':
+    case 'edit':
+      return c.text;
+    case 'urgent-help':
+      return `[urgent help] ${c.text ?? ''}`.trim();
+    case 'reaction':
+      return `[reaction ${c.emoji}]`;
+    case 'delete':
+      return '[deleted]';
+    case 'profile':
+      return `[name: ${c.displayName}]`;
+    case 'group-name':
+      return `[group name: ${c.name}]`;
+    default:
+      return '[a newer kind of message; update Mindeulle to read it]';
+  }
+}
+
+/** Flags a person must see next to a message. */
+function warnings(e: MessageEvent): string[] {
+  const w: string[] = [];
+  if (!e.flags.verified) w.push('NOT VERIFIED');
+  if (e.flags.roleRejected) w.push('sender may not post this');
+  if (e.flags.invalidRoster) w.push('group roster invalid');
+  if (e.flags.gap) w.push('messages missing before this');
+  if (e.flags.replay) w.push('replayed');
+  return w;
+}
+
+export const messageCommands: Command[] = [
+  {
+    words: ['send'],
+    args: ['GROUP', 'TEXT'],
+    rest: true,
+    usage: 'send GROUP TEXT',
+    async run(ctx, args) {
+      await withGroup(ctx, args.GROUP!, async (client, group) => {
+        const { messageId, seq } = await client.send(group.groupId, args.TEXT!);
+        ctx.out.result({ messageId, seq }, `Sent (#${seq}).`);
+      });
+    },
+  },
+  {
+    words: ['bulletin'],
+    args: ['GROUP', 'TEXT'],
+    rest: true,
+    options: { pin: { type: 'boolean' } },
+    usage: 'bulletin GROUP TEXT [--pin]',
+    async run(ctx, args, opts) {
+      await withGroup(ctx, args.GROUP!, async (client, group) => {
+        const { messageId, seq } = await client.postBulletin(group.groupId, args.TEXT!, { pin: opts.pin === true });
+        ctx.out.result({ messageId, seq, pinned: opts.pin === true }, `Posted bulletin (#${seq})${opts.pin ? ', pinned' : ''}.`);
+      });
+    },
+  },
+  {
+    words: ['read'],
+    args: ['GROUP'],
+    usage: 'read GROUP',
+    async run(ctx, args) {
+      await withGroup(ctx, args.GROUP!, async (client, group) => {
+        const events = (await client.history(group.groupId)).filter((e) => e.kind !== 'meta');
+        const names = new Map(group.members.map((m) => [m.deviceId, m.displayName]));
+        await client.markRead(group.groupId);
+        ctx.out.result(
+          events.map((e) => ({
+            seq: e.seq,
+            kind: e.kind,
+            text: textOf(e.content),
+            sender: e.sender,
+            senderName: names.get(e.sender) ?? null,
+            senderRole: e.senderRole,
+            verified: e.flags.verified,
+            pinned: e.pinned,
+            sentAt: e.sentAt,
+            flags: e.flags,
+          })),
+          events.length === 0
+            ? 'No messages.'
+            : events.map((e) => {
+                const who = names.get(e.sender) ?? e.sender.slice(0, 8);
+                const tag = e.kind === 'bulletin' ? `[bulletin${e.pinned ? ', pinned' : ''}] ` : '';
+                const warn = warnings(e);
+                return `#${e.seq} ${who}: ${tag}${textOf(e.content)}${warn.length ? `  (${warn.join('; ')})` : ''}`;
+              }),
+        );
+      });
+    },
+  },
+];

@@ -1,0 +1,50 @@
+// The mindeulle CLI: parses the command line, runs one command, and turns any
+// failure into one line on stderr and a non-zero exit code.
+import { type Parsed, parseCommandLine } from './args';
+import { identityCommands } from './commands/identity';
+import { groupCommands } from './commands/groups';
+import { inviteCommands } from './commands/invites';
+import { messageCommands } from './commands/messages';
+import type { Command, Ctx } from './context';
+import { createOutput, errorLine } from './output';
+import { defaultHome, Session } from './session';
+
+export const COMMANDS: Command[] = [...identityCommands, ...groupCommands, ...inviteCommands, ...messageCommands];
+
+function helpText(): string {
+  return [
+    'usage: mindeulle [--server URL] [--home DIR] [--json] COMMAND',
+    '',
+    'commands:',
+    ...COMMANDS.map((c) => `  ${c.usage}`),
+    '',
+    `--home defaults to ${defaultHome()}. The passphrase comes from MINDEULLE_PASSPHRASE or a prompt.`,
+    'With --json, each command prints one JSON value on its last line.',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed: Parsed<Ctx>;
+  try {
+    parsed = parseCommandLine(argv, COMMANDS);
+  } catch (err) {
+    process.stderr.write(`mindeulle: ${errorLine(err)}\n`);
+    return (err as { exitCode?: number }).exitCode ?? 2;
+  }
+  const { global, command } = parsed;
+  if (!command || global.help) {
+    process.stdout.write(`${command && global.help ? `usage: mindeulle ${command.usage}` : helpText()}\n`);
+    return 0;
+  }
+  const ctx: Ctx = {
+    session: new Session({ home: global.home, server: global.server }),
+    out: createOutput(global.json),
+  };
+  try {
+    await command.run(ctx, parsed.args, parsed.options);
+    return 0;
+  } catch (err) {
+    process.stderr.write(`mindeulle: ${errorLine(err)}\n`);
+    return (err as { exitCode?: number }).exitCode ?? 1;
+  }
+}

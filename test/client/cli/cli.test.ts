@@ -1,0 +1,149 @@
+// The mindeulle CLI end to end: the real bin as a child process for every
+// command, against the real server. Three people (an admin, a member, a
+// facilitator) join with invites and approval, chat and post bulletins; the
+// admin rotates invites, hands over a role and removes the member. A removed
+// or never-approved person sees nothing sent after; nothing readable reaches
+// the server's database or the people's --home directories.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canary, readDirFiles, scan } from '../../support/canary';
+import { useServer } from '../../support/fixtures';
+import { CliUser, runCli } from './run-cli';
+
+const server = useServer();
+let root = '';
+const user = (name: string) => new CliUser(name, path.join(root, name), server.current.url);
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'mindeulle-cli-'));
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+/** Every file under a --home, recursively (the sealed store lives in a subdirectory). */
+async function homeFiles(home: string) {
+  const { readdir, readFile } = await import('node:fs/promises');
+  const entries = await readdir(home, { recursive: true, withFileTypes: true });
+  return Promise.all(
+    entries.filter((e) => e.isFile()).map(async (e) => ({ name: path.join(e.parentPath, e.name), bytes: await readFile(path.join(e.parentPath, e.name)) })),
+  );
+}
+
+const texts = (read: { text: string }[]) => read.map((m) => m.text);
+
+describe('the mindeulle CLI', () => {
+  it('three people: invites, approval, chat, bulletins, invite rotation, roles and removal; a removed or never-approved person sees nothing after', { timeout: 120_000 }, async () => {
+    const secret = {
+      group: canary('GROUP'),
+      before: canary('BEFORE-CHAE'),
+      hello: canary('HELLO'),
+      reply: canary('REPLY'),
+      bulletin: canary('BULLETIN'),
+      after: canary('AFTER-REMOVAL'),
+      intro: canary('INTRO'),
+    };
+    const [alice, bora, chae, dana] = ['alice', 'bora', 'chae', 'dana'].map(user) as [CliUser, CliUser, CliUser, CliUser];
+
+    // identities
+    const ids: Record<string, string> = {};
+    for (const u of [alice, bora, chae, dana]) {
+      const me = await u.ok('init', '--name', `${u.name}-${secret.group.slice(-6)}`);
+      expect(me.id).toMatch(/^[A-Za-z0-9_-]{32}$/);
+      ids[u.name] = me.id;
+    }
+    expect(await alice.ok('whoami')).toMatchObject({ id: ids.alice, server: server.current.url });
+
+    // alice creates the group and lets bora in as a member
+    const { id: groupId } = await alice.ok('group', 'create', secret.group);
+    expect(groupId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    const forBora = await alice.ok('invite', 'create', groupId, '--role', 'member', '--uses', '1', '--expires', '7d');
+    expect(forBora.code).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){6}$/);
+    const boraJoin = await bora.ok('join', forBora.code, '--intro', secret.intro);
+    expect(boraJoin.groupId).toBe(groupId);
+    const pending = await alice.ok('requests', groupId);
+    expect(pending).toEqual([expect.objectContaining({ id: boraJoin.requestId, device: ids.bora, introduction: secret.intro })]);
+    await alice.ok('approve', groupId, pending[0].id);
+    expect(await alice.fails('invite', 'create', groupId, '--role', 'admin')).toMatch(/member or facilitator/);
+
+    await alice.ok('send', groupId, secret.before);
+
+    // chae joins as a facilitator after that message
+    const forChae = await alice.ok('invite', 'create', groupId, '--role', 'facilitator');
+    const chaeJoin = await chae.ok('join', forChae.code);
+    await alice.ok('approve', groupId, chaeJoin.requestId);
+
+    // chat and bulletins
+    await alice.ok('send', groupId, secret.hello);
+    await bora.ok('send', groupId, secret.reply);
+    await chae.ok('bulletin', groupId, secret.bulletin, '--pin');
+    expect(await bora.fails('bulletin', groupId, 'members may not post bulletins')).toMatch(/role_forbidden|facilitator/);
+
+    const boraRead = await bora.ok('read', groupId);
+    expect(texts(boraRead)).toEqual([secret.before, secret.hello, secret.reply, secret.bulletin]);
+    for (const m of boraRead) expect(m).toMatchObject({ kind: expect.stringMatching(/^(message|bulletin)$/), sender: expect.any(String), verified: true });
+    expect(boraRead[3]).toMatchObject({ kind: 'bulletin', sender: ids.chae, pinned: true });
+    expect(boraRead[1]).toMatchObject({ kind: 'message', sender: ids.alice });
+    // chae reads from her join on (P6), including her own bulletin
+    expect(texts(await chae.ok('read', groupId))).toEqual([secret.hello, secret.reply, secret.bulletin]);
+
+    // rotation: a spare code dies, the new one files a request that is never approved
+    const spare = await alice.ok('invite', 'create', groupId, '--uses', '5');
+    const rotated = await alice.ok('invite', 'rotate', groupId, '--expires', '1d');
+    expect(rotated.code).not.toBe(spare.code);
+    expect(await dana.fails('join', spare.code)).toMatch(/revoked/);
+    const danaJoin = await dana.ok('join', rotated.code);
+    const invites = await alice.ok('invite', 'list', groupId);
+    const byId = new Map(invites.map((i: { id: string }) => [i.id, i]));
+    expect(byId.get(spare.id)).toMatchObject({ revoked: true, uses: 0 });
+    expect(byId.get(rotated.id)).toMatchObject({ revoked: false, uses: 1 });
+
+    // safety numbers agree on both sides
+    const fromAlice = await alice.ok('safety-number', groupId, ids.chae!);
+    const fromChae = await chae.ok('safety-number', groupId, ids.alice!);
+    expect(fromAlice.digits.replace(/\s/g, '')).toMatch(/^\d{60}$/);
+    expect(fromAlice.digits).toBe(fromChae.digits);
+
+    // alice makes chae an admin; chae handles dana's request
+    await alice.ok('role', groupId, ids.chae!, 'admin');
+    expect((await chae.ok('requests', groupId)).map((r: { id: string }) => r.id)).toEqual([danaJoin.requestId]);
+
+    // bora is removed; then alice writes
+    await alice.ok('remove', groupId, ids.bora!);
+    await alice.ok('send', groupId, secret.after);
+    expect(texts(await chae.ok('read', groupId))).toContain(secret.after);
+
+    // the removed member and the never-approved requester see nothing of it
+    for (const outsider of [bora, dana]) {
+      const groups = await outsider.ok('group', 'list');
+      expect(groups.map((g: { id: string }) => g.id)).not.toContain(groupId);
+      const refused = await outsider.run('read', groupId, '--json');
+      expect(refused.code).not.toBe(0);
+      expect(refused.stdout + refused.stderr).not.toContain(secret.after);
+    }
+    await chae.ok('reject', groupId, danaJoin.requestId);
+    expect(await chae.ok('requests', groupId)).toEqual([]);
+
+    // the server's database and every --home hold none of the texts, names or introduction (P1, P11)
+    const needles = [...Object.values(secret), ...Object.keys(ids).map((n) => `${n}-${secret.group.slice(-6)}`)];
+    expect(scan(await readDirFiles(path.dirname(server.current.dbPath)), needles)).toEqual([]);
+    for (const u of [alice, bora, chae, dana]) expect(scan(await homeFiles(u.home), needles)).toEqual([]);
+  });
+
+  it('fails with one clear line and a non-zero exit', async () => {
+    const erin = user('erin');
+    expect(await erin.fails('whoami')).toMatch(/no identity/);
+    await erin.ok('init', '--name', 'Erin');
+    expect(await erin.fails('init', '--name', 'Erin again')).toMatch(/already holds an identity/);
+    const wrong = await runCli(['--home', erin.home, 'whoami'], { MINDEULLE_PASSPHRASE: 'not the passphrase' });
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr.trim().split('\n')).toEqual([expect.stringMatching(/passphrase/i)]);
+    expect(await erin.fails('send', 'no-such-group', 'hi')).toMatch(/no group/);
+    expect(await erin.fails('invite', 'create', 'x', '--expires', 'soon')).toMatch(/not a duration/);
+    expect(await erin.fails('frobnicate')).toMatch(/unknown command/);
+    expect(await erin.fails('join', 'AAAA-BBBB')).toMatch(/invite|code/i);
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('invite rotate GROUP');
+  });
+});
