@@ -41,6 +41,10 @@ export const LABELS = {
   passphraseKey: 'mindeulle/passphrase-key/v1',
   /** aead: an encrypted-at-rest blob, its slot name as associated data */
   atRest: 'mindeulle/at-rest/v1',
+  /** kdf: local storage key -> the opaque name a sealed document is stored under */
+  storeName: 'mindeulle/store-name/v1',
+  /** aead: a note only a group's admins can read (invite label, join introduction) */
+  adminNote: 'mindeulle/admin-note/v1',
 } as const;
 
 export type LabelName = keyof typeof LABELS;
@@ -69,6 +73,8 @@ export const LABEL_USES = {
   safetyNumber: 'hash',
   passphraseKey: 'kdf',
   atRest: 'aead',
+  storeName: 'kdf',
+  adminNote: 'aead',
 } as const satisfies Record<LabelName, LabelUse>;
 
 type LabelsFor<U extends LabelUse> = (typeof LABELS)[{

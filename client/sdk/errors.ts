@@ -1,0 +1,23 @@
+// The SDK's own errors: a stable code an app can match on, like the relay's.
+export type ClientErrorCode =
+  | 'wrong_passphrase'
+  | 'no_store'
+  | 'store_exists'
+  | 'unknown_group'
+  | 'not_admin'
+  | 'removed'
+  | 'no_epoch_key'
+  | 'roster_invalid'
+  | 'too_long'
+  | 'offline'
+  | 'closed';
+
+export class ClientError extends Error {
+  constructor(
+    readonly code: ClientErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ClientError';
+  }
+}

@@ -1,0 +1,145 @@
+// Everything this device keeps about one group: the verified roster chain,
+// the keys of the epochs it holds, what it has read, and its decrypted
+// history. Persisted through the sealed store as three kinds of documents:
+// group/<id> (the record), epoch/<id>/<n> (one epoch's keys), history/<id>.
+import { exportEpochKeys, type EpochKeys, type EpochKeysJson, importEpochKeys, wipeEpochKeys } from '../../shared/protocol/epoch-keys';
+import type { SignedCommit } from '../../shared/protocol/roster';
+import type { MessageEvent } from './events';
+import { RosterChain } from './roster-chain';
+import type { DocumentStore } from './store';
+
+/** Message ids remembered for duplicate detection (older ones belong to dropped epochs anyway). */
+const MAX_SEEN_IDS = 10_000;
+
+export interface EpochInfo {
+  openedAt: number;
+  /** messages and bulletins read in this epoch (for the 1,000-message rotation) */
+  messages: number;
+}
+
+export interface GroupRecord {
+  v: 1;
+  groupId: string;
+  /** the verified chain, from the genesis */
+  commits: SignedCommit[];
+  name: string | null;
+  lastSeq: number;
+  lastReadSeq: number;
+  /** why the roster is not trusted (chain failed, the server disagrees, an unsigned key); null when valid */
+  rosterProblem: string | null;
+  removed: boolean;
+  epochs: Record<string, EpochInfo>;
+  displayNames: Record<string, string>;
+  /** highest counter read per `${epoch}:${sender}` (gap detection) */
+  counters: Record<string, number>;
+  /** message id -> the sequence it was read at (duplicate detection) */
+  seen: Record<string, number>;
+  /** highest X25519 key version seen per device: an older record replayed by the server is refused */
+  kxSeen: Record<string, number>;
+}
+
+const groupDoc = (id: string) => `group/${id}`;
+const epochDoc = (id: string, epoch: number) => `epoch/${id}/${epoch}`;
+const historyDoc = (id: string) => `history/${id}`;
+
+export class GroupState {
+  readonly keys = new Map<number, EpochKeys>();
+  private readonly dirtyEpochs = new Set<number>();
+  private readonly droppedEpochs = new Set<number>();
+
+  private constructor(
+    readonly record: GroupRecord,
+    public chain: RosterChain,
+    readonly history: MessageEvent[],
+  ) {}
+
+  static create(groupId: string, chain: RosterChain): GroupState {
+    const record: GroupRecord = {
+      v: 1,
+      groupId,
+      commits: chain.commits,
+      name: null,
+      lastSeq: 0,
+      lastReadSeq: 0,
+      rosterProblem: null,
+      removed: false,
+      epochs: {},
+      displayNames: {},
+      counters: {},
+      seen: {},
+      kxSeen: {},
+    };
+    return new GroupState(record, chain, []);
+  }
+
+  static async load(store: DocumentStore, groupId: string): Promise<GroupState> {
+    const record = (await store.read<GroupRecord>(groupDoc(groupId)))!;
+    const state = new GroupState(record, RosterChain.verify(record.commits), (await store.read<MessageEvent[]>(historyDoc(groupId))) ?? []);
+    record.commits = state.chain.commits;
+    for (const e of Object.keys(record.epochs).map(Number)) {
+      const json = await store.read<EpochKeysJson>(epochDoc(groupId, e));
+      if (json) state.keys.set(e, importEpochKeys(json));
+    }
+    return state;
+  }
+
+  static async groupIds(store: DocumentStore): Promise<string[]> {
+    return (await store.list('group/')).map((n) => n.slice('group/'.length));
+  }
+
+  get groupId(): string {
+    return this.record.groupId;
+  }
+
+  get rosterValid(): boolean {
+    return this.record.rosterProblem === null;
+  }
+
+  /** The newest epoch this device holds keys for. */
+  get latestEpoch(): number {
+    return Math.max(0, ...this.keys.keys());
+  }
+
+  setEpochKeys(keys: EpochKeys, now: number): void {
+    this.keys.set(keys.epoch, keys);
+    this.record.epochs[keys.epoch] ??= { openedAt: now, messages: 0 };
+    this.dirtyEpochs.add(keys.epoch);
+    this.droppedEpochs.delete(keys.epoch);
+  }
+
+  /** Marks an epoch's chains as changed (a key was used). */
+  touchEpoch(epoch: number): void {
+    this.dirtyEpochs.add(epoch);
+  }
+
+  /** Forgets an epoch: wipes its keys and deletes them from the store on the next save. */
+  dropEpoch(epoch: number): void {
+    const keys = this.keys.get(epoch);
+    if (keys) wipeEpochKeys(keys);
+    this.keys.delete(epoch);
+    delete this.record.epochs[epoch];
+    for (const k of Object.keys(this.record.counters)) if (k.startsWith(`${epoch}:`)) delete this.record.counters[k];
+    this.dirtyEpochs.delete(epoch);
+    this.droppedEpochs.add(epoch);
+  }
+
+  remember(messageId: string, seq: number): void {
+    this.record.seen[messageId] = seq;
+    const ids = Object.keys(this.record.seen);
+    if (ids.length > MAX_SEEN_IDS) for (const id of ids.slice(0, ids.length - MAX_SEEN_IDS)) delete this.record.seen[id];
+  }
+
+  async save(store: DocumentStore): Promise<void> {
+    // Keys first: a used message key must be gone from the store before anything else records the read.
+    for (const e of this.dirtyEpochs) {
+      const keys = this.keys.get(e);
+      if (keys) await store.write(epochDoc(this.groupId, e), exportEpochKeys(keys));
+    }
+    this.dirtyEpochs.clear();
+    for (const e of this.droppedEpochs) await store.remove(epochDoc(this.groupId, e));
+    this.droppedEpochs.clear();
+    this.record.commits = this.chain.commits;
+    await store.write(groupDoc(this.groupId), this.record);
+    await store.write(historyDoc(this.groupId), this.history);
+  }
+}

@@ -1,0 +1,60 @@
+// The roster as this client verified it: the signed commits from the genesis
+// and the state after each one. Nothing here comes from the server's word:
+// a commit enters only if it verifies against the state before it (P4).
+import {
+  applyCommit,
+  applyGenesis,
+  type RosterState,
+  type SignedCommit,
+} from '../../shared/protocol/roster';
+
+export class RosterChain {
+  private constructor(
+    readonly commits: SignedCommit[],
+    private readonly states: RosterState[],
+  ) {}
+
+  /** Verifies a whole chain from its genesis (throws RosterError). */
+  static verify(commits: readonly SignedCommit[]): RosterChain {
+    if (commits.length === 0) throw new Error('empty roster chain');
+    const states = [applyGenesis(commits[0]!)];
+    for (const c of commits.slice(1)) states.push(applyCommit(states[states.length - 1]!, c));
+    return new RosterChain([...commits], states);
+  }
+
+  get current(): RosterState {
+    return this.states[this.states.length - 1]!;
+  }
+
+  /** Verifies and appends the next commit (throws RosterError and changes nothing if it does not verify). */
+  append(commit: SignedCommit): RosterState {
+    const next = applyCommit(this.current, commit);
+    this.commits.push(commit);
+    this.states.push(next);
+    return next;
+  }
+
+  /** The state right after the commit with this hash (what an epoch envelope names). */
+  atHead(head: string): RosterState | undefined {
+    return this.states.find((s) => s.head === head);
+  }
+
+  /**
+   * The roster that governs messages of an epoch: the last state with that
+   * epoch. This SDK starts a new epoch with every commit it makes, so the
+   * roster is fixed within an epoch.
+   */
+  atEpoch(epoch: number): RosterState | undefined {
+    for (let i = this.states.length - 1; i >= 0; i--) if (this.states[i]!.epoch === epoch) return this.states[i];
+    return undefined;
+  }
+
+  /** The epoch in which this device was (last) added. */
+  joinEpoch(deviceId: string): number {
+    for (let i = this.states.length - 1; i >= 0; i--) {
+      const before = this.states[i - 1];
+      if (this.states[i]!.members.has(deviceId) && !before?.members.has(deviceId)) return this.states[i]!.epoch;
+    }
+    return Number.MAX_SAFE_INTEGER;
+  }
+}

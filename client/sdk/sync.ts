@@ -1,0 +1,130 @@
+// Catch-up for one group: roster commits (verified one by one), then the
+// epoch envelopes addressed to this device, then messages from the last
+// sequence read, then the pinned set. Callers hold the group's lock.
+import type { RosterError } from '../../shared/protocol/roster';
+import type { GroupSummary } from '../../shared/schemas/groups';
+import type { Core } from './core';
+import type { ClientEvent, MessageEvent } from './events';
+import { expireEpochs, openEnvelopes } from './epochs';
+import { GroupState } from './group-state';
+import { receiveStored } from './receive';
+import { RelayError } from './relay-api';
+import { RosterChain } from './roster-chain';
+
+const PAGE = 200;
+
+export interface SyncResult {
+  /** epochs opened by this sync */
+  opened: number[];
+}
+
+function rosterEvent(core: Core, state: GroupState): ClientEvent {
+  const members = [...state.chain.current.members].map(([deviceId, m]) => ({ deviceId, role: m.role }));
+  return { type: 'roster', groupId: state.groupId, valid: state.rosterValid, members, removedSelf: state.record.removed };
+}
+
+function markRemoved(core: Core, state: GroupState): void {
+  if (state.record.removed) return;
+  state.record.removed = true;
+  core.emit(rosterEvent(core, state));
+}
+
+async function syncRoster(core: Core, state: GroupState): Promise<void> {
+  const entries = await core.session.call((api) => api.roster(state.groupId, state.chain.current.seq));
+  let changed = false;
+  for (const { commit } of entries) {
+    try {
+      state.chain.append(commit);
+      changed = true;
+    } catch (e) {
+      // An unsigned or broken commit is never applied; the group is flagged and stays at the last verified state.
+      state.record.rosterProblem = `roster chain: ${(e as RosterError).code ?? 'invalid'}`;
+      core.emit(rosterEvent(core, state));
+      return;
+    }
+  }
+  if (!state.chain.current.members.has(core.identity.deviceId)) markRemoved(core, state);
+  else if (changed) core.emit(rosterEvent(core, state));
+}
+
+async function syncEnvelopes(core: Core, state: GroupState): Promise<number[]> {
+  const envelopes = await core.session.call((api) => api.envelopes(state.groupId, state.latestEpoch));
+  const sealed = envelopes.filter((e) => e.groupId === state.groupId).sort((a, b) => a.epoch - b.epoch);
+  return openEnvelopes(state, core.identity, sealed.map((e) => e.sealed), core.now());
+}
+
+async function syncMessages(core: Core, state: GroupState): Promise<void> {
+  const joinEpoch = state.chain.joinEpoch(core.identity.deviceId);
+  for (;;) {
+    const page = await core.session.call((api) => api.messages(state.groupId, state.record.lastSeq, PAGE));
+    const events = readAll(state, page.messages, joinEpoch);
+    await state.save(core.store);
+    events.forEach((e) => core.emit(e));
+    if (!page.hasMore || page.messages.length === 0) return;
+  }
+}
+
+/** Reads stored messages into the state; returns the events to emit once the state is saved. */
+export function readAll(state: GroupState, messages: Parameters<typeof receiveStored>[1][], joinEpoch: number): ClientEvent[] {
+  const events: ClientEvent[] = [];
+  for (const m of messages) {
+    const r = receiveStored(state, m, joinEpoch);
+    if (!r) continue;
+    if (r.keep) state.history.push(r.event as MessageEvent);
+    events.push(r.event);
+  }
+  return events;
+}
+
+async function syncPinned(core: Core, state: GroupState): Promise<void> {
+  const pinned = new Set((await core.session.call((api) => api.pinned(state.groupId))).map((m) => m.seq));
+  for (const e of state.history) if (e.kind === 'bulletin') e.pinned = pinned.has(e.seq);
+}
+
+const isGone = (e: unknown) => e instanceof RelayError && (e.code === 'not_member' || e.code === 'group_not_found');
+
+/** Brings one group up to date. A device that is no longer a member is marked removed and reads nothing more. */
+export async function syncGroup(core: Core, state: GroupState): Promise<SyncResult> {
+  if (state.record.removed) return { opened: [] };
+  let opened: number[] = [];
+  try {
+    await syncRoster(core, state);
+    if (!state.record.removed) {
+      opened = await syncEnvelopes(core, state);
+      await syncMessages(core, state);
+      await syncPinned(core, state);
+    }
+  } catch (e) {
+    if (!isGone(e)) throw e;
+    markRemoved(core, state);
+  }
+  expireEpochs(state, core.now());
+  await state.save(core.store);
+  return { opened };
+}
+
+/** A group this device was added to: its whole chain, verified from the genesis. */
+export async function discoverGroup(core: Core, groupId: string): Promise<GroupState | null> {
+  const entries = await core.session.call((api) => api.roster(groupId, -1));
+  let chain: RosterChain;
+  try {
+    chain = RosterChain.verify(entries.map((e) => e.commit));
+  } catch {
+    return null; // a chain that does not verify from its genesis is no group of ours
+  }
+  if (!chain.current.members.has(core.identity.deviceId)) return null;
+  const state = GroupState.create(groupId, chain);
+  await state.save(core.store);
+  return state;
+}
+
+/** Flags the roster when the server's summary claims more than the verified chain holds (P4). */
+export function compareSummary(core: Core, state: GroupState, summary: GroupSummary): void {
+  const current = state.chain.current;
+  const me = current.members.get(core.identity.deviceId);
+  const disagrees = summary.rosterSeq > current.seq || (summary.rosterSeq === current.seq && (summary.epoch !== current.epoch || summary.role !== me?.role));
+  if (disagrees && state.rosterValid) {
+    state.record.rosterProblem = 'the server reports a roster the signed chain does not support';
+    core.emit(rosterEvent(core, state));
+  }
+}
