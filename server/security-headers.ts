@@ -1,8 +1,9 @@
 // Security headers on every response (API, web app, errors): the app talks to
 // its own origin only. 'wasm-unsafe-eval' lets libsodium compile its
 // WebAssembly module (it has no other way in the browser); it does not allow
-// eval of JavaScript. Trusted Types with no policy make every HTML-parsing
-// sink (innerHTML and the like) throw, so text can never become markup.
+// eval of JavaScript. Trusted Types make every HTML-parsing sink (innerHTML
+// and the like) throw, so text can never become markup; the one policy
+// allowed only passes the service worker's URL.
 import type { MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 
@@ -20,7 +21,8 @@ export const CONTENT_SECURITY_POLICY = {
   formAction: ["'none'"],
   frameAncestors: ["'none'"],
   requireTrustedTypesFor: ["'script'"],
-  trustedTypes: ["'none'"],
+  // the single policy client/web/core/service-worker.ts creates for /sw.js
+  trustedTypes: ['app-sw'],
 };
 
 export function securityHeaders(): MiddlewareHandler {

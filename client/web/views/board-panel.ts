@@ -11,7 +11,7 @@ import { contentText, contentTrusted, flagWarnings, senderLine } from './message
 
 export const canPostBulletins = (group: GroupView) => group.role === 'facilitator' || group.role === 'admin';
 
-/** Edits and deletions apply to their target; what is left, pinned first, newest first. */
+/** Edits and deletions apply to their target; what is left and unexpired (expiresAt is in seconds), pinned first, newest first. */
 export function boardOrder(events: MessageEvent[], now: number): MessageEvent[] {
   const byId = new Map<string, MessageEvent>();
   for (const e of events) {
@@ -27,7 +27,7 @@ export function boardOrder(events: MessageEvent[], now: number): MessageEvent[] 
     byId.set(e.messageId, e);
   }
   return [...byId.values()]
-    .filter((e) => e.expiresAt === null || e.expiresAt > now)
+    .filter((e) => e.expiresAt === null || e.expiresAt * 1000 > now)
     .sort((a, b) => Number(b.pinned) - Number(a.pinned) || b.seq - a.seq);
 }
 
@@ -58,7 +58,7 @@ export function boardPanel(ctx: AppContext, group: GroupView): View {
       senderLine(ctx, group, e),
       flagWarnings(ctx, e.flags),
       trusted ? h('p', { class: 'text' }, contentText(ctx, e)) : null,
-      e.expiresAt !== null ? h('p', { class: 'hint' }, ctx.t('board.expires', { when: formatDateTime(e.expiresAt) })) : null,
+      e.expiresAt !== null ? h('p', { class: 'hint' }, ctx.t('board.expires', { when: formatDateTime(e.expiresAt * 1000) })) : null,
       pinToggle,
     );
   }

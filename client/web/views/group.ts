@@ -36,7 +36,7 @@ export const groupView: ViewFactory<GroupRoute> = (ctx, route) => {
       if (!group) return ctx.navigate({ name: 'groups' });
       const tab = route.tab === 'admin' && group.role !== 'admin' ? 'chat' : route.tab;
       lastRole = group.role;
-      title.replaceChildren(group.name ?? ctx.t('group.unnamed'), ' ', roleBadge(ctx, group.role) ?? '');
+      showTitle(group);
       panel?.dispose?.();
       panel = PANELS[tab](ctx, group, () => void load());
       body.replaceChildren(tabs(group, tab), group.rosterValid ? '' : h('p', { class: 'warning', role: 'alert' }, ctx.t('warn.invalidRoster')), panel.el);
@@ -65,9 +65,21 @@ export const groupView: ViewFactory<GroupRoute> = (ctx, route) => {
     );
   }
 
+  function showTitle(group: GroupView): void {
+    title.replaceChildren(group.name ?? ctx.t('group.unnamed'), ' ', roleBadge(ctx, group.role) ?? '');
+  }
+
+  // The name arrives in an encrypted meta message, possibly after the group opened.
+  async function refreshTitle(): Promise<void> {
+    const group = (await client.groups()).find((g) => g.groupId === route.groupId);
+    if (group && !disposed) showTitle(group);
+  }
+
   // A role change or removal redraws the panel (controls depend on the role).
   const unsubscribe = client.subscribe((event) => {
-    if (event.type !== 'roster' || event.groupId !== route.groupId) return;
+    if (!('groupId' in event) || event.groupId !== route.groupId) return;
+    if (event.type === 'message' && event.kind === 'meta') return void refreshTitle().catch(() => {});
+    if (event.type !== 'roster') return;
     const mine = event.members.find((m) => m.deviceId === client.deviceId);
     if (event.removedSelf || mine?.role !== lastRole) void load();
   });

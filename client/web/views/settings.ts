@@ -65,7 +65,7 @@ function duressSection(ctx: AppContext): HTMLElement {
   const clear = h('button', { type: 'button', class: 'small' }, ctx.t('settings.duressClear'));
   const form = h(
     'form',
-    { class: 'stack', novalidate: true, 'aria-labelledby': 'duress-title' },
+    { class: 'stack', novalidate: true },
     h('h2', { id: 'duress-title' }, ctx.t('settings.duressTitle')),
     h('p', { class: 'hint' }, ctx.t('settings.duressHint')),
     fields.el,
