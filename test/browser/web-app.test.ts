@@ -220,6 +220,7 @@ describe('device safety', () => {
   it('keeps nothing readable outside the sealed IndexedDB', async () => {
     const found = await survivor.evaluate(async (needles: string[]) => {
       const dump: string[] = [];
+      let header: unknown = null;
       for (const info of await indexedDB.databases()) {
         const db = await new Promise<IDBDatabase>((ok, fail) => {
           const r = indexedDB.open(info.name!);
@@ -232,12 +233,17 @@ describe('device safety', () => {
             r.onsuccess = () => ok(r.result);
           });
           for (const v of values) dump.push(v instanceof Uint8Array ? new TextDecoder().decode(v) : JSON.stringify(v));
+          if (name === 'app') {
+            const r = db.transaction(name).objectStore(name).get('header');
+            header = await new Promise((ok) => (r.onsuccess = () => ok(JSON.parse(new TextDecoder().decode(r.result as Uint8Array)))));
+          }
         }
         db.close();
       }
       const cached: string[] = [];
       for (const name of await caches.keys()) for (const req of await (await caches.open(name)).keys()) cached.push(new URL(req.url).pathname);
       return {
+        header,
         storageEntries: localStorage.length + sessionStorage.length,
         hits: needles.filter((n) => dump.some((d) => d.includes(n))),
         values: dump.length,
@@ -245,6 +251,8 @@ describe('device safety', () => {
       };
     }, ['안녕하세요', '환영합니다', '법률 상담', GROUP, '들꽃', '관리자', PASSPHRASE]);
     expect(found.values).toBeGreaterThan(5);
+    // The e2e build's minimum Argon2id cost (client/web/core/kdf-params.ts), stored in clear beside the salt.
+    expect(found.header).toMatchObject({ v: 1, opslimit: 1, memlimit: 8192 });
     expect(found.hits).toEqual([]);
     expect(found.storageEntries).toBe(0);
     expect(found.cached.every((p) => !p.startsWith('/v1/'))).toBe(true);

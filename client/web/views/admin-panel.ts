@@ -25,7 +25,8 @@ export function adminPanel(ctx: AppContext, group: GroupView, reloadGroup: () =>
   function inviteItem(i: InviteInfo): HTMLElement {
     const expiresAt = i.expiresAt * 1000; // the relay counts in seconds
     const expired = expiresAt <= Date.now();
-    const status = i.revoked ? ctx.t('invite.statusRevoked') : expired ? ctx.t('invite.statusExpired') : i.uses >= i.maxUses ? ctx.t('invite.statusUsedUp') : ctx.t('invite.statusActive');
+    const usedUp = i.uses >= i.maxUses;
+    const status = i.revoked ? ctx.t('invite.statusRevoked') : expired ? ctx.t('invite.statusExpired') : usedUp ? ctx.t('invite.statusUsedUp') : ctx.t('invite.statusActive');
     const revoke = h('button', { type: 'button', class: 'small danger' }, ctx.t('invite.revoke'));
     revoke.addEventListener('click', () => runBusy(revoke, alert, ctx, () => client.revokeInvite(gid, i.inviteId).then(load)));
     return h(
@@ -33,7 +34,7 @@ export function adminPanel(ctx: AppContext, group: GroupView, reloadGroup: () =>
       { class: 'invite' },
       h('p', { class: 'meta' }, h('span', { class: 'sender' }, inviteName(i.inviteId)), roleBadge(ctx, i.role), h('span', { class: 'badge' }, status)),
       h('p', { class: 'hint' }, ctx.t('invite.usage', { uses: i.uses, max: i.maxUses, when: formatDateTime(expiresAt) })),
-      i.revoked || expired ? null : revoke,
+      i.revoked || expired || usedUp ? null : revoke,
     );
   }
 
