@@ -284,6 +284,20 @@ describe('device safety', () => {
     await survivor.getByRole('heading', { name: ko['groups.title'] }).waitFor();
   });
 
+  it('locks by itself after the inactivity timeout (5 minutes by default)', async () => {
+    const page = await admin.context().newPage();
+    await page.clock.install();
+    await page.goto(server.url);
+    await unlock(page, PASSPHRASE);
+    // The admin chose English earlier: it is in her sealed settings.
+    await page.getByRole('heading', { name: en['groups.title'] }).waitFor();
+    await page.clock.fastForward('04:00');
+    expect(await page.getByRole('heading', { name: en['groups.title'] }).isVisible()).toBe(true);
+    await page.clock.fastForward('02:00');
+    await page.getByRole('heading', { name: en['unlock.title'] }).waitFor();
+    await page.close();
+  });
+
   it('the duress passphrase erases everything and opens an app like a new install', async () => {
     await button(survivor, ko['settings.title']).click();
     await fillNewPassphrase(survivor, DURESS, ko['settings.duressPassphrase']);
