@@ -1,28 +1,26 @@
 // The SDK client: MindeulleApi composed from the session, the sealed store,
 // the transport, and the per-group state machine (sync, receive, send, admin).
-import { fromB64, toB64 } from '../../shared/crypto/encoding';
-import { randomBytes } from '../../shared/crypto/primitives';
+import { fromB64 } from '../../shared/crypto/encoding';
 import { devicePublic } from '../../shared/protocol/device';
 import type { MessageKind } from '../../shared/protocol/message-envelope';
 import type { Plaintext } from '../../shared/protocol/plaintext';
-import { type Role, type RosterOp, signCommit } from '../../shared/protocol/roster';
+import type { Role } from '../../shared/protocol/roster';
 import { safetyNumber } from '../../shared/protocol/safety-number';
-import type { ServerFrame } from '../../shared/schemas/ws';
-import { commitOps, inviteInfo, inviteSpec, isConflict, joinRequests, redeem, requireAdmin } from './admin';
+import { approve, changeRoster, commitOps, createGroup } from './admin';
 import type { GroupView, InviteOptions, MindeulleApi, SafetyNumberView, SendOptions } from './client-api';
-import { type Core, KeyedLock } from './core';
-import { epochDue, startEpoch } from './epochs';
+import { type Core, KeyedLock, requireGroup } from './core';
+import { epochDue } from './epochs';
 import { ClientError } from './errors';
 import type { ClientEvent, MessageEvent } from './events';
 import { GroupState } from './group-state';
 import { IDENTITY_DOC, type Identity, KX_ROTATION_MS } from './identity';
 import type { WebSocketLike } from './live-socket';
-import { RelayError } from './relay-api';
-import { RosterChain } from './roster-chain';
 import type { SealedStore } from './sealed-store';
-import { sealPost } from './send';
+import { announceSelf, postPlaintext } from './send';
 import type { Session } from './session';
-import { compareSummary, discoverGroup, readAll, syncGroup } from './sync';
+import { createInvite, join, joinRequests, listInvites, rejectRequest, revokeInvite, rotateInvites } from './invites';
+import { handleFrame } from './live';
+import { compareSummary, discoverGroup, syncGroup } from './sync';
 import { Transport } from './transport';
 
 export interface ClientParts {
@@ -33,6 +31,8 @@ export interface ClientParts {
   openSocket: (url: string) => WebSocketLike;
   now?: () => number;
   connectTimeoutMs?: number;
+  backoff?: { minMs: number; maxMs: number };
+  perGroupSockets?: boolean;
 }
 
 type Settings = { retentionSeconds?: number | null; announcementOnly?: boolean };
@@ -46,6 +46,8 @@ export class Client implements MindeulleApi, Core {
   private readonly listeners = new Set<(e: ClientEvent) => void>();
   private readonly locks = new KeyedLock();
   private readyWaiters: (() => void)[] = [];
+  /** Work started without a caller waiting for it (frames, announcements), awaited by close(). */
+  private readonly background = new Set<Promise<unknown>>();
   private readonly clock: () => number;
 
   constructor(private readonly parts: ClientParts) {
@@ -53,13 +55,13 @@ export class Client implements MindeulleApi, Core {
     this.store = parts.store;
     this.identity = parts.identity;
     this.clock = parts.now ?? Date.now;
-    const wsUrl = parts.serverUrl.replace(/^http/, 'ws').replace(/\/$/, '') + '/v1/ws';
     this.transport = new Transport(this.session, this.store, {
-      url: wsUrl,
+      serverUrl: parts.serverUrl,
       openSocket: parts.openSocket,
-      onFrame: (f) => this.onFrame(f),
-      onReady: () => void this.onReady(),
-      onUnauthenticated: () => this.session.forget(),
+      onFrame: (f) => handleFrame(this, f),
+      onReady: (groupId) => this.inBackground(this.onReady(groupId)),
+      perGroupSockets: parts.perGroupSockets,
+      backoff: parts.backoff,
     });
   }
 
@@ -91,9 +93,7 @@ export class Client implements MindeulleApi, Core {
   }
 
   private group(groupId: string): GroupState {
-    const g = this.states.get(groupId);
-    if (!g) throw new ClientError('unknown_group', 'this device holds no such group');
-    return g;
+    return requireGroup(this, groupId);
   }
 
   // ------------------------------------------------------ connection
@@ -107,8 +107,10 @@ export class Client implements MindeulleApi, Core {
   }
 
   async connect(): Promise<void> {
+    if (this.transport.connected()) return;
     const ready = new Promise<void>((resolve) => this.readyWaiters.push(resolve));
-    this.transport.socket.start();
+    const sockets = this.transport.start([...this.states.values()].filter((g) => !g.record.removed).map((g) => g.groupId));
+    if (sockets === 0) return this.sync(); // per-group sockets and no group yet: nothing to follow
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new ClientError('offline', 'the server did not answer')), this.parts.connectTimeoutMs ?? 15_000);
@@ -121,8 +123,25 @@ export class Client implements MindeulleApi, Core {
   }
 
   async disconnect(): Promise<void> {
-    this.transport.socket.stop();
+    this.transport.stop();
     this.emit({ type: 'connection', online: false });
+  }
+
+  /**
+   * Waits (up to `timeoutMs`) for background work — frames being read,
+   * announcements being posted — then stops the socket and forgets the store
+   * key. For short-lived processes such as the CLI; the client is unusable afterwards.
+   */
+  async close(timeoutMs = 10_000): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));
+    // Background work can start more (a frame's sync announces a profile), so wait until none is left.
+    while (this.background.size > 0) {
+      if ((await Promise.race([Promise.allSettled([...this.background]), timeout])) === 'timeout') break;
+    }
+    clearTimeout(timer);
+    this.transport.close();
+    this.store.close();
   }
 
   subscribe(listener: (event: ClientEvent) => void): () => void {
@@ -130,37 +149,19 @@ export class Client implements MindeulleApi, Core {
     return () => this.listeners.delete(listener);
   }
 
-  private async onReady(): Promise<void> {
+  /** After a (re)connect: catch up on everything (device socket) or on the socket's group. */
+  private async onReady(groupId?: string): Promise<void> {
     this.emit({ type: 'connection', online: true });
-    await this.sync().catch(() => {});
+    await this.sync(groupId).catch(() => {});
+    if (groupId) await this.transport.flush().catch(() => {});
     const waiters = this.readyWaiters;
     this.readyWaiters = [];
     waiters.forEach((w) => w());
   }
 
-  private onFrame(frame: ServerFrame): void {
-    const run = (groupId: string, fn: () => Promise<void>) => void this.lock(groupId, fn).catch(() => {});
-    switch (frame.type) {
-      case 'message':
-        return run(frame.groupId, () => this.readLive(frame.groupId, frame.message));
-      case 'roster':
-      case 'key-envelope':
-        return run(frame.groupId, () => this.syncLocked(frame.groupId));
-      case 'join-request':
-        return this.emit({ type: 'join-request', groupId: frame.groupId, requestId: frame.request.requestId });
-      default:
-        return;
-    }
-  }
-
-  /** A pushed message: read it if it is the next one and its epoch is held, else catch up over HTTP. */
-  private async readLive(groupId: string, message: Extract<ServerFrame, { type: 'message' }>['message']): Promise<void> {
-    const state = this.states.get(groupId);
-    if (!state || state.record.removed) return;
-    if (message.seq > state.record.lastSeq + 1 || !state.keys.has(message.epoch)) return this.syncLocked(groupId);
-    const events = readAll(state, [message], state.chain.joinEpoch(this.deviceId));
-    await state.save(this.store);
-    events.forEach((e) => this.emit(e));
+  inBackground(p: Promise<unknown>): void {
+    const tracked = p.catch(() => {}).finally(() => this.background.delete(tracked));
+    this.background.add(tracked);
   }
 
   // ------------------------------------------------------------ sync
@@ -172,7 +173,12 @@ export class Client implements MindeulleApi, Core {
     const ids = new Set([...this.states.keys(), ...summaries.map((s) => s.groupId)]);
     for (const id of ids) {
       await this.lock(id, async () => {
+        const old = this.states.get(id);
+        // Removed once and added again: start over from the chain (keeping what she read before).
+        if (old?.record.removed && summaries.some((s) => s.groupId === id)) this.states.delete(id);
         await this.syncLocked(id);
+        const fresh = this.states.get(id);
+        if (old && fresh && fresh !== old) fresh.history.unshift(...old.history);
         const summary = summaries.find((s) => s.groupId === id);
         const state = this.states.get(id);
         if (summary && state) {
@@ -185,17 +191,22 @@ export class Client implements MindeulleApi, Core {
   }
 
   /** Syncs one group (discovering it if new); then sends what a newly opened epoch needs and rotates if due. */
-  private async syncLocked(groupId: string): Promise<void> {
+  async syncLocked(groupId: string): Promise<void> {
     let state = this.states.get(groupId);
     if (!state) {
       const found = await discoverGroup(this, groupId);
       if (!found) return;
       this.states.set(groupId, (state = found));
+      this.transport.follow(groupId);
     }
     const { opened } = await syncGroup(this, state);
-    if (opened.includes(state.latestEpoch)) this.announceSelf(state, false);
+    if (state.record.removed) this.transport.unfollow(groupId);
+    if (opened.includes(state.latestEpoch)) this.inBackground(this.announceSelf(state, false));
     const me = state.chain.current.members.get(this.deviceId);
-    if (me?.role === 'admin' && !state.record.removed && epochDue(state, this.now())) await this.commitLocked(state, []);
+    if (me?.role === 'admin' && !state.record.removed && epochDue(state, this.now())) {
+      await commitOps(this, state, []);
+      this.inBackground(this.announceSelf(state, true));
+    }
   }
 
   private async housekeeping(): Promise<void> {
@@ -206,79 +217,37 @@ export class Client implements MindeulleApi, Core {
   // ---------------------------------------------------------- groups
 
   async groups(): Promise<GroupView[]> {
-    return [...this.states.values()].filter((g) => !g.record.removed).map((g) => this.view(g));
+    return [...this.states.values()].filter((g) => !g.record.removed).map((g) => g.view(this.deviceId, this.displayName));
   }
 
-  private view(g: GroupState): GroupView {
-    const roster = g.chain.current;
-    return {
-      groupId: g.groupId,
-      name: g.record.name,
-      role: roster.members.get(this.deviceId)?.role ?? 'member',
-      epoch: roster.epoch,
-      members: [...roster.members].map(([deviceId, m]) => ({ deviceId, role: m.role, displayName: g.record.displayNames[deviceId] ?? null })),
-      retentionSeconds: roster.settings.retentionSeconds,
-      announcementOnly: roster.settings.announcementOnly,
-      unread: g.history.filter((e) => e.seq > g.record.lastReadSeq && e.sender !== this.deviceId).length,
-      rosterValid: g.rosterValid,
-    };
+  createGroup(name: string, settings: Settings = {}): Promise<string> {
+    return createGroup(this, name, settings);
   }
 
-  async createGroup(name: string, settings: Settings = {}): Promise<string> {
-    const groupId = toB64(randomBytes(16));
-    const self = this.identity.keys;
-    const ops: RosterOp[] = [{ op: 'add', device: this.deviceId, signPk: toB64(self.signPk), role: 'admin' }];
-    if (settings.retentionSeconds !== undefined || settings.announcementOnly !== undefined) ops.push({ op: 'settings', ...settings });
-    const genesis = signCommit({ v: 1, group: groupId, seq: 0, prev: null, epoch: 1, author: this.deviceId, ops }, self.signSk);
-    const state = GroupState.create(groupId, RosterChain.verify([genesis]));
-    state.record.name = name;
-    await this.session.call((api) => api.createGroup(genesis));
-    this.states.set(groupId, state);
-    await this.lock(groupId, async () => {
-      await startEpoch(this.session, state, this.identity, this.now());
-      await state.save(this.store);
-    });
-    this.announceSelf(state, true);
-    return groupId;
+  announceSelf(state: GroupState, withName: boolean): Promise<void> {
+    return announceSelf(this, state, withName);
   }
 
-  /** After opening an epoch: a profile message (display names do not cross epochs), and the group name if this admin started it. */
-  private announceSelf(state: GroupState, withName: boolean): void {
-    const sentAt = this.now();
-    if (withName && state.record.name) void this.post(state.groupId, 'meta', { type: 'group-name', sentAt, name: state.record.name }).catch(() => {});
-    const displayName = this.identity.displayName;
-    if (displayName) void this.post(state.groupId, 'meta', { type: 'profile', sentAt, displayName }).catch(() => {});
+  // ------------------------------------------------ invites, requests
+
+  createInvite(groupId: string, options?: InviteOptions) {
+    return createInvite(this, groupId, options);
   }
 
-  // ---------------------------------------------------------- invites
-
-  async createInvite(groupId: string, options?: InviteOptions) {
-    const spec = await inviteSpec(this, this.group(groupId), options);
-    const { invite, code } = await this.session.call((api) => api.createInvite(groupId, spec));
-    return { code, inviteId: invite.inviteId };
+  listInvites(groupId: string) {
+    return listInvites(this, groupId);
   }
 
-  async listInvites(groupId: string) {
-    requireAdmin(this, this.group(groupId));
-    return (await this.session.call((api) => api.invites(groupId))).map((v) => inviteInfo(this, v));
+  revokeInvite(groupId: string, inviteId: string) {
+    return revokeInvite(this, groupId, inviteId);
   }
 
-  async revokeInvite(groupId: string, inviteId: string): Promise<void> {
-    requireAdmin(this, this.group(groupId));
-    await this.session.call((api) => api.revokeInvite(groupId, inviteId));
+  rotateInvites(groupId: string, options?: InviteOptions) {
+    return rotateInvites(this, groupId, options);
   }
 
-  async rotateInvites(groupId: string, options?: InviteOptions) {
-    const spec = await inviteSpec(this, this.group(groupId), options);
-    const r = await this.session.call((api) => api.rotateInvites(groupId, spec));
-    return { code: r.code, inviteId: r.invite.inviteId, revoked: r.revoked };
-  }
-
-  // ---------------------------------------------------- join requests
-
-  async join(code: string, introduction?: string) {
-    const request = await redeem(this, code, introduction);
-    return { requestId: request.requestId, groupId: request.groupId };
+  join(code: string, introduction?: string) {
+    return join(this, code, introduction);
   }
 
   async pendingJoins() {
@@ -286,58 +255,33 @@ export class Client implements MindeulleApi, Core {
   }
 
   joinRequests(groupId: string) {
-    return joinRequests(this, this.group(groupId));
+    return joinRequests(this, groupId);
   }
 
-  async approve(groupId: string, requestId: string): Promise<void> {
-    await this.commit(groupId, async (state) => {
-      const request = (await this.session.call((api) => api.joinRequests(groupId))).find((r) => r.requestId === requestId);
-      if (!request) throw new RelayError(404, 'join_request_not_found', 'no such join request');
-      const ops: RosterOp[] = [{ op: 'add', device: request.device.deviceId, signPk: request.device.signPk, role: request.role }];
-      await commitOps(this, state, ops, (commit) => this.session.call((api) => api.approveJoinRequest(groupId, requestId, commit)));
-    });
+  approve(groupId: string, requestId: string): Promise<void> {
+    return approve(this, groupId, requestId);
   }
 
-  async reject(groupId: string, requestId: string): Promise<void> {
-    requireAdmin(this, this.group(groupId));
-    await this.session.call((api) => api.rejectJoinRequest(groupId, requestId));
+  reject(groupId: string, requestId: string): Promise<void> {
+    return rejectRequest(this, groupId, requestId);
   }
 
   // ----------------------------------------------------------- roster
 
   removeMember(groupId: string, deviceId: string): Promise<void> {
-    return this.commit(groupId, (state) => commitOps(this, state, [{ op: 'remove', device: deviceId }]));
+    return changeRoster(this, groupId, () => [{ op: 'remove', device: deviceId }]);
   }
 
   setRole(groupId: string, deviceId: string, role: Role): Promise<void> {
-    return this.commit(groupId, (state) => commitOps(this, state, [{ op: 'set-role', device: deviceId, role }]));
+    return changeRoster(this, groupId, () => [{ op: 'set-role', device: deviceId, role }]);
   }
 
   setSettings(groupId: string, settings: Settings): Promise<void> {
-    return this.commit(groupId, (state) => commitOps(this, state, [{ op: 'settings', ...settings }]));
+    return changeRoster(this, groupId, () => [{ op: 'settings', ...settings }]);
   }
 
   rotateEpoch(groupId: string): Promise<void> {
-    return this.commit(groupId, (state) => commitOps(this, state, []));
-  }
-
-  private commitLocked(state: GroupState, ops: RosterOp[]): Promise<void> {
-    return commitOps(this, state, ops).then(() => this.announceSelf(state, true));
-  }
-
-  /** Runs a roster change under the group's lock; if another admin committed first, syncs and tries once more. */
-  private commit(groupId: string, change: (state: GroupState) => Promise<void>): Promise<void> {
-    return this.lock(groupId, async () => {
-      const state = this.group(groupId);
-      try {
-        await change(state);
-      } catch (e) {
-        if (!isConflict(e)) throw e;
-        await this.syncLocked(groupId);
-        await change(state);
-      }
-      this.announceSelf(state, true);
-    });
+    return changeRoster(this, groupId, () => []);
   }
 
   // --------------------------------------------------------- profile
@@ -364,38 +308,15 @@ export class Client implements MindeulleApi, Core {
     return this.post(groupId, 'bulletin', { type: 'text', sentAt: this.now(), text }, options.pin ?? false);
   }
 
-  /**
-   * Seals under the group's lock (the advanced chain is saved before the post
-   * leaves), posts until acked, then reads up to the stored sequence so the
-   * post is in the history when this resolves.
-   */
-  private async post(groupId: string, kind: MessageKind, plaintext: Plaintext, pinned = false, retried = false): Promise<{ messageId: string; seq: number }> {
-    const state = this.group(groupId);
-    const input = await this.lock(groupId, async () => {
-      const sealed = sealPost(state, this.identity, kind, plaintext, pinned);
-      await state.save(this.store);
-      return sealed;
-    });
-    let seq: number;
-    try {
-      ({ seq } = await this.transport.post(groupId, input));
-    } catch (e) {
-      // An epoch the server no longer accepts: catch up (the new key arrives) and seal again once.
-      if (retried || (e as { code?: string }).code !== 'epoch_invalid') throw e;
-      await this.sync(groupId);
-      return this.post(groupId, kind, plaintext, pinned, true);
-    }
-    await this.lock(groupId, async () => {
-      if (state.record.lastSeq < seq) await this.syncLocked(groupId);
-    });
-    return { messageId: input.clientMsgId, seq };
+  private post(groupId: string, kind: MessageKind, plaintext: Plaintext, pinned = false) {
+    return postPlaintext(this, groupId, kind, plaintext, pinned);
   }
 
   async pin(groupId: string, seq: number, pinned: boolean): Promise<void> {
     const state = this.group(groupId);
     await this.session.call((api) => api.pin(groupId, seq, pinned));
     await this.lock(groupId, async () => {
-      for (const e of state.history) if (e.seq === seq) e.pinned = pinned;
+      state.setPinned(new Set([seq]), pinned);
       await state.save(this.store);
     });
   }
@@ -435,6 +356,25 @@ export class Client implements MindeulleApi, Core {
       await this.store.write(IDENTITY_DOC, before.toJSON());
       throw e;
     }
+  }
+
+  // ---------------------------------------------- beyond MindeulleApi
+
+  /** An unsent draft, sealed at rest like everything else. */
+  async setDraft(groupId: string, text: string): Promise<void> {
+    if (text) await this.store.write(`draft/${groupId}`, text);
+    else await this.store.remove(`draft/${groupId}`);
+  }
+
+  async draft(groupId: string): Promise<string> {
+    return (await this.store.read<string>(`draft/${groupId}`)) ?? '';
+  }
+
+  /** Erases everything this device stores (duress passphrase, wipe) and stops. The client is unusable afterwards. */
+  async wipe(): Promise<void> {
+    this.transport.close();
+    await this.store.clear();
+    this.states.clear();
   }
 
   async logoutEverywhere(): Promise<void> {

@@ -1,5 +1,7 @@
 // What the parts of the client share: the session, the sealed store, this
-// device's identity, the groups it holds, a lock per group and the event bus.
+// device's identity, the groups it holds, a lock per group, the event bus,
+// and the few client steps the parts call back into.
+import { ClientError } from './errors';
 import type { ClientEvent } from './events';
 import type { GroupState } from './group-state';
 import type { Identity } from './identity';
@@ -17,6 +19,18 @@ export interface Core {
   emit(event: ClientEvent): void;
   /** Runs `fn` alone for this group: every read-modify-write of a group's state goes through here. */
   lock<T>(groupId: string, fn: () => Promise<T>): Promise<T>;
+  /** Work nobody awaits (frames, announcements); close() waits for it. */
+  inBackground(work: Promise<unknown>): void;
+  /** Syncs one group; the caller holds its lock. */
+  syncLocked(groupId: string): Promise<void>;
+  /** Posts this device's profile (and the group name) in the newest epoch; must not be awaited under the group's lock. */
+  announceSelf(state: GroupState, withName: boolean): Promise<void>;
+}
+
+export function requireGroup(core: Core, groupId: string): GroupState {
+  const g = core.states.get(groupId);
+  if (!g) throw new ClientError('unknown_group', 'this device holds no such group');
+  return g;
 }
 
 /** One promise chain per key. */

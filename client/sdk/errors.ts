@@ -8,6 +8,8 @@ export type ClientErrorCode =
   | 'removed'
   | 'no_epoch_key'
   | 'roster_invalid'
+  | 'role_forbidden'
+  | 'announcement_only'
   | 'too_long'
   | 'offline'
   | 'closed';

@@ -4,11 +4,12 @@
 // group/<id> (the record), epoch/<id>/<n> (one epoch's keys), history/<id>.
 import { exportEpochKeys, type EpochKeys, type EpochKeysJson, importEpochKeys, wipeEpochKeys } from '../../shared/protocol/epoch-keys';
 import type { SignedCommit } from '../../shared/protocol/roster';
+import type { GroupView } from './client-api';
 import type { MessageEvent } from './events';
 import { RosterChain } from './roster-chain';
 import type { DocumentStore } from './store';
 
-/** Message ids remembered for duplicate detection (older ones belong to dropped epochs anyway). */
+/** At most this many message ids are remembered (those of dropped epochs are forgotten with them). */
 const MAX_SEEN_IDS = 10_000;
 
 export interface EpochInfo {
@@ -32,8 +33,8 @@ export interface GroupRecord {
   displayNames: Record<string, string>;
   /** highest counter read per `${epoch}:${sender}` (gap detection) */
   counters: Record<string, number>;
-  /** message id -> the sequence it was read at (duplicate detection) */
-  seen: Record<string, number>;
+  /** message id -> [sequence it was read at, epoch] (duplicate detection; forgotten with the epoch) */
+  seen: Record<string, [number, number]>;
   /** highest X25519 key version seen per device: an older record replayed by the server is refused */
   kxSeen: Record<string, number>;
 }
@@ -46,6 +47,7 @@ export class GroupState {
   readonly keys = new Map<number, EpochKeys>();
   private readonly dirtyEpochs = new Set<number>();
   private readonly droppedEpochs = new Set<number>();
+  private historyDirty = false;
 
   private constructor(
     readonly record: GroupRecord,
@@ -100,6 +102,23 @@ export class GroupState {
     return Math.max(0, ...this.keys.keys());
   }
 
+  /** What an app shows: the verified roster with the names read from meta messages. */
+  view(self: string, selfName: string | null): GroupView {
+    const roster = this.chain.current;
+    const nameOf = (id: string) => (id === self ? selfName : this.record.displayNames[id]) ?? null;
+    return {
+      groupId: this.groupId,
+      name: this.record.name,
+      role: roster.members.get(self)?.role ?? 'member',
+      epoch: roster.epoch,
+      members: [...roster.members].map(([deviceId, m]) => ({ deviceId, role: m.role, displayName: nameOf(deviceId) })),
+      retentionSeconds: roster.settings.retentionSeconds,
+      announcementOnly: roster.settings.announcementOnly,
+      unread: this.history.filter((e) => e.seq > this.record.lastReadSeq && e.sender !== self).length,
+      rosterValid: this.rosterValid,
+    };
+  }
+
   setEpochKeys(keys: EpochKeys, now: number): void {
     this.keys.set(keys.epoch, keys);
     this.record.epochs[keys.epoch] ??= { openedAt: now, messages: 0 };
@@ -119,14 +138,42 @@ export class GroupState {
     this.keys.delete(epoch);
     delete this.record.epochs[epoch];
     for (const k of Object.keys(this.record.counters)) if (k.startsWith(`${epoch}:`)) delete this.record.counters[k];
+    for (const [id, [, e]] of Object.entries(this.record.seen)) if (e === epoch) delete this.record.seen[id];
     this.dirtyEpochs.delete(epoch);
     this.droppedEpochs.add(epoch);
   }
 
-  remember(messageId: string, seq: number): void {
-    this.record.seen[messageId] = seq;
-    const ids = Object.keys(this.record.seen);
-    if (ids.length > MAX_SEEN_IDS) for (const id of ids.slice(0, ids.length - MAX_SEEN_IDS)) delete this.record.seen[id];
+  remember(messageId: string, seq: number, epoch: number): void {
+    this.record.seen[messageId] = [seq, epoch];
+  }
+
+  /** The sequence a message id was read at, if it was. */
+  seenAt(messageId: string): number | undefined {
+    return this.record.seen[messageId]?.[0];
+  }
+
+  addToHistory(event: MessageEvent): void {
+    this.history.push(event);
+    this.historyDirty = true;
+  }
+
+  /** Deletes local copies past the group's retention, as the server does (expiresAt is Unix seconds). */
+  expireHistory(nowMs: number): void {
+    const kept = this.history.filter((e) => e.expiresAt === null || e.expiresAt * 1000 > nowMs);
+    if (kept.length === this.history.length) return;
+    this.history.splice(0, this.history.length, ...kept);
+    this.historyDirty = true;
+  }
+
+  /** Sets the pinned flag of the bulletins at these sequences (and clears the others when `all`). */
+  setPinned(seqs: Set<number>, pinned: boolean, all = false): void {
+    for (const e of this.history) {
+      if (e.kind !== 'bulletin') continue;
+      const want = seqs.has(e.seq) ? pinned : all ? !pinned : e.pinned;
+      if (e.pinned === want) continue;
+      e.pinned = want;
+      this.historyDirty = true;
+    }
   }
 
   async save(store: DocumentStore): Promise<void> {
@@ -139,7 +186,10 @@ export class GroupState {
     for (const e of this.droppedEpochs) await store.remove(epochDoc(this.groupId, e));
     this.droppedEpochs.clear();
     this.record.commits = this.chain.commits;
+    const ids = Object.keys(this.record.seen);
+    for (const id of ids.slice(0, Math.max(0, ids.length - MAX_SEEN_IDS))) delete this.record.seen[id];
     await store.write(groupDoc(this.groupId), this.record);
-    await store.write(historyDoc(this.groupId), this.history);
+    if (this.historyDirty) await store.write(historyDoc(this.groupId), this.history);
+    this.historyDirty = false;
   }
 }

@@ -27,12 +27,16 @@ export interface LiveSocketOptions {
   onUnauthenticated?: () => void;
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /** an outbox shared with other sockets (one per group) */
+  outbox?: Outbox;
+  /** set for a group's own socket: it sends only that group's posts */
+  groupId?: string;
 }
 
 const OPEN = 1;
 
 export class LiveSocket {
-  readonly outbox = new Outbox();
+  readonly outbox: Outbox;
   private ws: WebSocketLike | null = null;
   private ready = false;
   private stopped = true;
@@ -40,7 +44,14 @@ export class LiveSocket {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private refs = 0;
 
-  constructor(private readonly opts: LiveSocketOptions) {}
+  constructor(private readonly opts: LiveSocketOptions) {
+    this.outbox = opts.outbox ?? new Outbox();
+  }
+
+  /** Whether this socket carries posts of that group (a device socket carries all). */
+  serves(groupId: string): boolean {
+    return this.opts.groupId === undefined || this.opts.groupId === groupId;
+  }
 
   get connected(): boolean {
     return this.ready;
@@ -63,7 +74,7 @@ export class LiveSocket {
   /** Queues a post; it is sent now if connected, else after the next `ready`. */
   post(post: PendingPost) {
     const done = this.outbox.add(post);
-    if (this.ready) this.sendPost(post);
+    if (this.ready && this.serves(post.groupId)) this.sendPost(post);
     return done;
   }
 
@@ -112,7 +123,7 @@ export class LiveSocket {
     if (frame.type === 'ready') {
       this.ready = true;
       this.attempt = 0;
-      for (const p of this.outbox.list()) this.sendPost(p);
+      for (const p of this.outbox.list()) if (this.serves(p.groupId)) this.sendPost(p);
       this.opts.onReady(frame.groups);
     } else if (frame.type === 'ack') {
       this.outbox.acked(refToId(frame.ref), { groupId: frame.groupId, seq: frame.seq, duplicate: frame.duplicate });

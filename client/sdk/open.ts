@@ -14,13 +14,21 @@ export interface ClientOptions extends OpenOptions {
   fetch?: (input: string, init?: RequestInit) => Promise<Response>;
   /** the clock in Unix milliseconds (tests move it to reach schedules) */
   now?: () => number;
+  /** reconnect backoff bounds in ms (default 500 .. 30,000) */
+  backoff?: { minMs: number; maxMs: number };
+  /**
+   * One socket per group (/v1/groups/{id}/ws) instead of one for the device
+   * (/v1/ws): needed on Cloudflare Workers. A device then hears of a group it
+   * was added to at its next sync().
+   */
+  perGroupSockets?: boolean;
 }
 
 function start(options: ClientOptions, store: SealedStore, identity: Identity): Client {
   const api = new RelayApi(options.serverUrl.replace(/\/$/, ''), options.fetch);
   let client: Client | null = null;
   const session = new Session(api, () => client?.identity ?? identity);
-  client = new Client({ session, store, identity, serverUrl: options.serverUrl, openSocket: options.openSocket, now: options.now });
+  client = new Client({ session, store, identity, serverUrl: options.serverUrl, openSocket: options.openSocket, now: options.now, backoff: options.backoff, perGroupSockets: options.perGroupSockets });
   return client;
 }
 

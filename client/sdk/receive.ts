@@ -26,7 +26,7 @@ const undecryptable = (groupId: string, seq: number, reason: string): Received =
  */
 export function receiveStored(state: GroupState, m: StoredMessage, joinEpoch: number): Received | null {
   const { groupId, record } = state;
-  const seenAt = record.seen[m.clientMsgId];
+  const seenAt = state.seenAt(m.clientMsgId);
   if (seenAt === m.seq) return null;
   const fresh = m.seq > record.lastSeq;
   record.lastSeq = Math.max(record.lastSeq, m.seq);
@@ -43,7 +43,7 @@ export function receiveStored(state: GroupState, m: StoredMessage, joinEpoch: nu
     return undecryptable(groupId, m.seq, 'malformed');
   }
   state.touchEpoch(m.epoch);
-  state.remember(m.clientMsgId, m.seq);
+  state.remember(m.clientMsgId, m.seq, m.epoch);
 
   let content: DecodedPlaintext;
   try {

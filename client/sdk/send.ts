@@ -1,20 +1,77 @@
-// Sealing a post: the next key of this device's sending chain in the newest
-// epoch it holds. The caller saves the advanced chain before the post leaves
-// the device, so a crash never reuses a counter (PROTOCOL.md section 7).
+// Sending: the next key of this device's sending chain in the newest epoch it
+// holds. The advanced chain is saved before the post leaves the device, so a
+// crash never reuses a counter (PROTOCOL.md section 7); the post is retried
+// until the server acks it (transport.ts).
 import { toB64 } from '../../shared/crypto/encoding';
-import { encryptMessage, type MessageKind } from '../../shared/protocol/message-envelope';
+import { encryptMessage, type MessageKind, senderMayPost } from '../../shared/protocol/message-envelope';
 import { encodePlaintext, type Plaintext } from '../../shared/protocol/plaintext';
 import type { PostMessageInput } from '../../shared/schemas/messages';
+import { type Core, requireGroup } from './core';
 import { ClientError } from './errors';
 import type { GroupState } from './group-state';
 import type { Identity } from './identity';
+import { syncMessages } from './sync';
 
 export function sealPost(state: GroupState, identity: Identity, kind: MessageKind, plaintext: Plaintext, pinned = false): PostMessageInput {
   if (state.record.removed) throw new ClientError('removed', 'this device is no longer a member of the group');
   const epoch = state.latestEpoch;
   const keys = state.keys.get(epoch);
   if (!keys) throw new ClientError('no_epoch_key', 'no epoch key yet: an admin has not sealed one to this device');
+  // Checked here too (the server checks again), so a refused post never spends a counter (receivers would see a gap).
+  const roster = state.chain.atEpoch(epoch);
+  if (roster && !senderMayPost(roster, identity.deviceId, kind)) {
+    const code = kind === 'bulletin' ? 'role_forbidden' : 'announcement_only';
+    throw new ClientError(code, kind === 'bulletin' ? 'only facilitators and admins post bulletins' : 'this group is announcement-only');
+  }
   const sealed = encryptMessage(keys, identity.keys, kind, encodePlaintext(plaintext));
   state.touchEpoch(epoch);
   return { clientMsgId: sealed.clientMsgId, epoch, kind, ciphertext: toB64(sealed.envelope), pinned };
+}
+
+/**
+ * Seals under the group's lock, posts until acked, then reads up to the
+ * stored sequence so the post is in the history when this resolves.
+ */
+export async function postPlaintext(
+  core: Core,
+  groupId: string,
+  kind: MessageKind,
+  plaintext: Plaintext,
+  pinned = false,
+  retried = false,
+): Promise<{ messageId: string; seq: number }> {
+  const state = requireGroup(core, groupId);
+  const input = await core.lock(groupId, async () => {
+    const sealed = sealPost(state, core.identity, kind, plaintext, pinned);
+    await state.save(core.store);
+    return sealed;
+  });
+  let seq: number;
+  try {
+    ({ seq } = await core.transport.post(groupId, input));
+  } catch (e) {
+    // An epoch the server no longer accepts: catch up (the new key arrives) and seal again once.
+    if (retried || (e as { code?: string }).code !== 'epoch_invalid') throw e;
+    await core.lock(groupId, () => core.syncLocked(groupId));
+    return postPlaintext(core, groupId, kind, plaintext, pinned, true);
+  }
+  await core.lock(groupId, async () => {
+    if (state.record.lastSeq < seq && !state.record.removed) await syncMessages(core, state);
+  });
+  return { messageId: input.clientMsgId, seq };
+}
+
+/**
+ * After opening an epoch: a profile message (display names do not cross
+ * epochs), and the group name if this admin started it. Resolves when both
+ * are stored (best effort: the next epoch announces again); callers inside
+ * the group's lock must not wait for it.
+ */
+export async function announceSelf(core: Core, state: GroupState, withName: boolean): Promise<void> {
+  const sentAt = core.now();
+  const posts: Promise<unknown>[] = [];
+  if (withName && state.record.name) posts.push(postPlaintext(core, state.groupId, 'meta', { type: 'group-name', sentAt, name: state.record.name }));
+  const displayName = core.identity.displayName;
+  if (displayName) posts.push(postPlaintext(core, state.groupId, 'meta', { type: 'profile', sentAt, displayName }));
+  await Promise.allSettled(posts);
 }

@@ -53,7 +53,8 @@ async function syncEnvelopes(core: Core, state: GroupState): Promise<number[]> {
   return openEnvelopes(state, core.identity, sealed.map((e) => e.sealed), core.now());
 }
 
-async function syncMessages(core: Core, state: GroupState): Promise<void> {
+/** Reads new messages only (e.g. up to a post just acked). */
+export async function syncMessages(core: Core, state: GroupState): Promise<void> {
   const joinEpoch = state.chain.joinEpoch(core.identity.deviceId);
   for (;;) {
     const page = await core.session.call((api) => api.messages(state.groupId, state.record.lastSeq, PAGE));
@@ -70,7 +71,7 @@ export function readAll(state: GroupState, messages: Parameters<typeof receiveSt
   for (const m of messages) {
     const r = receiveStored(state, m, joinEpoch);
     if (!r) continue;
-    if (r.keep) state.history.push(r.event as MessageEvent);
+    if (r.keep) state.addToHistory(r.event as MessageEvent);
     events.push(r.event);
   }
   return events;
@@ -78,7 +79,7 @@ export function readAll(state: GroupState, messages: Parameters<typeof receiveSt
 
 async function syncPinned(core: Core, state: GroupState): Promise<void> {
   const pinned = new Set((await core.session.call((api) => api.pinned(state.groupId))).map((m) => m.seq));
-  for (const e of state.history) if (e.kind === 'bulletin') e.pinned = pinned.has(e.seq);
+  state.setPinned(pinned, true, true);
 }
 
 const isGone = (e: unknown) => e instanceof RelayError && (e.code === 'not_member' || e.code === 'group_not_found');
@@ -99,6 +100,7 @@ export async function syncGroup(core: Core, state: GroupState): Promise<SyncResu
     markRemoved(core, state);
   }
   expireEpochs(state, core.now());
+  state.expireHistory(core.now());
   await state.save(core.store);
   return { opened };
 }

@@ -1,58 +1,128 @@
-// Posting with an ack: over the live socket when it is up, else over HTTP,
+// Posting with an ack: over a live socket when one is up, else over HTTP,
 // retrying with the same client message id until the server stores it (the
 // server deduplicates on that id, so a retry never makes a second message).
 // Pending posts are persisted, so a restarted client resends them.
+//
+// Sockets: one for the device (/v1/ws, Node only: it follows every group and
+// hears at once of a group the device is added to), or one per group
+// (/v1/groups/{id}/ws, the portable one and the only one on Cloudflare Workers).
 import type { PostMessageInput, PostResult } from '../../shared/schemas/messages';
-import { isRetryable, type PendingPost } from './outbox';
-import { LiveSocket, type LiveSocketOptions } from './live-socket';
+import type { ServerFrame } from '../../shared/schemas/ws';
+import { LiveSocket, type WebSocketLike } from './live-socket';
+import { isRetryable, Outbox, type PendingPost } from './outbox';
 import { RelayError } from './relay-api';
 import type { Session } from './session';
 import type { DocumentStore } from './store';
 
 const OUTBOX_DOC = 'outbox';
+const DEVICE = '';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+export interface TransportOptions {
+  serverUrl: string;
+  openSocket: (url: string) => WebSocketLike;
+  onFrame: (frame: ServerFrame) => void;
+  /** after each (re)connect of a socket: its group, or undefined for the device socket */
+  onReady: (groupId?: string) => void;
+  perGroupSockets?: boolean;
+  backoff?: { minMs: number; maxMs: number };
+}
+
 export class Transport {
-  readonly socket: LiveSocket;
+  readonly outbox = new Outbox();
+  private readonly sockets = new Map<string, LiveSocket>();
+  private running = false;
   private closed = false;
 
   constructor(
     private readonly session: Session,
     private readonly store: DocumentStore,
-    socket: Omit<LiveSocketOptions, 'token'>,
+    private readonly opts: TransportOptions,
   ) {
-    this.socket = new LiveSocket({ ...socket, token: () => session.token() });
-    this.socket.outbox.onChange = (pending) => void this.store.write(OUTBOX_DOC, pending).catch(() => {});
+    this.outbox.onChange = (pending) => void this.store.write(OUTBOX_DOC, pending).catch(() => {});
   }
 
   /** Restores posts an earlier run left unacknowledged. */
   async restore(): Promise<void> {
-    this.socket.outbox.restore((await this.store.read<PendingPost[]>(OUTBOX_DOC)) ?? []);
+    this.outbox.restore((await this.store.read<PendingPost[]>(OUTBOX_DOC)) ?? []);
+  }
+
+  /** Opens the device socket, or one socket per group; returns how many sockets are open. */
+  start(groupIds: Iterable<string>): number {
+    this.running = true;
+    if (!this.opts.perGroupSockets) this.open(DEVICE);
+    else for (const g of groupIds) this.follow(g);
+    return this.sockets.size;
+  }
+
+  /** A group joined or created while running: with per-group sockets, it gets its own. */
+  follow(groupId: string): void {
+    if (this.running && this.opts.perGroupSockets && !this.sockets.has(groupId)) this.open(groupId);
+  }
+
+  unfollow(groupId: string): void {
+    this.sockets.get(groupId)?.stop();
+    this.sockets.delete(groupId);
+  }
+
+  stop(): void {
+    this.running = false;
+    for (const s of this.sockets.values()) s.stop();
+    this.sockets.clear();
+  }
+
+  /** Whether a socket is up (for per-group sockets: any, or the group's). */
+  connected(groupId?: string): boolean {
+    if (groupId !== undefined) return this.socketFor(groupId)?.connected ?? false;
+    return [...this.sockets.values()].some((s) => s.connected);
+  }
+
+  private socketFor(groupId: string): LiveSocket | undefined {
+    return this.sockets.get(this.opts.perGroupSockets ? groupId : DEVICE);
+  }
+
+  private open(key: string): void {
+    const base = this.opts.serverUrl.replace(/^http/, 'ws').replace(/\/$/, '');
+    const socket = new LiveSocket({
+      url: key === DEVICE ? `${base}/v1/ws` : `${base}/v1/groups/${key}/ws`,
+      openSocket: this.opts.openSocket,
+      token: () => this.session.token(),
+      onFrame: this.opts.onFrame,
+      onReady: () => this.opts.onReady(key === DEVICE ? undefined : key),
+      onUnauthenticated: () => this.session.forget(),
+      minBackoffMs: this.opts.backoff?.minMs,
+      maxBackoffMs: this.opts.backoff?.maxMs,
+      outbox: this.outbox,
+      ...(key === DEVICE ? {} : { groupId: key }),
+    });
+    this.sockets.set(key, socket);
+    socket.start();
   }
 
   /** Resolves with the stored sequence once the server acked; rejects only on a final refusal. */
   post(groupId: string, input: PostMessageInput): Promise<PostResult> {
-    const done = this.socket.post({ groupId, input });
-    if (!this.socket.connected) void this.drainOverHttp(input.clientMsgId);
+    const socket = this.socketFor(groupId);
+    const done = socket ? socket.post({ groupId, input }) : this.outbox.add({ groupId, input });
+    if (!this.connected(groupId)) void this.drainOverHttp(input.clientMsgId);
     return done;
   }
 
-  /** Sends pending posts over HTTP while the socket is down (the socket resends them itself on `ready`). */
+  /** Sends pending posts over HTTP whose socket is down (a socket resends its own on `ready`). */
   async flush(): Promise<void> {
-    await Promise.all(this.socket.outbox.list().map((p) => this.drainOverHttp(p.input.clientMsgId)));
+    await Promise.all(this.outbox.list().map((p) => this.drainOverHttp(p.input.clientMsgId)));
   }
 
   private async drainOverHttp(clientMsgId: string): Promise<void> {
     for (let attempt = 0; !this.closed; attempt++) {
-      const pending = this.socket.outbox.list().find((p) => p.input.clientMsgId === clientMsgId);
-      if (!pending || this.socket.connected) return;
+      const pending = this.outbox.list().find((p) => p.input.clientMsgId === clientMsgId);
+      if (!pending || this.connected(pending.groupId)) return;
       try {
         const result = await this.session.call((api) => api.post(pending.groupId, pending.input));
-        this.socket.outbox.acked(clientMsgId, result);
+        this.outbox.acked(clientMsgId, result);
         return;
       } catch (e) {
         if (e instanceof RelayError && !isRetryable(e.code)) {
-          this.socket.outbox.refused(clientMsgId, e.code, e.message);
+          this.outbox.refused(clientMsgId, e.code, e.message);
           return;
         }
       }
@@ -62,6 +132,6 @@ export class Transport {
 
   close(): void {
     this.closed = true;
-    this.socket.stop();
+    this.stop();
   }
 }

@@ -31,7 +31,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const t of [admin, facilitator, member]) await t?.client.disconnect();
+  for (const t of [admin, facilitator, member]) await t?.client.close();
   await removeTempDirs();
 });
 
@@ -40,7 +40,7 @@ describe('groups, invites and joining', () => {
     groupId = await admin.client.createGroup('뭉치 모임', { retentionSeconds: 30 * 24 * 3600 });
     const [view] = await admin.client.groups();
     expect(view).toMatchObject({ groupId, name: '뭉치 모임', role: 'admin', epoch: 1, rosterValid: true, retentionSeconds: 30 * 24 * 3600 });
-    expect(view!.members).toEqual([{ deviceId: admin.client.deviceId, role: 'admin', displayName: null }]);
+    expect(view!.members).toEqual([{ deviceId: admin.client.deviceId, role: 'admin', displayName: '관리자' }]);
   });
 
   it('creates, lists, revokes and rotates invites; labels are readable by admins only', async () => {
@@ -97,6 +97,14 @@ describe('groups, invites and joining', () => {
     expect(names).toEqual(['Facilitator', 'Member', '관리자']);
   });
 
+  it('setDisplayName sends an encrypted profile to every group', async () => {
+    await member.client.setDisplayName('민지');
+    expect(member.client.displayName).toBe('민지');
+    await admin.client.sync(groupId);
+    const me = (await admin.client.groups())[0]!.members.find((m) => m.deviceId === member.client.deviceId);
+    expect(me?.displayName).toBe('민지');
+  });
+
   it('safety numbers agree on both sides', async () => {
     const a = await admin.client.safetyNumber(groupId, member.client.deviceId);
     const b = await member.client.safetyNumber(groupId, admin.client.deviceId);
@@ -131,6 +139,9 @@ describe('chat and bulletins', () => {
     await member.client.sync(groupId);
     expect((await member.client.history(groupId, { kind: 'bulletin' }))[0]!.pinned).toBe(false);
     expect(await codeOf(member.client.postBulletin(groupId, 'not allowed'))).toBe('role_forbidden');
+    // refused before sealing: no counter spent, so her next message shows no gap
+    await member.client.send(groupId, 'no gap');
+    expect((await waitForEvent(admin, isText('no gap'))).flags.gap).toBe(false);
   });
 
   it('a role change lets a member post bulletins', async () => {
@@ -183,6 +194,8 @@ describe('epochs and keys', () => {
     const late = await newClient(server.current.url, 'Late');
     const invite = await admin.client.createInvite(groupId);
     const { requestId } = await late.client.join(invite.code);
+    // the connected admin hears of the request at once
+    await waitForEvent(admin, (e): e is ClientEvent => e.type === 'join-request' && e.requestId === requestId);
     await admin.client.approve(groupId, requestId);
     await late.client.sync();
     await admin.client.send(groupId, 'hello newcomer');
@@ -222,6 +235,17 @@ describe('epochs and keys', () => {
     for (const k of keys) {
       expect(() => decryptMessage({ ...k, epoch: stored.epoch }, fromB64(stored.ciphertext), { group: groupId, epoch: stored.epoch, kind: 'message' })).toThrow();
     }
+
+    // added again later, she reads from her new epoch on, and still not what was sent while she was out
+    const again = await admin.client.createInvite(groupId);
+    await admin.client.approve(groupId, (await leaver.client.join(again.code)).requestId);
+    await admin.client.send(groupId, 'welcome back');
+    await leaver.client.sync();
+    expect((await leaver.client.groups()).map((g) => g.groupId)).toEqual([groupId]);
+    const read = await texts(leaver.client);
+    expect(read).toContain('welcome back');
+    expect(read).toContain('before removal');
+    expect(read).not.toContain('after removal');
   });
 });
 
@@ -240,6 +264,18 @@ describe('the local store', () => {
     expect(PASSPHRASE.length).toBeGreaterThan(0);
   });
 
+  it('keeps drafts sealed; a snapshot of the store cannot decrypt a message already read', async () => {
+    await member.client.setDraft(groupId, '쓰다 만 글');
+    expect(await member.client.draft(groupId)).toBe('쓰다 만 글');
+    const sent = await admin.client.send(groupId, 'read once');
+    await member.client.sync(groupId);
+    expect(await texts(member.client)).toContain('read once');
+    const stored = (await admin.client.session.call((api) => api.messages(groupId, sent.seq - 1, 1))).messages[0]!;
+    const keys = (await storedEpochKeys(member, groupId)).find((k) => k.epoch === stored.epoch)!;
+    const routing = { group: groupId, epoch: stored.epoch, kind: 'message' as const, messageId: stored.clientMsgId };
+    expect(() => decryptMessage(keys, fromB64(stored.ciphertext), routing)).toThrow(expect.objectContaining({ code: 'replay' }));
+  });
+
   it('logoutEverywhere ends the sessions; the client logs in again when used', async () => {
     const oldToken = member.client.session.api.token!;
     await member.client.logoutEverywhere();
@@ -247,5 +283,36 @@ describe('the local store', () => {
     expect(res.status).toBe(401);
     await member.client.sync();
     expect(member.client.session.api.token).not.toBe(oldToken);
+  });
+});
+
+describe('the connection', () => {
+  it('reconnects after the server crashes and restarts, and catches up; a post made meanwhile is delivered once', async () => {
+    const online = () => facilitator.events.filter((e) => e.type === 'connection' && e.online).length;
+    const before = online();
+    await server.current.crash!();
+    await server.current.restart();
+    const sent = await admin.client.send(groupId, 'after the restart');
+    const got = await waitForEvent(facilitator, isText('after the restart'), 20_000);
+    expect(got.seq).toBe(sent.seq);
+    expect(online()).toBeGreaterThan(before);
+    expect(facilitator.events.filter(isText('after the restart'))).toHaveLength(1);
+  });
+
+  it('with one socket per group (the portable mode, as on Workers) chat is live both ways', async () => {
+    const [a, b] = await Promise.all([
+      newClient(server.current.url, 'A', { perGroupSockets: true }),
+      newClient(server.current.url, 'B', { perGroupSockets: true }),
+    ]);
+    const g = await a.client.createGroup('per-group');
+    await Promise.all([a.client.connect(), b.client.connect()]);
+    const { code } = await a.client.createInvite(g);
+    await a.client.approve(g, (await b.client.join(code)).requestId);
+    await b.client.sync(); // a per-group socket hears of a new group only at the next sync
+    const sent = await a.client.send(g, 'live per group');
+    expect((await waitForEvent(b, isText('live per group'))).seq).toBe(sent.seq);
+    await b.client.send(g, 'and back');
+    await waitForEvent(a, isText('and back'));
+    expect(b.client.transport.connected(g)).toBe(true);
   });
 });

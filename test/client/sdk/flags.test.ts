@@ -6,10 +6,11 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientEvent, MessageEvent, UndecryptableEvent } from '../../../client/sdk/events';
 import { EPOCH_GRACE_MS, EPOCH_MAX_AGE_MS, EPOCH_MAX_MESSAGES } from '../../../client/sdk/epochs';
-import { sealPost } from '../../../client/sdk/send';
 import { toB64 } from '../../../shared/crypto/encoding';
 import { randomBytes } from '../../../shared/crypto/primitives';
 import { devicePublic, generateDeviceKeys } from '../../../shared/protocol/device';
+import { encryptMessage } from '../../../shared/protocol/message-envelope';
+import { encodePlaintext } from '../../../shared/protocol/plaintext';
 import { signCommit } from '../../../shared/protocol/roster';
 import type { StoredMessage } from '../../../shared/schemas/messages';
 import { useServer } from '../../support/fixtures';
@@ -19,8 +20,9 @@ const server = useServer();
 
 /** A fetch that lets a test rewrite the JSON the server answers (a malicious server, seen from one client). */
 function tamperingFetch() {
-  const hook: { rewrite: ((path: string, body: any) => any) | null } = { rewrite: null };
+  const hook: { rewrite: ((path: string, body: any) => any) | null; offline: boolean } = { rewrite: null, offline: false };
   const fetcher = async (input: string, init?: RequestInit): Promise<Response> => {
+    if (hook.offline) throw new TypeError('fetch failed');
     const res = await fetch(input, init);
     if (!hook.rewrite || !res.ok) return res;
     const body = hook.rewrite(new URL(input).pathname, await res.json());
@@ -99,10 +101,13 @@ describe('delivery flags', () => {
   });
 
   it("a member's bulletin stored by a compromised server is flagged roleRejected and kept out of the bulletins", async () => {
+    // the member's own client refuses to seal a bulletin, so she uses the protocol library directly
     const state = member.client.states.get(groupId)!;
-    const post = sealPost(state, member.client.identity, 'bulletin', { type: 'text', sentAt: Date.now(), text: 'fake bulletin' });
+    const keys = state.keys.get(state.latestEpoch)!;
+    const sealed = encryptMessage(keys, member.client.identity.keys, 'bulletin', encodePlaintext({ type: 'text', sentAt: Date.now(), text: 'fake bulletin' }));
+    state.touchEpoch(keys.epoch);
     await state.save(member.client.store);
-    insertRow(post);
+    insertRow({ clientMsgId: sealed.clientMsgId, epoch: keys.epoch, kind: 'bulletin', ciphertext: toB64(sealed.envelope) });
     await facilitator.client.sync(groupId);
     const [e] = byText(facilitator, 'fake bulletin');
     expect(e).toMatchObject({ kind: 'bulletin', senderRole: 'member', flags: { roleRejected: true, verified: true } });
@@ -115,6 +120,35 @@ describe('delivery flags', () => {
     await facilitator.client.sync(groupId);
     const bad = facilitator.events.filter((e): e is UndecryptableEvent => e.type === 'undecryptable');
     expect(bad.map((e) => e.reason)).toEqual(['bad_outer']);
+  });
+});
+
+describe('the outbox', () => {
+  it('a post whose response is lost is retried with the same id and stored once', async () => {
+    let lost = 0;
+    memberNet.hook.rewrite = (path, body) => {
+      // the server stored the post, but its answer never arrives
+      if (path === messagesPath() && 'duplicate' in body && lost++ === 0) throw new TypeError('connection reset');
+      return body;
+    };
+    const sent = await member.client.send(groupId, 'retried');
+    memberNet.hook.rewrite = null;
+    expect(lost).toBe(2);
+    await admin.client.sync(groupId);
+    const copies = (await admin.client.history(groupId)).filter((e) => textOf(e) === 'retried');
+    expect(copies.map((e) => e.seq)).toEqual([sent.seq]);
+  });
+
+  it('a post not yet acked survives a restart and is sent by the reopened client', async () => {
+    memberNet.hook.offline = true;
+    void member.client.send(groupId, 'sent after restart').catch(() => {});
+    await new Promise((r) => setTimeout(r, 100));
+    await member.client.close(0);
+    memberNet.hook.offline = false;
+    member = await reopen(member);
+    await member.client.sync();
+    await admin.client.sync(groupId);
+    expect((await admin.client.history(groupId)).filter((e) => textOf(e) === 'sent after restart')).toHaveLength(1);
   });
 });
 
@@ -190,5 +224,16 @@ describe('schedules', () => {
     expect([...after.keys.keys()]).toEqual([after.latestEpoch]);
     const events: ClientEvent[] = reopened.events;
     expect(events.filter((e) => e.type === 'undecryptable')).toEqual([]);
+  });
+
+  it('local copies are deleted with the retention the group set', async () => {
+    member = await reopen(member, { now: Date.now });
+    await admin.client.setSettings(groupId, { retentionSeconds: 3600 });
+    await admin.client.send(groupId, 'ephemeral');
+    await member.client.sync(groupId);
+    expect((await member.client.history(groupId)).map(textOf)).toContain('ephemeral');
+    const later = await reopen(member, { now: () => Date.now() + 3 * 3600_000 });
+    await later.client.sync(groupId);
+    expect((await later.client.history(groupId)).map(textOf)).not.toContain('ephemeral');
   });
 });

@@ -23,6 +23,7 @@ export interface TestClient {
 }
 
 const dirs: string[] = [];
+const opened: Client[] = [];
 
 export function clientOptions(serverUrl: string, dir: string, extra: Partial<ClientOptions> = {}): ClientOptions {
   return {
@@ -31,6 +32,7 @@ export function clientOptions(serverUrl: string, dir: string, extra: Partial<Cli
     passphrase: PASSPHRASE,
     openSocket: (url) => new WebSocket(url) as unknown as WebSocketLike,
     kdf: MIN_PASSPHRASE_PARAMS,
+    backoff: { minMs: 100, maxMs: 500 },
     ...extra,
   };
 }
@@ -38,6 +40,7 @@ export function clientOptions(serverUrl: string, dir: string, extra: Partial<Cli
 function track(client: Client, dir: string, options: ClientOptions): TestClient {
   const events: ClientEvent[] = [];
   client.subscribe((e) => events.push(e));
+  opened.push(client);
   return { client, dir, events, options };
 }
 
@@ -55,7 +58,9 @@ export async function reopen(t: TestClient, extra: Partial<ClientOptions> = {}):
   return track(await openClient(options), t.dir, options);
 }
 
+/** Closes every client the file opened, then deletes their stores. */
 export async function removeTempDirs(): Promise<void> {
+  await Promise.all(opened.splice(0).map((c) => c.close(2000).catch(() => {})));
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 }
 

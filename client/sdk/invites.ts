@@ -1,0 +1,109 @@
+// Invites and join requests. An invite's label and a newcomer's introduction
+// are admin notes: sealed to the group's admins (PROTOCOL.md section 11).
+import { fromB64, fromUtf8, toB64, utf8 } from '../../shared/crypto/encoding';
+import { openAdminNote, sealAdminNote } from '../../shared/protocol/admin-note';
+import type { DevicePublic } from '../../shared/protocol/device';
+import { safetyNumber } from '../../shared/protocol/safety-number';
+import type { InviteView } from '../../shared/schemas/invites';
+import { requireAdmin } from './admin';
+import type { InviteInfo, InviteOptions, JoinRequestInfo } from './client-api';
+import { type Core, requireGroup } from './core';
+import { memberKeys } from './epochs';
+import { ClientError } from './errors';
+import type { GroupState } from './group-state';
+import type { InviteSpec } from './relay-api';
+
+export const MAX_LABEL_CHARS = 100;
+/** base64url lengths of the server's limits: 1 KiB labels, 8 KiB introductions */
+const MAX_LABEL_B64 = 1365;
+const MAX_INTRODUCTION_B64 = 10_922;
+
+const labelContext = (groupId: string) => `invite-label:${groupId}`;
+const introContext = (groupId: string, inviteId: string) => `introduction:${groupId}:${inviteId}`;
+
+async function adminKeys(core: Core, state: GroupState): Promise<DevicePublic[]> {
+  const admins = [...state.chain.current.members].filter(([, m]) => m.role === 'admin').map(([id]) => id);
+  const keys = await Promise.all(admins.map((id) => memberKeys(core.session, state, core.identity, id)));
+  return keys.filter((k): k is DevicePublic => k !== null);
+}
+
+function sealNote(text: string, recipients: DevicePublic[], context: string, maxB64: number): string {
+  const sealed = toB64(sealAdminNote(utf8(text), recipients, context));
+  if (sealed.length > maxB64) throw new ClientError('too_long', 'the note does not fit for this many admins');
+  return sealed;
+}
+
+function openNote(core: Core, sealed: string, context: string): string | null {
+  if (!sealed) return null;
+  try {
+    return fromUtf8(openAdminNote(fromB64(sealed), context, core.identity.deviceId, (v) => core.identity.keysFor(v)));
+  } catch {
+    return null;
+  }
+}
+
+async function inviteSpec(core: Core, groupId: string, options: InviteOptions = {}): Promise<InviteSpec> {
+  const state = requireGroup(core, groupId);
+  requireAdmin(core, state);
+  const { label, ...rest } = options;
+  if (label === undefined || label === '') return rest;
+  if (label.length > MAX_LABEL_CHARS) throw new ClientError('too_long', `a label has at most ${MAX_LABEL_CHARS} characters`);
+  return { ...rest, label: sealNote(label, await adminKeys(core, state), labelContext(groupId), MAX_LABEL_B64) };
+}
+
+function inviteInfo(core: Core, v: InviteView): InviteInfo {
+  const { inviteId, role, expiresAt, maxUses, uses, revoked } = v;
+  return { inviteId, role, expiresAt, maxUses, uses, revoked, label: openNote(core, v.label, labelContext(v.groupId)) };
+}
+
+const adminOf = (core: Core, groupId: string) => requireAdmin(core, requireGroup(core, groupId));
+
+export async function createInvite(core: Core, groupId: string, options?: InviteOptions) {
+  const spec = await inviteSpec(core, groupId, options);
+  const { invite, code } = await core.session.call((api) => api.createInvite(groupId, spec));
+  return { code, inviteId: invite.inviteId };
+}
+
+export async function listInvites(core: Core, groupId: string): Promise<InviteInfo[]> {
+  adminOf(core, groupId);
+  return (await core.session.call((api) => api.invites(groupId))).map((v) => inviteInfo(core, v));
+}
+
+export async function revokeInvite(core: Core, groupId: string, inviteId: string): Promise<void> {
+  adminOf(core, groupId);
+  await core.session.call((api) => api.revokeInvite(groupId, inviteId));
+}
+
+export async function rotateInvites(core: Core, groupId: string, options?: InviteOptions) {
+  const spec = await inviteSpec(core, groupId, options);
+  const r = await core.session.call((api) => api.rotateInvites(groupId, spec));
+  return { code: r.code, inviteId: r.invite.inviteId, revoked: r.revoked };
+}
+
+/** Redeems a code, sealing the introduction to the group's admins as the server lists them. */
+export async function join(core: Core, code: string, introduction?: string) {
+  const preview = await core.session.call((api) => api.previewInvite(code));
+  const sealed = introduction ? sealNote(introduction, preview.admins, introContext(preview.groupId, preview.inviteId), MAX_INTRODUCTION_B64) : '';
+  const request = await core.session.call((api) => api.redeemInvite(code, sealed));
+  return { requestId: request.requestId, groupId: request.groupId };
+}
+
+export async function joinRequests(core: Core, groupId: string): Promise<JoinRequestInfo[]> {
+  adminOf(core, groupId);
+  const requests = await core.session.call((api) => api.joinRequests(groupId));
+  const mine = core.identity.keys.signPk;
+  return requests.map((r) => ({
+    requestId: r.requestId,
+    deviceId: r.device.deviceId,
+    role: r.role,
+    inviteId: r.inviteId,
+    introduction: openNote(core, r.introduction, introContext(r.groupId, r.inviteId)),
+    safetyNumber: safetyNumber(mine, fromB64(r.device.signPk)).digits,
+    createdAt: r.createdAt,
+  }));
+}
+
+export async function rejectRequest(core: Core, groupId: string, requestId: string): Promise<void> {
+  adminOf(core, groupId);
+  await core.session.call((api) => api.rejectJoinRequest(groupId, requestId));
+}
