@@ -111,6 +111,9 @@ export class Session {
       passphrase,
       openSocket: (url: string) => new WebSocket(url) as unknown as WebSocketLike,
       kdf: KDF_PARAMS,
+      // The socket that works on both targets (Workers has no device-wide one).
+      // A group this device is added to is found by the next sync (the waiting screen polls).
+      perGroupSockets: true,
     };
   }
 }

@@ -5,6 +5,8 @@ import type { ViewFactory } from '../ui/context';
 import { h } from '../ui/dom';
 import { alertBox, errorText, roleBadge, screenHeader } from '../ui/widgets';
 
+const POLL_MS = 5000;
+
 export const groupsView: ViewFactory = (ctx) => {
   const client = ctx.session.client;
   const list = h('ul', { class: 'group-list', 'aria-busy': 'true' });
@@ -27,12 +29,19 @@ export const groupsView: ViewFactory = (ctx) => {
 
   let disposed = false;
   let reloading: Promise<void> | null = null;
+  // With per-group sockets a device learns that it was approved at its next sync.
+  let poll: ReturnType<typeof setInterval> | null = null;
   async function load(): Promise<void> {
     try {
       const [groups, joins] = await Promise.all([client.groups(), client.pendingJoins()]);
       if (disposed) return;
       list.replaceChildren(...(groups.length ? groups.map(groupItem) : [h('li', { class: 'empty' }, ctx.t('groups.empty'))]));
       const waiting = joins.filter((j) => !groups.some((g) => g.groupId === j.groupId));
+      if (waiting.length && !poll) poll = setInterval(() => void client.sync().catch(() => {}).then(reload), POLL_MS);
+      if (!waiting.length && poll) {
+        clearInterval(poll);
+        poll = null;
+      }
       pending.replaceChildren(
         ...waiting.map((j) =>
           h(
@@ -72,6 +81,7 @@ export const groupsView: ViewFactory = (ctx) => {
     ),
     dispose: () => {
       disposed = true;
+      if (poll) clearInterval(poll);
       unsubscribe();
     },
   };
