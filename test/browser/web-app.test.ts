@@ -177,6 +177,21 @@ describe('bulletin board', () => {
     await screenshot(facilitator, '08-board-facilitator');
   });
 
+  it('rotating revokes the active invites; one can also be revoked by itself', async () => {
+    await createInvite(admin, 'member', '임시 초대');
+    await admin.getByLabel(ko['invite.label']).fill('새 초대');
+    await button(admin, ko['invite.rotate']).click();
+    await admin.getByText(ko['invite.revokedCount'].replace('{count}', '1')).waitFor();
+    const old = admin.locator('li.invite', { hasText: '임시 초대' });
+    await old.getByText(ko['invite.statusRevoked']).waitFor();
+    expect(await old.getByRole('button').count()).toBe(0);
+    const active = admin.locator('li.invite', { hasText: ko['invite.statusActive'] });
+    expect(await active.count()).toBe(1);
+    expect(await active.textContent()).toContain('새 초대');
+    await active.getByRole('button', { name: ko['invite.revoke'] }).click();
+    await admin.locator('li.invite', { hasText: ko['invite.statusActive'] }).waitFor({ state: 'detached' });
+  });
+
   it('the survivor sees it pinned, with the facilitator’s role, and cannot answer on the board', async () => {
     await openTab(survivor, 'board');
     const bulletin = survivor.locator('li.bulletin', { hasText: '법률 상담: 매주 목요일 2시' });

@@ -179,7 +179,7 @@ export const en: Catalogue = {
   'settings.minutes': 'after {count} minutes without use',
   'settings.notifications': 'Notifications',
   'settings.notificationsHint': 'Notifications never show content or names.',
-  'settings.retentionHint': 'How long messages are kept is set per group by its admins (group › Admin).',
+  'settings.retentionHint': 'After this time the server deletes messages. Only the groups you administer are listed.',
   'settings.duressTitle': 'Emergency passphrase',
   'settings.duressHint': 'Typing this passphrase on the lock screen erases all data on this device and opens an empty app, as if newly installed.',
   'settings.duressPassphrase': 'Emergency passphrase',

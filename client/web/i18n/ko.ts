@@ -178,7 +178,7 @@ export const ko = {
   'settings.minutes': '{count}분 동안 사용하지 않으면',
   'settings.notifications': '알림 받기',
   'settings.notificationsHint': '알림에는 내용이나 이름이 절대 나오지 않습니다.',
-  'settings.retentionHint': '메시지 보관 기간은 그룹마다 관리자가 정합니다 (그룹 › 관리).',
+  'settings.retentionHint': '기간이 지나면 서버에서 메시지가 지워집니다. 관리하는 그룹만 여기에 나옵니다.',
   'settings.duressTitle': '비상 암호',
   'settings.duressHint': '잠금 화면에서 이 암호를 입력하면 이 기기의 모든 데이터가 지워지고, 처음 설치한 것처럼 빈 앱이 열립니다.',
   'settings.duressPassphrase': '비상 암호',

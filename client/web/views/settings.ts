@@ -7,6 +7,7 @@ import { field, h, select } from '../ui/dom';
 import { passphraseFields } from '../ui/passphrase-fields';
 import { alertBox, runBusy, screenHeader } from '../ui/widgets';
 import { languagePicker } from './language-picker';
+import { retentionSelect } from './retention';
 
 export const settingsView: ViewFactory = (ctx) => {
   const session = ctx.session;
@@ -50,13 +51,31 @@ export const settingsView: ViewFactory = (ctx) => {
       field(ctx.t('settings.lockAfter'), lock),
       h('label', { class: 'check' }, notify, ctx.t('settings.notifications')),
       h('p', { class: 'hint' }, ctx.t('settings.notificationsHint')),
-      h('p', { class: 'hint' }, ctx.t('settings.retentionHint')),
+      retentionSection(ctx),
       duressSection(ctx),
       h('section', { class: 'stack' }, h('button', { type: 'button', onclick: () => session.lock() }, ctx.t('settings.lockNow'))),
       wipeSection(ctx),
     ),
   };
 };
+
+/** Message retention of the groups this device administers (the same setting as in each group's admin tab). */
+function retentionSection(ctx: AppContext): HTMLElement {
+  const client = ctx.session.client;
+  const alert = alertBox();
+  const list = h('div', { class: 'stack' });
+  void client.groups().then((groups) => {
+    for (const g of groups.filter((x) => x.role === 'admin')) {
+      const retention = retentionSelect(ctx, g.retentionSeconds);
+      const save = h('button', { type: 'button', class: 'small' }, ctx.t('settings.save'));
+      save.addEventListener('click', () =>
+        runBusy(save, alert, ctx, () => client.setSettings(g.groupId, { retentionSeconds: retention.value() }).then(() => ctx.announce(ctx.t('admin.saved')))),
+      );
+      list.append(h('div', { class: 'row' }, field(g.name ?? ctx.t('group.unnamed'), retention.el), save));
+    }
+  });
+  return h('section', null, h('h2', null, ctx.t('admin.retention')), h('p', { class: 'hint' }, ctx.t('settings.retentionHint')), alert.el, list);
+}
 
 function duressSection(ctx: AppContext): HTMLElement {
   const fields = passphraseFields(ctx, 'settings.duressPassphrase');
