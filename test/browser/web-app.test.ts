@@ -25,6 +25,7 @@ import {
   PASSPHRASE,
   screenshot,
   sendMessage,
+  unlabelledControls,
   stubNeutralSite,
   unlock,
 } from '../support/web-app';
@@ -41,6 +42,12 @@ const problems: string[] = [];
 let admin: Page;
 let survivor: Page;
 let facilitator: Page;
+
+/** A picture of a main screen, whose every control must have a name for screen readers. */
+async function capture(page: Page, name: string): Promise<void> {
+  await screenshot(page, name);
+  expect(await unlabelledControls(page), name).toEqual([]);
+}
 
 async function newPage(): Promise<Page> {
   const context = await browser.newContext(PHONE);
@@ -81,7 +88,7 @@ describe('first run, invites and joining', () => {
     await admin.getByRole('heading', { name: ko['welcome.title'] }).waitFor();
     expect(await admin.getByTestId('quick-exit').isVisible()).toBe(true);
     expect(await admin.title()).toBe('메모');
-    await screenshot(admin, '01-welcome');
+    await capture(admin, '01-welcome');
   });
 
   it('shows passphrase strength and refuses a weak one', async () => {
@@ -92,7 +99,7 @@ describe('first run, invites and joining', () => {
     await admin.getByRole('alert').getByText(ko['setup.tooWeak']).waitFor();
     await fillNewPassphrase(admin, PASSPHRASE);
     expect(await admin.locator('.strength').getAttribute('data-level')).toBe('strong');
-    await screenshot(admin, '02-setup');
+    await capture(admin, '02-setup');
     await button(admin, ko['nav.back']).click();
   });
 
@@ -108,13 +115,13 @@ describe('first run, invites and joining', () => {
     expect(url.hash).toMatch(/^#join=[0-9A-Z-]{34}$/);
     expect(await admin.getByTestId('invite-code').textContent()).toBe(decodeURIComponent(url.hash.slice('#join='.length)));
     expect(await admin.locator('.invite-result svg.qr path').getAttribute('d')).toMatch(/^M/);
-    await screenshot(admin, '03-admin-invite');
+    await capture(admin, '03-admin-invite');
   });
 
   it('a survivor opens the link, the code leaves the address bar, and she waits for approval', async () => {
     await joinWithLink(survivor, memberLink, '들꽃', '상담소에서 소개받았어요');
     expect(new URL(survivor.url()).hash).toBe('');
-    await screenshot(survivor, '04-waiting');
+    await capture(survivor, '04-waiting');
   });
 
   it('the admin sees the request with the invite used and a safety number, and approves', async () => {
@@ -122,7 +129,7 @@ describe('first run, invites and joining', () => {
     await request.waitFor({ timeout: 15_000 });
     expect(await request.textContent()).toContain('상담소 소개');
     expect((await request.locator('.safety-digits').textContent())!.replace(/\D/g, '')).toMatch(/^\d{60}$/);
-    await screenshot(admin, '05-join-request');
+    await capture(admin, '05-join-request');
     await approve(admin, '상담소에서 소개받았어요');
   });
 
@@ -148,7 +155,7 @@ describe('chat', () => {
     await reply.waitFor({ timeout: 15_000 });
     expect(await reply.locator('.badge').textContent()).toBe(ko['role.admin']);
     expect(await reply.locator('.warning').count()).toBe(0);
-    await screenshot(survivor, '06-chat');
+    await capture(survivor, '06-chat');
   });
 
   it('shows unread counts in the group list', async () => {
@@ -156,7 +163,7 @@ describe('chat', () => {
     await survivor.getByRole('heading', { name: ko['groups.title'] }).waitFor();
     await sendMessage(admin, '오늘 모임은 7시예요');
     await survivor.getByLabel(ko['groups.unread'].replace('{count}', '1')).waitFor({ timeout: 15_000 });
-    await screenshot(survivor, '07-groups');
+    await capture(survivor, '07-groups');
     await survivor.getByRole('button', { name: new RegExp(GROUP) }).click();
     await message(survivor, '오늘 모임은 7시예요').waitFor();
   });
@@ -174,7 +181,7 @@ describe('bulletin board', () => {
     await facilitator.getByLabel(ko['board.pinOnPost']).check();
     await button(facilitator, ko['board.post']).click();
     await facilitator.locator('li.bulletin.pinned', { hasText: '법률 상담' }).waitFor({ timeout: 15_000 });
-    await screenshot(facilitator, '08-board-facilitator');
+    await capture(facilitator, '08-board-facilitator');
   });
 
   it('rotating revokes the active invites; one can also be revoked by itself', async () => {
@@ -201,7 +208,7 @@ describe('bulletin board', () => {
     expect(await survivor.locator('.board textarea, .board form, .board input').count()).toBe(0);
     expect(await bulletin.getByRole('button').count()).toBe(0);
     await survivor.getByText(ko['board.readOnly']).waitFor();
-    await screenshot(survivor, '09-board-member');
+    await capture(survivor, '09-board-member');
   });
 });
 
@@ -211,7 +218,7 @@ describe('safety number and settings', () => {
     await admin.locator('li.member', { hasText: '들꽃' }).getByRole('button', { name: ko['members.safety'] }).click();
     await admin.getByRole('heading', { name: ko['safety.title'] }).waitFor();
     const adminDigits = await admin.locator('.safety-digits').textContent();
-    await screenshot(admin, '10-safety');
+    await capture(admin, '10-safety');
 
     await openTab(survivor, 'members');
     await survivor.locator('li.member', { hasText: '관리자' }).getByRole('button', { name: ko['members.safety'] }).click();
@@ -227,7 +234,7 @@ describe('safety number and settings', () => {
     await admin.getByRole('heading', { name: en['settings.title'] }).waitFor();
     expect(await admin.locator('html').getAttribute('lang')).toBe('en');
     expect(await admin.getByTestId('quick-exit').textContent()).toBe(en['exit.button']);
-    await screenshot(admin, '11-settings-en');
+    await capture(admin, '11-settings-en');
   });
 });
 
@@ -281,7 +288,7 @@ describe('device safety', () => {
     expect(survivor.url().startsWith(server.url)).toBe(false);
     await survivor.goto(server.url);
     await survivor.getByRole('heading', { name: ko['unlock.title'] }).waitFor();
-    await screenshot(survivor, '12-unlock');
+    await capture(survivor, '12-unlock');
   });
 
   it('quick exit by pressing Escape twice', async () => {
@@ -313,6 +320,17 @@ describe('device safety', () => {
     await page.close();
   });
 
+  it('wiping this device from Settings (asked twice) leaves an app like a new install', async () => {
+    await unlock(facilitator, PASSPHRASE);
+    await button(facilitator, ko['settings.title']).click();
+    await button(facilitator, ko['settings.wipe']).click();
+    // The first press only asks again.
+    expect(await facilitator.getByRole('heading', { name: ko['settings.title'] }).isVisible()).toBe(true);
+    await button(facilitator, ko['settings.wipeConfirm']).click();
+    await facilitator.getByRole('heading', { name: ko['welcome.title'] }).waitFor();
+    expect(await facilitator.evaluate(async () => (await indexedDB.databases()).length)).toBe(0);
+  });
+
   it('the duress passphrase erases everything and opens an app like a new install', async () => {
     await button(survivor, ko['settings.title']).click();
     await fillNewPassphrase(survivor, DURESS, ko['settings.duressPassphrase']);
@@ -326,7 +344,7 @@ describe('device safety', () => {
       storage: localStorage.length + sessionStorage.length,
     }));
     expect(state).toEqual({ databases: [], storage: 0 });
-    await screenshot(survivor, '13-after-duress');
+    await capture(survivor, '13-after-duress');
   });
 });
 

@@ -13,6 +13,19 @@ export const PASSPHRASE = '민들레 홀씨 되어 날아가';
 
 export const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
 
+/** Form controls and buttons on the screen that a screen reader could not name. */
+export function unlabelledControls(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('input, select, textarea, button')]
+      .filter((el) => {
+        const named = el.getAttribute('aria-label') || el.getAttribute('aria-labelledby');
+        const labels = (el as HTMLInputElement).labels;
+        return !named && !(labels && labels.length > 0) && !(el.tagName === 'BUTTON' && el.textContent?.trim());
+      })
+      .map((el) => el.outerHTML.slice(0, 80)),
+  );
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   // From the top, so the sticky bar is where a person sees it in the full-page picture.
