@@ -32,6 +32,7 @@ import {
 
 const GROUP = '뭉치 모임';
 const DURESS = '비상시에 쓰는 다른 암호';
+const DRAFT = '아직 보내지 않은 글';
 
 let web: WebBuild;
 let server: ServerProcess;
@@ -158,7 +159,8 @@ describe('chat', () => {
     await capture(survivor, '06-chat');
   });
 
-  it('shows unread counts in the group list', async () => {
+  it('shows unread counts in the group list, and keeps an unsent draft', async () => {
+    await survivor.getByLabel(ko['chat.compose']).fill(DRAFT);
     await button(survivor, ko['nav.back']).click();
     await survivor.getByRole('heading', { name: ko['groups.title'] }).waitFor();
     await sendMessage(admin, '오늘 모임은 7시예요');
@@ -166,6 +168,7 @@ describe('chat', () => {
     await capture(survivor, '07-groups');
     await survivor.getByRole('button', { name: new RegExp(GROUP) }).click();
     await message(survivor, '오늘 모임은 7시예요').waitFor();
+    expect(await survivor.getByLabel(ko['chat.compose']).inputValue()).toBe(DRAFT);
   });
 });
 
@@ -271,7 +274,7 @@ describe('device safety', () => {
         values: dump.length,
         cached,
       };
-    }, ['안녕하세요', '환영합니다', '법률 상담', GROUP, '들꽃', '관리자', PASSPHRASE]);
+    }, ['안녕하세요', '환영합니다', '법률 상담', DRAFT, GROUP, '들꽃', '관리자', PASSPHRASE]);
     expect(found.values).toBeGreaterThan(5);
     // The e2e build's minimum Argon2id cost (client/web/core/kdf-params.ts), stored in clear beside the salt.
     expect(found.header).toMatchObject({ v: 1, opslimit: 1, memlimit: 8192 });
