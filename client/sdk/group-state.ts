@@ -176,8 +176,19 @@ export class GroupState {
     }
   }
 
+  /**
+   * History, then the record, then the keys: a crash between them can leave a
+   * used message key in the store until the next save (it is deleted then),
+   * but never loses a message that was read (its key gone, the text not saved).
+   * A send saves before its post leaves, so a crash mid-save only loses an unsent post.
+   */
   async save(store: DocumentStore): Promise<void> {
-    // Keys first: a used message key must be gone from the store before anything else records the read.
+    if (this.historyDirty) await store.write(historyDoc(this.groupId), this.history);
+    this.historyDirty = false;
+    this.record.commits = this.chain.commits;
+    const ids = Object.keys(this.record.seen);
+    for (const id of ids.slice(0, Math.max(0, ids.length - MAX_SEEN_IDS))) delete this.record.seen[id];
+    await store.write(groupDoc(this.groupId), this.record);
     for (const e of this.dirtyEpochs) {
       const keys = this.keys.get(e);
       if (keys) await store.write(epochDoc(this.groupId, e), exportEpochKeys(keys));
@@ -185,11 +196,6 @@ export class GroupState {
     this.dirtyEpochs.clear();
     for (const e of this.droppedEpochs) await store.remove(epochDoc(this.groupId, e));
     this.droppedEpochs.clear();
-    this.record.commits = this.chain.commits;
-    const ids = Object.keys(this.record.seen);
-    for (const id of ids.slice(0, Math.max(0, ids.length - MAX_SEEN_IDS))) delete this.record.seen[id];
-    await store.write(groupDoc(this.groupId), this.record);
-    if (this.historyDirty) await store.write(historyDoc(this.groupId), this.history);
-    this.historyDirty = false;
   }
+
 }

@@ -224,6 +224,7 @@ describe('schedules', () => {
     expect([...after.keys.keys()]).toEqual([after.latestEpoch]);
     const events: ClientEvent[] = reopened.events;
     expect(events.filter((e) => e.type === 'undecryptable')).toEqual([]);
+    member = reopened;
   });
 
   it('local copies are deleted with the retention the group set', async () => {

@@ -52,8 +52,9 @@ export async function newClient(serverUrl: string, displayName?: string, extra: 
   return track(await createClient(options), dir, options);
 }
 
-/** The same store opened again (a restart). */
+/** The same store opened again: a restart (the running client is closed first; two clients on one store would race). */
 export async function reopen(t: TestClient, extra: Partial<ClientOptions> = {}): Promise<TestClient> {
+  await t.client.close();
   const options = { ...t.options, store: new FileStore(t.dir), ...extra };
   return track(await openClient(options), t.dir, options);
 }
