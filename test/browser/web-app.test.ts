@@ -148,7 +148,8 @@ describe('chat', () => {
     await mine.getByText(ko['chat.state.stored']).waitFor({ timeout: 15_000 });
     const received = message(admin, '안녕하세요, 처음 왔어요');
     await received.waitFor({ timeout: 15_000 });
-    expect(await received.locator('.sender').textContent()).toBe('들꽃');
+    // The name comes in her encrypted profile message, which may arrive just after.
+    await received.locator('.sender', { hasText: '들꽃' }).waitFor();
     expect(await received.locator('.badge').textContent()).toBe(ko['role.member']);
 
     await sendMessage(admin, '환영합니다!');

@@ -7,7 +7,7 @@ import { formatDateTime } from '../i18n';
 import type { AppContext, View } from '../ui/context';
 import { field, h } from '../ui/dom';
 import { alertBox, errorText, runBusy } from '../ui/widgets';
-import { contentText, contentTrusted, flagWarnings, senderLine } from './message-parts';
+import { contentText, contentTrusted, flagWarnings, onMetaMessage, refreshSenderNames, senderLine } from './message-parts';
 
 export const canPostBulletins = (group: GroupView) => group.role === 'facilitator' || group.role === 'admin';
 
@@ -31,7 +31,8 @@ export function boardOrder(events: MessageEvent[], now: number): MessageEvent[] 
     .sort((a, b) => Number(b.pinned) - Number(a.pinned) || b.seq - a.seq);
 }
 
-export function boardPanel(ctx: AppContext, group: GroupView): View {
+export function boardPanel(ctx: AppContext, initial: GroupView): View {
+  let group = initial;
   const client = ctx.session.client;
   const list = h('ol', { class: 'bulletins', 'aria-label': ctx.t('board.list') });
   const alert = alertBox();
@@ -104,6 +105,10 @@ export function boardPanel(ctx: AppContext, group: GroupView): View {
   const unsubscribe = client.subscribe((event) => {
     if (event.type === 'message' && event.groupId === group.groupId && event.kind === 'bulletin') void reload();
   });
+  const unsubscribeMeta = onMetaMessage(ctx, group.groupId, (fresh) => {
+    group = fresh;
+    refreshSenderNames(ctx, list, group);
+  });
   void reload();
 
   return {
@@ -117,6 +122,7 @@ export function boardPanel(ctx: AppContext, group: GroupView): View {
     dispose: () => {
       disposed = true;
       unsubscribe();
+      unsubscribeMeta();
     },
   };
 }

@@ -6,7 +6,7 @@ import type { AppContext, View } from '../ui/context';
 import { h } from '../ui/dom';
 import { alertBox, errorText } from '../ui/widgets';
 import { draftKeeper } from './drafts';
-import { contentText, contentTrusted, flagWarnings, senderLine } from './message-parts';
+import { contentText, contentTrusted, flagWarnings, onMetaMessage, refreshSenderNames, senderLine } from './message-parts';
 
 type SendState = 'sending' | 'stored' | 'failed';
 
@@ -16,7 +16,8 @@ interface Item {
   setState(state: SendState): void;
 }
 
-export function chatPanel(ctx: AppContext, group: GroupView): View {
+export function chatPanel(ctx: AppContext, initial: GroupView): View {
+  let group = initial;
   const client = ctx.session.client;
   const log = h('ol', { class: 'messages', role: 'log', 'aria-label': ctx.t('chat.log') });
   const items = new Map<string, Item>();
@@ -124,6 +125,10 @@ export function chatPanel(ctx: AppContext, group: GroupView): View {
   });
 
   const unsubscribe = client.subscribe(onEvent);
+  const unsubscribeMeta = onMetaMessage(ctx, group.groupId, (fresh) => {
+    group = fresh;
+    refreshSenderNames(ctx, log, group);
+  });
   void client
     .history(group.groupId, { kind: 'message' })
     .then((events) => {
@@ -144,6 +149,7 @@ export function chatPanel(ctx: AppContext, group: GroupView): View {
     ),
     dispose: () => {
       unsubscribe();
+      unsubscribeMeta();
       drafts.flush();
     },
   };

@@ -16,10 +16,27 @@ export function senderLine(ctx: AppContext, group: GroupView, event: Pick<Messag
   return h(
     'p',
     { class: 'meta' },
-    h('span', { class: 'sender' }, senderName(ctx, group, event.sender)),
+    h('span', { class: 'sender', 'data-device': event.sender }, senderName(ctx, group, event.sender)),
     roleBadge(ctx, event.senderRole),
     h('time', { datetime: new Date(event.sentAt).toISOString() }, formatTime(event.sentAt)),
   );
+}
+
+/** Display names arrive in encrypted profile messages, possibly after the messages they label. */
+export function refreshSenderNames(ctx: AppContext, root: HTMLElement, group: GroupView): void {
+  for (const el of root.querySelectorAll<HTMLElement>('.sender[data-device]')) el.textContent = senderName(ctx, group, el.dataset.device!);
+}
+
+/** Calls back with the group's fresh view whenever one of its profile or name messages arrives. */
+export function onMetaMessage(ctx: AppContext, groupId: string, update: (group: GroupView) => void): () => void {
+  const client = ctx.session.client;
+  return client.subscribe((event) => {
+    if (event.type !== 'message' || event.groupId !== groupId || event.kind !== 'meta') return;
+    void client.groups().then((groups) => {
+      const group = groups.find((g) => g.groupId === groupId);
+      if (group) update(group);
+    }, () => {});
+  });
 }
 
 /** One line per problem, most serious first; an empty list for a clean message. */
