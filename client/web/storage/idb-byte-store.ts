@@ -17,9 +17,12 @@ const request = <T>(req: IDBRequest<T>): Promise<T> =>
   });
 
 let opening: Promise<IDBDatabase> | null = null;
+/** Set by a wipe: a late write (an SDK sync still in flight) must not create the database again. */
+let wiped = false;
 
 /** One shared connection; closed (and reopened on next use) when a wipe deletes the database. */
 export function openDatabase(): Promise<IDBDatabase> {
+  if (wiped) return Promise.reject(new Error('this device was wiped'));
   opening ??= new Promise<IDBDatabase>((resolve, reject) => {
     const req = indexedDB.open(DATABASE_NAME, DATABASE_VERSION);
     req.onupgradeneeded = () => {
@@ -45,8 +48,9 @@ export function closeDatabase(): void {
   void pending?.then((db) => db.close()).catch(() => {});
 }
 
-/** Deletes every byte the app stored on this device. */
+/** Deletes every byte the app stored on this device; the page must reload afterwards. */
 export async function deleteDatabase(): Promise<void> {
+  wiped = true;
   if (opening) (await opening.catch(() => null))?.close();
   opening = null;
   await new Promise<void>((resolve, reject) => {
