@@ -155,7 +155,7 @@ describe('chat', () => {
     await received.locator('.sender', { hasText: '들꽃' }).waitFor();
     expect(await received.locator('.badge').textContent()).toBe(ko['role.member']);
 
-    await sendMessage(admin, '환영합니다!');
+    await sendMessage(admin, '환영합니다!', 'enter');
     const reply = message(survivor, '환영합니다!');
     await reply.waitFor({ timeout: 15_000 });
     expect(await reply.locator('.badge').textContent()).toBe(ko['role.admin']);

@@ -91,9 +91,12 @@ export async function openTab(page: Page, tab: 'chat' | 'board' | 'members' | 'a
   await page.getByRole('navigation', { name: ko['group.sections'] }).getByRole('button', { name: ko[`tab.${tab}`] }).click();
 }
 
-export async function sendMessage(page: Page, text: string): Promise<void> {
-  await page.getByLabel(ko['chat.compose']).fill(text);
-  await button(page, ko['chat.send']).click();
+/** Types a message and sends it with the button, or with Enter from the keyboard. */
+export async function sendMessage(page: Page, text: string, by: 'button' | 'enter' = 'button'): Promise<void> {
+  const input = page.getByLabel(ko['chat.compose']);
+  await input.fill(text);
+  if (by === 'enter') await input.press('Enter');
+  else await button(page, ko['chat.send']).click();
 }
 
 export const message = (page: Page, text: string) => page.locator('li.msg', { hasText: text });

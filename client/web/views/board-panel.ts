@@ -7,29 +7,10 @@ import { formatDateTime } from '../i18n';
 import type { AppContext, View } from '../ui/context';
 import { field, h } from '../ui/dom';
 import { alertBox, errorText, runBusy } from '../ui/widgets';
+import { boardOrder } from './board-order';
 import { contentText, contentTrusted, flagWarnings, onMetaMessage, refreshSenderNames, senderLine } from './message-parts';
 
 export const canPostBulletins = (group: GroupView) => group.role === 'facilitator' || group.role === 'admin';
-
-/** Edits and deletions apply to their target; what is left and unexpired (expiresAt is in seconds), pinned first, newest first. */
-export function boardOrder(events: MessageEvent[], now: number): MessageEvent[] {
-  const byId = new Map<string, MessageEvent>();
-  for (const e of events) {
-    const c = e.content;
-    if ((c.type === 'edit' || c.type === 'delete') && e.flags.verified) {
-      const target = byId.get(c.target);
-      if (target && target.sender === e.sender) {
-        if (c.type === 'delete') byId.delete(c.target);
-        else byId.set(c.target, { ...target, content: { type: 'text', text: c.text, sentAt: c.sentAt } });
-      }
-      continue;
-    }
-    byId.set(e.messageId, e);
-  }
-  return [...byId.values()]
-    .filter((e) => e.expiresAt === null || e.expiresAt * 1000 > now)
-    .sort((a, b) => Number(b.pinned) - Number(a.pinned) || b.seq - a.seq);
-}
 
 export function boardPanel(ctx: AppContext, initial: GroupView): View {
   let group = initial;

@@ -12,6 +12,8 @@ type SendState = 'sending' | 'stored' | 'failed';
 
 interface Item {
   li: HTMLElement;
+  /** who wrote it: only she may edit or delete it */
+  sender: string;
   text: HTMLElement | null;
   setState(state: SendState): void;
 }
@@ -23,11 +25,12 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
   const items = new Map<string, Item>();
   const alert = alertBox();
 
-  function item(li: HTMLElement, text: HTMLElement | null, mine: boolean): Item {
+  function item(li: HTMLElement, text: HTMLElement | null, mine: boolean, sender: string): Item {
     const state = mine ? h('span', { class: 'state' }) : null;
     if (state) li.appendChild(state);
     return {
       li,
+      sender,
       text,
       setState(s) {
         if (!state) return;
@@ -52,8 +55,8 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
     const c = event.content;
     if (c.type === 'reaction') return;
     if (c.type === 'edit' || c.type === 'delete') {
-      const target = items.get(c.target)?.text;
-      if (target && event.flags.verified) target.textContent = c.type === 'edit' ? `${c.text} ${ctx.t('chat.edited')}` : ctx.t('chat.deleted');
+      const target = items.get(c.target);
+      if (target?.text && target.sender === event.sender && event.flags.verified) target.text.textContent = c.type === 'edit' ? `${c.text} ${ctx.t('chat.edited')}` : ctx.t('chat.deleted');
       return;
     }
     if (event.flags.replay) return notice(ctx.t('warn.replay'), 'notice warning');
@@ -62,7 +65,7 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
     if (existing) return existing.setState('stored');
     const text = contentTrusted(event.flags) ? h('p', { class: 'text' }, contentText(ctx, event)) : null;
     const li = h('li', { class: mine ? 'msg mine' : 'msg' }, senderLine(ctx, group, event), flagWarnings(ctx, event.flags), text);
-    const entry = item(li, text, mine);
+    const entry = item(li, text, mine, event.sender);
     if (mine) entry.setState('stored');
     items.set(event.messageId, entry);
     push(li);
@@ -95,7 +98,7 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
     drafts.clear();
     alert.clear();
     const li = h('li', { class: 'msg mine' }, h('p', { class: 'meta' }, h('span', { class: 'sender' }, ctx.t('chat.you'))), h('p', { class: 'text' }, text));
-    const pending = item(li, li.querySelector('.text'), true);
+    const pending = item(li, li.querySelector('.text'), true, client.deviceId);
     pending.setState('sending');
     push(li);
     try {
