@@ -295,6 +295,8 @@ describe('device safety', () => {
     expect(found.header).toMatchObject({ v: 1, opslimit: 1, memlimit: 8192 });
     expect(found.hits).toEqual([]);
     expect(found.storageEntries).toBe(0);
+    // The service worker is installed and holds the app shell, and nothing from the API.
+    expect(found.cached).toContain('/');
     expect(found.cached.every((p) => !p.startsWith('/v1/'))).toBe(true);
   });
 
