@@ -1,7 +1,6 @@
 // createApp(deps): the whole HTTP API, with no knowledge of the runtime.
 // Node (server/node.ts) and Workers wire storage, the hub and the clock.
 import { bodyLimit } from 'hono/body-limit';
-import { secureHeaders } from 'hono/secure-headers';
 import { accessLog } from './access-log';
 import type { AppDeps } from './deps';
 import { errorBody, sendError, toApiError } from './errors';
@@ -13,33 +12,13 @@ import { joinRequestRoutes } from './routes/join-requests';
 import { keyEnvelopeRoutes } from './routes/key-envelopes';
 import { messageRoutes } from './routes/messages';
 import { newRouter } from './routes/openapi';
+import { securityHeaders } from './security-headers';
 
 export function createApp(deps: AppDeps) {
   const app = newRouter();
 
   app.use('*', accessLog(deps.log));
-  app.use(
-    '*',
-    secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
-        connectSrc: ["'self'"],
-        fontSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'none'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        workerSrc: ["'self'"],
-        manifestSrc: ["'self'"],
-      },
-      referrerPolicy: 'no-referrer',
-      xFrameOptions: 'DENY',
-      crossOriginEmbedderPolicy: false,
-    }),
-  );
+  app.use('*', securityHeaders());
   app.use('/v1/*', async (c, next) => {
     await next();
     c.header('Cache-Control', 'no-store');

@@ -1,3 +1,34 @@
-// Placeholder until the web app lands: proves the build and serving path.
-const root = document.getElementById('app');
-if (root) root.textContent = '민들레';
+// Entry point: reads an invite code from the fragment (and removes it from the
+// address bar and history), registers the service worker, and starts the app
+// on the right first screen.
+import './core/zod-jitless';
+import { inviteCodeFromFragment } from './core/invite-link';
+import { registerServiceWorker } from './core/service-worker';
+import { Session } from './core/session';
+import { startApp } from './ui/app';
+import './styles.css';
+
+/** The invite code in the fragment, if any, which is then removed from the address bar and history. */
+function takeInviteCode(): string | null {
+  const code = inviteCodeFromFragment(window.location.hash);
+  if (window.location.hash) history.replaceState(null, '', window.location.pathname);
+  return code;
+}
+
+const inviteCode = takeInviteCode();
+
+registerServiceWorker();
+
+const session = new Session(window.location.origin);
+const hasIdentity = await session.hasIdentity();
+const root = document.getElementById('app')!;
+const app = startApp(root, session, hasIdentity ? { name: 'unlock' } : inviteCode ? { name: 'setup', mode: 'join' } : { name: 'welcome' }, inviteCode);
+
+// A link opened while the app is already open only changes the fragment.
+window.addEventListener('hashchange', () => {
+  const code = takeInviteCode();
+  if (!code) return;
+  app.pendingInviteCode = code;
+  if (session.isUnlocked) return app.navigate({ name: 'join' });
+  void session.hasIdentity().then((has) => app.navigate(has ? { name: 'unlock' } : { name: 'setup', mode: 'join' }));
+});

@@ -7,6 +7,7 @@ import { makeGroup, useServer } from '../support/fixtures';
 import { expectError, expectOk, request } from '../support/http';
 import { LiveSocket } from '../support/live-socket';
 import { socketUrl } from '../support/targets';
+import { expectSecurityHeaders } from '../support/security-headers';
 
 const server = useServer();
 let sockets: LiveSocket[] = [];
@@ -78,6 +79,7 @@ describe('the web app', () => {
       expect(res.status, path).toBe(200);
       expect(res.headers.get('content-type')).toContain('text/html');
       expect(await res.text()).toMatch(/<!doctype html>/i);
+      expectSecurityHeaders(res, path);
     }
   });
 });

@@ -1,0 +1,37 @@
+// Every string the app shows comes from a catalogue: one file per language.
+// ko.ts defines the keys; every other catalogue must have exactly the same
+// keys (the type checks it, and test/client/web/i18n.test.ts checks the
+// placeholders too). A new language is one file plus its line below.
+import { en } from './en';
+import { ko } from './ko';
+
+export type MessageKey = keyof typeof ko;
+export type Catalogue = Record<MessageKey, string>;
+export type Params = Record<string, string | number>;
+
+export const CATALOGUES = { ko, en } satisfies Record<string, Catalogue>;
+export type Language = keyof typeof CATALOGUES;
+export const LANGUAGES = Object.keys(CATALOGUES) as Language[];
+export const DEFAULT_LANGUAGE: Language = 'ko';
+
+let current: Language = DEFAULT_LANGUAGE;
+
+export function setLanguage(language: Language): void {
+  current = language;
+  if (typeof document !== 'undefined') document.documentElement.lang = language;
+}
+
+export const currentLanguage = () => current;
+
+export const hasMessage = (key: string): key is MessageKey => Object.hasOwn(ko, key);
+
+/** The text for a key in the current language, with {name} placeholders filled. */
+export function t(key: MessageKey, params?: Params): string {
+  const text: string = CATALOGUES[current][key] ?? ko[key];
+  return params ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m)) : text;
+}
+
+/** Number and date formatting in the current language. */
+export const formatDateTime = (ms: number) =>
+  new Intl.DateTimeFormat(current, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(ms));
+export const formatTime = (ms: number) => new Intl.DateTimeFormat(current, { hour: 'numeric', minute: '2-digit' }).format(new Date(ms));

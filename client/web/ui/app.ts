@@ -1,0 +1,110 @@
+// The app controller: the always-visible bar with quick exit, the screen
+// region, the live region, navigation, locking and auto-lock.
+import { startAutoLock } from '../core/auto-lock';
+import { listenForDoubleEscape, quickExit } from '../core/quick-exit';
+import type { Session } from '../core/session';
+import { setLanguage, t } from '../i18n';
+import { groupView } from '../views/group';
+import { groupsView } from '../views/groups';
+import { joinView } from '../views/join';
+import { newGroupView } from '../views/new-group';
+import { safetyView } from '../views/safety';
+import { settingsView } from '../views/settings';
+import { setupView } from '../views/setup';
+import { unlockView } from '../views/unlock';
+import { waitingView } from '../views/waiting';
+import { welcomeView } from '../views/welcome';
+import { notifyWhenHidden } from './notifications';
+import type { AppContext, View } from './context';
+import { h } from './dom';
+import { needsUnlock, type Route } from './routes';
+
+function viewFor(ctx: AppContext, route: Route): View {
+  switch (route.name) {
+    case 'welcome':
+      return welcomeView(ctx, route);
+    case 'setup':
+      return setupView(ctx, route);
+    case 'unlock':
+      return unlockView(ctx, route);
+    case 'groups':
+      return groupsView(ctx, route);
+    case 'new-group':
+      return newGroupView(ctx, route);
+    case 'join':
+      return joinView(ctx, route);
+    case 'waiting':
+      return waitingView(ctx, route);
+    case 'group':
+      return groupView(ctx, route);
+    case 'safety':
+      return safetyView(ctx, route);
+    case 'settings':
+      return settingsView(ctx, route);
+  }
+}
+
+export function startApp(root: HTMLElement, session: Session, first: Route, inviteCode: string | null): AppContext {
+  const main = h('main', { id: 'main' });
+  const live = h('div', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
+  const exitButton = h('button', { type: 'button', class: 'quick-exit', 'data-testid': 'quick-exit' });
+  const lockButton = h('button', { type: 'button', class: 'lock', hidden: true });
+  const bar = h('header', { class: 'topbar' }, lockButton, exitButton);
+  root.replaceChildren(bar, main, live);
+
+  let route: Route = first;
+  let view: View | null = null;
+  let stopAutoLock: (() => void) | null = null;
+  let stopNotifications: (() => void) | null = null;
+
+  const ctx: AppContext = {
+    session,
+    t,
+    pendingInviteCode: inviteCode,
+    navigate(next) {
+      if (needsUnlock(next) && !session.isUnlocked) next = { name: 'unlock' };
+      route = next;
+      render();
+      main.querySelector<HTMLElement>('h1')?.focus();
+    },
+    refresh: () => render(),
+    announce(text) {
+      live.textContent = '';
+      // A fresh text node after a tick, so the same text is announced again.
+      setTimeout(() => (live.textContent = text), 50);
+    },
+  };
+
+  function render(): void {
+    view?.dispose?.();
+    view = viewFor(ctx, route);
+    main.replaceChildren(view.el);
+    exitButton.textContent = t('exit.button');
+    exitButton.setAttribute('aria-label', t('exit.label'));
+    lockButton.textContent = t('lock.button');
+    lockButton.hidden = !session.isUnlocked;
+  }
+
+  function onUnlocked(): void {
+    setLanguage(session.settings.language);
+    stopAutoLock = startAutoLock(() => (session.isUnlocked ? session.settings.lockMinutes * 60_000 : Infinity), () => session.lock());
+    stopNotifications = notifyWhenHidden(session);
+  }
+
+  session.on('unlock', onUnlocked);
+  session.on('lock', () => {
+    stopAutoLock?.();
+    stopNotifications?.();
+    stopAutoLock = stopNotifications = null;
+    ctx.navigate({ name: 'unlock' });
+  });
+
+  exitButton.addEventListener('click', () => quickExit(() => session.lock()));
+  listenForDoubleEscape(() => quickExit(() => session.lock()));
+  lockButton.addEventListener('click', () => session.lock());
+  // Back from another site into a page restored from the back/forward cache: lock it.
+  window.addEventListener('pageshow', (event) => event.persisted && session.lock());
+
+  ctx.navigate(first);
+  return ctx;
+}

@@ -1,0 +1,33 @@
+// The invite code (prefilled from a link) and an optional introduction for the admins.
+import { canonicalInviteCode } from '../core/invite-link';
+import type { AppContext } from './context';
+import { field, h } from './dom';
+
+export interface InviteFields {
+  el: HTMLElement;
+  /** the formatted code, or null if what was typed cannot be one */
+  code(): string | null;
+  introduction(): string | undefined;
+}
+
+export function inviteFields(ctx: AppContext): InviteFields {
+  const code = h('input', {
+    name: 'invite-code',
+    autocomplete: 'off',
+    autocapitalize: 'characters',
+    spellcheck: 'false',
+    required: true,
+    value: ctx.pendingInviteCode ?? '',
+  });
+  const intro = h('textarea', { name: 'introduction', rows: 2, maxlength: 500 });
+  return {
+    el: h(
+      'div',
+      { class: 'invite-fields' },
+      field(ctx.t('join.code'), code, ctx.t('join.codeHint')),
+      field(ctx.t('join.introduction'), intro, ctx.t('join.introductionHint')),
+    ),
+    code: () => canonicalInviteCode(code.value),
+    introduction: () => intro.value.trim() || undefined,
+  };
+}

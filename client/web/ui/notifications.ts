@@ -1,0 +1,15 @@
+// Notifications, when turned on, never carry content or names: the same fixed
+// text for everything, shown only while the app is hidden.
+import type { Session } from '../core/session';
+import { t } from '../i18n';
+
+const TAG = 'activity';
+
+export function notifyWhenHidden(session: Session): () => void {
+  return session.client.subscribe((event) => {
+    if (event.type !== 'message' || event.sender === session.client.deviceId) return;
+    if (!session.isUnlocked || !session.settings.notifications || document.visibilityState === 'visible') return;
+    if (!('Notification' in window) || Notification.permission !== 'granted') return;
+    void navigator.serviceWorker?.ready.then((reg) => reg.showNotification(t('notify.title'), { body: t('notify.body'), tag: TAG, icon: '/icon-192.png' }));
+  });
+}

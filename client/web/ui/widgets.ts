@@ -1,0 +1,72 @@
+// Small pieces that several screens share.
+import type { Role } from '../../../shared/protocol/roster';
+import { hasMessage } from '../i18n';
+import type { AppContext } from './context';
+import { type Child, h } from './dom';
+import type { Route } from './routes';
+
+/** The screen's title (focused on navigation, so screen readers announce it) and an optional back button. */
+export function screenHeader(ctx: AppContext, title: Child, back?: Route, actions?: Child): HTMLElement {
+  return h(
+    'div',
+    { class: 'screen-head' },
+    back ? h('button', { type: 'button', class: 'back', 'aria-label': ctx.t('nav.back'), onclick: () => ctx.navigate(back) }, '‹') : null,
+    h('h1', { tabindex: '-1' }, title),
+    actions,
+  );
+}
+
+/** A role="alert" box for errors, empty until shown. */
+export function alertBox(): { el: HTMLElement; show(text: string): void; clear(): void } {
+  const el = h('p', { class: 'alert', role: 'alert', hidden: true });
+  return {
+    el,
+    show(text) {
+      el.textContent = text;
+      el.hidden = false;
+    },
+    clear() {
+      el.textContent = '';
+      el.hidden = true;
+    },
+  };
+}
+
+/** The message for an error: the server's or SDK's stable code if the catalogue knows it. */
+export function errorText(ctx: AppContext, err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') {
+    const key = `error.${code}`;
+    if (hasMessage(key)) return ctx.t(key);
+  }
+  if (err instanceof TypeError) return ctx.t('error.offline');
+  return ctx.t('error.generic');
+}
+
+/** Runs an action with its button disabled and marked busy; errors go to the alert. */
+export async function runBusy(button: HTMLButtonElement, alert: ReturnType<typeof alertBox>, ctx: AppContext, action: () => Promise<void>): Promise<void> {
+  if (button.disabled) return;
+  alert.clear();
+  button.disabled = true;
+  button.setAttribute('aria-busy', 'true');
+  try {
+    await action();
+  } catch (err) {
+    alert.show(errorText(ctx, err));
+  } finally {
+    button.disabled = false;
+    button.removeAttribute('aria-busy');
+  }
+}
+
+export function roleBadge(ctx: AppContext, role: Role | null): HTMLElement | null {
+  return role ? h('span', { class: `badge role-${role}` }, ctx.t(`role.${role}`)) : null;
+}
+
+export const shortId = (deviceId: string) => deviceId.slice(0, 6);
+
+/** Safety number digits in groups of five, read in order by screen readers. */
+export function safetyDigits(digits: string): HTMLElement {
+  const groups = digits.match(/.{1,5}/g) ?? [];
+  return h('p', { class: 'safety-digits' }, groups.map((g) => h('span', null, g)));
+}

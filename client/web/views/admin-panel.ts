@@ -1,0 +1,118 @@
+// The admin panel: invites (create, rotate, revoke), join requests (with the
+// invite used and the newcomer's safety number), and group settings.
+import type { GroupView, InviteInfo, JoinRequestInfo } from '../../sdk/client-api';
+import { formatDateTime } from '../i18n';
+import type { AppContext, View } from '../ui/context';
+import { field, h } from '../ui/dom';
+import { alertBox, errorText, roleBadge, runBusy, safetyDigits } from '../ui/widgets';
+import { inviteForm } from './invite-form';
+import { retentionSelect } from './retention';
+
+export function adminPanel(ctx: AppContext, group: GroupView, reloadGroup: () => void): View {
+  const client = ctx.session.client;
+  const gid = group.groupId;
+  const alert = alertBox();
+  const invitesList = h('ul', { class: 'invite-list' });
+  const requestsList = h('ul', { class: 'request-list' });
+  let invites: InviteInfo[] = [];
+  let disposed = false;
+
+  const inviteName = (inviteId: string) => {
+    const invite = invites.find((i) => i.inviteId === inviteId);
+    return invite?.label ?? ctx.t('invite.unlabelled', { id: inviteId.slice(0, 6) });
+  };
+
+  function inviteItem(i: InviteInfo): HTMLElement {
+    const expiresAt = i.expiresAt * 1000; // the relay counts in seconds
+    const expired = expiresAt <= Date.now();
+    const usedUp = i.uses >= i.maxUses;
+    const status = i.revoked ? ctx.t('invite.statusRevoked') : expired ? ctx.t('invite.statusExpired') : usedUp ? ctx.t('invite.statusUsedUp') : ctx.t('invite.statusActive');
+    const revoke = h('button', { type: 'button', class: 'small danger' }, ctx.t('invite.revoke'));
+    revoke.addEventListener('click', () => runBusy(revoke, alert, ctx, () => client.revokeInvite(gid, i.inviteId).then(load)));
+    return h(
+      'li',
+      { class: 'invite' },
+      h('p', { class: 'meta' }, h('span', { class: 'sender' }, inviteName(i.inviteId)), roleBadge(ctx, i.role), h('span', { class: 'badge' }, status)),
+      h('p', { class: 'hint' }, ctx.t('invite.usage', { uses: i.uses, max: i.maxUses, when: formatDateTime(expiresAt) })),
+      i.revoked || expired || usedUp ? null : revoke,
+    );
+  }
+
+  function requestItem(r: JoinRequestInfo): HTMLElement {
+    const approve = h('button', { type: 'button', class: 'primary small' }, ctx.t('requests.approve'));
+    const reject = h('button', { type: 'button', class: 'small danger' }, ctx.t('requests.reject'));
+    approve.addEventListener('click', () =>
+      runBusy(approve, alert, ctx, async () => {
+        await client.approve(gid, r.requestId);
+        ctx.announce(ctx.t('requests.approved'));
+        reloadGroup();
+      }),
+    );
+    reject.addEventListener('click', () => runBusy(reject, alert, ctx, () => client.reject(gid, r.requestId).then(load)));
+    return h(
+      'li',
+      { class: 'request' },
+      h('p', { class: 'meta' }, h('span', { class: 'sender' }, ctx.t('requests.via', { invite: inviteName(r.inviteId) })), roleBadge(ctx, r.role)),
+      r.introduction ? h('p', { class: 'text' }, r.introduction) : h('p', { class: 'hint' }, ctx.t('requests.noIntroduction')),
+      h('p', { class: 'hint' }, ctx.t('requests.safety')),
+      safetyDigits(r.safetyNumber),
+      h('div', { class: 'actions' }, approve, reject),
+    );
+  }
+
+  async function load(): Promise<void> {
+    try {
+      const [inv, reqs] = await Promise.all([client.listInvites(gid), client.joinRequests(gid)]);
+      if (disposed) return;
+      invites = inv;
+      invitesList.replaceChildren(...(inv.length ? inv.map(inviteItem) : [h('li', { class: 'empty' }, ctx.t('invite.none'))]));
+      requestsList.replaceChildren(...(reqs.length ? reqs.map(requestItem) : [h('li', { class: 'empty' }, ctx.t('requests.none'))]));
+    } catch (err) {
+      alert.show(errorText(ctx, err));
+    }
+  }
+
+  const retention = retentionSelect(ctx, group.retentionSeconds);
+  const announcementOnly = h('input', { type: 'checkbox', name: 'announcement-only', checked: group.announcementOnly });
+  const saveSettings = h('button', { type: 'submit' }, ctx.t('admin.saveSettings'));
+  const settingsForm = h(
+    'form',
+    { class: 'stack' },
+    field(ctx.t('admin.retention'), retention.el, ctx.t('admin.retentionHint')),
+    h('label', { class: 'check' }, announcementOnly, ctx.t('admin.announcementOnly')),
+    saveSettings,
+  );
+  settingsForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void runBusy(saveSettings, alert, ctx, async () => {
+      await client.setSettings(gid, { retentionSeconds: retention.value(), announcementOnly: announcementOnly.checked });
+      ctx.announce(ctx.t('admin.saved'));
+      reloadGroup();
+    });
+  });
+  const rotateKeys = h('button', { type: 'button' }, ctx.t('admin.rotateEpoch'));
+  rotateKeys.addEventListener('click', () => runBusy(rotateKeys, alert, ctx, async () => {
+    await client.rotateEpoch(gid);
+    ctx.announce(ctx.t('admin.rotated'));
+  }));
+
+  const unsubscribe = client.subscribe((event) => {
+    if (event.type === 'join-request' && event.groupId === gid) void load();
+  });
+  void load();
+
+  return {
+    el: h(
+      'div',
+      { class: 'panel admin' },
+      alert.el,
+      h('section', { 'aria-labelledby': 'admin-requests' }, h('h2', { id: 'admin-requests' }, ctx.t('requests.title')), requestsList),
+      h('section', { 'aria-labelledby': 'admin-invite' }, h('h2', { id: 'admin-invite' }, ctx.t('invite.title')), inviteForm(ctx, gid, () => void load()), invitesList),
+      h('section', { 'aria-labelledby': 'admin-settings' }, h('h2', { id: 'admin-settings' }, ctx.t('admin.settings')), settingsForm, rotateKeys),
+    ),
+    dispose: () => {
+      disposed = true;
+      unsubscribe();
+    },
+  };
+}

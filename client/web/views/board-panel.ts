@@ -1,0 +1,109 @@
+// The bulletin board: signed announcements apart from the chat. Pinned first,
+// then newest; expiry shown. Only facilitators and admins compose or pin;
+// members read and cannot answer here (there is no reply control at all).
+import type { GroupView } from '../../sdk/client-api';
+import type { MessageEvent } from '../../sdk/events';
+import { formatDateTime } from '../i18n';
+import type { AppContext, View } from '../ui/context';
+import { field, h } from '../ui/dom';
+import { alertBox, errorText, runBusy } from '../ui/widgets';
+import { boardOrder } from './board-order';
+import { contentText, contentTrusted, flagWarnings, onMetaMessage, refreshSenderNames, senderLine } from './message-parts';
+
+export const canPostBulletins = (group: GroupView) => group.role === 'facilitator' || group.role === 'admin';
+
+export function boardPanel(ctx: AppContext, initial: GroupView): View {
+  let group = initial;
+  const client = ctx.session.client;
+  const list = h('ol', { class: 'bulletins', 'aria-label': ctx.t('board.list') });
+  const alert = alertBox();
+  const poster = canPostBulletins(group);
+
+  function bulletin(e: MessageEvent): HTMLElement {
+    const trusted = contentTrusted(e.flags);
+    const pinToggle =
+      poster && trusted
+        ? h(
+            'button',
+            {
+              type: 'button',
+              class: 'small',
+              onclick: (ev) => void runBusy(ev.currentTarget as HTMLButtonElement, alert, ctx, () => client.pin(group.groupId, e.seq, !e.pinned).then(reload)),
+            },
+            ctx.t(e.pinned ? 'board.unpin' : 'board.pin'),
+          )
+        : null;
+    return h(
+      'li',
+      { class: e.pinned ? 'bulletin pinned' : 'bulletin' },
+      e.pinned ? h('p', { class: 'badge pin' }, ctx.t('board.pinned')) : null,
+      senderLine(ctx, group, e),
+      flagWarnings(ctx, e.flags),
+      trusted ? h('p', { class: 'text' }, contentText(ctx, e)) : null,
+      e.expiresAt !== null ? h('p', { class: 'hint' }, ctx.t('board.expires', { when: formatDateTime(e.expiresAt * 1000) })) : null,
+      pinToggle,
+    );
+  }
+
+  let disposed = false;
+  async function reload(): Promise<void> {
+    try {
+      const events = await client.history(group.groupId, { kind: 'bulletin' });
+      if (disposed) return;
+      const shown = boardOrder(events, Date.now());
+      list.replaceChildren(...(shown.length ? shown.map(bulletin) : [h('li', { class: 'empty' }, ctx.t('board.empty'))]));
+    } catch (err) {
+      alert.show(errorText(ctx, err));
+    }
+  }
+
+  const compose = poster ? composeForm() : null;
+  function composeForm(): HTMLElement {
+    const text = h('textarea', { name: 'bulletin', rows: 3, maxlength: 16000, required: true });
+    const pin = h('input', { type: 'checkbox', name: 'pin' });
+    const submit = h('button', { type: 'submit', class: 'primary' }, ctx.t('board.post'));
+    const form = h(
+      'form',
+      { class: 'stack board-compose' },
+      field(ctx.t('board.compose'), text),
+      h('label', { class: 'check' }, pin, ctx.t('board.pinOnPost')),
+      submit,
+    );
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      if (!text.value.trim()) return;
+      void runBusy(submit, alert, ctx, async () => {
+        await client.postBulletin(group.groupId, text.value.trim(), { pin: pin.checked });
+        text.value = '';
+        pin.checked = false;
+        ctx.announce(ctx.t('board.posted'));
+        await reload();
+      });
+    });
+    return form;
+  }
+
+  const unsubscribe = client.subscribe((event) => {
+    if (event.type === 'message' && event.groupId === group.groupId && event.kind === 'bulletin') void reload();
+  });
+  const unsubscribeMeta = onMetaMessage(ctx, group.groupId, (fresh) => {
+    group = fresh;
+    refreshSenderNames(ctx, list, group);
+  });
+  void reload();
+
+  return {
+    el: h(
+      'div',
+      { class: 'panel board' },
+      alert.el,
+      compose ?? h('p', { class: 'hint board-readonly' }, ctx.t('board.readOnly')),
+      list,
+    ),
+    dispose: () => {
+      disposed = true;
+      unsubscribe();
+      unsubscribeMeta();
+    },
+  };
+}

@@ -1,0 +1,159 @@
+// Group chat: history, live delivery, send state (sending -> stored, which
+// the server acknowledges only after a durable write), and warnings.
+import type { GroupView } from '../../sdk/client-api';
+import type { ClientEvent, MessageEvent } from '../../sdk/events';
+import type { AppContext, View } from '../ui/context';
+import { h } from '../ui/dom';
+import { alertBox, errorText } from '../ui/widgets';
+import { draftKeeper } from './drafts';
+import { contentText, contentTrusted, flagWarnings, onMetaMessage, refreshSenderNames, senderLine } from './message-parts';
+
+type SendState = 'sending' | 'stored' | 'failed';
+
+interface Item {
+  li: HTMLElement;
+  /** who wrote it: only she may edit or delete it */
+  sender: string;
+  text: HTMLElement | null;
+  setState(state: SendState): void;
+}
+
+export function chatPanel(ctx: AppContext, initial: GroupView): View {
+  let group = initial;
+  const client = ctx.session.client;
+  const log = h('ol', { class: 'messages', role: 'log', 'aria-label': ctx.t('chat.log') });
+  const items = new Map<string, Item>();
+  const alert = alertBox();
+
+  function item(li: HTMLElement, text: HTMLElement | null, mine: boolean, sender: string): Item {
+    const state = mine ? h('span', { class: 'state' }) : null;
+    if (state) li.appendChild(state);
+    return {
+      li,
+      sender,
+      text,
+      setState(s) {
+        if (!state) return;
+        li.dataset.state = s;
+        state.textContent = ctx.t(`chat.state.${s}`);
+      },
+    };
+  }
+
+  function notice(text: string, cls = 'notice'): void {
+    push(h('li', { class: cls, role: 'note' }, text));
+  }
+
+  function push(li: HTMLElement): void {
+    const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 80;
+    log.appendChild(li);
+    if (atBottom) log.scrollTop = log.scrollHeight;
+  }
+
+  function show(event: MessageEvent): void {
+    if (event.kind !== 'message') return;
+    const c = event.content;
+    if (c.type === 'reaction') return;
+    if (c.type === 'edit' || c.type === 'delete') {
+      const target = items.get(c.target);
+      if (target?.text && target.sender === event.sender && event.flags.verified) target.text.textContent = c.type === 'edit' ? `${c.text} ${ctx.t('chat.edited')}` : ctx.t('chat.deleted');
+      return;
+    }
+    if (event.flags.replay) return notice(ctx.t('warn.replay'), 'notice warning');
+    const mine = event.sender === client.deviceId;
+    const existing = items.get(event.messageId);
+    if (existing) return existing.setState('stored');
+    const text = contentTrusted(event.flags) ? h('p', { class: 'text' }, contentText(ctx, event)) : null;
+    const li = h('li', { class: mine ? 'msg mine' : 'msg' }, senderLine(ctx, group, event), flagWarnings(ctx, event.flags), text);
+    const entry = item(li, text, mine, event.sender);
+    if (mine) entry.setState('stored');
+    items.set(event.messageId, entry);
+    push(li);
+  }
+
+  function onEvent(event: ClientEvent): void {
+    if (!('groupId' in event) || event.groupId !== group.groupId) return;
+    if (event.type === 'message') {
+      show(event);
+      if (event.kind === 'message' && event.sender !== client.deviceId && document.visibilityState === 'visible') void client.markRead(group.groupId).catch(() => {});
+    } else if (event.type === 'undecryptable') notice(ctx.t('warn.undecryptable'), 'notice warning');
+    else if (event.type === 'roster' && !event.valid) notice(ctx.t('warn.invalidRoster'), 'notice warning');
+    else if (event.type === 'roster' && event.removedSelf) {
+      notice(ctx.t('chat.removed'), 'notice warning');
+      form.hidden = true;
+    }
+  }
+
+  const input = h('textarea', { name: 'message', rows: 2, maxlength: 16000, 'aria-label': ctx.t('chat.compose'), placeholder: ctx.t('chat.compose') });
+  const drafts = draftKeeper(ctx, group.groupId, input);
+  const sendButton = h('button', { type: 'submit', class: 'primary' }, ctx.t('chat.send'));
+  const form = h('form', { class: 'compose' }, input, sendButton);
+  const muted = group.announcementOnly && group.role === 'member';
+  form.hidden = muted;
+
+  async function send(): Promise<void> {
+    const text = input.value.trim();
+    if (!text) return;
+    input.value = '';
+    drafts.clear();
+    alert.clear();
+    const li = h('li', { class: 'msg mine' }, h('p', { class: 'meta' }, h('span', { class: 'sender' }, ctx.t('chat.you'))), h('p', { class: 'text' }, text));
+    const pending = item(li, li.querySelector('.text'), true, client.deviceId);
+    pending.setState('sending');
+    push(li);
+    try {
+      const { messageId } = await client.send(group.groupId, text);
+      const live = items.get(messageId);
+      if (live) {
+        li.remove();
+        live.setState('stored');
+      } else {
+        items.set(messageId, pending);
+        pending.setState('stored');
+      }
+    } catch (err) {
+      pending.setState('failed');
+      alert.show(errorText(ctx, err));
+    }
+  }
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void send();
+  });
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      void send();
+    }
+  });
+
+  const unsubscribe = client.subscribe(onEvent);
+  const unsubscribeMeta = onMetaMessage(ctx, group.groupId, (fresh) => {
+    group = fresh;
+    refreshSenderNames(ctx, log, group);
+  });
+  void client
+    .history(group.groupId, { kind: 'message' })
+    .then((events) => {
+      for (const e of events) show(e);
+      log.scrollTop = log.scrollHeight;
+      return client.markRead(group.groupId);
+    })
+    .catch((err: unknown) => alert.show(errorText(ctx, err)));
+
+  return {
+    el: h(
+      'div',
+      { class: 'panel chat' },
+      log,
+      alert.el,
+      muted ? h('p', { class: 'hint' }, ctx.t('chat.announcementOnly')) : null,
+      form,
+    ),
+    dispose: () => {
+      unsubscribe();
+      unsubscribeMeta();
+      drafts.flush();
+    },
+  };
+}

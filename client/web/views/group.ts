@@ -1,0 +1,96 @@
+// One group: its name, tabs (chat, board, members, and admin for admins) and
+// the open tab's panel. Roster changes (roles, removal) re-render it.
+import type { GroupView } from '../../sdk/client-api';
+import type { AppContext, View, ViewFactory } from '../ui/context';
+import { h } from '../ui/dom';
+import type { GroupTab, Route } from '../ui/routes';
+import { alertBox, errorText, roleBadge, screenHeader } from '../ui/widgets';
+import { adminPanel } from './admin-panel';
+import { boardPanel } from './board-panel';
+import { chatPanel } from './chat-panel';
+import { membersPanel } from './members-panel';
+
+type GroupRoute = Extract<Route, { name: 'group' }>;
+
+const PANELS: Record<GroupTab, (ctx: AppContext, group: GroupView, reload: () => void) => View> = {
+  chat: chatPanel,
+  board: boardPanel,
+  members: membersPanel,
+  admin: adminPanel,
+};
+
+export const groupView: ViewFactory<GroupRoute> = (ctx, route) => {
+  const client = ctx.session.client;
+  const alert = alertBox();
+  const body = h('div', { class: 'group-body', 'aria-busy': 'true' });
+  const title = h('span', null, ctx.t('group.loading'));
+  const el = h('section', { class: 'screen group' }, screenHeader(ctx, title, { name: 'groups' }), alert.el, body);
+  let panel: View | null = null;
+  let disposed = false;
+  let lastRole: string | null = null;
+
+  async function load(): Promise<void> {
+    try {
+      const group = (await client.groups()).find((g) => g.groupId === route.groupId);
+      if (disposed) return;
+      if (!group) return ctx.navigate({ name: 'groups' });
+      const tab = route.tab === 'admin' && group.role !== 'admin' ? 'chat' : route.tab;
+      lastRole = group.role;
+      showTitle(group);
+      panel?.dispose?.();
+      panel = PANELS[tab](ctx, group, () => void load());
+      body.replaceChildren(tabs(group, tab), group.rosterValid ? '' : h('p', { class: 'warning', role: 'alert' }, ctx.t('warn.invalidRoster')), panel.el);
+      body.removeAttribute('aria-busy');
+    } catch (err) {
+      alert.show(errorText(ctx, err));
+    }
+  }
+
+  function tabs(group: GroupView, active: GroupTab): HTMLElement {
+    const names: GroupTab[] = group.role === 'admin' ? ['chat', 'board', 'members', 'admin'] : ['chat', 'board', 'members'];
+    return h(
+      'nav',
+      { class: 'tabs', 'aria-label': ctx.t('group.sections') },
+      names.map((tab) =>
+        h(
+          'button',
+          {
+            type: 'button',
+            'aria-current': tab === active ? 'page' : null,
+            onclick: () => tab !== active && ctx.navigate({ name: 'group', groupId: route.groupId, tab }),
+          },
+          ctx.t(`tab.${tab}`),
+        ),
+      ),
+    );
+  }
+
+  function showTitle(group: GroupView): void {
+    title.replaceChildren(group.name ?? ctx.t('group.unnamed'), ' ', roleBadge(ctx, group.role) ?? '');
+  }
+
+  // The name arrives in an encrypted meta message, possibly after the group opened.
+  async function refreshTitle(): Promise<void> {
+    const group = (await client.groups()).find((g) => g.groupId === route.groupId);
+    if (group && !disposed) showTitle(group);
+  }
+
+  // A role change or removal redraws the panel (controls depend on the role).
+  const unsubscribe = client.subscribe((event) => {
+    if (!('groupId' in event) || event.groupId !== route.groupId) return;
+    if (event.type === 'message' && event.kind === 'meta') return void refreshTitle().catch(() => {});
+    if (event.type !== 'roster') return;
+    const mine = event.members.find((m) => m.deviceId === client.deviceId);
+    if (event.removedSelf || mine?.role !== lastRole) void load();
+  });
+  void load();
+
+  return {
+    el,
+    dispose: () => {
+      disposed = true;
+      unsubscribe();
+      panel?.dispose?.();
+    },
+  };
+};

@@ -1,0 +1,88 @@
+// The group list: unread counts, join requests still waiting, and the ways to
+// start or join another group.
+import type { GroupView } from '../../sdk/client-api';
+import type { ViewFactory } from '../ui/context';
+import { h } from '../ui/dom';
+import { alertBox, errorText, roleBadge, screenHeader } from '../ui/widgets';
+
+const POLL_MS = 5000;
+
+export const groupsView: ViewFactory = (ctx) => {
+  const client = ctx.session.client;
+  const list = h('ul', { class: 'group-list', 'aria-busy': 'true' });
+  const pending = h('ul', { class: 'pending-list' });
+  const alert = alertBox();
+
+  const groupItem = (g: GroupView) =>
+    h(
+      'li',
+      null,
+      h(
+        'button',
+        { type: 'button', class: 'group-item', onclick: () => ctx.navigate({ name: 'group', groupId: g.groupId, tab: 'chat' }) },
+        h('span', { class: 'group-name' }, g.name ?? ctx.t('group.unnamed')),
+        roleBadge(ctx, g.role),
+        g.rosterValid ? null : h('span', { class: 'badge warn' }, ctx.t('warn.invalidRoster')),
+        g.unread > 0 ? h('span', { class: 'unread', 'aria-label': ctx.t('groups.unread', { count: g.unread }) }, String(g.unread)) : null,
+      ),
+    );
+
+  let disposed = false;
+  let reloading: Promise<void> | null = null;
+  // With per-group sockets a device learns that it was approved at its next sync.
+  let poll: ReturnType<typeof setInterval> | null = null;
+  async function load(): Promise<void> {
+    try {
+      const [groups, joins] = await Promise.all([client.groups(), client.pendingJoins()]);
+      if (disposed) return;
+      list.replaceChildren(...(groups.length ? groups.map(groupItem) : [h('li', { class: 'empty' }, ctx.t('groups.empty'))]));
+      const waiting = joins.filter((j) => !groups.some((g) => g.groupId === j.groupId));
+      if (waiting.length && !poll) poll = setInterval(() => void client.sync().catch(() => {}).then(reload), POLL_MS);
+      if (!waiting.length && poll) {
+        clearInterval(poll);
+        poll = null;
+      }
+      pending.replaceChildren(
+        ...waiting.map((j) =>
+          h(
+            'li',
+            null,
+            h('button', { type: 'button', class: 'group-item pending', onclick: () => ctx.navigate({ name: 'waiting', groupId: j.groupId }) }, ctx.t('groups.pending')),
+          ),
+        ),
+      );
+      list.removeAttribute('aria-busy');
+    } catch (err) {
+      alert.show(errorText(ctx, err));
+    }
+  }
+  const reload = () => {
+    reloading ??= load().finally(() => (reloading = null));
+  };
+  const unsubscribe = client.subscribe((event) => {
+    if (event.type !== 'connection') reload();
+  });
+  reload();
+
+  return {
+    el: h(
+      'section',
+      { class: 'screen groups' },
+      screenHeader(ctx, ctx.t('groups.title'), undefined, h('button', { type: 'button', class: 'icon', onclick: () => ctx.navigate({ name: 'settings' }) }, ctx.t('settings.title'))),
+      alert.el,
+      list,
+      pending,
+      h(
+        'div',
+        { class: 'actions' },
+        h('button', { type: 'button', onclick: () => ctx.navigate({ name: 'new-group' }) }, ctx.t('groups.create')),
+        h('button', { type: 'button', onclick: () => ctx.navigate({ name: 'join' }) }, ctx.t('groups.join')),
+      ),
+    ),
+    dispose: () => {
+      disposed = true;
+      if (poll) clearInterval(poll);
+      unsubscribe();
+    },
+  };
+};

@@ -1,0 +1,83 @@
+// Creating (or rotating to) an invite: role, uses, expiry and a label only
+// admins see. The new code is shown once, as text, link and QR code.
+import type { InviteOptions } from '../../sdk/client-api';
+import { inviteLink } from '../core/invite-link';
+import type { AppContext } from '../ui/context';
+import { append, field, h, select } from '../ui/dom';
+import { qrSvg } from '../ui/qr';
+import { alertBox, runBusy } from '../ui/widgets';
+
+const HOUR = 3600;
+const EXPIRY_CHOICES = [HOUR, 24 * HOUR, 7 * 24 * HOUR, 30 * 24 * HOUR];
+const DEFAULT_EXPIRY = 7 * 24 * HOUR;
+
+export function inviteForm(ctx: AppContext, groupId: string, onChange: () => void): HTMLElement {
+  const client = ctx.session.client;
+  const role = select(
+    'invite-role',
+    (['member', 'facilitator'] as const).map((r) => ({ value: r, label: ctx.t(`role.${r}`) })),
+    'member',
+  );
+  const uses = h('input', { type: 'number', name: 'invite-uses', min: 1, max: 1000, value: 1, inputmode: 'numeric' });
+  const expiry = select(
+    'invite-expiry',
+    EXPIRY_CHOICES.map((s) => ({ value: s, label: s < 24 * HOUR ? ctx.t('invite.hours', { count: s / HOUR }) : ctx.t('invite.days', { count: s / (24 * HOUR) }) })),
+    DEFAULT_EXPIRY,
+  );
+  const label = h('input', { name: 'invite-label', maxlength: 100, autocomplete: 'off' });
+  const alert = alertBox();
+  const result = h('div', { class: 'invite-result', 'aria-live': 'polite' });
+  const create = h('button', { type: 'submit', class: 'primary' }, ctx.t('invite.create'));
+  const rotate = h('button', { type: 'button' }, ctx.t('invite.rotate'));
+
+  const options = (): InviteOptions => ({
+    role: role.value as 'member' | 'facilitator',
+    maxUses: Math.max(1, Math.min(1000, Math.floor(Number(uses.value)) || 1)),
+    expiresInSeconds: Number(expiry.value),
+    ...(label.value.trim() ? { label: label.value.trim() } : {}),
+  });
+
+  function showCode(code: string, revoked?: number): void {
+    const link = inviteLink(window.location.origin, code);
+    const copy = h('button', { type: 'button', class: 'small' }, ctx.t('invite.copyLink'));
+    copy.addEventListener('click', () => void navigator.clipboard?.writeText(link).then(() => ctx.announce(ctx.t('invite.copied'))));
+    result.replaceChildren();
+    append(result, [
+      h('h3', null, ctx.t('invite.newCode')),
+      revoked !== undefined ? h('p', { class: 'hint' }, ctx.t('invite.revokedCount', { count: revoked })) : null,
+      h('p', { class: 'invite-code', 'data-testid': 'invite-code' }, code),
+      h('p', { class: 'invite-link' }, h('code', { 'data-testid': 'invite-link' }, link)),
+      copy,
+      qrSvg(link, ctx.t('invite.qr')),
+      h('p', { class: 'hint' }, ctx.t('invite.shownOnce')),
+    ]);
+  }
+
+  const form = h(
+    'form',
+    { class: 'stack invite-form', novalidate: true },
+    field(ctx.t('invite.role'), role),
+    field(ctx.t('invite.uses'), uses),
+    field(ctx.t('invite.expiry'), expiry),
+    field(ctx.t('invite.label'), label, ctx.t('invite.labelHint')),
+    alert.el,
+    h('div', { class: 'actions' }, create, rotate),
+    result,
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void runBusy(create, alert, ctx, async () => {
+      const { code } = await client.createInvite(groupId, options());
+      showCode(code);
+      onChange();
+    });
+  });
+  rotate.addEventListener('click', () =>
+    runBusy(rotate, alert, ctx, async () => {
+      const { code, revoked } = await client.rotateInvites(groupId, options());
+      showCode(code, revoked);
+      onChange();
+    }),
+  );
+  return form;
+}

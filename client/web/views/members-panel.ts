@@ -1,0 +1,72 @@
+// Who is in the group, with their roles, and the safety number of each to
+// compare in person. Admins also change roles and remove members here.
+import type { Role } from '../../../shared/protocol/roster';
+import { ROLES } from '../../../shared/protocol/roster/types';
+import type { GroupView, MemberView } from '../../sdk/client-api';
+import type { AppContext, View } from '../ui/context';
+import { h, select } from '../ui/dom';
+import { alertBox, roleBadge, runBusy } from '../ui/widgets';
+import { senderName } from './message-parts';
+
+export function membersPanel(ctx: AppContext, group: GroupView, reloadGroup: () => void): View {
+  const client = ctx.session.client;
+  const alert = alertBox();
+  const isAdmin = group.role === 'admin';
+
+  function adminControls(m: MemberView): HTMLElement {
+    const name = senderName(ctx, group, m.deviceId);
+    const role = select(
+      'role',
+      ROLES.map((r) => ({ value: r, label: ctx.t(`role.${r}`) })),
+      m.role,
+    );
+    role.setAttribute('aria-label', ctx.t('members.roleOf', { name }));
+    const saveRole = h('button', { type: 'button', class: 'small' }, ctx.t('members.setRole'));
+    saveRole.addEventListener('click', () =>
+      runBusy(saveRole, alert, ctx, async () => {
+        await client.setRole(group.groupId, m.deviceId, role.value as Role);
+        ctx.announce(ctx.t('members.roleChanged'));
+        reloadGroup();
+      }),
+    );
+    const remove = h('button', { type: 'button', class: 'small danger' }, ctx.t('members.remove'));
+    remove.addEventListener('click', () => {
+      if (remove.dataset.confirm !== 'yes') {
+        remove.dataset.confirm = 'yes';
+        remove.textContent = ctx.t('members.removeConfirm', { name });
+        return;
+      }
+      void runBusy(remove, alert, ctx, async () => {
+        await client.removeMember(group.groupId, m.deviceId);
+        ctx.announce(ctx.t('members.removed'));
+        reloadGroup();
+      });
+    });
+    return h('div', { class: 'row' }, role, saveRole, remove);
+  }
+
+  const items = group.members.map((m) => {
+    const self = m.deviceId === client.deviceId;
+    return h(
+      'li',
+      { class: 'member' },
+      h('p', { class: 'meta' }, h('span', { class: 'sender' }, senderName(ctx, group, m.deviceId)), roleBadge(ctx, m.role)),
+      self
+        ? null
+        : h(
+            'div',
+            { class: 'row' },
+            h(
+              'button',
+              { type: 'button', class: 'small', onclick: () => ctx.navigate({ name: 'safety', groupId: group.groupId, deviceId: m.deviceId }) },
+              ctx.t('members.safety'),
+            ),
+          ),
+      isAdmin && !self ? adminControls(m) : null,
+    );
+  });
+
+  return {
+    el: h('div', { class: 'panel members' }, alert.el, h('ul', { class: 'member-list' }, items)),
+  };
+}

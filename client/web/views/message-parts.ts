@@ -1,0 +1,71 @@
+// What chat messages and bulletins share: who sent it (name, role, time) and
+// the warnings the SDK raised about it. Content is always set as text.
+import type { GroupView } from '../../sdk/client-api';
+import type { EventFlags, MessageEvent } from '../../sdk/events';
+import { formatTime } from '../i18n';
+import type { AppContext } from '../ui/context';
+import { h } from '../ui/dom';
+import { roleBadge, shortId } from '../ui/widgets';
+
+export function senderName(ctx: AppContext, group: GroupView, deviceId: string): string {
+  if (deviceId === ctx.session.client.deviceId) return ctx.t('chat.you');
+  return group.members.find((m) => m.deviceId === deviceId)?.displayName ?? ctx.t('chat.member', { id: shortId(deviceId) });
+}
+
+export function senderLine(ctx: AppContext, group: GroupView, event: Pick<MessageEvent, 'sender' | 'senderRole' | 'sentAt'>): HTMLElement {
+  return h(
+    'p',
+    { class: 'meta' },
+    h('span', { class: 'sender', 'data-device': event.sender }, senderName(ctx, group, event.sender)),
+    roleBadge(ctx, event.senderRole),
+    h('time', { datetime: new Date(event.sentAt).toISOString() }, formatTime(event.sentAt)),
+  );
+}
+
+/** Display names arrive in encrypted profile messages, possibly after the messages they label. */
+export function refreshSenderNames(ctx: AppContext, root: HTMLElement, group: GroupView): void {
+  for (const el of root.querySelectorAll<HTMLElement>('.sender[data-device]')) el.textContent = senderName(ctx, group, el.dataset.device!);
+}
+
+/** Calls back with the group's fresh view whenever one of its profile or name messages arrives. */
+export function onMetaMessage(ctx: AppContext, groupId: string, update: (group: GroupView) => void): () => void {
+  const client = ctx.session.client;
+  return client.subscribe((event) => {
+    if (event.type !== 'message' || event.groupId !== groupId || event.kind !== 'meta') return;
+    void client.groups().then((groups) => {
+      const group = groups.find((g) => g.groupId === groupId);
+      if (group) update(group);
+    }, () => {});
+  });
+}
+
+/** One line per problem, most serious first; an empty list for a clean message. */
+export function flagWarnings(ctx: AppContext, flags: EventFlags): HTMLElement[] {
+  const lines: HTMLElement[] = [];
+  const warn = (key: Parameters<AppContext['t']>[0]) => lines.push(h('p', { class: 'warning', role: 'note' }, ctx.t(key)));
+  if (!flags.verified) warn('warn.unverified');
+  if (flags.invalidRoster) warn('warn.invalidRoster');
+  if (flags.roleRejected) warn('warn.roleRejected');
+  if (flags.gap) warn('warn.gap');
+  if (flags.replay) warn('warn.replay');
+  return lines;
+}
+
+/** Whether the content may be shown at all (a forged or disallowed one is not). */
+export const contentTrusted = (flags: EventFlags) => flags.verified && !flags.roleRejected && !flags.replay;
+
+export function contentText(ctx: AppContext, event: MessageEvent): string {
+  const c = event.content;
+  switch (c.type) {
+    case 'text':
+      return c.text;
+    case 'urgent-help':
+      return c.text ? `${ctx.t('chat.urgent')} ${c.text}` : ctx.t('chat.urgent');
+    case 'edit':
+      return c.text;
+    case 'unsupported':
+      return ctx.t('chat.unsupported');
+    default:
+      return '';
+  }
+}
