@@ -22,6 +22,8 @@ export interface ServerProcess {
   wsUrl: string;
   port: number;
   dbPath: string;
+  /** the running process's id (Node target only), e.g. to read /proc/PID */
+  readonly pid?: number;
   /** everything the process wrote to stdout and stderr, across restarts */
   logs(): string;
   stop(): Promise<void>;
@@ -109,6 +111,9 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerPr
     wsUrl: `ws://127.0.0.1:${port}/v1/ws`,
     port,
     dbPath,
+    get pid() {
+      return child?.pid;
+    },
     logs: () => buffer,
     stop: () => stop(),
     crash: () => stop(0, 'SIGKILL'),
