@@ -69,7 +69,8 @@ function shutdown(signal: string): void {
   setTimeout(() => process.exit(0), 5000).unref();
   // Stop accepting; requests and frames already received finish and are answered.
   const httpDone = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections?.();
+  // A keep-alive connection becomes idle once its last response is out: close it then.
+  setInterval(() => server.closeIdleConnections(), 100).unref();
   void Promise.all([httpDone, sockets.closeAll('server restarting; reconnect shortly')]).then(() => {
     storage.close().finally(() => process.exit(0));
   });

@@ -22,6 +22,7 @@ export function attachWebSockets(server: Server, deps: AppDeps, options: WsOptio
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   const alive = new WeakSet<WebSocket>();
   const sessions = new Map<WebSocket, SocketSession>();
+  let shuttingDown = false;
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const scope = socketScope(req.url ?? '');
@@ -49,7 +50,9 @@ export function attachWebSockets(server: Server, deps: AppDeps, options: WsOptio
     const authTimer = setTimeout(() => {
       if (!session.authenticated) cutOff(ws, WS_CLOSE.unauthenticated, 'authenticate first');
     }, options.authTimeoutMs);
-    ws.on('message', (data, isBinary) => session.onFrame(isBinary ? '' : data.toString()));
+    ws.on('message', (data, isBinary) => {
+      if (!shuttingDown) session.onFrame(isBinary ? '' : data.toString());
+    });
     ws.on('pong', () => alive.add(ws));
     ws.on('error', () => ws.terminate());
     ws.on('close', () => {
@@ -75,14 +78,22 @@ export function attachWebSockets(server: Server, deps: AppDeps, options: WsOptio
     wss,
     /**
      * Shutdown: stop reading, let every session finish (and ack) the frames it
-     * already received, then close each socket with a reason.
+     * already received, then close each socket with a reason. Frames that
+     * arrive later are dropped unanswered (the client retries them).
      */
     async closeAll(reason: string, graceMs = 3000): Promise<void> {
       clearInterval(heartbeat);
+      shuttingDown = true;
       for (const ws of wss.clients) ws.pause();
       const drained = Promise.all([...sessions.values()].map((s) => s.drain()));
       await Promise.race([drained, new Promise((r) => setTimeout(r, graceMs))]);
-      for (const ws of wss.clients) ws.close(WS_CLOSE.goingAway, reason);
+      const closed = [...wss.clients].map((ws) => new Promise((r) => ws.once('close', r)));
+      // Reading again lets the closing handshake complete.
+      for (const ws of wss.clients) {
+        ws.resume();
+        cutOff(ws, WS_CLOSE.goingAway, reason);
+      }
+      await Promise.all(closed);
     },
   };
 }
