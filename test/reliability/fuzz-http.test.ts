@@ -133,7 +133,7 @@ async function check(op: Operation, path: string, token: string, payload: string
   const headers: Record<string, string> = {};
   if (token) headers.authorization = `Bearer ${token}`;
   if (payload !== undefined) headers['content-type'] = contentType;
-  const res = await fetch(`${server.url}${path}`, { method: op.method.toUpperCase(), headers, body: payload });
+  const res = await fetch(`${server.url}${path}`, { method: op.method.toUpperCase(), headers, body: typeof payload === 'string' || payload === undefined ? payload : Buffer.from(payload) });
   const text = await res.text();
   let body: unknown;
   try {
