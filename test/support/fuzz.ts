@@ -5,6 +5,7 @@ import fc from 'fast-check';
 
 export interface JsonSchema {
   type?: string | string[];
+  const?: unknown;
   enum?: unknown[];
   pattern?: string;
   minLength?: number;
@@ -48,6 +49,7 @@ export function fromSchema(schema: JsonSchema, depth = 0): fc.Arbitrary<unknown>
 }
 
 function fitting(schema: JsonSchema, depth: number): fc.Arbitrary<unknown> {
+  if ('const' in schema) return fc.constant(schema.const);
   if (schema.enum) return fc.constantFrom(...schema.enum);
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
   switch (type) {
