@@ -4,19 +4,16 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_FRAME_BYTES, WS_CLOSE } from '../../shared/schemas/ws';
+import { DEFAULT_SOCKET_LIMITS, type SocketLimits } from '../config';
 import type { AppDeps } from '../deps';
 import { socketScope } from '../live/socket-path';
 import { SocketSession } from '../live/socket-session';
 
-export interface WsOptions {
+export interface WsOptions extends Omit<SocketLimits, 'maxSocketsPerDevice'> {
   authTimeoutMs: number;
-  heartbeatMs: number;
-  /** bytes queued for one peer before it is cut off to catch up over HTTP later */
-  maxBufferedBytes: number;
-  maxSockets: number;
 }
 
-export const DEFAULT_WS_OPTIONS: WsOptions = { authTimeoutMs: 10_000, heartbeatMs: 30_000, maxBufferedBytes: 1 << 20, maxSockets: 20_000 };
+export const DEFAULT_WS_OPTIONS: WsOptions = { authTimeoutMs: 10_000, ...DEFAULT_SOCKET_LIMITS };
 
 export function attachWebSockets(server: Server, deps: AppDeps, options: WsOptions = DEFAULT_WS_OPTIONS) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
@@ -63,6 +60,7 @@ export function attachWebSockets(server: Server, deps: AppDeps, options: WsOptio
   }
 
   const heartbeat = setInterval(() => {
+    for (const session of sessions.values()) session.revalidate().catch((err: Error) => deps.log.error(`ws_revalidate_failed ${err.name}`));
     for (const ws of wss.clients) {
       if (!alive.has(ws)) {
         ws.terminate();
