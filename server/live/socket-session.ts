@@ -51,7 +51,7 @@ export class SocketSession {
 
   private makePeer(deviceId: string): LivePeer {
     const transport = this.transport;
-    return { deviceId, send: (t) => transport.send(t), close: (c, r) => this.shut(c, r) };
+    return { deviceId, send: (t) => transport.send(t), close: (c, r) => this.shut(c, r), revalidate: () => this.revalidate() };
   }
 
   get authenticated(): boolean {

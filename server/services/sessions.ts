@@ -69,10 +69,13 @@ export async function login(deps: AppDeps, input: { deviceId: string; challenge:
   return { token, deviceId: input.deviceId, expiresAt };
 }
 
-export async function logout(deps: AppDeps, token: string): Promise<void> {
+export async function logout(deps: AppDeps, deviceId: string, token: string): Promise<void> {
   await deleteSession(deps.db, sessionTokenHash(token));
+  deps.hub.sessionsEnded?.(deviceId); // its sockets close now
 }
 
 export async function logoutEverywhere(deps: AppDeps, deviceId: string): Promise<number> {
-  return deleteDeviceSessions(deps.db, deviceId);
+  const revoked = await deleteDeviceSessions(deps.db, deviceId);
+  deps.hub.sessionsEnded?.(deviceId);
+  return revoked;
 }
