@@ -57,7 +57,7 @@ describe('memory hub', () => {
     hub.attach(withCheck(peer('a'), 'a1'), ['g']);
     hub.attach(withCheck(peer('a'), 'a2'), []);
     hub.attach(withCheck(peer('b'), 'b1'), ['g']);
-    hub.sessionsEnded('a');
+    hub.sessionsEnded!('a');
     expect(checked).toEqual(['a1', 'a2']);
   });
 });
