@@ -1,10 +1,10 @@
 // Every limit that keeps one device, one leaked code or one bad peer from
-// exhausting the relay, tested at small configured values: frame size,
+// exhausting the relay, tested at small configured values: body and frame size,
 // messages per second per device, sockets per device and in total, failed
 // invite redemptions across the server, pending join requests per invite, and
 // a peer that never reads (cut off while the server's memory stays bounded).
-// Body size (413) is in test/integration/http-surface.test.ts, redemptions per
-// device in test/integration/authorization.test.ts.
+// The default body limit is in test/integration/http-surface.test.ts,
+// redemptions per device in test/integration/authorization.test.ts.
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toB64 } from '../../shared/crypto/encoding';
@@ -14,12 +14,13 @@ import { generateInviteCode } from '../../shared/protocol/invite-code';
 import { MAX_FRAME_BYTES, WS_CLOSE } from '../../shared/schemas/ws';
 import { TestDevice } from '../support/api-client';
 import { makeGroup } from '../support/fixtures';
-import { type ApiResponse, expectError, expectOk } from '../support/http';
+import { type ApiResponse, expectError, expectOk, requestOnFreshConnection } from '../support/http';
 import { LiveSocket } from '../support/live-socket';
 import { rssBytes } from '../support/proc';
 import { type ServerProcess, startServer } from '../support/server-process';
 
 const LIMITS = {
+  MAX_BODY_BYTES: '4096',
   MESSAGES_PER_SECOND: '5',
   MAX_SOCKETS_PER_DEVICE: '3',
   MAX_SOCKETS: '8',
@@ -53,6 +54,22 @@ async function closeAll(): Promise<void> {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('request bodies', () => {
+  it('MAX_BODY_BYTES is the configured ceiling: one byte over gets 413 and stores nothing', async () => {
+    const { admin, groupId } = await makeGroup(server, []);
+    const body = await admin.postBody(groupId);
+    const sized = (n: number) => {
+      const text = JSON.stringify({ ...body, pad: '' });
+      return text.replace('"pad":""', `"pad":"${'x'.repeat(n - text.length)}"`);
+    };
+    const headers = { authorization: `Bearer ${admin.token}` };
+    const path = `/v1/groups/${groupId}/messages`;
+    expectError(await requestOnFreshConnection(server.url, 'POST', path, sized(4097), headers), 413, 'payload_too_large');
+    expect(expectOk(await admin.listMessages(groupId)).messages).toEqual([]);
+    expectOk(await requestOnFreshConnection(server.url, 'POST', path, sized(4096), headers), 201);
+  });
+});
 
 describe('WebSocket frames', () => {
   it(`a frame over ${MAX_FRAME_BYTES} bytes closes the socket with 1009 and stores nothing`, async () => {
