@@ -68,6 +68,7 @@ function shutdown(signal: string): void {
   // Stop accepting; requests and frames already received finish and are answered.
   const httpDone = new Promise<void>((resolve) => server.close(() => resolve()));
   // A keep-alive connection becomes idle once its last response is out: close it then.
+  server.closeIdleConnections();
   setInterval(() => server.closeIdleConnections(), 100).unref();
   void Promise.all([httpDone, sockets.closeAll('server restarting; reconnect shortly')]).then(() => {
     storage.close().finally(() => process.exit(0));
