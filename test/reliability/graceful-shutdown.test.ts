@@ -89,7 +89,7 @@ describe('graceful shutdown (SIGTERM)', () => {
     const elapsed = Date.now() - sentAt;
     for (const closed of [posterClosed, listenerClosed]) expect(closed).toEqual({ code: WS_CLOSE.goingAway, reason: 'server restarting; reconnect shortly' });
     expect(server.lastExit).toEqual({ code: 0, signal: null });
-    expect(elapsed, "before the forced exit at 5 s").toBeLessThan(4500);
+    expect(elapsed, 'before the forced exit at 5 s').toBeLessThan(4500);
 
     const acked = new Set<string>();
     (await Promise.all(replies)).forEach((reply, i) => {
