@@ -5,7 +5,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { cryptoReady } from '../shared/crypto/sodium';
 import { createApp } from './app';
 import { systemClock } from './clock';
-import { configFromEnv } from './config';
+import { configFromEnv, socketLimitsFromEnv } from './config';
 import type { AppDeps, Logger } from './deps';
 import { memoryHub } from './live/memory-hub';
 import { openSqlite } from './node/sqlite-db';
@@ -27,9 +27,10 @@ const log: Logger = {
 await cryptoReady();
 const storage = await openSqlite(databasePath);
 const clock = systemClock(Number(env.CLOCK_SKEW_SECONDS ?? 0));
+const socketLimits = socketLimitsFromEnv(env);
 const deps: AppDeps = {
   db: storage.db,
-  hub: memoryHub(),
+  hub: memoryHub(socketLimits.maxSocketsPerDevice),
   clock,
   limiter: memoryRateLimiter(),
   log,
@@ -49,10 +50,7 @@ function webAssets(root: string) {
 }
 
 const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => log.info(`mindeulle listening on port ${info.port}`)) as Server;
-const sockets = attachWebSockets(server, deps, {
-  ...DEFAULT_WS_OPTIONS,
-  heartbeatMs: Number(env.WS_HEARTBEAT_MS ?? DEFAULT_WS_OPTIONS.heartbeatMs),
-});
+const sockets = attachWebSockets(server, deps, { ...DEFAULT_WS_OPTIONS, ...socketLimits });
 
 const purgeTimer = setInterval(() => {
   runPurge(deps).catch((err: Error) => log.error(`purge_failed ${err.name}`));
@@ -69,7 +67,9 @@ function shutdown(signal: string): void {
   setTimeout(() => process.exit(0), 5000).unref();
   // Stop accepting; requests and frames already received finish and are answered.
   const httpDone = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections?.();
+  // A keep-alive connection becomes idle once its last response is out: close it then.
+  server.closeIdleConnections();
+  setInterval(() => server.closeIdleConnections(), 100).unref();
   void Promise.all([httpDone, sockets.closeAll('server restarting; reconnect shortly')]).then(() => {
     storage.close().finally(() => process.exit(0));
   });

@@ -8,6 +8,8 @@ export interface LivePeer {
   /** Sends a text frame; the runtime adapter cuts off a peer that does not keep up. */
   send(text: string): void;
   close(code: number, reason: string): void;
+  /** Closes the peer if the session it authenticated with has ended. */
+  revalidate?(): Promise<void>;
 }
 
 export interface Hub {
@@ -18,4 +20,6 @@ export interface Hub {
   publish(groupId: string, frame: ServerFrame, onlyDevices?: readonly string[]): void;
   /** Keeps subscriptions in step with the roster: removed devices stop receiving at once. */
   membersChanged(groupId: string, added: readonly string[], removed: readonly string[]): void;
+  /** A device's sessions were ended (logout): its peers check theirs now, not at the next heartbeat. */
+  sessionsEnded?(deviceId: string): void;
 }

@@ -48,6 +48,9 @@ export function memoryHub(maxPerDevice = 10): Hub & { peerCount(): number } {
       for (const d of added) for (const peer of byDevice.get(d) ?? []) subscribe(peer, groupId);
       for (const d of removed) for (const peer of [...(byDevice.get(d) ?? [])]) unsubscribe(peer, groupId);
     },
+    sessionsEnded(deviceId) {
+      for (const peer of [...(byDevice.get(deviceId) ?? [])]) void peer.revalidate?.();
+    },
     peerCount: () => groupsOf.size,
   };
 }

@@ -2,7 +2,9 @@
 // then posts go through the same service as HTTP, and the ack is sent only
 // after the row is committed. Frames are handled one at a time, in order.
 import { clientFrameSchema, MAX_FRAME_BYTES, type ServerFrame, WS_CLOSE } from '../../shared/schemas/ws';
+import { sessionTokenHash } from '../../shared/protocol/auth';
 import { listDeviceGroupIds } from '../db/repos/groups';
+import { findSessionDevice } from '../db/repos/sessions';
 import type { AppDeps } from '../deps';
 import { toApiError } from '../errors';
 import { deviceForToken } from '../services/access';
@@ -24,6 +26,8 @@ export class SocketSession {
   private peer: LivePeer | null = null;
   private closed = false;
   private queue: Promise<void> = Promise.resolve();
+  /** hash of the token this socket authenticated with, to notice a logout or expiry */
+  private tokenHash: string | null = null;
 
   /**
    * `scope` limits the socket to one group (the portable endpoint
@@ -47,7 +51,7 @@ export class SocketSession {
 
   private makePeer(deviceId: string): LivePeer {
     const transport = this.transport;
-    return { deviceId, send: (t) => transport.send(t), close: (c, r) => this.shut(c, r) };
+    return { deviceId, send: (t) => transport.send(t), close: (c, r) => this.shut(c, r), revalidate: () => this.revalidate() };
   }
 
   get authenticated(): boolean {
@@ -61,6 +65,17 @@ export class SocketSession {
   /** Resolves when every frame received so far has been handled (and acked). */
   drain(): Promise<void> {
     return this.queue;
+  }
+
+  /**
+   * Closes the socket if the session it authenticated with has ended (logout,
+   * logout everywhere, expiry): a stolen token must not keep a socket open.
+   */
+  async revalidate(): Promise<void> {
+    const peer = this.peer;
+    if (!peer || !this.tokenHash) return;
+    const device = await findSessionDevice(this.deps.db, this.tokenHash, this.deps.clock.now());
+    if (device !== peer.deviceId) this.shut(WS_CLOSE.unauthenticated, 'session ended');
   }
 
   onClose(): void {
@@ -128,6 +143,7 @@ export class SocketSession {
     const subscribed = this.scope ? [this.scope] : groups;
     if (!this.deps.hub.attach(peer, subscribed)) return this.shut(WS_CLOSE.tooManyConnections, 'too many connections for this device');
     this.peer = peer;
+    this.tokenHash = sessionTokenHash(token);
     this.reply({ type: 'ready', deviceId, groups: subscribed });
   }
 }

@@ -20,6 +20,8 @@ export async function openSqlite(path: string): Promise<SqliteHandle> {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('busy_timeout = 5000');
+  // Deleted rows (purged messages, ended sessions) are overwritten, not left in free pages.
+  sqlite.pragma('secure_delete = ON');
   const kysely = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }) });
 
   const statements = new Map<string, Database.Statement>();

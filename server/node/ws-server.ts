@@ -4,24 +4,22 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_FRAME_BYTES, WS_CLOSE } from '../../shared/schemas/ws';
+import { DEFAULT_SOCKET_LIMITS, type SocketLimits } from '../config';
 import type { AppDeps } from '../deps';
 import { socketScope } from '../live/socket-path';
 import { SocketSession } from '../live/socket-session';
 
-export interface WsOptions {
+export interface WsOptions extends Omit<SocketLimits, 'maxSocketsPerDevice'> {
   authTimeoutMs: number;
-  heartbeatMs: number;
-  /** bytes queued for one peer before it is cut off to catch up over HTTP later */
-  maxBufferedBytes: number;
-  maxSockets: number;
 }
 
-export const DEFAULT_WS_OPTIONS: WsOptions = { authTimeoutMs: 10_000, heartbeatMs: 30_000, maxBufferedBytes: 1 << 20, maxSockets: 20_000 };
+export const DEFAULT_WS_OPTIONS: WsOptions = { authTimeoutMs: 10_000, ...DEFAULT_SOCKET_LIMITS };
 
 export function attachWebSockets(server: Server, deps: AppDeps, options: WsOptions = DEFAULT_WS_OPTIONS) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   const alive = new WeakSet<WebSocket>();
   const sessions = new Map<WebSocket, SocketSession>();
+  let shuttingDown = false;
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const scope = socketScope(req.url ?? '');
@@ -49,7 +47,9 @@ export function attachWebSockets(server: Server, deps: AppDeps, options: WsOptio
     const authTimer = setTimeout(() => {
       if (!session.authenticated) cutOff(ws, WS_CLOSE.unauthenticated, 'authenticate first');
     }, options.authTimeoutMs);
-    ws.on('message', (data, isBinary) => session.onFrame(isBinary ? '' : data.toString()));
+    ws.on('message', (data, isBinary) => {
+      if (!shuttingDown) session.onFrame(isBinary ? '' : data.toString());
+    });
     ws.on('pong', () => alive.add(ws));
     ws.on('error', () => ws.terminate());
     ws.on('close', () => {
@@ -60,6 +60,7 @@ export function attachWebSockets(server: Server, deps: AppDeps, options: WsOptio
   }
 
   const heartbeat = setInterval(() => {
+    for (const session of sessions.values()) session.revalidate().catch((err: Error) => deps.log.error(`ws_revalidate_failed ${err.name}`));
     for (const ws of wss.clients) {
       if (!alive.has(ws)) {
         ws.terminate();
@@ -75,14 +76,22 @@ export function attachWebSockets(server: Server, deps: AppDeps, options: WsOptio
     wss,
     /**
      * Shutdown: stop reading, let every session finish (and ack) the frames it
-     * already received, then close each socket with a reason.
+     * already received, then close each socket with a reason. Frames that
+     * arrive later are dropped unanswered (the client retries them).
      */
     async closeAll(reason: string, graceMs = 3000): Promise<void> {
       clearInterval(heartbeat);
+      shuttingDown = true;
       for (const ws of wss.clients) ws.pause();
       const drained = Promise.all([...sessions.values()].map((s) => s.drain()));
       await Promise.race([drained, new Promise((r) => setTimeout(r, graceMs))]);
-      for (const ws of wss.clients) ws.close(WS_CLOSE.goingAway, reason);
+      const closed = [...wss.clients].map((ws) => new Promise((r) => ws.once('close', r)));
+      // Reading again lets the closing handshake complete.
+      for (const ws of wss.clients) {
+        ws.resume();
+        cutOff(ws, WS_CLOSE.goingAway, reason);
+      }
+      await Promise.all(closed);
     },
   };
 }

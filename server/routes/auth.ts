@@ -48,8 +48,8 @@ export function authRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps): void {
   app.openapi(challenge, async (c) => c.json(await issueChallenge(deps, c.req.valid('json').deviceId), 200));
   app.openapi(loginRoute, async (c) => c.json(await login(deps, c.req.valid('json')), 200));
   app.openapi(logoutRoute, async (c) => {
-    await authenticate(deps, c.req.header('authorization'));
-    await logout(deps, bearerToken(c.req.header('authorization')));
+    const me = await authenticate(deps, c.req.header('authorization'));
+    await logout(deps, me, bearerToken(c.req.header('authorization')));
     return c.json({ ok: true as const }, 200);
   });
   app.openapi(logoutAll, async (c) => {

@@ -16,7 +16,7 @@ import {
   takeInviteUseStatement,
   insertJoinRequestIfLiveStatement,
 } from '../db/repos/invites';
-import { findJoinRequest, findJoinRequestByDevice } from '../db/repos/join-requests';
+import { countJoinRequests, findJoinRequest, findJoinRequestByDevice } from '../db/repos/join-requests';
 import type { InvitesTable } from '../db/tables';
 import type { AppDeps } from '../deps';
 import { fail } from '../errors';
@@ -109,6 +109,9 @@ export async function redeemInvite(deps: AppDeps, deviceId: string, code: string
   const existing = await findJoinRequestByDevice(deps.db, invite.id, deviceId);
   if (existing) return { created: false, request: joinRequestView((await findJoinRequest(deps.db, invite.group_id, existing.id))!, device) };
   requireLive(deps, invite);
+  // A leaked multi-use code must not bury the admins in requests: pending ones are capped per invite.
+  if ((await countJoinRequests(deps.db, invite.id)) >= deps.config.maxJoinRequestsPerInvite)
+    fail(429, 'join_request_limit', 'this invite has too many pending join requests');
 
   const id = newId();
   const row = { id, invite_id: invite.id, device_id: deviceId, introduction, created_day: dayOf(deps.clock.now()) };

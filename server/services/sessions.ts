@@ -45,8 +45,10 @@ export async function rotateKx(deps: AppDeps, deviceId: string, kx: KxRecord) {
 }
 
 export async function issueChallenge(deps: AppDeps, deviceId: string) {
-  await requireRate(deps, `challenge:${deviceId}`, deps.config.loginChallengesPerMinute, 60);
+  // Counted per registered device (never per address, which the relay does not see or keep):
+  // unknown ids are refused first, so a flood of made-up ids creates no counters and no rows.
   if (!(await findDevice(deps.db, deviceId))) fail(404, 'device_not_found', 'no such device');
+  await requireRate(deps, `challenge:${deviceId}`, deps.config.loginChallengesPerMinute, 60);
   const challenge = newChallenge();
   const expiresAt = deps.clock.now() + deps.config.challengeTtlSeconds;
   await insertChallenge(deps.db, sessionTokenHash(challenge), deviceId, expiresAt);
@@ -67,10 +69,13 @@ export async function login(deps: AppDeps, input: { deviceId: string; challenge:
   return { token, deviceId: input.deviceId, expiresAt };
 }
 
-export async function logout(deps: AppDeps, token: string): Promise<void> {
+export async function logout(deps: AppDeps, deviceId: string, token: string): Promise<void> {
   await deleteSession(deps.db, sessionTokenHash(token));
+  deps.hub.sessionsEnded?.(deviceId); // its sockets close now
 }
 
 export async function logoutEverywhere(deps: AppDeps, deviceId: string): Promise<number> {
-  return deleteDeviceSessions(deps.db, deviceId);
+  const revoked = await deleteDeviceSessions(deps.db, deviceId);
+  deps.hub.sessionsEnded?.(deviceId);
+  return revoked;
 }

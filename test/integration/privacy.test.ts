@@ -1,4 +1,5 @@
-// P1 and P12 against the real server: after a scenario in which every
+// P1 and P12 against the real server: after a scenario (register, group,
+// invite, redeem, approve, chat, bulletin, refusals, removal, logout) in which every
 // user-visible string is a unique canary and every request carries a
 // User-Agent and forwarding headers with canaries in them, neither the SQLite
 // files (read byte by byte, -wal included) nor the logs hold a canary, an
@@ -28,6 +29,9 @@ let groupId = '';
 let admin: TestDevice;
 let member: TestDevice;
 let joinRequestCreatedAt = -1;
+/** the text of every refusal (HTTP error bodies and WebSocket error frames) */
+const errorTexts: string[] = [];
+let lastStored = '';
 
 function headersFor(who: string): Record<string, string> {
   const ua = `Mozilla/5.0 (${canary(`UA-${who}`)})`;
@@ -78,7 +82,8 @@ beforeAll(async () => {
   for (const tag of ['MSG-1', 'MSG-2']) expectOk(await admin.post(groupId, { ciphertext: fromB64(sealed(tag, 256)) }), 201);
   expectOk(await admin.post(groupId, { kind: 'bulletin', pinned: true, ciphertext: fromB64(sealed('BULLETIN', 256)) }), 201);
   const memberSocket = await LiveSocket.connect(server.current.wsUrl, member.token, headersFor('member-ws'));
-  const ack = await memberSocket.post({ groupId, ...(await member.postBody(groupId, { ciphertext: fromB64(sealed('WS-MSG', 256)) })) });
+  lastStored = sealed('WS-MSG', 256);
+  const ack = await memberSocket.post({ groupId, ...(await member.postBody(groupId, { ciphertext: fromB64(lastStored) })) });
   expect(ack.type).toBe('ack');
   await adminSocket.nextOf('message', (f) => f.type === 'message' && f.message.seq === (ack as { seq: number }).seq);
 
@@ -93,7 +98,44 @@ beforeAll(async () => {
   expect(unknown.status).toBe(404);
   expect(unknown.text).not.toContain(junk);
   expectOk(await admin.req('GET', `/v1/groups/${groupId}/messages?after=0&note=${noteInQuery}`));
+
+  // refusals that carry secrets: the error must not echo any of them
+  const outsider = await TestDevice.create(server.current, headersFor('outsider'));
+  remember(outsider);
+  const ciphertext = sealed('REFUSED-MSG', 256);
+  errorTexts.push(
+    ...[
+      await member.redeem(code, sealed('INTRO-AGAIN')), // already a member
+      await outsider.redeem(`${code.slice(0, -1)}X`), // a near miss
+      await outsider.req('POST', `/v1/groups/${groupId}/messages`, await outsider.postBody(groupId, { epoch: 2, ciphertext: fromB64(ciphertext) })),
+      await request(server.current.url, 'GET', '/v1/groups', undefined, { token: `${admin.token.slice(0, -2)}AA`, headers: headersFor('stolen') }),
+      await request(server.current.url, 'POST', '/v1/auth/login', { deviceId: admin.id, challenge: junk, signature: admin.token }, { headers: headersFor('login') }),
+    ].map((r) => {
+      expect(r.status, r.text).toBeGreaterThanOrEqual(400);
+      return r.text;
+    }),
+  );
+  const refusedFrame = await memberSocket.post({ groupId, ...(await member.postBody(groupId)), ciphertext: `${ciphertext}A` });
+  expect(refusedFrame.type).toBe('error');
+  errorTexts.push(JSON.stringify(refusedFrame));
+
+  // removal: she is out at once, and her attempts are refused without echoing anything
+  expectOk(await admin.removeMember(groupId, member.id));
+  const afterRemoval = await member.post(groupId, { ciphertext: fromB64(sealed('AFTER-REMOVAL', 256)) });
+  expect(afterRemoval.status).toBe(403);
+  errorTexts.push(afterRemoval.text, JSON.stringify(await memberSocket.post({ groupId, ...(await member.postBody(groupId, { ciphertext: fromB64(sealed('WS-AFTER-REMOVAL', 256)) })) })));
+  expectOk(await member.req('POST', '/v1/auth/logout-all'));
+  errorTexts.push((await member.req('GET', '/v1/groups')).text);
   await Promise.all([adminSocket.close(), memberSocket.close()]);
+});
+
+describe('error bodies', () => {
+  it('hold no canary, invite code, token, address, ciphertext or id', () => {
+    expect(errorTexts.length).toBeGreaterThanOrEqual(9);
+    const bodies = [{ name: 'errors', bytes: Buffer.from(errorTexts.join('\n')) }];
+    expect(scan(bodies, forbidden, [])).toEqual([]);
+    expect(neverLogged.filter((value) => errorTexts.some((t) => t.includes(value)))).toEqual([]);
+  });
 });
 
 describe('the database files', () => {
@@ -105,7 +147,7 @@ describe('the database files', () => {
 
   it('are really scanned: what the server must store is found (self-check)', async () => {
     const files = await readDirFiles(path.dirname(server.current.dbPath));
-    const ciphertext = neverLogged[neverLogged.length - 1]!; // the last message posted
+    const ciphertext = lastStored; // the last message stored
     const found = new Set(scan(files, [groupId, admin.pub.signPk, ciphertext], [fromB64(ciphertext)]).map((f) => f.needle));
     expect(found).toContain(groupId);
     expect(found).toContain(admin.pub.signPk);

@@ -1,14 +1,20 @@
 // A group's retention setting gives every row an expiry; the periodic purge
-// deletes expired rows from the file, and sequences never repeat afterwards.
+// deletes expired rows from the file (overwriting them: secure_delete), and
+// sequences never repeat afterwards.
+import { randomBytes as nodeRandomBytes } from 'node:crypto';
+import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cryptoReady } from '../../shared/crypto/sodium';
 import { TestDevice } from '../support/api-client';
+import { readDirFiles, scan } from '../support/canary';
 import { expectOk } from '../support/http';
 import { type ServerProcess, startServer } from '../support/server-process';
 
 let first: ServerProcess;
 let later: ServerProcess | undefined;
+/** the envelopes of the group whose messages expire */
+const purged: Uint8Array[] = [];
 
 beforeAll(async () => {
   await cryptoReady();
@@ -34,7 +40,9 @@ describe('retention', () => {
     const keep = await admin.createGroup();
     const brief = await admin.createGroup({ retentionSeconds: 3600 });
     for (let i = 0; i < 3; i++) {
-      expectOk(await admin.post(brief), 201);
+      const ciphertext = nodeRandomBytes(4096);
+      purged.push(ciphertext);
+      expectOk(await admin.post(brief, { ciphertext }), 201);
       expectOk(await admin.post(keep), 201);
     }
     const listed = expectOk(await admin.listMessages(brief));
@@ -58,5 +66,13 @@ describe('retention', () => {
 
     const next = expectOk(await admin.post(brief), 201);
     expect(next.seq, 'a purged sequence is never handed out again').toBe(4);
+  });
+
+  it('leaves no byte of a purged message in the database files (secure_delete)', async () => {
+    expect(purged).toHaveLength(3);
+    await later!.stop(); // the last connection checkpoints the WAL into the file
+    const files = await readDirFiles(path.dirname(first.dbPath));
+    // the relay stores envelopes as base64url text
+    expect(scan(files, purged.map((c) => Buffer.from(c).toString('base64url').slice(0, 64)))).toEqual([]);
   });
 });

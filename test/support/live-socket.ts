@@ -44,7 +44,9 @@ export class LiveSocket {
   static async connect(wsUrl: string, token: string, headers: Record<string, string> = {}): Promise<LiveSocket> {
     const socket = await LiveSocket.open(wsUrl, headers);
     socket.send({ type: 'auth', token });
-    socket.ready = (await socket.next((f) => f.type === 'ready' || f.type === 'error')) as FrameOf<'ready'>;
+    const refused = socket.closed.then((c) => Promise.reject(new Error(`closed before ready: ${c.code} ${c.reason}`)));
+    refused.catch(() => undefined);
+    socket.ready = (await Promise.race([socket.next((f) => f.type === 'ready' || f.type === 'error'), refused])) as FrameOf<'ready'>;
     if (socket.ready.type !== 'ready') throw new Error(`auth refused: ${JSON.stringify(socket.ready)}`);
     return socket;
   }

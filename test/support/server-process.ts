@@ -22,6 +22,10 @@ export interface ServerProcess {
   wsUrl: string;
   port: number;
   dbPath: string;
+  /** the running process's id (Node target only), e.g. to read /proc/PID */
+  readonly pid?: number;
+  /** how the last process ended (Node target only) */
+  readonly lastExit?: { code: number | null; signal: NodeJS.Signals | null } | null;
   /** everything the process wrote to stdout and stderr, across restarts */
   logs(): string;
   stop(): Promise<void>;
@@ -56,6 +60,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerPr
   let buffer = '';
   let child: ChildProcess | null = null;
   let exited: Promise<void> = Promise.resolve();
+  let lastExit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
 
   async function launch(): Promise<void> {
     const env: Record<string, string> = {
@@ -74,7 +79,13 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerPr
     });
     child = proc;
     let alive = true;
-    exited = new Promise((resolve) => proc.once('exit', () => ((alive = false), resolve())));
+    exited = new Promise((resolve) =>
+      proc.once('exit', (code, signal) => {
+        alive = false;
+        lastExit = { code, signal };
+        resolve();
+      }),
+    );
     proc.stdout!.on('data', (d: Buffer) => (buffer += d.toString('utf8')));
     proc.stderr!.on('data', (d: Buffer) => (buffer += d.toString('utf8')));
 
@@ -109,6 +120,12 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerPr
     wsUrl: `ws://127.0.0.1:${port}/v1/ws`,
     port,
     dbPath,
+    get pid() {
+      return child?.pid;
+    },
+    get lastExit() {
+      return lastExit;
+    },
     logs: () => buffer,
     stop: () => stop(),
     crash: () => stop(0, 'SIGKILL'),
