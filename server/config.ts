@@ -37,5 +37,6 @@ export function configFromEnv(env: Record<string, string | undefined>): AppConfi
     sessionTtlSeconds: intFrom(env, 'SESSION_TTL_SECONDS', DEFAULT_CONFIG.sessionTtlSeconds),
     inviteRedeemPerMinute: intFrom(env, 'INVITE_REDEEM_LIMIT', DEFAULT_CONFIG.inviteRedeemPerMinute),
     messagesPerSecond: intFrom(env, 'MESSAGES_PER_SECOND', DEFAULT_CONFIG.messagesPerSecond),
+    registrationsPerMinute: intFrom(env, 'REGISTRATIONS_PER_MINUTE', DEFAULT_CONFIG.registrationsPerMinute),
   };
 }

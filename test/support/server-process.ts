@@ -15,6 +15,8 @@ export interface ServerOptions {
   /** share an existing database (another instance's dbPath) instead of a fresh one */
   dbPath?: string;
   startTimeoutMs?: number;
+  /** a command the node process runs under, e.g. ['taskset', '-c', '0'] (the benchmark pins cores) */
+  launcher?: string[];
 }
 
 export interface ServerProcess {
@@ -24,6 +26,8 @@ export interface ServerProcess {
   dbPath: string;
   /** everything the process wrote to stdout and stderr, across restarts */
   logs(): string;
+  /** the running process's id, if it runs */
+  pid?(): number | undefined;
   stop(): Promise<void>;
   /** SIGKILL: no shutdown hook runs, as in a power cut (targets that cannot, leave it out) */
   crash?(): Promise<void>;
@@ -67,7 +71,8 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerPr
       DATABASE_PATH: dbPath,
       ...options.env,
     };
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'server/node.ts'], {
+    const [command, ...prefix] = [...(options.launcher ?? []), process.execPath];
+    const proc = spawn(command!, [...prefix, '--import', 'tsx', 'server/node.ts'], {
       cwd: REPO_ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -110,6 +115,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerPr
     port,
     dbPath,
     logs: () => buffer,
+    pid: () => child?.pid,
     stop: () => stop(),
     crash: () => stop(0, 'SIGKILL'),
     restart: async () => {
