@@ -10,15 +10,18 @@ export type NewMessage = Omit<MessagesTable, 'seq' | 'rowid'>;
  * sequence with duplicate = true.
  */
 export async function insertMessage(db: Db, m: NewMessage): Promise<{ seq: number; duplicate: boolean }> {
-  const inserted = await sql<{ seq: number }>`
+  // Through `atomic`, so that on Node it joins the turn's group commit.
+  const [inserted] = await db.atomic([
+    sql`
     INSERT INTO messages (group_id, seq, client_msg_id, epoch, kind, ciphertext, pinned, expires_at, created_at)
     SELECT ${m.group_id},
            MAX(COALESCE((SELECT MAX(seq) FROM messages WHERE group_id = ${m.group_id}), 0), g.purged_seq) + 1,
            ${m.client_msg_id}, ${m.epoch}, ${m.kind}, ${m.ciphertext}, ${m.pinned}, ${m.expires_at}, ${m.created_at}
     FROM groups g WHERE g.id = ${m.group_id}
     ON CONFLICT (group_id, client_msg_id) DO NOTHING
-    RETURNING seq`.execute(db.kysely);
-  const row = inserted.rows[0];
+    RETURNING seq`.compile(db.kysely),
+  ]);
+  const row = inserted?.rows[0] as { seq: number } | undefined;
   if (row) return { seq: row.seq, duplicate: false };
   const first = await db.kysely
     .selectFrom('messages')
