@@ -22,6 +22,8 @@ import { runStorage } from './scenarios/storage';
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
 const json = args.has('--json');
+// --profile: the relay writes a V8 CPU profile (node --cpu-prof) into bench/results/profiles/.
+const profileDir = args.has('--profile') ? path.join(REPO_ROOT, 'bench/results/profiles') : null;
 
 // 10,000 sockets need file descriptors: run again under a raised limit (and on the load core).
 if (!process.env.MINDEULLE_BENCH_CHILD) {
@@ -44,9 +46,14 @@ const crypto = runCrypto(plan.cryptoMs);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mindeulle-bench-'));
 const relay = await startServer({
   dbPath: path.join(dir, 'relay.db'),
-  launcher: pinTo(SERVER_CPU),
+  // node flags go through a shell: NODE_OPTIONS refuses --cpu-prof.
+  launcher: [...pinTo(SERVER_CPU), ...(profileDir ? ['sh', '-c', `exec "$0" --cpu-prof --cpu-prof-dir=${profileDir} "$@"`] : [])],
   // Every client posts as fast as the loop allows; the per-device limits stay in the path, just higher.
-  env: { MESSAGES_PER_SECOND: '1000000', REGISTRATIONS_PER_MINUTE: '1000000', WS_HEARTBEAT_MS: '600000' },
+  env: {
+    MESSAGES_PER_SECOND: '1000000',
+    REGISTRATIONS_PER_MINUTE: '1000000',
+    WS_HEARTBEAT_MS: '600000',
+  },
 });
 
 try {
