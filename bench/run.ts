@@ -34,11 +34,11 @@ if (!process.env.MINDEULLE_BENCH_CHILD) {
 }
 
 const plan = quick
-  ? { clients: 200, sizes: [10, 100], idle: 1000, backlog: 2000, closed: { warmupMs: 300, measureMs: 1200 }, open: { warmupMs: 300, measureMs: 1200 }, storageMs: 500, cryptoMs: 300 }
+  ? { clients: 200, sizes: [10, 100], idle: 500, backlog: 2000, closed: { warmupMs: 300, measureMs: 1000 }, open: { warmupMs: 200, measureMs: 1000 }, storageMs: 400, cryptoMs: 300 }
   : { clients: 1000, sizes: [10, 100], idle: 10_000, backlog: 10_000, closed: { warmupMs: 2000, measureMs: 8000 }, open: { warmupMs: 1000, measureMs: 8000 }, storageMs: 3000, cryptoMs: 2000 };
 
-const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 const started = performance.now();
+const log = (line: string) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(1)} s] ${line}\n`);
 await cryptoReady();
 
 log('client crypto');
