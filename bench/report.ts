@@ -64,6 +64,24 @@ function figures(load: LoadResult[], size: number): SizeFigures {
 const sizesOf = (run: BenchRun) => [...new Set(run.load.map((r) => r.groupSize))];
 const worst = <T>(items: T[], key: (t: T) => number) => items.reduce((a, b) => (key(b) < key(a) ? b : a));
 
+/** The keys every --json summary carries (CI checks them). */
+export const REQUIRED_KEYS = [
+  'relay_deliveries_per_s',
+  'raw_ws_deliveries_per_s',
+  'socketio_deliveries_per_s',
+  'ratio_vs_raw_ws',
+  'ratio_vs_socketio',
+  'p50_ms',
+  'p99_ms',
+  'raw_ws_p99_ms',
+  'ack_p99_ms',
+  'catchup_10k_ms',
+  'rss_per_conn_kb',
+  'storage_ratio',
+  'crypto_encrypt_sign_per_s',
+  'crypto_verify_decrypt_per_s',
+] as const;
+
 export function summary(run: BenchRun): Record<string, unknown> {
   const bySize = sizesOf(run).map((size) => ({ size, ...figures(run.load, size) }));
   const tput = worst(bySize, (f) => f.ratioRaw);

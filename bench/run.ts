@@ -34,8 +34,8 @@ if (!process.env.MINDEULLE_BENCH_CHILD) {
 }
 
 const plan = quick
-  ? { clients: 200, sizes: [10, 100], idle: 500, backlog: 2000, closed: { warmupMs: 300, measureMs: 1000 }, open: { warmupMs: 200, measureMs: 1000 }, storageMs: 400, cryptoMs: 300 }
-  : { clients: 1000, sizes: [10, 100], idle: 10_000, backlog: 10_000, closed: { warmupMs: 2000, measureMs: 8000 }, open: { warmupMs: 1000, measureMs: 8000 }, storageMs: 3000, cryptoMs: 2000 };
+  ? { clients: 200, sizes: [10, 100], idle: 600, idleDevices: 300, backlog: 2000, closed: { warmupMs: 300, measureMs: 800 }, open: { warmupMs: 200, measureMs: 800 }, storageMs: 400, cryptoMs: 300 }
+  : { clients: 1000, sizes: [10, 100], idle: 10_000, idleDevices: 2000, backlog: 10_000, closed: { warmupMs: 2000, measureMs: 8000 }, open: { warmupMs: 1000, measureMs: 8000 }, storageMs: 3000, cryptoMs: 2000 };
 
 const started = performance.now();
 const log = (line: string) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(1)} s] ${line}\n`);
@@ -58,8 +58,9 @@ const relay = await startServer({
 
 try {
   const pid = relay.pid!()!;
-  log(`registering ${plan.idle} devices`);
-  const devices = await registerDevices(relay.url, Math.max(plan.idle, plan.clients));
+  const deviceCount = Math.max(plan.idleDevices, plan.clients);
+  log(`registering ${deviceCount} devices`);
+  const devices = await registerDevices(relay.url, deviceCount);
   const groupsBySize = new Map<number, Awaited<ReturnType<typeof createGroups>>>();
   for (const size of plan.sizes) groupsBySize.set(size, await createGroups(relay.url, devices, 0, plan.clients, size));
   // The devices that only connect for the memory scenario are in groups of 100 too.
@@ -67,8 +68,9 @@ try {
   const storage = await (log('storage'), runStorage(groupsBySize.get(10)![0]!.envelopes[0]!, plan.storageMs));
 
   log(`${plan.idle} idle connections`);
-  // One socket per device, each following all of its device's groups (/v1/ws).
-  const idleClients = devices.slice(0, plan.idle).map((d) => ({ token: d.token, groups: [], group: 0, groupId: '', epoch: 1, envelope: '' }));
+  // Sockets spread over the devices (a full run: 5 per device, as phones, laptops and tabs
+  // of one member would), each following all of its device's groups (/v1/ws).
+  const idleClients = Array.from({ length: plan.idle }, (_, i) => ({ token: devices[i % devices.length]!.token, groups: [], group: 0, groupId: '', epoch: 1, envelope: '' }));
   const idle = await runIdle(relay.wsUrl, pid, idleClients);
 
   const load: LoadResult[] = [];

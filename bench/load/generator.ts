@@ -50,6 +50,7 @@ interface Client {
   acked: number;
   waitAck: boolean;
   waitEcho: boolean;
+  /** send time of every post not yet acked, by counter */
   sentAt: Map<number, number>;
   /** highest counter received from each sender */
   last: Map<number, number>;
@@ -145,7 +146,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function drain(timeoutMs = 15_000): Promise<Correctness> {
   const deadline = performance.now() + timeoutMs;
   const expected = () => clients.reduce((n, c) => n + c.acked * groupSize[c.spec.group]!, 0);
-  while (performance.now() < deadline && (clients.some((c) => c.waitAck) || counts.received < expected())) await sleep(20);
+  while (performance.now() < deadline && (clients.some((c) => c.sentAt.size > 0) || counts.received < expected())) await sleep(20);
   return { expected: expected(), ...counts };
 }
 
