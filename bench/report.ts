@@ -140,7 +140,7 @@ export function table(run: BenchRun): string {
       fmt(o.messagesPerS),
       fmt(o.p50Ms, 2),
       fmt(o.p99Ms, 2),
-      r.system === 'raw_ws' || r.system === 'relay' || r.system === 'socketio' ? fmt(o.ackP99Ms, 2) : '',
+      fmt(o.ackP99Ms, 2),
       `${fmt(((c.received + o.received) / expected) * 100, 3)} %`,
       String(c.gaps + o.gaps),
       String(c.duplicates + o.duplicates),

@@ -81,7 +81,7 @@ try {
     const relayRun = await runLoad('relay', relay.wsUrl, pid, clients, size, timing, (c) => c.messagesPerS / 2);
     load.push(relayRun);
     // Every system gets the same open-loop rate: half of what the relay sustained.
-    const sameRate = () => relayRun.open.messagesPerS > 0 ? relayRun.closed.messagesPerS / 2 : 1;
+    const sameRate = () => relayRun.closed.messagesPerS / 2;
     for (const [system, script] of [['raw_ws', 'bench/servers/raw-ws-server.ts'], ['socketio', 'bench/servers/socketio-server.ts']] as const) {
       log(`groups of ${size}: ${system}`);
       const server = await startBaseline(script, await freePort());
