@@ -1,78 +1,73 @@
 // Group commit for better-sqlite3 (WAL, synchronous=FULL): every write made
 // within one event-loop turn - each `Db.atomic` call and each single write
-// statement from kysely - runs in ONE transaction, so one WAL fsync makes a
-// whole burst durable. Each write runs in its own savepoint, so a failing one
-// rolls back alone; each caller's promise settles only after the transaction
-// has committed ("ack only after a durable commit" still holds). Reads run at
-// once: SQLite is synchronous here, so nothing interleaves with a statement.
+// statement from kysely - is committed in ONE transaction, so one WAL fsync
+// makes a whole burst durable (./sqlite-connection.ts runs it). One batch is
+// committed at a time, in order; writes that arrive meanwhile form the next.
+// Each caller's promise settles only after its batch has committed, so "ack
+// only after a durable commit" holds. Reads run at once on the main thread.
 import type Database from 'better-sqlite3';
-import {
-  type CompiledQuery,
-  type DatabaseConnection,
-  type Driver,
-  type QueryResult,
-  SqliteDialect,
-} from 'kysely';
+import { type CompiledQuery, type DatabaseConnection, type Driver, type QueryResult, SqliteDialect } from 'kysely';
 import type { StatementResult } from '../db/database';
+import type { Outcome, WireError, WireQuery } from './sqlite-connection';
+
+/** Commits one batch of writes (in this thread or in the writer thread). */
+export type CommitBatch = (writes: WireQuery[][]) => Promise<Outcome[]>;
 
 interface PendingWrite {
-  compiled: readonly CompiledQuery[];
+  queries: WireQuery[];
   resolve(results: StatementResult[]): void;
   reject(err: unknown): void;
 }
 
-type Outcome = { ok: true; results: StatementResult[] } | { ok: false; error: unknown };
-
 export interface GroupCommit {
-  /** Runs the statements atomically in the turn's transaction; resolves after it commits. */
+  /** Runs the statements atomically in the next batch; resolves after it commits. */
   write(compiled: readonly CompiledQuery[]): Promise<StatementResult[]>;
-  /** Commits whatever is pending now (on close). */
-  flush(): void;
+  /** Resolves when every write issued so far has been committed (or refused). */
+  idle(): Promise<void>;
 }
 
-export function groupCommit(sqlite: Database.Database, prepare: (sql: string) => Database.Statement): GroupCommit {
-  // Called inside `commitTurn`, `runWrite` becomes a savepoint.
-  const runWrite = sqlite.transaction((compiled: readonly CompiledQuery[]): StatementResult[] =>
-    compiled.map((q) => {
-      const stmt = prepare(q.sql);
-      const params = q.parameters as unknown[];
-      return stmt.reader ? { rows: stmt.all(...params) as Record<string, unknown>[], changes: 0 } : { rows: [], changes: stmt.run(...params).changes };
-    }),
-  );
-  const commitTurn = sqlite.transaction((writes: PendingWrite[]): Outcome[] =>
-    writes.map((w) => {
-      try {
-        return { ok: true, results: runWrite(w.compiled) };
-      } catch (error) {
-        return { ok: false, error };
-      }
-    }),
-  );
+/** An error from the writer, with the name, message and code that isConstraintError reads. */
+export function errorFrom(wire: WireError): Error {
+  return Object.assign(new Error(wire.message), { name: wire.name, ...(wire.code ? { code: wire.code } : {}) });
+}
 
+export function groupCommit(commitBatch: CommitBatch): GroupCommit {
   let pending: PendingWrite[] = [];
-  const flush = () => {
-    if (pending.length === 0) return;
+  let scheduled = false;
+  let current: Promise<void> | null = null;
+
+  const flush = (): void => {
+    scheduled = false;
+    if (current || pending.length === 0) return;
     const writes = pending;
     pending = [];
-    let outcomes: Outcome[];
-    try {
-      outcomes = commitTurn(writes);
-    } catch (error) {
+    current = commitBatch(writes.map((w) => w.queries)).then(
+      (outcomes) => outcomes.forEach((o, i) => (o.ok ? writes[i]!.resolve(o.results) : writes[i]!.reject(errorFrom(o.error)))),
       // The commit itself failed (disk full, I/O error): nobody is acked.
-      for (const w of writes) w.reject(error);
-      return;
-    }
-    outcomes.forEach((o, i) => (o.ok ? writes[i]!.resolve(o.results) : writes[i]!.reject(o.error)));
+      (error: unknown) => writes.forEach((w) => w.reject(error)),
+    );
+    void current.then(() => {
+      current = null;
+      flush();
+    });
   };
 
   return {
     write: (compiled) =>
       new Promise((resolve, reject) => {
-        // The first write of a turn schedules the commit after this turn's I/O callbacks.
-        if (pending.length === 0) setImmediate(flush);
-        pending.push({ compiled, resolve, reject });
+        pending.push({ queries: compiled.map((q) => ({ sql: q.sql, parameters: q.parameters })), resolve, reject });
+        // The first write of a turn schedules the batch after this turn's I/O callbacks.
+        if (!scheduled && !current) {
+          scheduled = true;
+          setImmediate(flush);
+        }
       }),
-    flush,
+    async idle() {
+      while (current || pending.length > 0) {
+        flush();
+        await (current ?? new Promise((r) => setImmediate(r)));
+      }
+    },
   };
 }
 
