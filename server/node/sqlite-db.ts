@@ -21,6 +21,8 @@ export interface SqliteHandle {
   close(): Promise<void>;
 }
 
+const isJsonScalar = (v: unknown): boolean => v === null || typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
+
 type WriterReply = { ok: true; outcomes: Outcome[] } | { ok: false; error: WireError };
 
 function writerThread(path: string): { commit: CommitBatch; stop(): Promise<void> } {
@@ -47,7 +49,10 @@ function writerThread(path: string): { commit: CommitBatch; stop(): Promise<void
       new Promise((resolve, reject) => {
         waiting = { resolve, reject };
         worker.ref();
-        worker.postMessage({ writes });
+        // One JSON string crosses the thread boundary far cheaper than a structured
+        // clone of many small objects; anything JSON cannot carry goes as it is.
+        const plain = writes.every((w) => w.every((q) => q.parameters.every(isJsonScalar)));
+        worker.postMessage(plain ? { json: JSON.stringify(writes) } : { writes });
       }),
     stop: async () => {
       worker.postMessage({ close: true });

@@ -7,13 +7,14 @@ import { commitWrites, openConnection, type WireQuery, wireError } from './sqlit
 const { sqlite, prepare } = openConnection((workerData as { path: string }).path);
 const commit = commitWrites(sqlite, prepare);
 
-parentPort!.on('message', (message: { writes: WireQuery[][] } | { close: true }) => {
+parentPort!.on('message', (message: { writes: WireQuery[][] } | { json: string } | { close: true }) => {
   if ('close' in message) {
     sqlite.close();
     return parentPort!.close();
   }
   try {
-    parentPort!.postMessage({ ok: true, outcomes: commit(message.writes) });
+    const writes = 'json' in message ? (JSON.parse(message.json) as WireQuery[][]) : message.writes;
+    parentPort!.postMessage({ ok: true, outcomes: commit(writes) });
   } catch (error) {
     parentPort!.postMessage({ ok: false, error: wireError(error) });
   }
