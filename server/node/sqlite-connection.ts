@@ -29,6 +29,8 @@ export function openConnection(path: string): { sqlite: Database.Database; prepa
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('busy_timeout = 5000');
+  // Deleted rows (purged messages, ended sessions) are overwritten, not left in free pages.
+  sqlite.pragma('secure_delete = ON');
   const statements = new Map<string, Database.Statement>();
   const prepare = (text: string): Database.Statement => {
     let stmt = statements.get(text);
