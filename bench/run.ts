@@ -57,7 +57,7 @@ const relay = await startServer({
 });
 
 try {
-  const pid = relay.pid!()!;
+  const pid = relay.pid!;
   const deviceCount = Math.max(plan.idleDevices, plan.clients);
   log(`registering ${deviceCount} devices`);
   const devices = await registerDevices(relay.url, deviceCount);

@@ -24,10 +24,10 @@ export interface ServerProcess {
   wsUrl: string;
   port: number;
   dbPath: string;
+  /** the running process's id (Node target only), e.g. to read /proc/PID */
+  readonly pid?: number;
   /** everything the process wrote to stdout and stderr, across restarts */
   logs(): string;
-  /** the running process's id, if it runs */
-  pid?(): number | undefined;
   stop(): Promise<void>;
   /** SIGKILL: no shutdown hook runs, as in a power cut (targets that cannot, leave it out) */
   crash?(): Promise<void>;
@@ -114,8 +114,10 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerPr
     wsUrl: `ws://127.0.0.1:${port}/v1/ws`,
     port,
     dbPath,
+    get pid() {
+      return child?.pid;
+    },
     logs: () => buffer,
-    pid: () => child?.pid,
     stop: () => stop(),
     crash: () => stop(0, 'SIGKILL'),
     restart: async () => {
