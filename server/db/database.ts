@@ -2,7 +2,7 @@
 // statements, and `atomic` for writes of several statements. `atomic` is a
 // transaction on SQLite and a batch on D1, so no repository needs an
 // interactive transaction (D1 has none).
-import type { Compilable, CompiledQuery, Kysely } from 'kysely';
+import { type Compilable, CompiledQuery, type Kysely } from 'kysely';
 import type { Tables } from './tables';
 
 export interface StatementResult {
@@ -34,4 +34,23 @@ export function isConstraintError(err: unknown): boolean {
   if (err instanceof ConstraintError) return true;
   const text = err instanceof Error ? `${(err as { code?: string }).code ?? ''} ${err.message}` : '';
   return /SQLITE_CONSTRAINT|UNIQUE constraint|PRIMARY KEY/i.test(text);
+}
+
+/**
+ * A hot-path query built and compiled by kysely once per database, then bound
+ * to new parameters on each call (building and compiling cost more than
+ * running the statement). `build` must use each parameter exactly once, in
+ * order, and no other value; that is checked on the first call, and a query
+ * that fails the check is simply compiled every time.
+ */
+export function reusableQuery<P extends unknown[]>(build: (kysely: Kysely<Tables>, ...params: P) => Statement): (db: Db, ...params: P) => CompiledQuery {
+  const texts = new WeakMap<Kysely<Tables>, string | null>();
+  return (db, ...params) => {
+    const text = texts.get(db.kysely);
+    if (text) return CompiledQuery.raw(text, params);
+    const compiled = compileStatement(build(db.kysely, ...params));
+    const same = compiled.parameters.length === params.length && compiled.parameters.every((p, i) => p === params[i]);
+    texts.set(db.kysely, same ? compiled.sql : null);
+    return compiled;
+  };
 }

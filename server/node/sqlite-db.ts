@@ -1,12 +1,19 @@
 // The Node storage: better-sqlite3 in WAL mode with synchronous=FULL, so a
-// committed row survives a crash or power loss before anyone is acked.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
-import { compileStatement, type Db, type StatementResult } from '../db/database';
+// committed row survives a crash or power loss before anyone is acked. Reads
+// run on this thread; writes are group-committed (./group-commit.ts) by a
+// writer thread with its own connection (./sqlite-writer.ts), so the event
+// loop never waits for an fsync. An in-memory database has no second
+// connection, so there the writes commit on this thread.
+import type Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { Kysely, Migrator } from 'kysely';
+import { compileStatement, type Db } from '../db/database';
 import { migrationProvider } from '../db/migrations';
 import type { Tables } from '../db/tables';
+import { type CommitBatch, GroupCommitDialect, groupCommit } from './group-commit';
+import { commitWrites, openConnection, type Outcome, type WireError } from './sqlite-connection';
 
 export interface SqliteHandle {
   db: Db;
@@ -14,36 +21,53 @@ export interface SqliteHandle {
   close(): Promise<void>;
 }
 
+const isJsonScalar = (v: unknown): boolean => v === null || typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
+
+type WriterReply = { ok: true; outcomes: Outcome[] } | { ok: false; error: WireError };
+
+function writerThread(path: string): { commit: CommitBatch; stop(): Promise<void> } {
+  // The writer is TypeScript like the rest: the thread registers tsx's loader first.
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const entry = new URL('./sqlite-writer.ts', import.meta.url).href;
+  const boot = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+  const worker = new Worker(boot, { eval: true, workerData: { path } });
+  worker.unref(); // referenced only while a batch is in flight
+  let waiting: { resolve(o: Outcome[]): void; reject(e: unknown): void } | null = null;
+  worker.on('message', (reply: WriterReply) => {
+    const w = waiting;
+    waiting = null;
+    worker.unref();
+    if (reply.ok) w?.resolve(reply.outcomes);
+    else w?.reject(Object.assign(new Error(reply.error.message), reply.error));
+  });
+  worker.on('error', (err) => {
+    waiting?.reject(err);
+    waiting = null;
+  });
+  return {
+    commit: (writes) =>
+      new Promise((resolve, reject) => {
+        waiting = { resolve, reject };
+        worker.ref();
+        // One JSON string crosses the thread boundary far cheaper than a structured
+        // clone of many small objects; anything JSON cannot carry goes as it is.
+        const plain = writes.every((w) => w.every((q) => q.parameters.every(isJsonScalar)));
+        worker.postMessage(plain ? { json: JSON.stringify(writes) } : { writes });
+      }),
+    stop: async () => {
+      worker.postMessage({ close: true });
+      await new Promise((r) => worker.once('exit', r));
+    },
+  };
+}
+
 export async function openSqlite(path: string): Promise<SqliteHandle> {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new Database(path);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('busy_timeout = 5000');
-  // Deleted rows (purged messages, ended sessions) are overwritten, not left in free pages.
-  sqlite.pragma('secure_delete = ON');
-  const kysely = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }) });
-
-  const statements = new Map<string, Database.Statement>();
-  const prepare = (text: string): Database.Statement => {
-    let stmt = statements.get(text);
-    if (!stmt) statements.set(text, (stmt = sqlite.prepare(text)));
-    return stmt;
-  };
-  // better-sqlite3 is synchronous, so the whole transaction runs within one
-  // tick: nothing else can interleave with it.
-  const runAll = sqlite.transaction((compiled: ReturnType<typeof compileStatement>[]): StatementResult[] =>
-    compiled.map((q) => {
-      const stmt = prepare(q.sql);
-      const params = q.parameters as unknown[];
-      return stmt.reader ? { rows: stmt.all(...params) as Record<string, unknown>[], changes: 0 } : { rows: [], changes: stmt.run(...params).changes };
-    }),
-  );
-
-  const db: Db = {
-    kysely,
-    atomic: async (list) => runAll(list.map(compileStatement)),
-  };
+  const { sqlite, prepare } = openConnection(path);
+  const writer = path === ':memory:' ? null : writerThread(path);
+  const inThread = commitWrites(sqlite, prepare);
+  const commit = groupCommit(writer ? writer.commit : async (writes) => inThread(writes));
+  const kysely = new Kysely<Tables>({ dialect: new GroupCommitDialect(sqlite, prepare, commit) });
+  const db: Db = { kysely, atomic: (list) => commit.write(list.map(compileStatement)) };
 
   const { error } = await new Migrator({ db: kysely, provider: migrationProvider }).migrateToLatest();
   if (error) throw error;
@@ -52,7 +76,9 @@ export async function openSqlite(path: string): Promise<SqliteHandle> {
     db,
     sqlite,
     close: async () => {
-      await kysely.destroy();
+      await commit.idle();
+      await writer?.stop();
+      sqlite.close();
     },
   };
 }

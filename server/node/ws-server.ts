@@ -25,21 +25,48 @@ export function attachWebSockets(server: Server, deps: AppDeps, options: WsOptio
     const scope = socketScope(req.url ?? '');
     if (scope === null) return void socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
     if (wss.clients.size >= options.maxSockets) return void socket.end('HTTP/1.1 503 Service Unavailable\r\n\r\n');
-    wss.handleUpgrade(req, socket, head, (ws) => connect(ws, scope));
+    wss.handleUpgrade(req, socket, head, (ws) => connect(ws, scope, socket));
   });
+
+  // Fan-out sends the same frame to many sockets, and a busy turn sends many
+  // frames to each socket. The frame is encoded to bytes once (not per
+  // recipient), and every socket written to in a turn stays corked until the
+  // turn ends, so its frames leave in one writev instead of one write each.
+  let lastText = '';
+  let lastBytes = Buffer.alloc(0);
+  const encoded = (text: string): Buffer => {
+    if (text !== lastText) {
+      lastText = text;
+      lastBytes = Buffer.from(text);
+    }
+    return lastBytes;
+  };
+  const corked = new Set<Duplex>();
+  const uncorkAll = () => {
+    for (const socket of corked) socket.uncork();
+    corked.clear();
+  };
+  const cork = (socket: Duplex) => {
+    if (corked.has(socket)) return;
+    if (corked.size === 0) setImmediate(uncorkAll);
+    socket.cork();
+    corked.add(socket);
+  };
 
   function cutOff(ws: WebSocket, code: number, reason: string): void {
     ws.close(code, reason);
     setTimeout(() => ws.terminate(), 1000).unref();
   }
 
-  function connect(ws: WebSocket, scope: string | undefined): void {
+  function connect(ws: WebSocket, scope: string | undefined, socket: Duplex): void {
     alive.add(ws);
     const session = new SocketSession(deps, {
       send: (text) => {
         if (ws.readyState !== ws.OPEN) return;
         if (ws.bufferedAmount > options.maxBufferedBytes) return cutOff(ws, WS_CLOSE.slowConsumer, 'too slow; catch up over HTTP');
-        ws.send(text);
+        cork(socket);
+        // A text frame: `binary: false` keeps the opcode while passing bytes.
+        ws.send(encoded(text), { binary: false });
       },
       close: (code, reason) => cutOff(ws, code, reason),
     }, scope);

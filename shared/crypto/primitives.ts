@@ -11,8 +11,19 @@ export const AEAD_TAG_BYTES = 16;
 export const SIGNATURE_BYTES = 64;
 export const SEALED_BOX_OVERHEAD = 48; // ephemeral X25519 public key + MAC
 
+/** getRandomValues fills at most this many bytes per call (Web Crypto). */
+const MAX_RANDOM_CHUNK = 65536;
+
+/**
+ * The platform CSPRNG (Web Crypto, in browsers, Node and Workers alike), the
+ * same source libsodium's JavaScript build draws from, but one call per
+ * buffer: libsodium's randombytes_buf calls it once per 4 bytes, which made
+ * nonces the largest cost of sealing a message.
+ */
 export function randomBytes(length: number): Uint8Array {
-  return sodium.randombytes_buf(length);
+  const out = new Uint8Array(length);
+  for (let at = 0; at < length; at += MAX_RANDOM_CHUNK) crypto.getRandomValues(out.subarray(at, Math.min(length, at + MAX_RANDOM_CHUNK)));
+  return out;
 }
 
 /** BLAKE2b over the framed label and parts. */

@@ -1,6 +1,6 @@
 import type { Compilable } from 'kysely';
 import type { RosterState, SignedCommit } from '../../../shared/protocol/roster';
-import type { Db } from '../database';
+import { type Db, reusableQuery } from '../database';
 import type { GroupsTable } from '../tables';
 
 export interface GroupContext {
@@ -11,14 +11,19 @@ export interface GroupContext {
 }
 
 /** The caller's role and the group settings a write needs, in one query; undefined if not a member. */
-export async function findMembership(db: Db, groupId: string, deviceId: string): Promise<GroupContext | undefined> {
-  const row = await db.kysely
+const membershipQuery = reusableQuery((k, groupId: string, deviceId: string) =>
+  k
     .selectFrom('memberships as m')
     .innerJoin('groups as g', 'g.id', 'm.group_id')
     .select(['m.role', 'g.epoch', 'g.announcement_only', 'g.retention_seconds'])
     .where('m.group_id', '=', groupId)
-    .where('m.device_id', '=', deviceId)
-    .executeTakeFirst();
+    .where('m.device_id', '=', deviceId),
+);
+
+type MembershipRow = { role: string; epoch: number; announcement_only: number; retention_seconds: number | null };
+
+export async function findMembership(db: Db, groupId: string, deviceId: string): Promise<GroupContext | undefined> {
+  const row = (await db.kysely.executeQuery<MembershipRow>(membershipQuery(db, groupId, deviceId))).rows[0];
   if (!row) return undefined;
   return { role: row.role, epoch: row.epoch, announcementOnly: row.announcement_only === 1, retentionSeconds: row.retention_seconds };
 }

@@ -1,8 +1,20 @@
 import { sql } from 'kysely';
-import type { Db } from '../database';
+import { type Db, reusableQuery } from '../database';
 import type { MessagesTable } from '../tables';
 
 export type NewMessage = Omit<MessagesTable, 'seq' | 'rowid'>;
+
+const insertQuery = reusableQuery(
+  (k, group: string, seqGroup: string, clientMsgId: string, epoch: number, kind: string, ciphertext: string, pinned: number, expiresAt: number | null, createdAt: number, fromGroup: string) =>
+    sql`
+    INSERT INTO messages (group_id, seq, client_msg_id, epoch, kind, ciphertext, pinned, expires_at, created_at)
+    SELECT ${group},
+           MAX(COALESCE((SELECT MAX(seq) FROM messages WHERE group_id = ${seqGroup}), 0), g.purged_seq) + 1,
+           ${clientMsgId}, ${epoch}, ${kind}, ${ciphertext}, ${pinned}, ${expiresAt}, ${createdAt}
+    FROM groups g WHERE g.id = ${fromGroup}
+    ON CONFLICT (group_id, client_msg_id) DO NOTHING
+    RETURNING seq`.compile(k),
+);
 
 /**
  * Stores a message with the group's next sequence in ONE statement (atomic on
@@ -10,15 +22,11 @@ export type NewMessage = Omit<MessagesTable, 'seq' | 'rowid'>;
  * sequence with duplicate = true.
  */
 export async function insertMessage(db: Db, m: NewMessage): Promise<{ seq: number; duplicate: boolean }> {
-  const inserted = await sql<{ seq: number }>`
-    INSERT INTO messages (group_id, seq, client_msg_id, epoch, kind, ciphertext, pinned, expires_at, created_at)
-    SELECT ${m.group_id},
-           MAX(COALESCE((SELECT MAX(seq) FROM messages WHERE group_id = ${m.group_id}), 0), g.purged_seq) + 1,
-           ${m.client_msg_id}, ${m.epoch}, ${m.kind}, ${m.ciphertext}, ${m.pinned}, ${m.expires_at}, ${m.created_at}
-    FROM groups g WHERE g.id = ${m.group_id}
-    ON CONFLICT (group_id, client_msg_id) DO NOTHING
-    RETURNING seq`.execute(db.kysely);
-  const row = inserted.rows[0];
+  // Through `atomic`, so that on Node it joins the turn's group commit.
+  const [inserted] = await db.atomic([
+    insertQuery(db, m.group_id, m.group_id, m.client_msg_id, m.epoch, m.kind, m.ciphertext, m.pinned, m.expires_at, m.created_at, m.group_id),
+  ]);
+  const row = inserted?.rows[0] as { seq: number } | undefined;
   if (row) return { seq: row.seq, duplicate: false };
   const first = await db.kysely
     .selectFrom('messages')

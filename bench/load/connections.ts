@@ -1,0 +1,85 @@
+// One benchmark client connection per system, behind one interface, so the
+// closed and open loops drive the relay and both baselines identically. The
+// same auth frame (a real session token) and the same post frame (a real
+// envelope) go to every system; baselines read `groups` to join their rooms.
+import { io, type Socket } from 'socket.io-client';
+import WebSocket from 'ws';
+import { type Stamp, decodeStamp, stampOfFrame } from '../lib/stamp';
+
+export type SystemName = 'relay' | 'raw_ws' | 'socketio';
+
+export interface ConnSpec {
+  token: string;
+  groups: string[];
+}
+
+export interface PostSpec {
+  ref: string;
+  groupId: string;
+  clientMsgId: string;
+  epoch: number;
+  ciphertext: string;
+}
+
+export interface ConnHandlers {
+  message(stamp: Stamp): void;
+  ack(ref: string, ok: boolean): void;
+}
+
+export interface BenchConn {
+  post(p: PostSpec): void;
+  close(): void;
+}
+
+const TYPE_AT = '{"type":"'.length;
+const CHAR_M = 'm'.charCodeAt(0);
+const CHAR_A = 'a'.charCodeAt(0);
+const CHAR_E = 'e'.charCodeAt(0);
+
+function postText(p: PostSpec): string {
+  return `{"type":"post","ref":"${p.ref}","groupId":"${p.groupId}","clientMsgId":"${p.clientMsgId}","epoch":${p.epoch},"kind":"message","ciphertext":"${p.ciphertext}"}`;
+}
+
+/** A `ws` client for the relay and the raw ws baseline (both speak the relay's JSON frames). */
+function openWs(url: string, spec: ConnSpec, on: ConnHandlers): Promise<BenchConn> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { perMessageDeflate: false, skipUTF8Validation: true });
+    let ready = false;
+    ws.on('error', (err) => (ready ? undefined : reject(err)));
+    ws.on('open', () => ws.send(JSON.stringify({ type: 'auth', token: spec.token, groups: spec.groups })));
+    ws.on('close', (code, reason) => (ready ? undefined : reject(new Error(`closed ${code} ${reason.toString()}`))));
+    ws.on('message', (data: Buffer) => {
+      const kind = data[TYPE_AT];
+      if (kind === CHAR_M) {
+        const stamp = stampOfFrame(data);
+        if (stamp) on.message(stamp);
+      } else if (kind === CHAR_A || kind === CHAR_E) {
+        const frame = JSON.parse(data.toString()) as { ref?: string };
+        if (frame.ref) on.ack(frame.ref, kind === CHAR_A);
+        else if (!ready) reject(new Error(data.toString()));
+      } else if (!ready && data.toString().startsWith('{"type":"ready"')) {
+        ready = true;
+        resolve({ post: (p) => ws.send(postText(p)), close: () => ws.terminate() });
+      }
+    });
+  });
+}
+
+/** A Socket.IO 4.8 client over WebSocket only, as a team would configure it for chat. */
+function openSocketIo(url: string, spec: ConnSpec, on: ConnHandlers): Promise<BenchConn> {
+  return new Promise((resolve, reject) => {
+    const socket: Socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token: spec.token, groups: spec.groups } });
+    socket.on('connect_error', reject);
+    socket.on('message', (frame: { message: { clientMsgId: string } }) => on.message(decodeStamp(frame.message.clientMsgId)));
+    socket.on('ready', () =>
+      resolve({
+        post: (p) => socket.emit('post', { type: 'post', ...p, kind: 'message' }, (ack: { ref: string; type: string }) => on.ack(ack.ref, ack.type === 'ack')),
+        close: () => socket.disconnect(),
+      }),
+    );
+  });
+}
+
+export function openConn(system: SystemName, url: string, spec: ConnSpec, on: ConnHandlers): Promise<BenchConn> {
+  return system === 'socketio' ? openSocketIo(url, spec, on) : openWs(url, spec, on);
+}

@@ -1,0 +1,173 @@
+// The benchmark's output: one readable table, and one JSON object with the
+// headline figures (worst case over the group sizes) and every detail.
+import type { CatchupResult } from './scenarios/catchup';
+import type { CryptoResult } from './scenarios/crypto';
+import type { IdleResult } from './scenarios/idle';
+import type { LoadResult } from './scenarios/load';
+import type { StorageResult } from './scenarios/storage';
+import { round } from './lib/stats';
+
+export interface BenchRun {
+  mode: 'full' | 'quick';
+  machine: { nproc: number; cpu: string; node: string; pinned: boolean };
+  load: LoadResult[];
+  catchup: CatchupResult;
+  idle: IdleResult;
+  storage: StorageResult;
+  crypto: CryptoResult;
+  durationS: number;
+}
+
+interface SizeFigures {
+  relay: number;
+  raw: number;
+  socketio: number;
+  ratioRaw: number;
+  ratioSocketio: number;
+  p50: number;
+  p99: number;
+  rawP99: number;
+  socketioP99: number;
+  ackP99: number;
+  reach: number;
+  gaps: number;
+  duplicates: number;
+  errors: number;
+}
+
+function figures(load: LoadResult[], size: number): SizeFigures {
+  const of = (s: LoadResult['system']) => load.find((r) => r.system === s && r.groupSize === size)!;
+  const relay = of('relay');
+  const raw = of('raw_ws');
+  const sio = of('socketio');
+  const all = [relay, raw, sio].flatMap((r) => [r.closed, r.open]);
+  const expected = all.reduce((n, c) => n + c.expected, 0);
+  const received = all.reduce((n, c) => n + c.received, 0);
+  return {
+    relay: relay.closed.deliveriesPerS,
+    raw: raw.closed.deliveriesPerS,
+    socketio: sio.closed.deliveriesPerS,
+    ratioRaw: relay.closed.deliveriesPerS / raw.closed.deliveriesPerS,
+    ratioSocketio: relay.closed.deliveriesPerS / sio.closed.deliveriesPerS,
+    p50: relay.open.p50Ms,
+    p99: relay.open.p99Ms,
+    rawP99: raw.open.p99Ms,
+    socketioP99: sio.open.p99Ms,
+    ackP99: relay.open.ackP99Ms,
+    reach: expected === 0 ? 0 : received / expected,
+    gaps: all.reduce((n, c) => n + c.gaps, 0),
+    duplicates: all.reduce((n, c) => n + c.duplicates, 0),
+    errors: all.reduce((n, c) => n + c.errors, 0),
+  };
+}
+
+const sizesOf = (run: BenchRun) => [...new Set(run.load.map((r) => r.groupSize))];
+const worst = <T>(items: T[], key: (t: T) => number) => items.reduce((a, b) => (key(b) < key(a) ? b : a));
+
+/** The keys every --json summary carries (CI checks them). */
+export const REQUIRED_KEYS = [
+  'relay_deliveries_per_s',
+  'raw_ws_deliveries_per_s',
+  'socketio_deliveries_per_s',
+  'ratio_vs_raw_ws',
+  'ratio_vs_socketio',
+  'p50_ms',
+  'p99_ms',
+  'raw_ws_p99_ms',
+  'ack_p99_ms',
+  'catchup_10k_ms',
+  'rss_per_conn_kb',
+  'storage_ratio',
+  'crypto_encrypt_sign_per_s',
+  'crypto_verify_decrypt_per_s',
+] as const;
+
+export function summary(run: BenchRun): Record<string, unknown> {
+  const bySize = sizesOf(run).map((size) => ({ size, ...figures(run.load, size) }));
+  const tput = worst(bySize, (f) => f.ratioRaw);
+  const lat = worst(bySize, (f) => -(f.p99 / f.rawP99));
+  const correct = run.catchup.gaps + run.catchup.duplicates + run.catchup.missing === 0 && bySize.every((f) => f.gaps + f.duplicates + f.errors === 0 && f.reach === 1);
+  return {
+    mode: run.mode,
+    relay_deliveries_per_s: round(tput.relay, 0),
+    raw_ws_deliveries_per_s: round(tput.raw, 0),
+    socketio_deliveries_per_s: round(tput.socketio, 0),
+    ratio_vs_raw_ws: round(Math.min(...bySize.map((f) => f.ratioRaw)), 3),
+    ratio_vs_socketio: round(Math.min(...bySize.map((f) => f.ratioSocketio)), 3),
+    p50_ms: round(lat.p50, 2),
+    p99_ms: round(lat.p99, 2),
+    raw_ws_p99_ms: round(lat.rawP99, 2),
+    socketio_p99_ms: round(lat.socketioP99, 2),
+    ack_p99_ms: round(Math.max(...bySize.map((f) => f.ackP99)), 2),
+    catchup_10k_ms: round(run.catchup.catchupMs, 1),
+    catchup_messages: run.catchup.backlog,
+    rss_per_conn_kb: round(run.idle.rssPerConnKb, 1),
+    idle_connections: run.idle.connections,
+    idle_rss_mb: round(run.idle.rssAfterKb / 1024, 1),
+    storage_relay_rows_per_s: round(run.storage.relayRowsPerS, 0),
+    storage_sqlite_batch_rows_per_s: round(run.storage.sqliteBatchRowsPerS, 0),
+    storage_ratio: round(run.storage.ratio, 3),
+    crypto_encrypt_sign_per_s: round(run.crypto.encryptSignPerS, 0),
+    crypto_verify_decrypt_per_s: round(run.crypto.verifyDecryptPerS, 0),
+    reach: round(Math.min(...bySize.map((f) => f.reach)), 6),
+    correct,
+    by_group_size: Object.fromEntries(bySize.map(({ size, ...f }) => [size, Object.fromEntries(Object.entries(f).map(([k, v]) => [k, round(v, 3)]))])),
+    machine: run.machine,
+    duration_s: round(run.durationS, 1),
+  };
+}
+
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : String(n));
+const mark = (ok: boolean) => (ok ? 'met' : 'MISSED');
+
+export function table(run: BenchRun): string {
+  const lines: string[] = [];
+  const row = (cells: string[]) => lines.push(`| ${cells.join(' | ')} |`);
+  lines.push(`Mindeulle benchmark (${run.mode}); ${run.machine.nproc} cores (${run.machine.cpu}), Node ${run.machine.node}, ${run.machine.pinned ? 'server and load pinned to separate cores' : 'not pinned'}`);
+  lines.push('');
+  row(['scenario', 'system', 'clients', 'deliveries/s (closed)', 'server CPU', 'msgs/s open', 'p50 ms', 'p99 ms', 'ack p99 ms', 'reach', 'gaps', 'dups', 'errors']);
+  row(Array(13).fill('---'));
+  for (const r of run.load) {
+    const c = r.closed;
+    const o = r.open;
+    const expected = c.expected + o.expected;
+    row([
+      `groups of ${r.groupSize}`,
+      r.system,
+      String(r.clients),
+      fmt(c.deliveriesPerS),
+      `${fmt(c.serverCpu * 100)} %`,
+      fmt(o.messagesPerS),
+      fmt(o.p50Ms, 2),
+      fmt(o.p99Ms, 2),
+      fmt(o.ackP99Ms, 2),
+      `${fmt(((c.received + o.received) / expected) * 100, 3)} %`,
+      String(c.gaps + o.gaps),
+      String(c.duplicates + o.duplicates),
+      String(c.errors + o.errors),
+    ]);
+  }
+  lines.push('');
+  row(['target', 'measured', 'goal', '']);
+  row(['---', '---', '---', '---']);
+  for (const size of sizesOf(run)) {
+    const f = figures(run.load, size);
+    row([`relay / raw ws deliveries, groups of ${size}`, fmt(f.ratioRaw, 2), '>= 0.7', mark(f.ratioRaw >= 0.7)]);
+    row([`relay / Socket.IO deliveries, groups of ${size}`, fmt(f.ratioSocketio, 2), '>= 1.5', mark(f.ratioSocketio >= 1.5)]);
+    row([`p99 end-to-end at 50 % load, groups of ${size}`, `${fmt(f.p99, 2)} ms (raw ws ${fmt(f.rawP99, 2)} ms)`, '<= 2x raw ws', mark(f.p99 <= 2 * f.rawP99)]);
+    row([`publish-to-ack p99, groups of ${size}`, `${fmt(f.ackP99, 2)} ms`, '<= 10 ms', mark(f.ackP99 <= 10)]);
+  }
+  const s = run.storage;
+  row(['storage: relay path / batched better-sqlite3', `${fmt(s.relayRowsPerS)} / ${fmt(s.sqliteBatchRowsPerS)} rows/s = ${fmt(s.ratio, 2)}`, '>= 0.5', mark(s.ratio >= 0.5)]);
+  const i = run.idle;
+  row([`idle authenticated connections: ${i.connections}`, `${fmt(i.rssAfterKb / 1024)} MiB RSS, ${fmt(i.rssPerConnKb, 1)} KiB each`, '10,000 in < 1 GiB', mark(i.rssPerConnKb * 10_000 + i.rssBeforeKb < 1024 * 1024)]);
+  const c = run.catchup;
+  row([`catch-up of ${fmt(c.backlog)} messages (${c.pages} pages)`, `${fmt(c.catchupMs, 1)} ms`, '10,000 in < 500 ms', mark((c.catchupMs * 10_000) / c.backlog < 500)]);
+  row(['catch-up correctness', `${c.received} received, ${c.gaps} gaps, ${c.duplicates} dups, ${c.missing} missing`, 'all once, in order', mark(c.gaps + c.duplicates + c.missing === 0 && c.received === c.backlog)]);
+  const k = run.crypto;
+  row(['client crypto encrypt+sign', `${fmt(k.encryptSignPerS)} msg/s (${k.envelopeBytes}-byte envelope)`, '>= 5,000', mark(k.encryptSignPerS >= 5000)]);
+  row(['client crypto verify+decrypt', `${fmt(k.verifyDecryptPerS)} msg/s`, '>= 5,000', mark(k.verifyDecryptPerS >= 5000)]);
+  lines.push('');
+  lines.push(`finished in ${fmt(run.durationS, 1)} s`);
+  return lines.join('\n');
+}

@@ -1,0 +1,73 @@
+// One better-sqlite3 connection as the relay uses it (WAL, synchronous=FULL:
+// a committed row survives a crash or power loss), with prepared statements
+// reused by SQL text, and the group-commit step that runs one turn's writes.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { StatementResult } from '../db/database';
+
+/** A compiled statement as it crosses to the writer thread. */
+export interface WireQuery {
+  sql: string;
+  parameters: readonly unknown[];
+}
+
+export interface WireError {
+  name: string;
+  message: string;
+  code?: string;
+}
+
+export type Outcome = { ok: true; results: StatementResult[] } | { ok: false; error: WireError };
+
+/** Prepared statements are reused by SQL text; the bound keeps odd one-off texts from piling up. */
+const MAX_CACHED_STATEMENTS = 1000;
+
+export function openConnection(path: string): { sqlite: Database.Database; prepare: (sql: string) => Database.Statement } {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new Database(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('busy_timeout = 5000');
+  // Deleted rows (purged messages, ended sessions) are overwritten, not left in free pages.
+  sqlite.pragma('secure_delete = ON');
+  const statements = new Map<string, Database.Statement>();
+  const prepare = (text: string): Database.Statement => {
+    let stmt = statements.get(text);
+    if (!stmt) {
+      if (statements.size >= MAX_CACHED_STATEMENTS) statements.clear();
+      statements.set(text, (stmt = sqlite.prepare(text)));
+    }
+    return stmt;
+  };
+  return { sqlite, prepare };
+}
+
+export function wireError(error: unknown): WireError {
+  const e = error as Error & { code?: unknown };
+  return { name: e?.name ?? 'Error', message: e?.message ?? String(error), ...(typeof e?.code === 'string' ? { code: e.code } : {}) };
+}
+
+/**
+ * Runs a turn's writes in ONE transaction (one WAL fsync), each in its own
+ * savepoint so that a failing write rolls back alone. Throws only if the
+ * transaction itself fails; then nothing was committed.
+ */
+export function commitWrites(sqlite: Database.Database, prepare: (sql: string) => Database.Statement): (writes: readonly (readonly WireQuery[])[]) => Outcome[] {
+  // Called inside `commitTurn`, `runWrite` becomes a savepoint.
+  const runWrite = sqlite.transaction((queries: readonly WireQuery[]): StatementResult[] =>
+    queries.map((q) => {
+      const stmt = prepare(q.sql);
+      return stmt.reader ? { rows: stmt.all(...q.parameters) as Record<string, unknown>[], changes: 0 } : { rows: [], changes: stmt.run(...q.parameters).changes };
+    }),
+  );
+  return sqlite.transaction((writes: readonly (readonly WireQuery[])[]): Outcome[] =>
+    writes.map((queries) => {
+      try {
+        return { ok: true, results: runWrite(queries) };
+      } catch (error) {
+        return { ok: false, error: wireError(error) };
+      }
+    }),
+  );
+}

@@ -1,0 +1,21 @@
+// The SQLite writer thread: its own connection, so the main thread goes on
+// reading frames and fanning out while a commit waits for its fsync. It
+// receives one turn's writes at a time (./group-commit.ts) and commits them.
+import { parentPort, workerData } from 'node:worker_threads';
+import { commitWrites, openConnection, type WireQuery, wireError } from './sqlite-connection';
+
+const { sqlite, prepare } = openConnection((workerData as { path: string }).path);
+const commit = commitWrites(sqlite, prepare);
+
+parentPort!.on('message', (message: { writes: WireQuery[][] } | { json: string } | { close: true }) => {
+  if ('close' in message) {
+    sqlite.close();
+    return parentPort!.close();
+  }
+  try {
+    const writes = 'json' in message ? (JSON.parse(message.json) as WireQuery[][]) : message.writes;
+    parentPort!.postMessage({ ok: true, outcomes: commit(writes) });
+  } catch (error) {
+    parentPort!.postMessage({ ok: false, error: wireError(error) });
+  }
+});
