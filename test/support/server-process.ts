@@ -15,6 +15,8 @@ export interface ServerOptions {
   /** share an existing database (another instance's dbPath) instead of a fresh one */
   dbPath?: string;
   startTimeoutMs?: number;
+  /** a command the node process runs under, e.g. ['taskset', '-c', '0'] (the benchmark pins cores) */
+  launcher?: string[];
 }
 
 export interface ServerProcess {
@@ -72,7 +74,8 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerPr
       DATABASE_PATH: dbPath,
       ...options.env,
     };
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'server/node.ts'], {
+    const [command, ...prefix] = [...(options.launcher ?? []), process.execPath];
+    const proc = spawn(command!, [...prefix, '--import', 'tsx', 'server/node.ts'], {
       cwd: REPO_ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
