@@ -4,17 +4,15 @@
 // cannot answer; quick exit (button, Escape twice); auto-lock; the duress
 // passphrase wipes; Korean by default, English on request. Screenshots of each
 // main screen go to test-artifacts/web/.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { NEUTRAL_URL } from '../../client/web/core/quick-exit';
 import { en } from '../../client/web/i18n/en';
 import { ko } from '../../client/web/i18n/ko';
-import { launchChromium, PHONE } from '../support/browser';
-import { type ServerProcess, startServer } from '../support/server-process';
-import { buildWebForTests, type WebBuild } from '../support/web-build';
 import {
   approve,
   button,
+  capture,
   createGroup,
   createIdentity,
   createInvite,
@@ -22,53 +20,30 @@ import {
   joinWithLink,
   message,
   openTab,
+  openWebSession,
   PASSPHRASE,
   screenshot,
   sendMessage,
-  unlabelledControls,
-  stubNeutralSite,
   unlock,
+  type WebSession,
 } from '../support/web-app';
 
 const GROUP = '뭉치 모임';
 const DURESS = '비상시에 쓰는 다른 암호';
 const DRAFT = '아직 보내지 않은 글';
 
-let web: WebBuild;
-let server: ServerProcess;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+let session: WebSession;
 /** Uncaught errors and console errors (a CSP violation is one): none may happen. */
-const problems: string[] = [];
+let problems: string[];
+let server: WebSession['server'];
 let admin: Page;
 let survivor: Page;
 let facilitator: Page;
 
-/** A picture of a main screen, whose every control must have a name for screen readers. */
-async function capture(page: Page, name: string): Promise<void> {
-  await screenshot(page, name);
-  expect(await unlabelledControls(page), name).toEqual([]);
-}
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext(PHONE);
-  context.setDefaultTimeout(15_000);
-  await stubNeutralSite(context);
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-  // An HTTP error status is logged by the browser too; those are answers (e.g. 403 after a removal), not faults.
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) problems.push(`console: ${msg.text()} at ${msg.location().url}`);
-  });
-  await page.goto(server.url);
-  return page;
-}
-
 beforeAll(async () => {
-  web = await buildWebForTests();
-  [server, browser] = await Promise.all([startServer({ env: { WEB_ROOT: web.dir } }), launchChromium()]);
-  [admin, survivor, facilitator] = await Promise.all([newPage(), newPage(), newPage()]);
+  session = await openWebSession();
+  ({ server, problems } = session);
+  [admin, survivor, facilitator] = await Promise.all([session.newPage(), session.newPage(), session.newPage()]);
 }, 90_000);
 
 // A failed step leaves a picture of every phone, and what went wrong in the pages.
@@ -80,10 +55,7 @@ afterEach(async (test) => {
 });
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await server?.destroy();
-  await web?.remove();
+  await session?.close();
 });
 
 describe('first run, invites and joining', () => {

@@ -3,10 +3,13 @@
 // without breaking tests.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { NEUTRAL_URL } from '../../client/web/core/quick-exit';
 import { ko } from '../../client/web/i18n/ko';
-import { REPO_ROOT } from './server-process';
+import { launchChromium, PHONE } from './browser';
+import { REPO_ROOT, type ServerProcess, startServer } from './server-process';
+import { buildWebForTests } from './web-build';
 
 export const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts', 'web');
 export const PASSPHRASE = '민들레 홀씨 되어 날아가';
@@ -33,9 +36,54 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
+/** A picture of a main screen, whose every control must have a name for screen readers. */
+export async function capture(page: Page, name: string): Promise<void> {
+  await screenshot(page, name);
+  expect(await unlabelledControls(page), name).toEqual([]);
+}
+
 /** The neutral site of quick exit, answered locally: the test machine has no internet. */
 export async function stubNeutralSite(context: BrowserContext): Promise<void> {
   await context.route(`${NEUTRAL_URL}**`, (route) => route.fulfill({ contentType: 'text/html', body: '<title>날씨</title><h1>오늘 날씨</h1>' }));
+}
+
+/** A test build of the app served by a real server, and Chromium with one phone per person. */
+export interface WebSession {
+  server: ServerProcess;
+  browser: Browser;
+  /** A fresh phone (its own browser context) on the app's first screen. */
+  newPage(): Promise<Page>;
+  /** Uncaught errors and console errors (a CSP violation is one): a suite expects none. */
+  problems: string[];
+  close(): Promise<void>;
+}
+
+export async function openWebSession(): Promise<WebSession> {
+  const web = await buildWebForTests();
+  const [server, browser] = await Promise.all([startServer({ env: { WEB_ROOT: web.dir } }), launchChromium()]);
+  const contexts: BrowserContext[] = [];
+  const problems: string[] = [];
+  async function newPage(): Promise<Page> {
+    const context = await browser.newContext(PHONE);
+    context.setDefaultTimeout(15_000);
+    await stubNeutralSite(context);
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+    // An HTTP error status is logged by the browser too; those are answers (e.g. 403 after a removal), not faults.
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) problems.push(`console: ${msg.text()} at ${msg.location().url}`);
+    });
+    await page.goto(server.url);
+    return page;
+  }
+  async function close(): Promise<void> {
+    for (const c of contexts) await c.close().catch(() => {});
+    await browser.close();
+    await server.destroy();
+    await web.remove();
+  }
+  return { server, browser, newPage, problems, close };
 }
 
 export async function fillNewPassphrase(page: Page, passphrase: string, label: string = ko['setup.passphrase']): Promise<void> {
@@ -62,8 +110,12 @@ export async function createGroup(page: Page, name: string): Promise<void> {
 export async function createInvite(page: Page, role: 'member' | 'facilitator', label: string): Promise<string> {
   await page.getByLabel(ko['invite.role']).selectOption(role);
   await page.getByLabel(ko['invite.label']).fill(label);
+  const shown = page.getByTestId('invite-link');
+  // A link from an earlier invite may still be on screen: wait for the new one.
+  const earlier = (await shown.count()) ? await shown.textContent() : null;
   await button(page, ko['invite.create']).click();
-  return (await page.getByTestId('invite-link').textContent({ timeout: 15_000 }))!.trim();
+  const fresh = earlier ? shown.filter({ hasNotText: earlier.trim() }) : shown;
+  return (await fresh.textContent({ timeout: 15_000 }))!.trim();
 }
 
 /** Opens an invite link on a fresh device and files the join request. */

@@ -52,6 +52,8 @@ export const en: Catalogue = {
   'waiting.body': 'Your join request was sent. The group opens as soon as an admin approves it.',
   'waiting.hint': 'You can close this screen. Next time you open the app it keeps waiting.',
   'waiting.approved': 'Approved. Opening the group.',
+  'waiting.endedTitle': 'Join request closed',
+  'waiting.ended': 'This join request is no longer waiting, and you were not added to the group. If you need to, ask the person who invited you for a new invite.',
 
   'groups.title': 'Conversations',
   'groups.empty': 'No groups yet.',

@@ -51,6 +51,8 @@ export const ko = {
   'waiting.body': '참여 요청을 보냈습니다. 관리자가 승인하면 그룹이 바로 열립니다.',
   'waiting.hint': '이 화면을 닫아도 됩니다. 다음에 앱을 열면 이어서 기다립니다.',
   'waiting.approved': '승인되었습니다. 그룹을 엽니다.',
+  'waiting.endedTitle': '참여 요청이 끝났습니다',
+  'waiting.ended': '이 참여 요청은 더 이상 기다리고 있지 않으며, 그룹에 들어가지 않았습니다. 필요하면 초대해 준 사람에게 새 초대를 받으세요.',
 
   'groups.title': '대화',
   'groups.empty': '아직 그룹이 없습니다.',

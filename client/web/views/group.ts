@@ -1,5 +1,5 @@
 // One group: its name, tabs (chat, board, members, and admin for admins) and
-// the open tab's panel. Roster changes (roles, removal) re-render it.
+// the open tab's panel. Roster changes (roles, removal, announcement-only) re-render it.
 import type { GroupView } from '../../sdk/client-api';
 import type { AppContext, View, ViewFactory } from '../ui/context';
 import { h } from '../ui/dom';
@@ -28,6 +28,7 @@ export const groupView: ViewFactory<GroupRoute> = (ctx, route) => {
   let panel: View | null = null;
   let disposed = false;
   let lastRole: string | null = null;
+  let lastAnnouncementOnly: boolean | null = null;
 
   async function load(): Promise<void> {
     try {
@@ -36,6 +37,7 @@ export const groupView: ViewFactory<GroupRoute> = (ctx, route) => {
       if (!group) return ctx.navigate({ name: 'groups' });
       const tab = route.tab === 'admin' && group.role !== 'admin' ? 'chat' : route.tab;
       lastRole = group.role;
+      lastAnnouncementOnly = group.announcementOnly;
       showTitle(group);
       panel?.dispose?.();
       panel = PANELS[tab](ctx, group, () => void load());
@@ -81,7 +83,12 @@ export const groupView: ViewFactory<GroupRoute> = (ctx, route) => {
     if (event.type === 'message' && event.kind === 'meta') return void refreshTitle().catch(() => {});
     if (event.type !== 'roster') return;
     const mine = event.members.find((m) => m.deviceId === client.deviceId);
-    if (event.removedSelf || mine?.role !== lastRole) void load();
+    if (event.removedSelf || mine?.role !== lastRole) return void load();
+    // A settings commit changes who may write in the chat.
+    void client.groups().then((groups) => {
+      const group = groups.find((g) => g.groupId === route.groupId);
+      if (group && !disposed && group.announcementOnly !== lastAnnouncementOnly) void load();
+    }, () => {});
   });
   void load();
 

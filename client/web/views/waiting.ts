@@ -1,5 +1,6 @@
 // While a join request waits for an admin. The group opens by itself once the
-// roster adds this device (a live event, or the periodic catch-up).
+// roster adds this device (a live event, or the periodic catch-up); when the
+// request is gone without that, a neutral line says she was not let in.
 import type { ViewFactory } from '../ui/context';
 import type { Route } from '../ui/routes';
 import { h } from '../ui/dom';
@@ -10,34 +11,51 @@ const POLL_MS = 3000;
 export const waitingView: ViewFactory<Extract<Route, { name: 'waiting' }>> = (ctx, route) => {
   const client = ctx.session.client;
   let done = false;
+  const isMember = async () => (await client.groups().catch(() => [])).some((g) => g.groupId === route.groupId);
+  function open(): void {
+    done = true;
+    ctx.announce(ctx.t('waiting.approved'));
+    ctx.navigate({ name: 'group', groupId: route.groupId, tab: 'chat' });
+  }
+  // Neutral on purpose: it says neither who decided nor why.
+  function ended(): void {
+    done = true;
+    stop();
+    spinner.hidden = true;
+    hint.hidden = true;
+    title.textContent = ctx.t('waiting.endedTitle');
+    status.textContent = ctx.t('waiting.ended');
+  }
   async function check(): Promise<void> {
     if (done) return;
-    const groups = await client.groups().catch(() => []);
-    if (!done && groups.some((g) => g.groupId === route.groupId)) {
-      done = true;
-      ctx.announce(ctx.t('waiting.approved'));
-      ctx.navigate({ name: 'group', groupId: route.groupId, tab: 'chat' });
-    }
+    if (await isMember()) return done ? undefined : open();
+    const joins = await client.pendingJoins().catch(() => null);
+    if (done || !joins || joins.some((j) => j.groupId === route.groupId)) return;
+    // The request is gone: approved (with the roster not yet synced here) or not let in.
+    await client.sync().catch(() => {});
+    if (done) return;
+    if (await isMember()) open();
+    else ended();
   }
   const unsubscribe = client.subscribe((event) => {
     if (event.type !== 'connection' && 'groupId' in event && event.groupId === route.groupId) void check();
   });
   const timer = setInterval(() => void client.sync().catch(() => {}).then(check), POLL_MS);
+  const stop = () => {
+    clearInterval(timer);
+    unsubscribe();
+  };
+  const title = h('span', null, ctx.t('waiting.title'));
+  const spinner = h('div', { class: 'spinner', 'aria-hidden': 'true' });
+  const status = h('p', { class: 'lead', role: 'status' }, ctx.t('waiting.body'));
+  const hint = h('p', { class: 'hint' }, ctx.t('waiting.hint'));
   void check();
 
   return {
-    el: h(
-      'section',
-      { class: 'screen waiting' },
-      screenHeader(ctx, ctx.t('waiting.title'), { name: 'groups' }),
-      h('div', { class: 'spinner', 'aria-hidden': 'true' }),
-      h('p', { class: 'lead', role: 'status' }, ctx.t('waiting.body')),
-      h('p', { class: 'hint' }, ctx.t('waiting.hint')),
-    ),
+    el: h('section', { class: 'screen waiting' }, screenHeader(ctx, title, { name: 'groups' }), spinner, status, hint),
     dispose: () => {
       done = true;
-      clearInterval(timer);
-      unsubscribe();
+      stop();
     },
   };
 };

@@ -1,0 +1,154 @@
+// The admin panel's less travelled paths and the chat's warnings, in real
+// Chromium against a real server: an admin rejects a join request (the
+// applicant is told, neutrally, that she was not let in); a dropped message
+// (a row deleted from the relay's SQLite file) shows the gap warning on the
+// member's phone; the admin sets retention and announcement-only (later
+// messages carry an expiry; a member's compose box gives way to a line that
+// says why). Screenshots go to test-artifacts/web/.
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { en } from '../../client/web/i18n/en';
+import { ko } from '../../client/web/i18n/ko';
+import { deleteMessageRow, messageRows, type StoredRow, withDb } from '../support/db-tamper';
+import {
+  approve,
+  button,
+  capture,
+  createGroup,
+  createIdentity,
+  createInvite,
+  joinWithLink,
+  message,
+  openTab,
+  openWebSession,
+  PASSPHRASE,
+  screenshot,
+  sendMessage,
+  unlock,
+  type WebSession,
+} from '../support/web-app';
+
+const GROUP = '작은 모임';
+const HOUR = 3600;
+const DAY = 24 * HOUR;
+
+let session: WebSession;
+let admin: Page;
+let applicant: Page;
+let member: Page;
+let groupId: string;
+
+/** Sends from the admin's chat and waits until the relay acknowledged the durable write. */
+async function sendStored(text: string): Promise<StoredRow> {
+  await sendMessage(admin, text);
+  await message(admin, text).getByText(ko['chat.state.stored']).waitFor();
+  return messageRows(session.server.dbPath, groupId).at(-1)!;
+}
+
+beforeAll(async () => {
+  session = await openWebSession();
+  [admin, applicant, member] = await Promise.all([session.newPage(), session.newPage(), session.newPage()]);
+  await createIdentity(admin, '관리자');
+  await createGroup(admin, GROUP);
+  groupId = withDb(session.server.dbPath, (db) => (db.prepare('SELECT id FROM groups').get() as { id: string }).id);
+}, 90_000);
+
+afterEach(async (test) => {
+  if (test.task.result?.state !== 'fail') return;
+  for (const [who, page] of Object.entries({ admin, applicant, member })) await screenshot(page, `failed-admin-${who}`).catch(() => {});
+  if (session.problems.length) console.error(session.problems.join('\n'));
+});
+
+afterAll(async () => {
+  await session?.close();
+});
+
+describe('rejecting a join request', () => {
+  it('the request leaves the admin panel and the applicant is told, neutrally, she was not let in', async () => {
+    const link = await createInvite(admin, 'member', '행사 안내');
+    await joinWithLink(applicant, link, '낯선 이', '들어가고 싶어요');
+    const request = admin.locator('li.request', { hasText: '들어가고 싶어요' });
+    await request.getByRole('button', { name: ko['requests.reject'] }).click();
+    await request.waitFor({ state: 'detached' });
+    await admin.getByText(ko['requests.none']).waitFor();
+
+    await applicant.getByRole('heading', { name: ko['waiting.endedTitle'] }).waitFor({ timeout: 15_000 });
+    expect(await applicant.getByText(ko['waiting.ended'], { exact: true }).isVisible()).toBe(true);
+    expect(await applicant.getByText(ko['waiting.body']).count()).toBe(0);
+    expect(await applicant.locator('.spinner').isVisible()).toBe(false);
+    await capture(applicant, '20-join-rejected');
+    // She is in no group: the list says so.
+    await button(applicant, ko['nav.back']).click();
+    await applicant.getByText(ko['groups.empty']).waitFor();
+    expect(await applicant.getByRole('button', { name: ko['groups.pending'] }).count()).toBe(0);
+  });
+
+  it('the line is neutral in both catalogues', () => {
+    // The line names neither who decided nor why, in either catalogue.
+    for (const text of [ko['waiting.ended'], en['waiting.ended']]) expect(text).not.toMatch(/거절|reject|refus|admin|관리자/i);
+    expect(en['waiting.endedTitle']).toBe('Join request closed');
+  });
+});
+
+describe('a message the relay dropped', () => {
+  it('the next message from the same sender carries the gap warning on the member’s phone', async () => {
+    const link = await createInvite(admin, 'member', '두 번째 초대');
+    await joinWithLink(member, link, '들꽃', '소개받고 왔어요');
+    await approve(admin, '소개받고 왔어요');
+    await member.getByRole('heading', { name: GROUP }).waitFor({ timeout: 20_000 });
+    await openTab(admin, 'chat');
+    await sendStored('첫 소식');
+    await message(member, '첫 소식').waitFor();
+
+    // Her phone is closed while the relay drops the admin's next message.
+    const context = member.context();
+    await member.close();
+    const dropped = await sendStored('사라질 소식');
+    deleteMessageRow(session.server.dbPath, groupId, dropped.seq);
+    await sendStored('그다음 소식');
+
+    member = await context.newPage();
+    await member.goto(session.server.url);
+    await unlock(member, PASSPHRASE);
+    await member.getByRole('button', { name: new RegExp(GROUP) }).click();
+    const next = message(member, '그다음 소식');
+    await next.waitFor();
+    expect(await next.locator('.warning').allTextContents()).toEqual([ko['warn.gap']]);
+    expect(await message(member, '첫 소식').locator('.warning').count()).toBe(0);
+    expect(await message(member, '사라질 소식').count()).toBe(0);
+    await capture(member, '21-chat-gap-warning');
+  });
+});
+
+describe('group settings', () => {
+  it('retention and announcement-only: later messages expire, and a member can no longer write', async () => {
+    const before = await sendStored('보관 기간 전');
+    expect(before.expires_at).toBeNull();
+    expect(await member.getByLabel(ko['chat.compose']).isVisible()).toBe(true);
+
+    await openTab(admin, 'admin');
+    await admin.getByLabel(ko['admin.retention']).selectOption(String(DAY));
+    await admin.getByLabel(ko['admin.announcementOnly']).check();
+    await capture(admin, '22-admin-settings');
+    await button(admin, ko['admin.saveSettings']).click();
+    await admin.getByRole('status').filter({ hasText: ko['admin.saved'] }).waitFor({ state: 'attached' });
+
+    // The member's open chat changes by itself when the settings commit arrives.
+    await member.getByText(ko['chat.announcementOnly']).waitFor({ timeout: 15_000 });
+    expect(await member.getByLabel(ko['chat.compose']).isVisible()).toBe(false);
+    await capture(member, '23-chat-announcement-only');
+
+    await openTab(admin, 'chat');
+    expect(await admin.getByText(ko['chat.announcementOnly']).count()).toBe(0);
+    const after = await sendStored('보관 기간 뒤');
+    // The relay keeps hours only: the message goes at the end of the hour a day from now.
+    expect(after.expires_at! - after.created_at).toBe(DAY + HOUR);
+    await message(member, '보관 기간 뒤').waitFor();
+  });
+});
+
+describe('the whole session', () => {
+  it('raised no page error and no Content-Security-Policy violation', () => {
+    expect(session.problems).toEqual([]);
+  });
+});
