@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { NEUTRAL_URL } from '../../client/web/core/quick-exit';
 import { en } from '../../client/web/i18n/en';
 import { ko } from '../../client/web/i18n/ko';
+import { withDb } from '../support/db-tamper';
 import {
   approve,
   button,
@@ -230,6 +231,15 @@ describe('safety number and settings', () => {
     expect(await admin.locator('html').getAttribute('lang')).toBe('en');
     expect(await admin.getByTestId('quick-exit').textContent()).toBe(en['exit.button']);
     await capture(admin, '11-settings-en');
+  });
+
+  it('sets a group’s retention from Settings (the groups she administers are listed there)', async () => {
+    const row = admin.locator('.settings .row', { hasText: GROUP });
+    await row.getByLabel(GROUP).selectOption(String(7 * 24 * 3600));
+    await row.getByRole('button', { name: en['settings.save'] }).click();
+    await admin.getByRole('status').filter({ hasText: en['admin.saved'] }).waitFor({ state: 'attached' });
+    // The signed settings commit reached the relay, which caches the retention beside the group.
+    expect(withDb(server.dbPath, (db) => db.prepare('SELECT retention_seconds AS r FROM groups').get())).toEqual({ r: 7 * 24 * 3600 });
   });
 });
 
