@@ -39,11 +39,16 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 /** The page title on every screen, in every language: it never names a group, a person or a message. */
 export const NEUTRAL_TITLE = '메모';
 
-/** A picture of a main screen, whose every control must have a name for screen readers, under the neutral title. */
+/**
+ * A picture of a main screen, whose every control must have a name for screen
+ * readers, under the neutral title, and nothing wider than the phone (no
+ * sideways scrolling at 360 px).
+ */
 export async function capture(page: Page, name: string): Promise<void> {
   await screenshot(page, name);
   expect(await unlabelledControls(page), name).toEqual([]);
   expect(await page.title(), name).toBe(NEUTRAL_TITLE);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth), name).toBeLessThanOrEqual(page.viewportSize()!.width);
 }
 
 /** The neutral site of quick exit, answered locally: the test machine has no internet. */
@@ -62,9 +67,10 @@ export interface WebSession {
   close(): Promise<void>;
 }
 
+// The server may start slowly while Vite builds beside other suites on two busy cores: it gets a minute.
 export async function openWebSession(): Promise<WebSession> {
   const web = await buildWebForTests();
-  const [server, browser] = await Promise.all([startServer({ env: { WEB_ROOT: web.dir } }), launchChromium()]);
+  const [server, browser] = await Promise.all([startServer({ env: { WEB_ROOT: web.dir }, startTimeoutMs: 60_000 }), launchChromium()]);
   const origin = new URL(server.url).origin;
   const contexts: BrowserContext[] = [];
   const problems: string[] = [];
