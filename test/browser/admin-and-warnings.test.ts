@@ -5,11 +5,12 @@
 // member's phone; the admin sets retention and announcement-only (later
 // messages carry an expiry; a member's compose box gives way to a line that
 // says why). Screenshots go to test-artifacts/web/.
+import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../client/web/i18n/en';
 import { ko } from '../../client/web/i18n/ko';
-import { deleteMessageRow, messageRows, type StoredRow, withDb } from '../support/db-tamper';
+import { deleteMessageRow, insertMessageRow, messageRows, replayMessageRow, type StoredRow, withDb } from '../support/db-tamper';
 import {
   approve,
   button,
@@ -120,6 +121,29 @@ describe('a message the relay dropped', () => {
   });
 });
 
+describe('a replayed message and a tampered one', () => {
+  it('the member’s open chat warns about both and shows neither as a message', async () => {
+    const original = await sendStored('한 번만 온 소식');
+    await message(member, '한 번만 온 소식').waitFor();
+    const { seq, ...row } = original;
+    // The relay hands the same envelope out again, under a new sequence number...
+    replayMessageRow(session.server.dbPath, groupId, seq);
+    // ...and one whose bytes were changed on its disk (under a fresh message id, so it is not a replay).
+    const bytes = Buffer.from(row.ciphertext, 'base64url');
+    bytes[bytes.length >> 1]! ^= 0xff;
+    insertMessageRow(session.server.dbPath, { ...row, client_msg_id: randomBytes(16).toString('base64url'), ciphertext: bytes.toString('base64url') });
+
+    // The next live message shows her SDK a hole in the sequence: it catches up and reads both rows.
+    await sendStored('이어지는 소식');
+    await message(member, '이어지는 소식').waitFor();
+    const notices = member.locator('li.notice.warning');
+    await notices.filter({ hasText: ko['warn.replay'] }).waitFor();
+    await notices.filter({ hasText: ko['warn.undecryptable'] }).waitFor();
+    expect(await message(member, '한 번만 온 소식').count()).toBe(1);
+    await capture(member, '24-chat-replay-warning');
+  });
+});
+
 describe('group settings', () => {
   it('retention and announcement-only: later messages expire, and a member can no longer write', async () => {
     const before = await sendStored('보관 기간 전');
@@ -144,6 +168,18 @@ describe('group settings', () => {
     // The relay keeps hours only: the message goes at the end of the hour a day from now.
     expect(after.expires_at! - after.created_at).toBe(DAY + HOUR);
     await message(member, '보관 기간 뒤').waitFor();
+  });
+
+  it('a bulletin posted under retention shows until when it stays', async () => {
+    await openTab(admin, 'board');
+    await admin.getByLabel(ko['board.compose']).fill('다음 모임 장소 안내');
+    await button(admin, ko['board.post']).click();
+    await openTab(member, 'board');
+    const bulletin = member.locator('li.bulletin', { hasText: '다음 모임 장소 안내' });
+    await bulletin.waitFor();
+    const until = new RegExp(`^${ko['board.expires'].replace('{when}', '.+')}$`);
+    expect(await bulletin.locator('.hint').textContent()).toMatch(until);
+    await capture(member, '25-board-expiry');
   });
 });
 

@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { NEUTRAL_URL } from '../../client/web/core/quick-exit';
 import { en } from '../../client/web/i18n/en';
 import { ko } from '../../client/web/i18n/ko';
+import { withDb } from '../support/db-tamper';
 import {
   approve,
   button,
@@ -19,6 +20,7 @@ import {
   fillNewPassphrase,
   joinWithLink,
   message,
+  NEUTRAL_TITLE,
   openTab,
   openWebSession,
   PASSPHRASE,
@@ -63,7 +65,7 @@ describe('first run, invites and joining', () => {
     expect(await admin.locator('html').getAttribute('lang')).toBe('ko');
     await admin.getByRole('heading', { name: ko['welcome.title'] }).waitFor();
     expect(await admin.getByTestId('quick-exit').isVisible()).toBe(true);
-    expect(await admin.title()).toBe('메모');
+    expect(await admin.title()).toBe(NEUTRAL_TITLE);
     await capture(admin, '01-welcome');
   });
 
@@ -75,6 +77,8 @@ describe('first run, invites and joining', () => {
     await admin.getByRole('alert').getByText(ko['setup.tooWeak']).waitFor();
     await fillNewPassphrase(admin, PASSPHRASE);
     expect(await admin.locator('.strength').getAttribute('data-level')).toBe('strong');
+    // The complaint goes once she types again.
+    expect(await admin.getByText(ko['setup.tooWeak']).count()).toBe(0);
     await capture(admin, '02-setup');
     await button(admin, ko['nav.back']).click();
   });
@@ -208,6 +212,8 @@ describe('safety number and settings', () => {
   it('the admin changes a role and removes a member', async () => {
     await button(admin, ko['nav.back']).click();
     const member = admin.locator('li.member', { hasText: '활동가 민' });
+    await member.waitFor();
+    await capture(admin, '14-members');
     await member.getByLabel(ko['members.roleOf'].replace('{name}', '활동가 민')).selectOption('member');
     await member.getByRole('button', { name: ko['members.setRole'] }).click();
     await admin.locator('li.member', { hasText: '활동가 민' }).locator('.badge.role-member').waitFor();
@@ -225,6 +231,15 @@ describe('safety number and settings', () => {
     expect(await admin.locator('html').getAttribute('lang')).toBe('en');
     expect(await admin.getByTestId('quick-exit').textContent()).toBe(en['exit.button']);
     await capture(admin, '11-settings-en');
+  });
+
+  it('sets a group’s retention from Settings (the groups she administers are listed there)', async () => {
+    const row = admin.locator('.settings .row', { hasText: GROUP });
+    await row.getByLabel(GROUP).selectOption(String(7 * 24 * 3600));
+    await row.getByRole('button', { name: en['settings.save'] }).click();
+    await admin.getByRole('status').filter({ hasText: en['admin.saved'] }).waitFor({ state: 'attached' });
+    // The signed settings commit reached the relay, which caches the retention beside the group.
+    expect(withDb(server.dbPath, (db) => db.prepare('SELECT retention_seconds AS r FROM groups').get())).toEqual({ r: 7 * 24 * 3600 });
   });
 });
 
@@ -309,6 +324,16 @@ describe('device safety', () => {
     expect(await page.getByRole('heading', { name: en['groups.title'] }).isVisible()).toBe(true);
     await page.clock.fastForward('02:00');
     await page.getByRole('heading', { name: en['unlock.title'] }).waitFor();
+
+    // A shorter timeout chosen in Settings takes effect at once.
+    await unlock(page, PASSPHRASE, en);
+    await page.getByRole('button', { name: en['settings.title'], exact: true }).click();
+    await page.getByLabel(en['settings.lockAfter']).selectOption('1');
+    await page.getByRole('status').filter({ hasText: en['settings.saved'] }).waitFor({ state: 'attached' });
+    await page.clock.fastForward('00:50');
+    expect(await page.getByRole('heading', { name: en['settings.title'] }).isVisible()).toBe(true);
+    await page.clock.fastForward('00:20');
+    await page.getByRole('heading', { name: en['unlock.title'] }).waitFor();
     await page.close();
   });
 
@@ -325,6 +350,7 @@ describe('device safety', () => {
 
   it('the duress passphrase erases everything and opens an app like a new install', async () => {
     await button(survivor, ko['settings.title']).click();
+    await capture(survivor, '15-settings');
     await fillNewPassphrase(survivor, DURESS, ko['settings.duressPassphrase']);
     await button(survivor, ko['settings.duressSave']).click();
     await survivor.getByText(ko['settings.duressSet']).waitFor({ state: 'attached' });
@@ -337,6 +363,19 @@ describe('device safety', () => {
     }));
     expect(state).toEqual({ databases: [], storage: 0 });
     await capture(survivor, '13-after-duress');
+  });
+});
+
+describe('keyboard', () => {
+  it('the first screen works from the keyboard alone, and the new screen’s title takes the focus', async () => {
+    const focused = () => survivor.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
+    for (let i = 0; i < 10 && (await focused()) !== ko['welcome.create']; i++) await survivor.keyboard.press('Tab');
+    expect(await focused()).toBe(ko['welcome.create']);
+    await survivor.keyboard.press('Enter');
+    await survivor.getByRole('heading', { name: ko['setup.titleCreate'] }).waitFor();
+    expect(await survivor.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+    await survivor.keyboard.press('Tab');
+    expect(await survivor.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('display-name');
   });
 });
 

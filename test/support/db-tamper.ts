@@ -53,6 +53,15 @@ export function insertMessageRow(dbPath: string, row: Omit<StoredRow, 'seq'>): n
   });
 }
 
+/** Hands a stored message out again as the group's newest (the same envelope and id, under a new sequence): a replay. Returns its new sequence. */
+export function replayMessageRow(dbPath: string, groupId: string, seq: number): number {
+  return withDb(dbPath, (db) => {
+    const { next } = db.prepare('SELECT MAX(seq) + 1 AS next FROM messages WHERE group_id = ?').get(groupId) as { next: number };
+    db.prepare('UPDATE messages SET seq = ? WHERE group_id = ? AND seq = ?').run(next, groupId, seq);
+    return next;
+  });
+}
+
 /** Rewrites stored messages in place. */
 export function updateMessageRow(dbPath: string, groupId: string, seq: number, change: Partial<Pick<StoredRow, 'epoch' | 'kind' | 'ciphertext' | 'client_msg_id'>>): void {
   const cols = Object.keys(change);

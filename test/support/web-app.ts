@@ -36,10 +36,19 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
-/** A picture of a main screen, whose every control must have a name for screen readers. */
+/** The page title on every screen, in every language: it never names a group, a person or a message. */
+export const NEUTRAL_TITLE = '메모';
+
+/**
+ * A picture of a main screen, whose every control must have a name for screen
+ * readers, under the neutral title, and nothing wider than the phone (no
+ * sideways scrolling at 360 px).
+ */
 export async function capture(page: Page, name: string): Promise<void> {
   await screenshot(page, name);
   expect(await unlabelledControls(page), name).toEqual([]);
+  expect(await page.title(), name).toBe(NEUTRAL_TITLE);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth), name).toBeLessThanOrEqual(page.viewportSize()!.width);
 }
 
 /** The neutral site of quick exit, answered locally: the test machine has no internet. */
@@ -53,20 +62,27 @@ export interface WebSession {
   browser: Browser;
   /** A fresh phone (its own browser context) on the app's first screen. */
   newPage(): Promise<Page>;
-  /** Uncaught errors and console errors (a CSP violation is one): a suite expects none. */
+  /** Uncaught errors, console errors (a CSP violation is one) and requests to any other origin: a suite expects none. */
   problems: string[];
   close(): Promise<void>;
 }
 
+// The server may start slowly while Vite builds beside other suites on two busy cores: it gets a minute.
 export async function openWebSession(): Promise<WebSession> {
   const web = await buildWebForTests();
-  const [server, browser] = await Promise.all([startServer({ env: { WEB_ROOT: web.dir } }), launchChromium()]);
+  const [server, browser] = await Promise.all([startServer({ env: { WEB_ROOT: web.dir }, startTimeoutMs: 60_000 }), launchChromium()]);
+  const origin = new URL(server.url).origin;
   const contexts: BrowserContext[] = [];
   const problems: string[] = [];
   async function newPage(): Promise<Page> {
     const context = await browser.newContext(PHONE);
     context.setDefaultTimeout(15_000);
     await stubNeutralSite(context);
+    // Nothing but the app's own origin is ever asked for (the quick-exit page is the one navigation away).
+    context.on('request', (request) => {
+      const url = new URL(request.url());
+      if (/^(https?|wss?):$/.test(url.protocol) && url.origin !== origin && !request.url().startsWith(NEUTRAL_URL)) problems.push(`third-party request: ${url.origin}`);
+    });
     contexts.push(context);
     const page = await context.newPage();
     page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
@@ -153,7 +169,8 @@ export async function sendMessage(page: Page, text: string, by: 'button' | 'ente
 
 export const message = (page: Page, text: string) => page.locator('li.msg', { hasText: text });
 
-export async function unlock(page: Page, passphrase: string): Promise<void> {
-  await page.getByLabel(ko['unlock.passphrase'], { exact: true }).fill(passphrase);
-  await button(page, ko['unlock.submit']).click();
+/** Unlocks from the lock screen, in Korean (after a reload) or in the language the open page was in. */
+export async function unlock(page: Page, passphrase: string, catalogue: Record<'unlock.passphrase' | 'unlock.submit', string> = ko): Promise<void> {
+  await page.getByLabel(catalogue['unlock.passphrase'], { exact: true }).fill(passphrase);
+  await button(page, catalogue['unlock.submit']).click();
 }

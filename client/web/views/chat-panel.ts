@@ -6,6 +6,7 @@ import type { AppContext, View } from '../ui/context';
 import { h } from '../ui/dom';
 import { alertBox, errorText } from '../ui/widgets';
 import { draftKeeper } from './drafts';
+import { unreadableWarning } from './unreadable-warning';
 import { contentText, contentTrusted, flagWarnings, onMetaMessage, refreshSenderNames, senderLine } from './message-parts';
 
 type SendState = 'sending' | 'stored' | 'failed';
@@ -76,7 +77,7 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
     if (event.type === 'message') {
       show(event);
       if (event.kind === 'message' && event.sender !== client.deviceId && document.visibilityState === 'visible') void client.markRead(group.groupId).catch(() => {});
-    } else if (event.type === 'undecryptable') notice(ctx.t('warn.undecryptable'), 'notice warning');
+    } else if (event.type === 'undecryptable') notice(ctx.t(unreadableWarning(event.reason)), 'notice warning');
     else if (event.type === 'roster' && !event.valid) notice(ctx.t('warn.invalidRoster'), 'notice warning');
     else if (event.type === 'roster' && event.removedSelf) {
       notice(ctx.t('chat.removed'), 'notice warning');

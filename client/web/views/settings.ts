@@ -91,6 +91,7 @@ function duressSection(ctx: AppContext): HTMLElement {
     alert.el,
     h('div', { class: 'actions' }, save, clear),
   );
+  form.addEventListener('input', () => alert.clear());
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const problem = fields.problem();

@@ -27,6 +27,8 @@ export const setupView: ViewFactory<Extract<Route, { name: 'setup' }>> = (ctx, r
     submit,
     status,
   );
+  // What was wrong goes away as soon as she types again (a stale "too weak" beside a strong meter misleads).
+  form.addEventListener('input', () => alert.clear());
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const code = invite?.code() ?? null;
