@@ -19,6 +19,8 @@ import { LiveSocket } from '../support/live-socket';
 const server = useServer();
 
 const FORWARDED_IP = '198.51.100.173'; // TEST-NET-2: appears nowhere unless copied from a header
+/** any IPv4 address, or an IPv6 one with at least two groups (::1, fe80::...) */
+const ANY_ADDRESS = /\b\d{1,3}(\.\d{1,3}){3}\b|(^|[^0-9a-f:])[0-9a-f]{0,4}::?[0-9a-f]{1,4}(:[0-9a-f]{0,4})*\b/i;
 /** strings that must appear nowhere */
 const forbidden: string[] = ['127.0.0.1', 'user-agent', 'Mozilla', FORWARDED_IP];
 /** random secrets whose raw bytes must appear nowhere either */
@@ -135,6 +137,7 @@ describe('error bodies', () => {
     const bodies = [{ name: 'errors', bytes: Buffer.from(errorTexts.join('\n')) }];
     expect(scan(bodies, forbidden, [])).toEqual([]);
     expect(neverLogged.filter((value) => errorTexts.some((t) => t.includes(value)))).toEqual([]);
+    expect(errorTexts.join('\n')).not.toMatch(ANY_ADDRESS);
   });
 });
 
@@ -176,6 +179,7 @@ describe('the logs', () => {
   it('hold no canary, invite code, token, address or user agent', () => {
     const logs = [{ name: 'logs', bytes: Buffer.from(server.current.logs()) }];
     expect(scan(logs, forbidden, [])).toEqual([]);
+    expect(server.current.logs()).not.toMatch(ANY_ADDRESS);
   });
 
   it('hold no id, ciphertext, label or introduction', () => {

@@ -1,7 +1,8 @@
 // Token theft and floods: a socket does not outlive its session (closed at
 // once on logout and logout everywhere, at the next heartbeat on expiry), and login challenges are rate limited per
 // registered device, with no address involved: made-up device ids get a 404
-// and leave no counter and no row behind.
+// and leave no counter and no row behind. Registrations are capped across the
+// server, and a refused one stores nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toB64 } from '../../shared/crypto/encoding';
 import { randomBytes } from '../../shared/crypto/primitives';
@@ -103,6 +104,29 @@ describe('login challenge floods', () => {
       expect(file.digest()).toBe(before);
     } finally {
       file.close();
+    }
+  });
+});
+
+describe('registration floods', () => {
+  it('are capped across the server: the refused ones store nothing, registered devices still log in', async () => {
+    const capped = await startServer({ env: { REGISTRATIONS_PER_MINUTE: '3' } });
+    const file = new DbFile(capped.dbPath);
+    try {
+      const existing = await TestDevice.create(capped); // one of the three
+      const flood = Array.from({ length: 8 }, () => new TestDevice(capped));
+      const answers = await Promise.all(flood.map((d) => d.register()));
+      expect(answers.filter((a) => a.status === 201)).toHaveLength(2);
+      for (const a of answers.filter((a) => a.status !== 201)) expectError(a, 429, 'rate_limited');
+      const registered = new Set(file.rows<{ id: string }>('devices').map((r) => r.id));
+      expect(flood.filter((d) => registered.has(d.id))).toHaveLength(2);
+      const refused = flood.filter((_, i) => answers[i]!.status === 429);
+      for (const d of refused) expectError(await d.anon('POST', '/v1/auth/challenge', { deviceId: d.id }), 404, 'device_not_found');
+      expect(file.rows('devices')).toHaveLength(3); // the first, the two accepted, no other
+      expect(await existing.login()).toEqual(expect.any(String));
+    } finally {
+      file.close();
+      await capped.destroy();
     }
   });
 });

@@ -33,6 +33,8 @@ class Poster {
   readonly acks: Ack[] = [];
   readonly unexpected: string[] = [];
   private pending: Body | null = null;
+  /** a post is on the wire and its answer has not come back */
+  inFlight = false;
   stopping = false;
 
   constructor(
@@ -71,7 +73,9 @@ class Poster {
         continue;
       }
       for (let body = await this.nextBody(); body; body = await this.nextBody()) {
+        this.inFlight = true;
         const reply = await Promise.race([socket.post({ groupId: this.groupId, ...body }, 10_000).catch(() => null), socket.closed.then(() => null)]);
+        this.inFlight = false;
         if (!reply) break; // the server died: reconnect, then retry the same body
         if (reply.type === 'ack') this.acked(reply.seq, reply.duplicate);
         else this.refused(`ws ${reply.code}`);
@@ -82,7 +86,9 @@ class Poster {
 
   private async runHttp(): Promise<void> {
     for (let body = await this.nextBody(); body; body = await this.nextBody()) {
+      this.inFlight = true;
       const res = await this.device.req('POST', `/v1/groups/${this.groupId}/messages`, body).catch(() => null);
+      this.inFlight = false;
       if (!res) {
         await sleep(20); // no answer: the server is down; retry the same body
         continue;
@@ -110,25 +116,38 @@ afterAll(async () => {
 });
 
 describe('crash durability', () => {
-  it(`every acknowledged message survives ${KILLS} SIGKILLs exactly once, in order, intact`, { timeout: 120_000 }, async () => {
+  it(`every acknowledged message survives ${KILLS} SIGKILLs exactly once, in order, intact`, { timeout: KILLS * 20_000 }, async () => {
     const running = posters.map((p) => p.run(server));
+    const acked = () => posters.reduce((n, p) => n + p.acks.length, 0);
     const delays: number[] = [];
-    let killedWithTraffic = 0;
+    const waits: number[] = [];
+    const restarts: number[] = [];
+    let killedInFlight = 0;
     for (let k = 0; k < KILLS; k++) {
-      const before = posters.reduce((n, p) => n + p.acks.length, 0);
-      const delay = 80 + Math.floor(Math.random() * 400);
+      // Each kill lands mid-stream: after the clients are acked again (a
+      // restart takes seconds on a loaded machine), plus a random moment.
+      const before = acked();
+      const t0 = Date.now();
+      for (const deadline = Date.now() + 60_000; acked() === before; await sleep(5)) {
+        if (Date.now() > deadline) throw new Error(`no ack within 60 s after restart ${k}`);
+      }
+      const delay = Math.floor(Math.random() * 300);
       delays.push(delay);
+      waits.push(Date.now() - t0);
       await sleep(delay);
-      if (posters.reduce((n, p) => n + p.acks.length, 0) > before) killedWithTraffic++;
+      if (posters.some((p) => p.inFlight)) killedInFlight++;
       await server.crash!();
+      const r0 = Date.now();
       await server.restart();
+      restarts.push(Date.now() - r0);
     }
     for (const p of posters) p.stopping = true; // each finishes (acks) what it has in flight
     await Promise.all(running);
     await server.stop();
 
-    const context = `kill delays (ms): ${delays.join(',')}`;
-    expect(killedWithTraffic, context).toBeGreaterThanOrEqual(KILLS / 2);
+    const context = `kill delays (ms): ${delays.join(',')}; waits for the first ack after a restart: ${waits.join(',')}; restarts: ${restarts.join(',')}`;
+    console.info(context);
+    expect(killedInFlight, `kills with a post sent and not yet acked; ${context}`).toBeGreaterThanOrEqual(KILLS / 2);
     for (const p of posters) expect(p.unexpected, context).toEqual([]);
 
     const file = new DbFile(server.dbPath);
