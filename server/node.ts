@@ -64,7 +64,11 @@ function shutdown(signal: string): void {
   stopping = true;
   log.info(`shutting down (${signal})`);
   clearInterval(purgeTimer);
-  setTimeout(() => process.exit(0), 5000).unref();
+  // Past the deadline the exit is forced, and says so (a supervisor can tell it apart).
+  setTimeout(() => {
+    log.error('shutdown_forced after 5 s');
+    process.exit(1);
+  }, 5000).unref();
   // Stop accepting; requests and frames already received finish and are answered.
   const httpDone = new Promise<void>((resolve) => server.close(() => resolve()));
   // A keep-alive connection becomes idle once its last response is out: close it then.
