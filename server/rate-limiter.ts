@@ -5,19 +5,31 @@ export interface RateLimiter {
   hit(key: string, limit: number, windowSeconds: number): Promise<boolean>;
 }
 
+interface Window {
+  end: number;
+  limit: number;
+  count: number;
+}
+
 export function memoryRateLimiter(now: () => number = () => Date.now() / 1000, maxKeys = 100_000): RateLimiter {
-  const windows = new Map<string, { start: number; count: number }>();
+  const windows = new Map<string, Window>();
+  const evictWhere = (drop: (w: Window) => boolean) => {
+    for (const [k, w] of windows) if (drop(w)) windows.delete(k);
+  };
   return {
     async hit(key, limit, windowSeconds) {
       const t = now();
       let w = windows.get(key);
-      if (!w || t - w.start >= windowSeconds) {
+      if (!w || t >= w.end) {
         if (windows.size >= maxKeys) {
-          // Bounded memory: drop finished windows; if all are live, forgive everyone rather than grow.
-          for (const [k, v] of windows) if (t - v.start >= windowSeconds) windows.delete(k);
+          // Bounded memory. First drop finished windows; then the ones still under their
+          // limit (forgetting them only forgives a partial count); a window that is refusing
+          // someone (a flood, or a server-wide cap) is kept unless every one of them is.
+          evictWhere((v) => t >= v.end);
+          if (windows.size >= maxKeys) evictWhere((v) => v.count < v.limit);
           if (windows.size >= maxKeys) windows.clear();
         }
-        w = { start: t, count: 0 };
+        w = { end: t + windowSeconds, limit, count: 0 };
         windows.set(key, w);
       }
       w.count++;
