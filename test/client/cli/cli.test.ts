@@ -1,9 +1,10 @@
 // The mindeulle CLI end to end: the real bin as a child process for every
 // command, against the real server. Three people (an admin, a member, a
 // facilitator) join with invites and approval, chat and post bulletins; the
-// admin rotates invites, hands over a role and removes the member. A removed
-// or never-approved person sees nothing sent after; nothing readable reaches
-// the server's database or the people's --home directories.
+// admin revokes and rotates invites, hands over a role and removes the member
+// (a new epoch). A removed or never-approved person sees nothing sent after;
+// nothing readable reaches the server's database or the people's --home
+// directories.
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,7 +34,7 @@ async function homeFiles(home: string) {
 const texts = (read: { text: string }[]) => read.map((m) => m.text);
 
 describe('the mindeulle CLI', () => {
-  it('three people: invites, approval, chat, bulletins, invite rotation, roles and removal; a removed or never-approved person sees nothing after', { timeout: 240_000 }, async () => {
+  it('three people: invites, approval, chat, bulletins, invite revocation and rotation, roles and removal; a removed or never-approved person sees nothing after', { timeout: 240_000 }, async () => {
     const secret = {
       group: canary('GROUP'),
       before: canary('BEFORE-CHAE'),
@@ -87,6 +88,11 @@ describe('the mindeulle CLI', () => {
     // chae reads from her join on (P6), including her own bulletin
     expect(texts(await chae.ok('read', groupId))).toEqual([secret.hello, secret.reply, secret.bulletin]);
 
+    // revocation: one code is revoked by its id
+    const revoked = await alice.ok('invite', 'create', groupId);
+    expect(await alice.ok('invite', 'revoke', groupId, revoked.id)).toMatchObject({ ok: true, id: revoked.id });
+    expect(await dana.fails('join', revoked.code)).toMatch(/revoked/);
+
     // rotation: a spare code dies, the new one files a request that is never approved
     const spare = await alice.ok('invite', 'create', groupId, '--uses', '5');
     const rotated = await alice.ok('invite', 'rotate', groupId, '--expires', '1d');
@@ -95,6 +101,7 @@ describe('the mindeulle CLI', () => {
     const danaJoin = await dana.ok('join', rotated.code);
     const invites = await alice.ok('invite', 'list', groupId);
     const byId = new Map(invites.map((i: { id: string }) => [i.id, i]));
+    expect(byId.get(revoked.id)).toMatchObject({ revoked: true, uses: 0 });
     expect(byId.get(spare.id)).toMatchObject({ revoked: true, uses: 0 });
     expect(byId.get(rotated.id)).toMatchObject({ revoked: false, uses: 1 });
 
@@ -108,10 +115,13 @@ describe('the mindeulle CLI', () => {
     await alice.ok('role', groupId, ids.chae!, 'admin');
     expect((await chae.ok('requests', groupId)).map((r: { id: string }) => r.id)).toEqual([danaJoin.requestId]);
 
-    // bora is removed; then alice writes
+    // bora is removed, which starts a new epoch; then alice writes
+    const epochOf = async (u: CliUser) => (await u.ok('group', 'list')).find((g: { id: string }) => g.id === groupId).epoch as number;
+    const epochBefore = await epochOf(chae);
     await alice.ok('remove', groupId, ids.bora!);
     await alice.ok('send', groupId, secret.after);
     expect(texts(await chae.ok('read', groupId))).toContain(secret.after);
+    expect(await epochOf(chae)).toBe(epochBefore + 1);
 
     // the removed member and the never-approved requester see nothing of it
     for (const outsider of [bora, dana]) {
@@ -130,7 +140,7 @@ describe('the mindeulle CLI', () => {
     for (const u of [alice, bora, chae, dana]) expect(scan(await homeFiles(u.home), needles)).toEqual([]);
   });
 
-  it('fails with one clear line and a non-zero exit', async () => {
+  it('fails with one clear line and a non-zero exit', { timeout: 90_000 }, async () => {
     const erin = user('erin');
     expect(await erin.fails('whoami')).toMatch(/no identity/);
     await erin.ok('init', '--name', 'Erin');
