@@ -2,6 +2,7 @@
 // jittered exponential backoff, resends the outbox after every `ready`, and
 // tells the SDK when to catch up over HTTP.
 import { type ServerFrame, serverFrameSchema, WS_CLOSE } from '../../shared/schemas/ws';
+import { backoffDelay } from './backoff';
 import { Outbox, type PendingPost } from './outbox';
 
 /** The subset of the WebSocket API used here (browser WebSocket and `ws` both fit). */
@@ -107,9 +108,7 @@ export class LiveSocket {
 
   private retry(): void {
     if (this.stopped) return;
-    const min = this.opts.minBackoffMs ?? 500;
-    const max = this.opts.maxBackoffMs ?? 30_000;
-    const delay = Math.min(max, min * 2 ** this.attempt++) * (0.5 + Math.random() / 2);
+    const delay = backoffDelay(this.attempt++, { minMs: this.opts.minBackoffMs ?? 500, maxMs: this.opts.maxBackoffMs ?? 30_000 });
     this.timer = setTimeout(() => void this.connect(), delay);
   }
 

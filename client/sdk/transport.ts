@@ -8,6 +8,7 @@
 // (/v1/groups/{id}/ws, the portable one and the only one on Cloudflare Workers).
 import type { PostMessageInput, PostResult } from '../../shared/schemas/messages';
 import type { ServerFrame } from '../../shared/schemas/ws';
+import { backoffDelay } from './backoff';
 import { LiveSocket, type WebSocketLike } from './live-socket';
 import { isRetryable, Outbox, type PendingPost } from './outbox';
 import { RelayError } from './relay-api';
@@ -17,6 +18,8 @@ import type { DocumentStore } from './store';
 const OUTBOX_DOC = 'outbox';
 const DEVICE = '';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Retries of a post over HTTP while no socket is up. */
+const HTTP_RETRY = { minMs: 250, maxMs: 10_000 };
 
 export interface TransportOptions {
   serverUrl: string;
@@ -126,7 +129,7 @@ export class Transport {
           return;
         }
       }
-      await sleep(Math.min(10_000, 250 * 2 ** attempt));
+      await sleep(backoffDelay(attempt, HTTP_RETRY));
     }
   }
 

@@ -1,16 +1,18 @@
 // The mindeulle CLI end to end: the real bin as a child process for every
 // command, against the real server. Three people (an admin, a member, a
 // facilitator) join with invites and approval, chat and post bulletins; the
-// admin rotates invites, hands over a role and removes the member. A removed
-// or never-approved person sees nothing sent after; nothing readable reaches
-// the server's database or the people's --home directories.
-import { mkdtemp, rm } from 'node:fs/promises';
+// admin revokes and rotates invites, hands over a role and removes the member
+// (a new epoch). A removed or never-approved person sees nothing sent after;
+// nothing readable reaches the server's database or the people's --home
+// directories.
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canary, readDirFiles, scan } from '../../support/canary';
 import { useServer } from '../../support/fixtures';
-import { CliUser, runCli } from './run-cli';
+import { REPO_ROOT } from '../../support/server-process';
+import { CLI_PASSPHRASE, CliUser, runCli } from './run-cli';
 
 const server = useServer();
 let root = '';
@@ -23,7 +25,6 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 
 /** Every file under a --home, recursively (the sealed store lives in a subdirectory). */
 async function homeFiles(home: string) {
-  const { readdir, readFile } = await import('node:fs/promises');
   const entries = await readdir(home, { recursive: true, withFileTypes: true });
   return Promise.all(
     entries.filter((e) => e.isFile()).map(async (e) => ({ name: path.join(e.parentPath, e.name), bytes: await readFile(path.join(e.parentPath, e.name)) })),
@@ -33,7 +34,7 @@ async function homeFiles(home: string) {
 const texts = (read: { text: string }[]) => read.map((m) => m.text);
 
 describe('the mindeulle CLI', () => {
-  it('three people: invites, approval, chat, bulletins, invite rotation, roles and removal; a removed or never-approved person sees nothing after', { timeout: 120_000 }, async () => {
+  it('three people: invites, approval, chat, bulletins, invite revocation and rotation, roles and removal; a removed or never-approved person sees nothing after', { timeout: 240_000 }, async () => {
     const secret = {
       group: canary('GROUP'),
       before: canary('BEFORE-CHAE'),
@@ -87,6 +88,11 @@ describe('the mindeulle CLI', () => {
     // chae reads from her join on (P6), including her own bulletin
     expect(texts(await chae.ok('read', groupId))).toEqual([secret.hello, secret.reply, secret.bulletin]);
 
+    // revocation: one code is revoked by its id
+    const revoked = await alice.ok('invite', 'create', groupId);
+    expect(await alice.ok('invite', 'revoke', groupId, revoked.id)).toMatchObject({ ok: true, id: revoked.id });
+    expect(await dana.fails('join', revoked.code)).toMatch(/revoked/);
+
     // rotation: a spare code dies, the new one files a request that is never approved
     const spare = await alice.ok('invite', 'create', groupId, '--uses', '5');
     const rotated = await alice.ok('invite', 'rotate', groupId, '--expires', '1d');
@@ -95,6 +101,7 @@ describe('the mindeulle CLI', () => {
     const danaJoin = await dana.ok('join', rotated.code);
     const invites = await alice.ok('invite', 'list', groupId);
     const byId = new Map(invites.map((i: { id: string }) => [i.id, i]));
+    expect(byId.get(revoked.id)).toMatchObject({ revoked: true, uses: 0 });
     expect(byId.get(spare.id)).toMatchObject({ revoked: true, uses: 0 });
     expect(byId.get(rotated.id)).toMatchObject({ revoked: false, uses: 1 });
 
@@ -108,10 +115,13 @@ describe('the mindeulle CLI', () => {
     await alice.ok('role', groupId, ids.chae!, 'admin');
     expect((await chae.ok('requests', groupId)).map((r: { id: string }) => r.id)).toEqual([danaJoin.requestId]);
 
-    // bora is removed; then alice writes
+    // bora is removed, which starts a new epoch; then alice writes
+    const epochOf = async (u: CliUser) => (await u.ok('group', 'list')).find((g: { id: string }) => g.id === groupId).epoch as number;
+    const epochBefore = await epochOf(chae);
     await alice.ok('remove', groupId, ids.bora!);
     await alice.ok('send', groupId, secret.after);
     expect(texts(await chae.ok('read', groupId))).toContain(secret.after);
+    expect(await epochOf(chae)).toBe(epochBefore + 1);
 
     // the removed member and the never-approved requester see nothing of it
     for (const outsider of [bora, dana]) {
@@ -130,7 +140,7 @@ describe('the mindeulle CLI', () => {
     for (const u of [alice, bora, chae, dana]) expect(scan(await homeFiles(u.home), needles)).toEqual([]);
   });
 
-  it('fails with one clear line and a non-zero exit', async () => {
+  it('fails with one clear line and a non-zero exit', { timeout: 90_000 }, async () => {
     const erin = user('erin');
     expect(await erin.fails('whoami')).toMatch(/no identity/);
     await erin.ok('init', '--name', 'Erin');
@@ -145,5 +155,33 @@ describe('the mindeulle CLI', () => {
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('invite rotate GROUP');
+  });
+
+  it('asks for the passphrase when MINDEULLE_PASSPHRASE is unset, and keeps its state in ~/.mindeulle by default', { timeout: 60_000 }, async () => {
+    const home = path.join(root, 'prompted-home');
+    const noEnv = { HOME: home, MINDEULLE_PASSPHRASE: '' };
+    const piped = (input: string, ...args: string[]) => runCli(args, noEnv, { input: `${input}\n` });
+    const made = await piped(CLI_PASSPHRASE, 'init', '--name', 'Gayoung', '--server', server.current.url, '--json');
+    expect(made.code).toBe(0);
+    expect((await stat(path.join(home, '.mindeulle', 'store'))).isDirectory()).toBe(true);
+    expect(JSON.parse(await readFile(path.join(home, '.mindeulle', 'config.json'), 'utf8'))).toEqual({ server: server.current.url });
+    const me = await piped(CLI_PASSPHRASE, 'whoami', '--json');
+    expect(me.json).toEqual({ id: made.json.id, name: 'Gayoung', server: server.current.url });
+    const wrong = await piped('not the passphrase', 'whoami', '--json');
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr.trim().split('\n')).toEqual([expect.stringMatching(/passphrase/i)]);
+    // the environment variable, when set, wins over whatever is typed
+    expect((await runCli(['whoami', '--json'], { HOME: home }, { input: 'typed\n' })).json).toMatchObject({ id: made.json.id });
+  });
+
+  it('runs as `npx mindeulle` in the installed package (the bin in package.json)', { timeout: 60_000 }, async () => {
+    const pkg = JSON.parse(await readFile(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+    expect(pkg.bin).toEqual({ mindeulle: 'client/cli/bin.mjs' });
+    // --offline --no: npx may only run what is installed, never fetch a package of that name
+    const npx = (...args: string[]) => runCli(args, { HOME: root }, { command: ['npx', '--offline', '--no', '--', 'mindeulle'], cwd: REPO_ROOT });
+    const home = path.join(root, 'npx-home');
+    const made = await npx('--home', home, '--server', server.current.url, 'init', '--name', 'Hana', '--json');
+    expect(made.code).toBe(0);
+    expect((await npx('--home', home, 'whoami', '--json')).json).toEqual({ id: made.json.id, name: 'Hana', server: server.current.url });
   });
 });

@@ -16,13 +16,23 @@ export interface CliRun {
   json: any;
 }
 
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+export interface RunOptions {
+  /** written to the child's stdin, which is then closed (a piped passphrase) */
+  input?: string;
+  /** the program and its first arguments instead of `node bin.mjs` (e.g. npx) */
+  command?: [string, ...string[]];
+  cwd?: string;
+}
+
+/** Runs the CLI; `env` is added to (or, with '', blanks a variable of) the test's minimal environment. */
+export function runCli(args: string[], env: Record<string, string> = {}, opts: RunOptions = {}): Promise<CliRun> {
+  const [file, ...lead] = opts.command ?? [process.execPath, BIN];
   return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
+    const child = execFile(
+      file,
+      [...lead, ...args],
       {
-        cwd: os.tmpdir(),
+        cwd: opts.cwd ?? os.tmpdir(),
         env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), MINDEULLE_PASSPHRASE: CLI_PASSPHRASE, MINDEULLE_KDF: 'min', ...env },
         timeout: 60_000,
       },
@@ -38,6 +48,7 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
         resolve({ code, stdout, stderr, json });
       },
     );
+    child.stdin?.end(opts.input ?? '');
   });
 }
 
