@@ -37,7 +37,12 @@ export class CliError extends Error {
 /** One line for any error: the message, and the stable code when the SDK or server gave one. */
 export function errorLine(err: unknown): string {
   if (err instanceof CliError) return err.message;
-  const e = err as { message?: unknown; code?: unknown };
+  const e = err as { message?: unknown; code?: unknown; cause?: { code?: unknown; message?: unknown } };
+  // fetch() says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND …) is in its cause.
+  if (err instanceof TypeError && e.message === 'fetch failed') {
+    const reason = [e.cause?.code, e.cause?.message].find((r) => typeof r === 'string' && r);
+    return `cannot reach the server${reason ? ` (${reason as string})` : ''}`;
+  }
   const message = typeof e?.message === 'string' && e.message ? e.message.split('\n')[0]! : String(err);
   return typeof e?.code === 'string' && !message.includes(e.code) ? `${message} (${e.code})` : message;
 }

@@ -8,6 +8,19 @@ export async function readPassphrase(question = 'Passphrase: ', env = process.en
   return process.stdin.isTTY ? hiddenTtyLine(question) : firstStdinLine();
 }
 
+/**
+ * A passphrase for a new store. Typed at a terminal it is asked twice, since a typo
+ * there would seal the store with a passphrase nobody knows; from the environment or
+ * a pipe (scripts) it is read once.
+ */
+export async function readNewPassphrase(env = process.env): Promise<string> {
+  if (env.MINDEULLE_PASSPHRASE || !process.stdin.isTTY) return readPassphrase('Passphrase: ', env);
+  const first = await hiddenTtyLine('New passphrase: ');
+  const again = await hiddenTtyLine('Repeat the passphrase: ');
+  if (first !== again) throw new Error('the two passphrases differ; nothing was created');
+  return first;
+}
+
 function firstStdinLine(): Promise<string> {
   return new Promise((resolve) => {
     const rl = createInterface({ input: process.stdin });

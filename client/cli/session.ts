@@ -12,7 +12,7 @@ import type { OpenOptions } from '../sdk/client-api';
 import { createClient, openClient } from '../sdk/index';
 import type { WebSocketLike } from '../sdk/live-socket';
 import { CliError } from './output';
-import { readPassphrase } from './prompt';
+import { readNewPassphrase, readPassphrase } from './prompt';
 
 /** Plain settings next to the sealed store: only which server to talk to. */
 interface CliConfig {
@@ -59,12 +59,12 @@ export class Session {
     }
   }
 
-  private async baseOptions(server: string): Promise<OpenOptions> {
+  private baseOptions(server: string, passphrase: string): OpenOptions {
     const kdf = kdfFromEnv(this.env);
     return {
       serverUrl: server.replace(/\/+$/, ''),
       store: new FileStore(path.join(this.home, 'store')),
-      passphrase: await readPassphrase('Passphrase: ', this.env),
+      passphrase,
       openSocket: (url) => new WebSocket(url) as unknown as WebSocketLike,
       ...(kdf ? { kdf } : {}),
     };
@@ -75,7 +75,8 @@ export class Session {
     if (await this.readConfig()) throw new CliError(`${this.home} already holds an identity (use another --home)`);
     const server = this.opts.server;
     if (!server) throw new CliError('init needs --server URL');
-    const client = await createClient({ ...(await this.baseOptions(server)), displayName });
+    const passphrase = await readNewPassphrase(this.env);
+    const client = await createClient({ ...this.baseOptions(server, passphrase), displayName });
     await mkdir(this.home, { recursive: true, mode: 0o700 });
     await writeFile(this.configPath, JSON.stringify({ server } satisfies CliConfig), { mode: 0o600 });
     return client;
@@ -85,7 +86,8 @@ export class Session {
   async open(): Promise<Client> {
     const config = await this.readConfig();
     if (!config) throw new CliError(`no identity in ${this.home}: run "mindeulle init --name NAME --server URL" first`);
-    return openClient(await this.baseOptions(this.opts.server ?? config.server));
+    const passphrase = await readPassphrase('Passphrase: ', this.env);
+    return openClient(this.baseOptions(this.opts.server ?? config.server, passphrase));
   }
 
   async server(): Promise<string | null> {
