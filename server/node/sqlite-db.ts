@@ -2,9 +2,7 @@
 // committed row survives a crash or power loss before anyone is acked. Reads
 // run on this thread; writes are group-committed (./group-commit.ts) by a
 // writer thread with its own connection (./sqlite-writer.ts), so the event
-// loop never waits for an fsync, and a third connection in a checkpointer
-// thread (./sqlite-checkpointer.ts) moves the WAL into the database file, so
-// no commit waits for a checkpoint. An in-memory database has no second
+// loop never waits for an fsync. An in-memory database has no second
 // connection, so there the writes commit on this thread.
 import type Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
@@ -27,30 +25,12 @@ const isJsonScalar = (v: unknown): boolean => v === null || typeof v === 'string
 
 type WriterReply = { ok: true; outcomes: Outcome[] } | { ok: false; error: WireError };
 
-/** How often the checkpointer thread copies the WAL into the database file. */
-export const CHECKPOINT_INTERVAL_MS = 100;
-
-/** A worker thread running one of this folder's TypeScript files (the thread registers tsx's loader first). */
-function tsWorker(file: string, workerData: unknown): Worker {
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  const entry = new URL(file, import.meta.url).href;
-  const boot = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(boot, { eval: true, workerData });
-}
-
-async function stopWorker(worker: Worker, message: unknown): Promise<void> {
-  worker.postMessage(message);
-  await new Promise((r) => worker.once('exit', r));
-}
-
-function checkpointerThread(path: string): { stop(): Promise<void> } {
-  const worker = tsWorker('./sqlite-checkpointer.ts', { path, intervalMs: CHECKPOINT_INTERVAL_MS });
-  worker.unref(); // it must not keep the process alive
-  return { stop: () => stopWorker(worker, { close: true }) };
-}
-
 function writerThread(path: string): { commit: CommitBatch; stop(): Promise<void> } {
-  const worker = tsWorker('./sqlite-writer.ts', { path });
+  // The writer is TypeScript like the rest: the thread registers tsx's loader first.
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const entry = new URL('./sqlite-writer.ts', import.meta.url).href;
+  const boot = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+  const worker = new Worker(boot, { eval: true, workerData: { path } });
   worker.unref(); // referenced only while a batch is in flight
   let waiting: { resolve(o: Outcome[]): void; reject(e: unknown): void } | null = null;
   worker.on('message', (reply: WriterReply) => {
@@ -74,14 +54,16 @@ function writerThread(path: string): { commit: CommitBatch; stop(): Promise<void
         const plain = writes.every((w) => w.every((q) => q.parameters.every(isJsonScalar)));
         worker.postMessage(plain ? { json: JSON.stringify(writes) } : { writes });
       }),
-    stop: () => stopWorker(worker, { close: true }),
+    stop: async () => {
+      worker.postMessage({ close: true });
+      await new Promise((r) => worker.once('exit', r));
+    },
   };
 }
 
 export async function openSqlite(path: string): Promise<SqliteHandle> {
   const { sqlite, prepare } = openConnection(path);
   const writer = path === ':memory:' ? null : writerThread(path);
-  const checkpointer = path === ':memory:' ? null : checkpointerThread(path);
   const inThread = commitWrites(sqlite, prepare);
   const commit = groupCommit(writer ? writer.commit : async (writes) => inThread(writes));
   const kysely = new Kysely<Tables>({ dialect: new GroupCommitDialect(sqlite, prepare, commit) });
@@ -95,7 +77,6 @@ export async function openSqlite(path: string): Promise<SqliteHandle> {
     sqlite,
     close: async () => {
       await commit.idle();
-      await checkpointer?.stop();
       await writer?.stop();
       sqlite.close();
     },
