@@ -120,14 +120,13 @@ export function summary(run: BenchRun): Record<string, unknown> {
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : String(n));
 const mark = (ok: boolean) => (ok ? 'met' : 'MISSED');
 
-export function table(run: BenchRun): string {
+/** The load rows alone (closed and open loop per system and group size). */
+export function loadTable(load: readonly LoadResult[]): string[] {
   const lines: string[] = [];
   const row = (cells: string[]) => lines.push(`| ${cells.join(' | ')} |`);
-  lines.push(`Mindeulle benchmark (${run.mode}); ${run.machine.nproc} cores (${run.machine.cpu}), Node ${run.machine.node}, ${run.machine.pinned ? 'server and load pinned to separate cores' : 'not pinned'}`);
-  lines.push('');
   row(['scenario', 'system', 'clients', 'deliveries/s (closed)', 'server CPU', 'msgs/s open', 'p50 ms', 'p99 ms', 'ack p99 ms', 'reach', 'gaps', 'dups', 'errors']);
   row(Array(13).fill('---'));
-  for (const r of run.load) {
+  for (const r of load) {
     const c = r.closed;
     const o = r.open;
     const expected = c.expected + o.expected;
@@ -147,6 +146,15 @@ export function table(run: BenchRun): string {
       String(c.errors + o.errors),
     ]);
   }
+  return lines;
+}
+
+export function table(run: BenchRun): string {
+  const lines: string[] = [];
+  const row = (cells: string[]) => lines.push(`| ${cells.join(' | ')} |`);
+  lines.push(`Mindeulle benchmark (${run.mode}); ${run.machine.nproc} cores (${run.machine.cpu}), Node ${run.machine.node}, ${run.machine.pinned ? 'server and load pinned to separate cores' : 'not pinned'}`);
+  lines.push('');
+  lines.push(...loadTable(run.load));
   lines.push('');
   row(['target', 'measured', 'goal', '']);
   row(['---', '---', '---', '---']);

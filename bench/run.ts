@@ -3,6 +3,8 @@
 // closed and open loop for the relay, raw ws and Socket.IO in groups of 10
 // and 100, and catch-up. Prints a table; --json adds one JSON line at the end;
 // a full run also writes bench/results/latest.json.
+// --only=SIZE[,system,...] runs just the load scenario of one group size (for
+// profiling and A/B comparisons): every system, or the ones listed; nothing is written.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -12,7 +14,7 @@ import { cryptoReady } from '../shared/crypto/sodium';
 import { freePort, REPO_ROOT, startServer } from '../test/support/server-process';
 import { createGroup, createGroups, registerDevices } from './lib/population';
 import { LOAD_CPU, pinned, pinTo, SERVER_CPU, startBaseline } from './lib/processes';
-import { type BenchRun, summary, table } from './report';
+import { type BenchRun, loadTable, summary, table } from './report';
 import { runCatchup } from './scenarios/catchup';
 import { runCrypto } from './scenarios/crypto';
 import { runIdle } from './scenarios/idle';
@@ -24,6 +26,8 @@ const quick = args.has('--quick');
 const json = args.has('--json');
 // --profile: the relay writes a V8 CPU profile (node --cpu-prof) into bench/results/profiles/.
 const profileDir = args.has('--profile') ? path.join(REPO_ROOT, 'bench/results/profiles') : null;
+const onlyArg = [...args].find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const only = onlyArg ? { size: Number(onlyArg[0]), systems: onlyArg.length > 1 ? onlyArg.slice(1) : ['relay', 'raw_ws', 'socketio'] } : null;
 
 // 10,000 sockets need file descriptors: run again under a raised limit (and on the load core).
 if (!process.env.MINDEULLE_BENCH_CHILD) {
@@ -36,18 +40,21 @@ if (!process.env.MINDEULLE_BENCH_CHILD) {
 const plan = quick
   ? { clients: 200, sizes: [10, 100], idle: 600, idleDevices: 300, backlog: 2000, closed: { warmupMs: 300, measureMs: 800 }, open: { warmupMs: 200, measureMs: 800 }, storageMs: 400, cryptoMs: 300 }
   : { clients: 1000, sizes: [10, 100], idle: 10_000, idleDevices: 2000, backlog: 10_000, closed: { warmupMs: 2000, measureMs: 8000 }, open: { warmupMs: 1000, measureMs: 8000 }, storageMs: 3000, cryptoMs: 2000 };
+if (only) Object.assign(plan, { sizes: [only.size], idleDevices: 0 });
 
 const started = performance.now();
 const log = (line: string) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(1)} s] ${line}\n`);
 await cryptoReady();
 
 log('client crypto');
-const crypto = runCrypto(plan.cryptoMs);
+const crypto = only ? null : runCrypto(plan.cryptoMs);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mindeulle-bench-'));
+// BENCH_RELAY_NODE_FLAGS adds node/V8 flags to the relay alone, for A/B runs (e.g. --trace-gc).
+const relayFlags = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...(process.env.BENCH_RELAY_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
 const relay = await startServer({
   dbPath: path.join(dir, 'relay.db'),
   // node flags go through a shell: NODE_OPTIONS refuses --cpu-prof.
-  launcher: [...pinTo(SERVER_CPU), ...(profileDir ? ['sh', '-c', `exec "$0" --cpu-prof --cpu-prof-dir=${profileDir} "$@"`] : [])],
+  launcher: [...pinTo(SERVER_CPU), ...(relayFlags.length > 0 ? ['sh', '-c', `exec "$0" ${relayFlags.join(' ')} "$@"`] : [])],
   // Every client posts as fast as the loop allows; the per-device limits stay in the path, just higher.
   env: {
     MESSAGES_PER_SECOND: '1000000',
@@ -65,13 +72,12 @@ try {
   for (const size of plan.sizes) groupsBySize.set(size, await createGroups(relay.url, devices, 0, plan.clients, size));
   // The devices that only connect for the memory scenario are in groups of 100 too.
   await createGroups(relay.url, devices, plan.clients, devices.length - plan.clients, 100);
-  const storage = await (log('storage'), runStorage(groupsBySize.get(10)![0]!.envelopes[0]!, plan.storageMs));
+  const storage = only ? null : await (log('storage'), runStorage(groupsBySize.get(10)![0]!.envelopes[0]!, plan.storageMs));
 
-  log(`${plan.idle} idle connections`);
   // Sockets spread over the devices (a full run: 5 per device, as phones, laptops and tabs
   // of one member would), each following all of its device's groups (/v1/ws).
   const idleClients = Array.from({ length: plan.idle }, (_, i) => ({ token: devices[i % devices.length]!.token, groups: [], group: 0, groupId: '', epoch: 1, envelope: '' }));
-  const idle = await runIdle(relay.wsUrl, pid, idleClients);
+  const idle = only ? null : await (log(`${plan.idle} idle connections`), runIdle(relay.wsUrl, pid, idleClients));
 
   const load: LoadResult[] = [];
   for (const size of plan.sizes) {
@@ -83,6 +89,7 @@ try {
     // Every system gets the same open-loop rate: half of what the relay sustained.
     const sameRate = () => relayRun.closed.messagesPerS / 2;
     for (const [system, script] of [['raw_ws', 'bench/servers/raw-ws-server.ts'], ['socketio', 'bench/servers/socketio-server.ts']] as const) {
+      if (only && !only.systems.includes(system)) continue;
       log(`groups of ${size}: ${system}`);
       const server = await startBaseline(script, await freePort());
       try {
@@ -93,27 +100,30 @@ try {
     }
   }
 
-  log(`catch-up of ${plan.backlog}`);
-  const catchGroup = await createGroup(relay.url, devices, Array.from({ length: 10 }, (_, i) => i));
-  const catchup = await runCatchup(relay.url, relay.wsUrl, devices, catchGroup, plan.backlog);
+  if (!crypto || !storage || !idle) console.log(loadTable(load).join('\n'));
+  else {
+    log(`catch-up of ${plan.backlog}`);
+    const catchGroup = await createGroup(relay.url, devices, Array.from({ length: 10 }, (_, i) => i));
+    const catchup = await runCatchup(relay.url, relay.wsUrl, devices, catchGroup, plan.backlog);
 
-  const run: BenchRun = {
-    mode: quick ? 'quick' : 'full',
-    machine: { nproc: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, pinned: pinned() },
-    load,
-    catchup,
-    idle,
-    storage,
-    crypto,
-    durationS: (performance.now() - started) / 1000,
-  };
-  const result = summary(run);
-  console.log(table(run));
-  if (!quick) {
-    mkdirSync(path.join(REPO_ROOT, 'bench/results'), { recursive: true });
-    writeFileSync(path.join(REPO_ROOT, 'bench/results/latest.json'), `${JSON.stringify({ summary: result, run }, null, 2)}\n`);
+    const run: BenchRun = {
+      mode: quick ? 'quick' : 'full',
+      machine: { nproc: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, pinned: pinned() },
+      load,
+      catchup,
+      idle,
+      storage,
+      crypto,
+      durationS: (performance.now() - started) / 1000,
+    };
+    const result = summary(run);
+    console.log(table(run));
+    if (!quick) {
+      mkdirSync(path.join(REPO_ROOT, 'bench/results'), { recursive: true });
+      writeFileSync(path.join(REPO_ROOT, 'bench/results/latest.json'), `${JSON.stringify({ summary: result, run }, null, 2)}\n`);
+    }
+    if (json) console.log(JSON.stringify(result));
   }
-  if (json) console.log(JSON.stringify(result));
 } finally {
   await relay.destroy();
   rmSync(dir, { recursive: true, force: true });

@@ -55,8 +55,23 @@ export async function registerDevice(baseUrl: string): Promise<BenchDevice> {
   return { deviceId, token, keys };
 }
 
+/**
+ * A keep-alive connection the server closes just as fetch reuses it fails with
+ * "fetch failed" (more likely when a loaded machine delays the client's event
+ * loop); such a device starts over with fresh keys.
+ */
+async function registerWithRetry(baseUrl: string, attempts = 3): Promise<BenchDevice> {
+  for (let i = 1; ; i++) {
+    try {
+      return await registerDevice(baseUrl);
+    } catch (err) {
+      if (i >= attempts || !(err instanceof TypeError)) throw err;
+    }
+  }
+}
+
 export function registerDevices(baseUrl: string, count: number, concurrency = 32): Promise<BenchDevice[]> {
-  return pool(Array.from({ length: count }), concurrency, () => registerDevice(baseUrl));
+  return pool(Array.from({ length: count }), concurrency, () => registerWithRetry(baseUrl));
 }
 
 /** Creates a group whose admin is `members[0]` and admits the others in commits of at most 64 adds. */

@@ -31,7 +31,11 @@ export function errorFrom(wire: WireError): Error {
   return Object.assign(new Error(wire.message), { name: wire.name, ...(wire.code ? { code: wire.code } : {}) });
 }
 
-export function groupCommit(commitBatch: CommitBatch): GroupCommit {
+/**
+ * `onIdle` is called when a batch has committed and no write is waiting: the
+ * moment to do housekeeping (a WAL checkpoint) that would otherwise delay a batch.
+ */
+export function groupCommit(commitBatch: CommitBatch, onIdle?: () => void): GroupCommit {
   let pending: PendingWrite[] = [];
   let scheduled = false;
   let current: Promise<void> | null = null;
@@ -49,6 +53,7 @@ export function groupCommit(commitBatch: CommitBatch): GroupCommit {
     void current.then(() => {
       current = null;
       flush();
+      if (!current) onIdle?.();
     });
   };
 

@@ -25,7 +25,16 @@ const isJsonScalar = (v: unknown): boolean => v === null || typeof v === 'string
 
 type WriterReply = { ok: true; outcomes: Outcome[] } | { ok: false; error: WireError };
 
-function writerThread(path: string): { commit: CommitBatch; stop(): Promise<void> } {
+/**
+ * SQLite's automatic checkpoint runs inside the COMMIT that takes the WAL past
+ * 1,000 pages, and every ack queued behind that batch waits for it. The writer
+ * checkpoints earlier instead, in a moment when no batch is waiting, once this
+ * many batches have committed since the last time (smaller, cheaper
+ * checkpoints; the automatic one stays as the backstop when there is no gap).
+ */
+export const CHECKPOINT_EVERY_BATCHES = 10;
+
+function writerThread(path: string): { commit: CommitBatch; idle(): void; stop(): Promise<void> } {
   // The writer is TypeScript like the rest: the thread registers tsx's loader first.
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
   const entry = new URL('./sqlite-writer.ts', import.meta.url).href;
@@ -44,9 +53,16 @@ function writerThread(path: string): { commit: CommitBatch; stop(): Promise<void
     waiting?.reject(err);
     waiting = null;
   });
+  let batchesSinceCheckpoint = 0;
   return {
+    idle: () => {
+      if (batchesSinceCheckpoint < CHECKPOINT_EVERY_BATCHES) return;
+      batchesSinceCheckpoint = 0;
+      worker.postMessage({ checkpoint: true }); // no reply; a batch sent meanwhile runs after it
+    },
     commit: (writes) =>
       new Promise((resolve, reject) => {
+        batchesSinceCheckpoint++;
         waiting = { resolve, reject };
         worker.ref();
         // One JSON string crosses the thread boundary far cheaper than a structured
@@ -65,7 +81,7 @@ export async function openSqlite(path: string): Promise<SqliteHandle> {
   const { sqlite, prepare } = openConnection(path);
   const writer = path === ':memory:' ? null : writerThread(path);
   const inThread = commitWrites(sqlite, prepare);
-  const commit = groupCommit(writer ? writer.commit : async (writes) => inThread(writes));
+  const commit = groupCommit(writer ? writer.commit : async (writes) => inThread(writes), writer?.idle);
   const kysely = new Kysely<Tables>({ dialect: new GroupCommitDialect(sqlite, prepare, commit) });
   const db: Db = { kysely, atomic: (list) => commit.write(list.map(compileStatement)) };
 
