@@ -135,6 +135,9 @@ describe('crash durability', () => {
       delays.push(delay);
       waits.push(Date.now() - t0);
       await sleep(delay);
+      // Then the first moment a post is on the wire (a loaded machine can leave every
+      // client between posts for a while), so the kill catches one unanswered.
+      for (const until = Date.now() + 2_000; !posters.some((p) => p.inFlight) && Date.now() < until; ) await sleep(1);
       if (posters.some((p) => p.inFlight)) killedInFlight++;
       await server.crash!();
       const r0 = Date.now();
