@@ -183,6 +183,41 @@ describe('group settings', () => {
   });
 });
 
+describe('notifications', () => {
+  it('while the app is hidden, a new message notifies with the fixed text only: no content, no name, no group', async () => {
+    await member.context().grantPermissions(['notifications'], { origin: session.server.url });
+    await member.getByRole('button', { name: ko['nav.back'] }).click(); // Settings is on the group list
+    await member.getByRole('button', { name: ko['settings.title'], exact: true }).click();
+    await member.getByLabel(ko['settings.notifications']).check();
+    await member.getByRole('status').filter({ hasText: ko['settings.saved'] }).waitFor({ state: 'attached' });
+    // Headless Chromium never hides a page, so the page is told it is hidden, as a
+    // phone's browser tells it when she switches to another app.
+    await member.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await openTab(admin, 'chat');
+    const secret = `알림에 나오면 안 되는 글 ${randomBytes(4).toString('hex')}`;
+    await sendStored(secret);
+    const shown = await member.evaluate(async () => {
+      const registration = await navigator.serviceWorker.ready;
+      for (let i = 0; i < 100; i++) {
+        const list = await registration.getNotifications();
+        if (list.length) return list.map((n) => ({ title: n.title, body: n.body }));
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return [];
+    });
+    expect(shown).toEqual([{ title: ko['notify.title'], body: ko['notify.body'] }]);
+    const text = JSON.stringify(shown);
+    for (const name of [secret, GROUP, '관리자', '들꽃']) expect(text).not.toContain(name);
+    await member.evaluate(() => {
+      delete (document as { visibilityState?: unknown }).visibilityState; // back to the real getter
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+  });
+});
+
 describe('the whole session', () => {
   it('raised no page error and no Content-Security-Policy violation', () => {
     expect(session.problems).toEqual([]);
