@@ -71,6 +71,7 @@ function writerThread(path: string): { commit: CommitBatch; idle(): void; stop()
         worker.postMessage(plain ? { json: JSON.stringify(writes) } : { writes });
       }),
     stop: async () => {
+      worker.ref(); // otherwise nothing may keep the process alive until the thread has closed its connection
       worker.postMessage({ close: true });
       await new Promise((r) => worker.once('exit', r));
     },
