@@ -3,7 +3,7 @@
 import type { CatchupResult } from './scenarios/catchup';
 import type { CryptoResult } from './scenarios/crypto';
 import type { IdleResult } from './scenarios/idle';
-import type { LoadResult } from './scenarios/load';
+import { cpuPerPostUs, type LoadResult } from './scenarios/load';
 import type { StorageResult } from './scenarios/storage';
 import { round } from './lib/stats';
 
@@ -29,6 +29,10 @@ interface SizeFigures {
   rawP99: number;
   socketioP99: number;
   ackP99: number;
+  /** server CPU per post at the open loop's rate (µs) */
+  relayUsPerPost: number;
+  rawUsPerPost: number;
+  socketioUsPerPost: number;
   reach: number;
   gaps: number;
   duplicates: number;
@@ -54,6 +58,9 @@ function figures(load: LoadResult[], size: number): SizeFigures {
     rawP99: raw.open.p99Ms,
     socketioP99: sio.open.p99Ms,
     ackP99: relay.open.ackP99Ms,
+    relayUsPerPost: cpuPerPostUs(relay),
+    rawUsPerPost: cpuPerPostUs(raw),
+    socketioUsPerPost: cpuPerPostUs(sio),
     reach: expected === 0 ? 0 : received / expected,
     gaps: all.reduce((n, c) => n + c.gaps, 0),
     duplicates: all.reduce((n, c) => n + c.duplicates, 0),
@@ -124,8 +131,8 @@ const mark = (ok: boolean) => (ok ? 'met' : 'MISSED');
 export function loadTable(load: readonly LoadResult[]): string[] {
   const lines: string[] = [];
   const row = (cells: string[]) => lines.push(`| ${cells.join(' | ')} |`);
-  row(['scenario', 'system', 'clients', 'deliveries/s (closed)', 'server CPU', 'msgs/s open', 'p50 ms', 'p99 ms', 'ack p99 ms', 'reach', 'gaps', 'dups', 'errors']);
-  row(Array(13).fill('---'));
+  row(['scenario', 'system', 'clients', 'deliveries/s (closed)', 'server CPU', 'msgs/s open', 'server µs/post (open)', 'p50 ms', 'p99 ms', 'ack p99 ms', 'reach', 'gaps', 'dups', 'errors']);
+  row(Array(14).fill('---'));
   for (const r of load) {
     const c = r.closed;
     const o = r.open;
@@ -137,6 +144,7 @@ export function loadTable(load: readonly LoadResult[]): string[] {
       fmt(c.deliveriesPerS),
       `${fmt(c.serverCpu * 100)} %`,
       fmt(o.messagesPerS),
+      fmt(cpuPerPostUs(r)),
       fmt(o.p50Ms, 2),
       fmt(o.p99Ms, 2),
       fmt(o.ackP99Ms, 2),

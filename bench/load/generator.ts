@@ -35,6 +35,8 @@ export interface ClosedResult extends Correctness {
 }
 
 export interface OpenResult extends Correctness {
+  /** posts sent in the whole open loop, warm-up included */
+  issued: number;
   messagesPerS: number;
   deliveriesPerS: number;
   p50Ms: number;
@@ -194,6 +196,7 @@ async function openLoop(cmd: Extract<GeneratorCommand, { cmd: 'open' }>): Promis
   const acks = Float64Array.from(ackLatencies).sort();
   return {
     ...correctness,
+    issued,
     messagesPerS: windowMessages / seconds,
     deliveriesPerS: windowDeliveries / seconds,
     p50Ms: percentile(e2e, 0.5),

@@ -14,8 +14,8 @@ export interface LoadResult {
   system: SystemName;
   groupSize: number;
   clients: number;
-  closed: ClosedResult & { serverCpu: number };
-  open: OpenResult & { serverCpu: number };
+  closed: ClosedResult & ServerCpu;
+  open: OpenResult & ServerCpu;
 }
 
 export function clientsOf(devices: readonly BenchDevice[], groups: readonly BenchGroup[]): GeneratorClient[] {
@@ -24,13 +24,26 @@ export function clientsOf(devices: readonly BenchDevice[], groups: readonly Benc
   );
 }
 
-/** Server CPU use during `run`, as a fraction of one core (1.0 = the server's core was saturated). */
-async function withCpu<T>(pid: number, run: () => Promise<T>): Promise<T & { serverCpu: number }> {
+interface ServerCpu {
+  /** the server's CPU time over the wall time, as a fraction of one core (1.0 = its core was saturated) */
+  serverCpu: number;
+  /** the server's CPU time in seconds (all its threads) */
+  serverCpuSeconds: number;
+}
+
+async function withCpu<T>(pid: number, run: () => Promise<T>): Promise<T & ServerCpu> {
   const cpu0 = cpuSeconds(pid);
   const t0 = performance.now();
   const result = await run();
-  return { ...result, serverCpu: (cpuSeconds(pid) - cpu0) / ((performance.now() - t0) / 1000) };
+  const serverCpuSeconds = cpuSeconds(pid) - cpu0;
+  return { ...result, serverCpu: serverCpuSeconds / ((performance.now() - t0) / 1000), serverCpuSeconds };
 }
+
+/**
+ * Server CPU per post at the open loop's fixed rate (the same rate for every
+ * system): what a post costs the server, whatever else the machine was doing.
+ */
+export const cpuPerPostUs = (r: LoadResult): number => (r.open.issued > 0 ? (r.open.serverCpuSeconds * 1e6) / r.open.issued : 0);
 
 /**
  * `openRate` picks the open-loop rate (messages/s) from this system's closed
