@@ -13,12 +13,12 @@ import { performance } from 'node:perf_hooks';
 import { cryptoReady } from '../shared/crypto/sodium';
 import { freePort, REPO_ROOT, startServer } from '../test/support/server-process';
 import { createGroup, createGroups, registerDevices } from './lib/population';
-import { LOAD_CPU, pinned, pinTo, SERVER_CPU, startBaseline } from './lib/processes';
+import { type Baseline, LOAD_CPU, pinned, pinTo, SERVER_CPU, startBaseline } from './lib/processes';
 import { type BenchRun, loadTable, summary, table } from './report';
 import { runCatchup } from './scenarios/catchup';
 import { runCrypto } from './scenarios/crypto';
 import { runIdle } from './scenarios/idle';
-import { clientsOf, type LoadResult, runLoad } from './scenarios/load';
+import { clientsOf, type LoadResult, type LoadTarget, runLoad } from './scenarios/load';
 import { runStorage } from './scenarios/storage';
 
 const args = new Set(process.argv.slice(2));
@@ -38,8 +38,8 @@ if (!process.env.MINDEULLE_BENCH_CHILD) {
 }
 
 const plan = quick
-  ? { clients: 200, sizes: [10, 100], idle: 600, idleDevices: 300, backlog: 2000, closed: { warmupMs: 300, measureMs: 800 }, open: { warmupMs: 200, measureMs: 800 }, storageMs: 400, cryptoMs: 300 }
-  : { clients: 1000, sizes: [10, 100], idle: 10_000, idleDevices: 2000, backlog: 10_000, closed: { warmupMs: 2000, measureMs: 8000 }, open: { warmupMs: 1000, measureMs: 8000 }, storageMs: 3000, cryptoMs: 2000 };
+  ? { clients: 200, sizes: [10, 100], idle: 600, idleDevices: 300, backlog: 2000, load: { closed: { warmupMs: 150, measureMs: 400 }, rounds: 3, open: { warmupMs: 200, measureMs: 800 } }, storageMs: 400, cryptoMs: 300 }
+  : { clients: 1000, sizes: [10, 100], idle: 10_000, idleDevices: 2000, backlog: 10_000, load: { closed: { warmupMs: 1000, measureMs: 4000 }, rounds: 3, open: { warmupMs: 1000, measureMs: 8000 } }, storageMs: 3000, cryptoMs: 2000 };
 if (only) Object.assign(plan, { sizes: [only.size], idleDevices: 0 });
 
 const started = performance.now();
@@ -82,21 +82,20 @@ try {
   const load: LoadResult[] = [];
   for (const size of plan.sizes) {
     const clients = clientsOf(devices, groupsBySize.get(size)!);
-    const timing = { closed: plan.closed, open: plan.open };
-    log(`groups of ${size}: relay`);
-    const relayRun = await runLoad('relay', relay.wsUrl, pid, clients, size, timing, (c) => c.messagesPerS / 2);
-    load.push(relayRun);
-    // Every system gets the same open-loop rate: half of what the relay sustained.
-    const sameRate = () => relayRun.closed.messagesPerS / 2;
-    for (const [system, script] of [['raw_ws', 'bench/servers/raw-ws-server.ts'], ['socketio', 'bench/servers/socketio-server.ts']] as const) {
-      if (only && !only.systems.includes(system)) continue;
-      log(`groups of ${size}: ${system}`);
-      const server = await startBaseline(script, await freePort());
-      try {
-        load.push(await runLoad(system, `ws://${server.url}`, server.pid, clients, size, timing, sameRate));
-      } finally {
-        await server.stop();
+    // The baselines run beside the relay, idle while another system is measured.
+    const baselines: Baseline[] = [];
+    try {
+      const targets: LoadTarget[] = [{ system: 'relay', url: relay.wsUrl, pid }];
+      for (const [system, script] of [['raw_ws', 'bench/servers/raw-ws-server.ts'], ['socketio', 'bench/servers/socketio-server.ts']] as const) {
+        if (only && !only.systems.includes(system)) continue;
+        const server = await startBaseline(script, await freePort());
+        baselines.push(server);
+        targets.push({ system, url: `ws://${server.url}`, pid: server.pid });
       }
+      log(`groups of ${size}: ${targets.map((t) => t.system).join(', ')}, ${plan.load.rounds} closed-loop rounds each in turn, then the open loop`);
+      load.push(...(await runLoad(targets, clients, size, plan.load)));
+    } finally {
+      await Promise.all(baselines.map((b) => b.stop()));
     }
   }
 

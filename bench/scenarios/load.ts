@@ -1,21 +1,51 @@
-// Closed loop then open loop for one system and one group size, with the
-// clients in the load generator process and the server in its own process.
+// Closed loop then open loop for every system of one group size, with the
+// clients in load generator processes (one per system) and each server in its
+// own process. The closed loop runs in rounds that take turns between the
+// systems, so a slow spell of the machine falls on all of them alike; each
+// system's figure is its median round.
 import type { ClosedResult, GeneratorClient, OpenResult } from '../load/generator';
 import type { SystemName } from '../load/connections';
 import type { BenchDevice, BenchGroup } from '../lib/population';
-import { cpuSeconds, startGenerator } from '../lib/processes';
+import { cpuSeconds, type Generator, startGenerator } from '../lib/processes';
 
 export interface LoadTiming {
   warmupMs: number;
   measureMs: number;
 }
 
+export interface LoadPlan {
+  closed: LoadTiming;
+  /** closed-loop rounds per system, taken in turns */
+  rounds: number;
+  open: LoadTiming;
+}
+
+interface ServerCpu {
+  /** the server's CPU time over the wall time, as a fraction of one core (1.0 = its core was saturated) */
+  serverCpu: number;
+  /** the server's CPU time in seconds (all its threads) */
+  serverCpuSeconds: number;
+  /** the load generator's CPU time over the wall time: near 1.0, the clients and not the server set the pace */
+  loadCpu: number;
+}
+
 export interface LoadResult {
   system: SystemName;
   groupSize: number;
   clients: number;
+  /** the median closed-loop round (by deliveries/s) */
   closed: ClosedResult & ServerCpu;
+  /** deliveries/s of every closed-loop round, in the order they ran */
+  closedRounds: number[];
+  /** run last on the same connections: its counts cover the closed rounds too */
   open: OpenResult & ServerCpu;
+}
+
+/** A server under load: what the generator connects to, and the process to measure. */
+export interface LoadTarget {
+  system: SystemName;
+  url: string;
+  pid: number;
 }
 
 export function clientsOf(devices: readonly BenchDevice[], groups: readonly BenchGroup[]): GeneratorClient[] {
@@ -24,19 +54,13 @@ export function clientsOf(devices: readonly BenchDevice[], groups: readonly Benc
   );
 }
 
-interface ServerCpu {
-  /** the server's CPU time over the wall time, as a fraction of one core (1.0 = its core was saturated) */
-  serverCpu: number;
-  /** the server's CPU time in seconds (all its threads) */
-  serverCpuSeconds: number;
-}
-
-async function withCpu<T>(pid: number, run: () => Promise<T>): Promise<T & ServerCpu> {
-  const cpu0 = cpuSeconds(pid);
+async function withCpu<T>(server: number, load: number, run: () => Promise<T>): Promise<T & ServerCpu> {
+  const [server0, load0] = [cpuSeconds(server), cpuSeconds(load)];
   const t0 = performance.now();
   const result = await run();
-  const serverCpuSeconds = cpuSeconds(pid) - cpu0;
-  return { ...result, serverCpu: serverCpuSeconds / ((performance.now() - t0) / 1000), serverCpuSeconds };
+  const seconds = (performance.now() - t0) / 1000;
+  const serverCpuSeconds = cpuSeconds(server) - server0;
+  return { ...result, serverCpu: serverCpuSeconds / seconds, serverCpuSeconds, loadCpu: (cpuSeconds(load) - load0) / seconds };
 }
 
 /**
@@ -45,27 +69,33 @@ async function withCpu<T>(pid: number, run: () => Promise<T>): Promise<T & Serve
  */
 export const cpuPerPostUs = (r: LoadResult): number => (r.open.issued > 0 ? (r.open.serverCpuSeconds * 1e6) / r.open.issued : 0);
 
+const median = <T>(items: T[], key: (t: T) => number): T => [...items].sort((a, b) => key(a) - key(b))[Math.floor((items.length - 1) / 2)]!;
+
 /**
- * `openRate` picks the open-loop rate (messages/s) from this system's closed
- * loop result, so the runner can hold every system to the relay's 50 %.
+ * Every target gets the same clients and the same open-loop rate: half of
+ * what the first target (the relay) sustained in its median round.
  */
-export async function runLoad(
-  system: SystemName,
-  url: string,
-  serverPid: number,
-  clients: GeneratorClient[],
-  groupSize: number,
-  timing: { closed: LoadTiming; open: LoadTiming },
-  openRate: (closed: ClosedResult) => number,
-): Promise<LoadResult> {
-  const generator = startGenerator();
+export async function runLoad(targets: readonly LoadTarget[], clients: GeneratorClient[], groupSize: number, plan: LoadPlan): Promise<LoadResult[]> {
+  const generators: Generator[] = [];
   try {
-    await generator.call({ cmd: 'connect', system, url, clients, concurrency: 50 });
-    const closed = await withCpu(serverPid, () => generator.call<ClosedResult>({ cmd: 'closed', ...timing.closed }));
-    const rate = openRate(closed);
-    const open = await withCpu(serverPid, () => generator.call<OpenResult>({ cmd: 'open', messagesPerS: rate, ...timing.open }));
-    return { system, groupSize, clients: clients.length, closed, open };
+    for (const t of targets) {
+      const generator = startGenerator();
+      generators.push(generator);
+      await generator.call({ cmd: 'connect', system: t.system, url: t.url, clients, concurrency: 50 });
+    }
+    const rounds = targets.map(() => [] as (ClosedResult & ServerCpu)[]);
+    for (let round = 0; round < plan.rounds; round++) {
+      for (const [i, t] of targets.entries()) rounds[i]!.push(await withCpu(t.pid, generators[i]!.pid, () => generators[i]!.call<ClosedResult>({ cmd: 'closed', ...plan.closed })));
+    }
+    const closed = rounds.map((r) => median(r, (c) => c.deliveriesPerS));
+    const rate = closed[0]!.messagesPerS / 2;
+    const results: LoadResult[] = [];
+    for (const [i, t] of targets.entries()) {
+      const open = await withCpu(t.pid, generators[i]!.pid, () => generators[i]!.call<OpenResult>({ cmd: 'open', messagesPerS: rate, ...plan.open }));
+      results.push({ system: t.system, groupSize, clients: clients.length, closed: closed[i]!, closedRounds: rounds[i]!.map((c) => c.deliveriesPerS), open });
+    }
+    return results;
   } finally {
-    await generator.stop();
+    await Promise.all(generators.map((g) => g.stop()));
   }
 }
