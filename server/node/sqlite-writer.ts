@@ -8,7 +8,7 @@ import { commitWrites, openConnection, type WireQuery, wireError } from './sqlit
 const { sqlite, prepare } = openConnection((workerData as { path: string }).path);
 const commit = commitWrites(sqlite, prepare);
 
-parentPort!.on('message', (message: { writes: WireQuery[][] } | { json: string } | { checkpoint: true } | { close: true }) => {
+parentPort!.on('message', (message: { writes: WireQuery[][] } | { checkpoint: true } | { close: true }) => {
   if ('checkpoint' in message) {
     try {
       sqlite.pragma('wal_checkpoint(PASSIVE)');
@@ -22,8 +22,7 @@ parentPort!.on('message', (message: { writes: WireQuery[][] } | { json: string }
     return parentPort!.close();
   }
   try {
-    const writes = 'json' in message ? (JSON.parse(message.json) as WireQuery[][]) : message.writes;
-    parentPort!.postMessage({ ok: true, outcomes: commit(writes) });
+    parentPort!.postMessage({ ok: true, outcomes: commit(message.writes) });
   } catch (error) {
     parentPort!.postMessage({ ok: false, error: wireError(error) });
   }
