@@ -19,9 +19,12 @@ export function createApp(deps: AppDeps) {
 
   app.use('*', accessLog(deps.log));
   app.use('*', securityHeaders());
+  // Set before the handler runs, so the response is built with it: a header set
+  // on a finished response makes hono rebuild it, and @hono/node-server then
+  // streams the rebuilt body instead of writing the string it had.
   app.use('/v1/*', async (c, next) => {
-    await next();
     c.header('Cache-Control', 'no-store');
+    await next();
   });
   app.use(
     '/v1/*',

@@ -66,6 +66,22 @@ describe('service endpoints', () => {
   });
 });
 
+describe('no API response is kept by a cache', () => {
+  it('Cache-Control: no-store on a success, a refusal, a bad request, an unknown route and a body over the limit', async () => {
+    const { admin, groupId } = await makeGroup(server.current, []);
+    const big = JSON.stringify({ signPk: 'A'.repeat(1024 * 1024) });
+    const responses = {
+      ok: await admin.listMessages(groupId),
+      unauthenticated: await request(server.current.url, 'GET', '/v1/groups'),
+      invalid: await request(server.current.url, 'GET', `/v1/groups/${groupId}/messages?after=-1`, undefined, { token: admin.token }),
+      unknown: await request(server.current.url, 'GET', '/v1/no-such-thing'),
+      tooLarge: await requestOnFreshConnection(server.current.url, 'POST', '/v1/devices', big),
+    };
+    const seen = Object.fromEntries(Object.entries(responses).map(([k, r]) => [k, `${r.status} ${r.headers.get('cache-control')}`]));
+    expect(seen).toEqual({ ok: '200 no-store', unauthenticated: '401 no-store', invalid: '400 no-store', unknown: '404 no-store', tooLarge: '413 no-store' });
+  });
+});
+
 describe('bad input gets a clear 4xx, never a stack trace, and changes nothing', () => {
   it('malformed JSON is 400 bad_request', async () => {
     const d = new TestDevice(server.current);
