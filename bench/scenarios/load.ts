@@ -7,6 +7,7 @@ import type { ClosedResult, GeneratorClient, OpenResult } from '../load/generato
 import type { SystemName } from '../load/connections';
 import type { BenchDevice, BenchGroup } from '../lib/population';
 import { cpuSeconds, type Generator, startGenerator } from '../lib/processes';
+import { median } from '../lib/stats';
 
 export interface LoadTiming {
   warmupMs: number;
@@ -68,8 +69,6 @@ async function withCpu<T>(server: number, load: number, run: () => Promise<T>): 
  * system): what a post costs the server, whatever else the machine was doing.
  */
 export const cpuPerPostUs = (r: LoadResult): number => (r.open.issued > 0 ? (r.open.serverCpuSeconds * 1e6) / r.open.issued : 0);
-
-const median = <T>(items: T[], key: (t: T) => number): T => [...items].sort((a, b) => key(a) - key(b))[Math.floor((items.length - 1) / 2)]!;
 
 /**
  * Every target gets the same clients and the same open-loop rate: half of
