@@ -54,18 +54,20 @@ export function wireError(error: unknown): WireError {
  * transaction itself fails; then nothing was committed.
  */
 export function commitWrites(sqlite: Database.Database, prepare: (sql: string) => Database.Statement): (writes: readonly (readonly WireQuery[])[]) => Outcome[] {
-  // Called inside `commitTurn`, `runWrite` becomes a savepoint.
-  const runWrite = sqlite.transaction((queries: readonly WireQuery[]): StatementResult[] =>
-    queries.map((q) => {
-      const stmt = prepare(q.sql);
-      return stmt.reader ? { rows: stmt.all(...q.parameters) as Record<string, unknown>[], changes: 0 } : { rows: [], changes: stmt.run(...q.parameters).changes };
-    }),
-  );
+  const run = (q: WireQuery): StatementResult => {
+    const stmt = prepare(q.sql);
+    return stmt.reader ? { rows: stmt.all(...q.parameters) as Record<string, unknown>[], changes: 0 } : { rows: [], changes: stmt.run(...q.parameters).changes };
+  };
+  // Called inside the batch's transaction, `runAtomically` becomes a savepoint.
+  const runAtomically = sqlite.transaction((queries: readonly WireQuery[]): StatementResult[] => queries.map(run));
   return sqlite.transaction((writes: readonly (readonly WireQuery[])[]): Outcome[] =>
     writes.map((queries) => {
       try {
-        return { ok: true, results: runWrite(queries) };
+        // One statement needs no savepoint: a statement that fails undoes its own changes.
+        return { ok: true, results: queries.length === 1 ? [run(queries[0]!)] : runAtomically(queries) };
       } catch (error) {
+        // An error that ended the transaction itself (I/O, disk full) fails the whole batch.
+        if (!sqlite.inTransaction) throw error;
         return { ok: false, error: wireError(error) };
       }
     }),
