@@ -21,6 +21,8 @@ export interface StorageResult {
 }
 
 const GROUP = 'benchgroupbenchgroup00';
+/** The posting device: the relay's insert checks its membership in the same statement. */
+const AUTHOR = 'benchdevicebenchdevice0';
 
 async function freshDb(dir: string, name: string): Promise<SqliteHandle> {
   const handle = await openSqlite(path.join(dir, `${name}.db`));
@@ -28,6 +30,7 @@ async function freshDb(dir: string, name: string): Promise<SqliteHandle> {
     .insertInto('groups')
     .values({ id: GROUP, created_day: 0, roster_seq: 0, roster_head: 'x'.repeat(43), epoch: 1, retention_seconds: null, announcement_only: 0, purged_seq: 0 })
     .execute();
+  await handle.db.kysely.insertInto('memberships').values({ group_id: GROUP, device_id: AUTHOR, role: 'member' }).execute();
   return handle;
 }
 
@@ -39,8 +42,6 @@ function rowMaker(ciphertext: string) {
     kind: 'message',
     ciphertext,
     pinned: 0,
-    expires_at: null,
-    created_at: Math.floor(Date.now() / 3_600_000) * 3600,
   });
 }
 
@@ -50,8 +51,9 @@ async function sqliteCeiling(handle: SqliteHandle, makeRow: () => NewMessage, ba
      VALUES (@group_id, @seq, @client_msg_id, @epoch, @kind, @ciphertext, @pinned, @expires_at, @created_at)`,
   );
   let seq = 0;
+  const createdAt = Math.floor(Date.now() / 3_600_000) * 3600;
   const batch = handle.sqlite.transaction((rows: NewMessage[]) => {
-    for (const row of rows) insert.run({ ...row, seq: ++seq });
+    for (const row of rows) insert.run({ ...row, seq: ++seq, expires_at: null, created_at: createdAt });
   });
   const t0 = performance.now();
   while (performance.now() - t0 < ms) batch(Array.from({ length: batchRows }, makeRow));
@@ -64,7 +66,7 @@ async function relayPath(handle: SqliteHandle, makeRow: () => NewMessage, inFlig
   const t0 = performance.now();
   const poster = async () => {
     while (performance.now() < deadline) {
-      await insertMessage(handle.db, makeRow());
+      if (!(await insertMessage(handle.db, AUTHOR, Math.floor(Date.now() / 1000), makeRow()))) throw new Error('the storage bench post was refused');
       stored++;
     }
   };

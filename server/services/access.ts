@@ -33,6 +33,17 @@ export async function requireAdmin(deps: AppDeps, groupId: string, deviceId: str
 
 export const canPostBulletins = (role: string): boolean => role === 'admin' || role === 'facilitator';
 
+/**
+ * Refuses a post the group's rules do not allow. The insert applies the same
+ * rules in SQL (db/repos/messages.ts); this is what names the rule that refused.
+ */
+export function assertMayPost(group: GroupContext, post: { kind: string; epoch: number }): void {
+  const privileged = canPostBulletins(group.role);
+  if (post.kind === 'bulletin' && !privileged) fail(403, 'role_forbidden', 'only facilitators and admins post bulletins');
+  if (post.kind === 'message' && group.announcementOnly && !privileged) fail(403, 'announcement_only', 'this group is announcement-only');
+  if (post.epoch !== group.epoch && post.epoch !== group.epoch - 1) fail(409, 'epoch_invalid', 'the epoch is not current');
+}
+
 export async function requireRate(deps: AppDeps, key: string, limit: number, windowSeconds: number): Promise<void> {
   if (!(await deps.limiter.hit(key, limit, windowSeconds))) fail(429, 'rate_limited', 'too many requests; slow down');
 }

@@ -1,37 +1,34 @@
 // Messages and bulletins: the hot path, shared by HTTP and WebSocket posts.
-// authorize -> store -> fan out; the caller acks only after this resolves,
-// i.e. after the row is committed.
+// authorize + store (one statement) -> fan out; the caller acks only after
+// this resolves, i.e. after the row is committed.
 import type { PostMessageInput, PostResult } from '../../shared/schemas/messages';
-import { hourOf } from '../clock';
-import { findMessage, insertMessage, listMessages, listPinned, setPinned } from '../db/repos/messages';
+import { findMessage, findSeqByClientId, insertMessage, listMessages, listPinned, setPinned } from '../db/repos/messages';
 import type { AppDeps } from '../deps';
 import { fail } from '../errors';
-import { canPostBulletins, requireMember, requireRate } from './access';
+import { assertMayPost, canPostBulletins, requireMember, requireRate } from './access';
 import { messageView } from './views';
 
-export async function postMessage(deps: AppDeps, deviceId: string, groupId: string, input: PostMessageInput): Promise<PostResult> {
-  const group = await requireMember(deps, groupId, deviceId);
-  const privileged = canPostBulletins(group.role);
-  if (input.kind === 'bulletin' && !privileged) fail(403, 'role_forbidden', 'only facilitators and admins post bulletins');
-  if (input.pinned && input.kind !== 'bulletin') fail(400, 'not_bulletin', 'only bulletins can be pinned');
-  if (input.kind === 'message' && group.announcementOnly && !privileged) fail(403, 'announcement_only', 'this group is announcement-only');
-  if (input.epoch !== group.epoch && input.epoch !== group.epoch - 1) fail(409, 'epoch_invalid', 'the epoch is not current');
-  await requireRate(deps, `post:${deviceId}`, deps.config.messagesPerSecond, 1);
+/** A refused post and a changed roster racing each other this many times in a row is a fault. */
+const POST_ATTEMPTS = 3;
 
-  const now = deps.clock.now();
-  const row = {
-    group_id: groupId,
-    client_msg_id: input.clientMsgId,
-    epoch: input.epoch,
-    kind: input.kind,
-    ciphertext: input.ciphertext,
-    pinned: input.pinned ? 1 : 0,
-    expires_at: group.retentionSeconds === null ? null : hourOf(now + group.retentionSeconds) + 3600,
-    created_at: hourOf(now),
-  };
-  const { seq, duplicate } = await insertMessage(deps.db, row);
-  if (!duplicate) deps.hub.publish(groupId, { type: 'message', groupId, message: messageView({ ...row, seq }) });
-  return { groupId, seq, duplicate };
+export async function postMessage(deps: AppDeps, deviceId: string, groupId: string, input: PostMessageInput): Promise<PostResult> {
+  if (input.pinned && input.kind !== 'bulletin') fail(400, 'not_bulletin', 'only bulletins can be pinned');
+  await requireRate(deps, `post:${deviceId}`, deps.config.messagesPerSecond, 1);
+  const post = { group_id: groupId, client_msg_id: input.clientMsgId, epoch: input.epoch, kind: input.kind, ciphertext: input.ciphertext, pinned: input.pinned ? 1 : 0 };
+  for (let attempt = 0; attempt < POST_ATTEMPTS; attempt++) {
+    // Authorized and stored in one statement (see insertMessage).
+    const stored = await insertMessage(deps.db, deviceId, deps.clock.now(), post);
+    if (stored) {
+      deps.hub.publish(groupId, { type: 'message', groupId, message: messageView(stored) });
+      return { groupId, seq: stored.seq, duplicate: false };
+    }
+    // Nothing stored: a rule refused it (this names the rule), or it is a retry of a stored post.
+    assertMayPost(await requireMember(deps, groupId, deviceId), input);
+    const first = await findSeqByClientId(deps.db, groupId, input.clientMsgId);
+    if (first !== undefined) return { groupId, seq: first, duplicate: true };
+    // Refused a moment ago and allowed now: the roster changed in between; try again.
+  }
+  fail(500, 'internal_error', 'the group changed while the post was stored; try again');
 }
 
 export async function readMessages(deps: AppDeps, deviceId: string, groupId: string, after: number, limit: number) {

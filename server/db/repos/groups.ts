@@ -7,7 +7,6 @@ export interface GroupContext {
   role: string;
   epoch: number;
   announcementOnly: boolean;
-  retentionSeconds: number | null;
 }
 
 /** The caller's role and the group settings a write needs, in one query; undefined if not a member. */
@@ -15,17 +14,17 @@ const membershipQuery = reusableQuery((k, groupId: string, deviceId: string) =>
   k
     .selectFrom('memberships as m')
     .innerJoin('groups as g', 'g.id', 'm.group_id')
-    .select(['m.role', 'g.epoch', 'g.announcement_only', 'g.retention_seconds'])
+    .select(['m.role', 'g.epoch', 'g.announcement_only'])
     .where('m.group_id', '=', groupId)
     .where('m.device_id', '=', deviceId),
 );
 
-type MembershipRow = { role: string; epoch: number; announcement_only: number; retention_seconds: number | null };
+type MembershipRow = { role: string; epoch: number; announcement_only: number };
 
 export async function findMembership(db: Db, groupId: string, deviceId: string): Promise<GroupContext | undefined> {
   const row = (await db.kysely.executeQuery<MembershipRow>(membershipQuery(db, groupId, deviceId))).rows[0];
   if (!row) return undefined;
-  return { role: row.role, epoch: row.epoch, announcementOnly: row.announcement_only === 1, retentionSeconds: row.retention_seconds };
+  return { role: row.role, epoch: row.epoch, announcementOnly: row.announcement_only === 1 };
 }
 
 export async function findGroup(db: Db, groupId: string): Promise<GroupsTable | undefined> {

@@ -1,40 +1,68 @@
 import { sql } from 'kysely';
+import { hourOf } from '../../clock';
 import { type Db, reusableQuery } from '../database';
 import type { MessagesTable } from '../tables';
 
-export type NewMessage = Omit<MessagesTable, 'seq' | 'rowid'>;
+/** A post as the client sent it; the insert adds sequence, creation hour and expiry. */
+export type NewMessage = Pick<MessagesTable, 'group_id' | 'client_msg_id' | 'epoch' | 'kind' | 'ciphertext' | 'pinned'>;
 
+/** The post's authorization is in its WHERE: the rules of services/access.ts (assertMayPost), in SQL. */
 const insertQuery = reusableQuery(
-  (k, group: string, seqGroup: string, clientMsgId: string, epoch: number, kind: string, ciphertext: string, pinned: number, expiresAt: number | null, createdAt: number, fromGroup: string) =>
+  (
+    k,
+    group: string,
+    seqGroup: string,
+    clientMsgId: string,
+    epoch: number,
+    kind: string,
+    ciphertext: string,
+    pinned: number,
+    now: number,
+    createdAt: number,
+    fromGroup: string,
+    author: string,
+    epochAgain: number,
+    kindAgain: string,
+    kindOnceMore: string,
+  ) =>
     sql`
     INSERT INTO messages (group_id, seq, client_msg_id, epoch, kind, ciphertext, pinned, expires_at, created_at)
     SELECT ${group},
            MAX(COALESCE((SELECT MAX(seq) FROM messages WHERE group_id = ${seqGroup}), 0), g.purged_seq) + 1,
-           ${clientMsgId}, ${epoch}, ${kind}, ${ciphertext}, ${pinned}, ${expiresAt}, ${createdAt}
-    FROM groups g WHERE g.id = ${fromGroup}
+           ${clientMsgId}, ${epoch}, ${kind}, ${ciphertext}, ${pinned},
+           CASE WHEN g.retention_seconds IS NULL THEN NULL ELSE CAST((${now} + g.retention_seconds) / 3600 AS INTEGER) * 3600 + 3600 END,
+           ${createdAt}
+    FROM groups g JOIN memberships m ON m.group_id = g.id
+    WHERE g.id = ${fromGroup} AND m.device_id = ${author}
+      AND ${epochAgain} IN (g.epoch, g.epoch - 1)
+      AND (m.role IN ('admin', 'facilitator') OR ${kindAgain} = 'meta' OR (${kindOnceMore} = 'message' AND g.announcement_only = 0))
     ON CONFLICT (group_id, client_msg_id) DO NOTHING
-    RETURNING seq`.compile(k),
+    RETURNING seq, expires_at`.compile(k),
 );
 
 /**
- * Stores a message with the group's next sequence in ONE statement (atomic on
- * SQLite and D1 alike). A client message id already stored returns the first
- * sequence with duplicate = true.
+ * Stores a post with the group's next sequence, if its author may post it
+ * (member, role for bulletins, announcement-only, current or previous epoch),
+ * in ONE statement: atomic on SQLite and D1 alike, so no roster change slips
+ * between the check and the write, and a post costs no separate read. Returns
+ * undefined when nothing was stored: refused, or a client message id already
+ * stored (services/messages.ts tells which). The expiry is the group's
+ * retention from `now`, to the hour after (server timestamps are coarse, P12).
  */
-export async function insertMessage(db: Db, m: NewMessage): Promise<{ seq: number; duplicate: boolean }> {
+export async function insertMessage(db: Db, author: string, now: number, m: NewMessage): Promise<MessageRow | undefined> {
+  const createdAt = hourOf(now);
   // Through `atomic`, so that on Node it joins the turn's group commit.
   const [inserted] = await db.atomic([
-    insertQuery(db, m.group_id, m.group_id, m.client_msg_id, m.epoch, m.kind, m.ciphertext, m.pinned, m.expires_at, m.created_at, m.group_id),
+    insertQuery(db, m.group_id, m.group_id, m.client_msg_id, m.epoch, m.kind, m.ciphertext, m.pinned, now, createdAt, m.group_id, author, m.epoch, m.kind, m.kind),
   ]);
-  const row = inserted?.rows[0] as { seq: number } | undefined;
-  if (row) return { seq: row.seq, duplicate: false };
-  const first = await db.kysely
-    .selectFrom('messages')
-    .select('seq')
-    .where('group_id', '=', m.group_id)
-    .where('client_msg_id', '=', m.client_msg_id)
-    .executeTakeFirstOrThrow();
-  return { seq: first.seq, duplicate: true };
+  const row = inserted?.rows[0] as { seq: number; expires_at: number | null } | undefined;
+  return row && { ...m, seq: row.seq, expires_at: row.expires_at, created_at: createdAt };
+}
+
+/** The sequence a client message id was stored under, if it was. */
+export async function findSeqByClientId(db: Db, groupId: string, clientMsgId: string): Promise<number | undefined> {
+  const row = await db.kysely.selectFrom('messages').select('seq').where('group_id', '=', groupId).where('client_msg_id', '=', clientMsgId).executeTakeFirst();
+  return row?.seq;
 }
 
 const columns = ['seq', 'client_msg_id', 'epoch', 'kind', 'ciphertext', 'pinned', 'created_at', 'expires_at'] as const;

@@ -10,6 +10,7 @@ import { groupCommit } from '../../../server/node/group-commit';
 import { openSqlite, type SqliteHandle } from '../../../server/node/sqlite-db';
 
 const GROUP = 'group-cccccccccccccccc';
+const AUTHOR = 'device-author-aaaaaaaa';
 let dir: string;
 let file: string;
 let store: SqliteHandle;
@@ -22,6 +23,7 @@ beforeAll(async () => {
     .insertInto('groups')
     .values({ id: GROUP, created_day: 1, roster_seq: 0, roster_head: 'h', epoch: 1, retention_seconds: null, announcement_only: 0, purged_seq: 0 })
     .execute();
+  await store.db.kysely.insertInto('memberships').values({ group_id: GROUP, device_id: AUTHOR, role: 'member' }).execute();
 });
 afterAll(async () => {
   await store.close();
@@ -51,7 +53,7 @@ describe('WAL checkpoints in idle moments', () => {
     // One batch per post (each awaited): ~300 pages of rows, far below SQLite's automatic threshold.
     const ciphertext = 'A'.repeat(4000);
     for (let i = 0; i < 300; i++) {
-      await insertMessage(store.db, { group_id: GROUP, client_msg_id: `m${i}`, epoch: 1, kind: 'message', ciphertext, pinned: 0, expires_at: null, created_at: 0 });
+      await insertMessage(store.db, AUTHOR, 0, { group_id: GROUP, client_msg_id: `m${i}`, epoch: 1, kind: 'message', ciphertext, pinned: 0 });
     }
     expect(await listMessages(store.db, GROUP, 0, 1000, 0)).toHaveLength(300);
     // The last checkpoint may still be running in the writer thread.
