@@ -1,6 +1,7 @@
 // Runs the real Node entry (server/node.ts) as a child process on a free port
 // with a fresh SQLite file, for integration tests. Captures stdout and stderr.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -8,6 +9,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** node's arguments as `npm start` gives them (flags and entry), so tests and the bench run the server as it is deployed. */
+export function startArgs(): string[] {
+  const start: string = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).scripts.start;
+  const [node, ...args] = start.split(/\s+/);
+  if (node !== 'node' || args.at(-1) !== 'server/node.ts') throw new Error(`unexpected start script: ${start}`);
+  return args;
+}
 
 export interface ServerOptions {
   /** extra environment, e.g. SESSION_TTL_SECONDS or CLOCK_SKEW_SECONDS */
@@ -75,7 +84,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerPr
       ...options.env,
     };
     const [command, ...prefix] = [...(options.launcher ?? []), process.execPath];
-    const proc = spawn(command!, [...prefix, '--import', 'tsx', 'server/node.ts'], {
+    const proc = spawn(command!, [...prefix, ...startArgs()], {
       cwd: REPO_ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
