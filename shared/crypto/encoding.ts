@@ -41,8 +41,15 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
 
 export function u32be(n: number): Uint8Array {
   const out = new Uint8Array(4);
-  new DataView(out.buffer).setUint32(0, n >>> 0, false);
+  writeU32be(out, 0, n);
   return out;
+}
+
+function writeU32be(out: Uint8Array, at: number, n: number): void {
+  out[at] = n >>> 24;
+  out[at + 1] = (n >>> 16) & 0xff;
+  out[at + 2] = (n >>> 8) & 0xff;
+  out[at + 3] = n & 0xff;
 }
 
 export function u64be(n: number): Uint8Array {
@@ -57,8 +64,29 @@ export function u64be(n: number): Uint8Array {
  * 4-byte big-endian length. Two different (label, parts) never frame alike.
  */
 export function frame(label: string, ...parts: Uint8Array[]): Uint8Array {
-  const labelBytes = utf8(label);
-  const pieces: Uint8Array[] = [u32be(labelBytes.length), labelBytes];
-  for (const p of parts) pieces.push(u32be(p.length), p);
-  return concatBytes(...pieces);
+  // Written straight into one buffer: this runs several times per message sealed or opened.
+  const labelBytes = labelUtf8(label);
+  let size = 4 + labelBytes.length;
+  for (const p of parts) size += 4 + p.length;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const piece of [labelBytes, ...parts]) {
+    writeU32be(out, at, piece.length);
+    out.set(piece, at + 4);
+    at += 4 + piece.length;
+  }
+  return out;
+}
+
+/** Domain labels are a few constants; their bytes are kept (bounded, in case a caller builds labels). */
+const labelBytesCache = new Map<string, Uint8Array>();
+const MAX_CACHED_LABELS = 256;
+
+function labelUtf8(label: string): Uint8Array {
+  let bytes = labelBytesCache.get(label);
+  if (!bytes) {
+    bytes = utf8(label);
+    if (labelBytesCache.size < MAX_CACHED_LABELS) labelBytesCache.set(label, bytes);
+  }
+  return bytes;
 }
