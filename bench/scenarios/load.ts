@@ -87,7 +87,8 @@ export async function runLoad(targets: readonly LoadTarget[], clients: Generator
       for (const [i, t] of targets.entries()) rounds[i]!.push(await withCpu(t.pid, generators[i]!.pid, () => generators[i]!.call<ClosedResult>({ cmd: 'closed', ...plan.closed })));
     }
     const closed = rounds.map((r) => median(r, (c) => c.deliveriesPerS));
-    const rate = closed[0]!.messagesPerS / 2;
+    // BENCH_OPEN_RATE (posts/s) fixes the rate instead, to compare tails at one rate in A/B runs.
+    const rate = Number(process.env.BENCH_OPEN_RATE) || closed[0]!.messagesPerS / 2;
     const results: LoadResult[] = [];
     for (const [i, t] of targets.entries()) {
       const open = await withCpu(t.pid, generators[i]!.pid, () => generators[i]!.call<OpenResult>({ cmd: 'open', messagesPerS: rate, ...plan.open }));
