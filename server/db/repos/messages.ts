@@ -6,7 +6,10 @@ import type { MessagesTable } from '../tables';
 /** A post as the client sent it; the insert adds sequence, creation hour and expiry. */
 export type NewMessage = Pick<MessagesTable, 'group_id' | 'client_msg_id' | 'epoch' | 'kind' | 'ciphertext' | 'pinned'>;
 
-/** The post's authorization is in its WHERE: the rules of services/access.ts (assertMayPost), in SQL. */
+/**
+ * The post's authorization is in its WHERE: the rules of services/access.ts (assertMayPost), in SQL.
+ * A value the SQL uses twice is a parameter twice (epochAgain, kindAgain ...): reusableQuery binds by position.
+ */
 const insertQuery = reusableQuery(
   (
     k,
