@@ -8,6 +8,7 @@ import { DEFAULT_SOCKET_LIMITS, type SocketLimits } from '../config';
 import type { AppDeps } from '../deps';
 import { socketScope } from '../live/socket-path';
 import { SocketSession } from '../live/socket-session';
+import { textFrame } from './ws-frame';
 
 export interface WsOptions extends Omit<SocketLimits, 'maxSocketsPerDevice'> {
   authTimeoutMs: number;
@@ -29,17 +30,18 @@ export function attachWebSockets(server: Server, deps: AppDeps, options: WsOptio
   });
 
   // Fan-out sends the same frame to many sockets, and a busy turn sends many
-  // frames to each socket. The frame is encoded to bytes once (not per
-  // recipient), and every socket written to in a turn stays corked until the
-  // turn ends, so its frames leave in one writev instead of one write each.
+  // frames to each socket. A frame is encoded and framed once (not per
+  // recipient) and written to each socket as it is (./ws-frame.ts), and every
+  // socket written to in a turn stays corked until the turn ends, so its
+  // frames leave in one writev instead of one write each.
   let lastText = '';
-  let lastBytes = Buffer.alloc(0);
-  const encoded = (text: string): Buffer => {
+  let lastFrame: Buffer = Buffer.alloc(0);
+  const framed = (text: string): Buffer => {
     if (text !== lastText) {
       lastText = text;
-      lastBytes = Buffer.from(text);
+      lastFrame = textFrame(Buffer.from(text));
     }
-    return lastBytes;
+    return lastFrame;
   };
   const corked = new Set<Duplex>();
   const uncorkAll = () => {
@@ -65,8 +67,11 @@ export function attachWebSockets(server: Server, deps: AppDeps, options: WsOptio
         if (ws.readyState !== ws.OPEN) return;
         if (ws.bufferedAmount > options.maxBufferedBytes) return cutOff(ws, WS_CLOSE.slowConsumer, 'too slow; catch up over HTTP');
         cork(socket);
-        // A text frame: `binary: false` keeps the opcode while passing bytes.
-        ws.send(encoded(text), { binary: false });
+        // Past ws's sender, straight to the socket: that sender writes at once
+        // too (it queues only while compressing, which this server never does,
+        // or reading a Blob, which it never sends), so frames keep their order
+        // with the pings and the close that go through it.
+        socket.write(framed(text));
       },
       close: (code, reason) => cutOff(ws, code, reason),
     }, scope);
