@@ -38,8 +38,8 @@ if (!process.env.MINDEULLE_BENCH_CHILD) {
 }
 
 const plan = quick
-  ? { clients: 200, sizes: [10, 100], idle: 600, idleDevices: 300, backlog: 2000, load: { closed: { warmupMs: 150, measureMs: 400 }, rounds: 3, open: { warmupMs: 200, measureMs: 800 } }, storageMs: 400, cryptoMs: 300 }
-  : { clients: 1000, sizes: [10, 100], idle: 10_000, idleDevices: 2000, backlog: 10_000, load: { closed: { warmupMs: 1000, measureMs: 4000 }, rounds: 3, open: { warmupMs: 1000, measureMs: 8000 } }, storageMs: 3000, cryptoMs: 2000 };
+  ? { clients: 200, sizes: [10, 100], idle: 600, idleDevices: 300, backlog: 2000, load: { closed: { warmupMs: 150, measureMs: 400 }, rounds: 3, open: { warmupMs: 100, measureMs: 300 } }, storageMs: 400, cryptoMs: 300 }
+  : { clients: 1000, sizes: [10, 100], idle: 10_000, idleDevices: 2000, backlog: 10_000, load: { closed: { warmupMs: 1000, measureMs: 4000 }, rounds: 3, open: { warmupMs: 500, measureMs: 3000 } }, storageMs: 3000, cryptoMs: 2000 };
 if (only) Object.assign(plan, { sizes: [only.size], idleDevices: 0 });
 
 const started = performance.now();
@@ -92,7 +92,7 @@ try {
         baselines.push(server);
         targets.push({ system, url: `ws://${server.url}`, pid: server.pid });
       }
-      log(`groups of ${size}: ${targets.map((t) => t.system).join(', ')}, ${plan.load.rounds} closed-loop rounds each in turn, then the open loop`);
+      log(`groups of ${size}: ${targets.map((t) => t.system).join(', ')}, ${plan.load.rounds} closed-loop rounds each in turn, then ${plan.load.rounds} open-loop rounds`);
       load.push(...(await runLoad(targets, clients, size, plan.load)));
     } finally {
       await Promise.all(baselines.map((b) => b.stop()));

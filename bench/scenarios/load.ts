@@ -1,8 +1,8 @@
 // Closed loop then open loop for every system of one group size, with the
 // clients in load generator processes (one per system) and each server in its
-// own process. The closed loop runs in rounds that take turns between the
-// systems, so a slow spell of the machine falls on all of them alike; each
-// system's figure is its median round.
+// own process. Both loops run in rounds that take turns between the systems,
+// so a slow spell of the machine falls on all of them alike; each system's
+// figure is its median round (for the open loop, each latency's median).
 import type { ClosedResult, GeneratorClient, OpenResult } from '../load/generator';
 import type { SystemName } from '../load/connections';
 import type { BenchDevice, BenchGroup } from '../lib/population';
@@ -16,7 +16,7 @@ export interface LoadTiming {
 
 export interface LoadPlan {
   closed: LoadTiming;
-  /** closed-loop rounds per system, taken in turns */
+  /** closed-loop rounds, then open-loop rounds, per system, taken in turns */
   rounds: number;
   open: LoadTiming;
 }
@@ -38,8 +38,10 @@ export interface LoadResult {
   closed: ClosedResult & ServerCpu;
   /** deliveries/s of every closed-loop round, in the order they ran */
   closedRounds: number[];
-  /** run last on the same connections: its counts cover the closed rounds too */
+  /** the open-loop rounds as one result (combineOpen), run last on the same connections: its counts cover the closed rounds too */
   open: OpenResult & ServerCpu;
+  /** end-to-end p99 of every open-loop round, in the order they ran */
+  openRoundsP99: number[];
 }
 
 /** A server under load: what the generator connects to, and the process to measure. */
@@ -71,6 +73,29 @@ async function withCpu<T>(server: number, load: number, run: () => Promise<T>): 
 export const cpuPerPostUs = (r: LoadResult): number => (r.open.issued > 0 ? (r.open.serverCpuSeconds * 1e6) / r.open.issued : 0);
 
 /**
+ * One system's open-loop rounds as one result: each latency percentile and
+ * rate is its median over the rounds, posts and CPU seconds add up, and the
+ * correctness counts are the last round's (they are kept since connecting).
+ */
+export function combineOpen(rounds: readonly (OpenResult & ServerCpu)[]): OpenResult & ServerCpu {
+  const mid = (pick: (r: OpenResult & ServerCpu) => number) => pick(median(rounds, pick));
+  const sum = (pick: (r: OpenResult & ServerCpu) => number) => rounds.reduce((n, r) => n + pick(r), 0);
+  return {
+    ...rounds.at(-1)!,
+    issued: sum((r) => r.issued),
+    serverCpuSeconds: sum((r) => r.serverCpuSeconds),
+    serverCpu: sum((r) => r.serverCpu) / rounds.length,
+    loadCpu: sum((r) => r.loadCpu) / rounds.length,
+    messagesPerS: mid((r) => r.messagesPerS),
+    deliveriesPerS: mid((r) => r.deliveriesPerS),
+    p50Ms: mid((r) => r.p50Ms),
+    p99Ms: mid((r) => r.p99Ms),
+    ackP50Ms: mid((r) => r.ackP50Ms),
+    ackP99Ms: mid((r) => r.ackP99Ms),
+  };
+}
+
+/**
  * Every target gets the same clients and the same open-loop rate: half of
  * what the first target (the relay) sustained in its median round.
  */
@@ -89,12 +114,19 @@ export async function runLoad(targets: readonly LoadTarget[], clients: Generator
     const closed = rounds.map((r) => median(r, (c) => c.deliveriesPerS));
     // BENCH_OPEN_RATE (posts/s) fixes the rate instead, to compare tails at one rate in A/B runs.
     const rate = Number(process.env.BENCH_OPEN_RATE) || closed[0]!.messagesPerS / 2;
-    const results: LoadResult[] = [];
-    for (const [i, t] of targets.entries()) {
-      const open = await withCpu(t.pid, generators[i]!.pid, () => generators[i]!.call<OpenResult>({ cmd: 'open', messagesPerS: rate, ...plan.open }));
-      results.push({ system: t.system, groupSize, clients: clients.length, closed: closed[i]!, closedRounds: rounds[i]!.map((c) => c.deliveriesPerS), open });
+    const openRounds = targets.map(() => [] as (OpenResult & ServerCpu)[]);
+    for (let round = 0; round < plan.rounds; round++) {
+      for (const [i, t] of targets.entries()) openRounds[i]!.push(await withCpu(t.pid, generators[i]!.pid, () => generators[i]!.call<OpenResult>({ cmd: 'open', messagesPerS: rate, ...plan.open })));
     }
-    return results;
+    return targets.map((t, i) => ({
+      system: t.system,
+      groupSize,
+      clients: clients.length,
+      closed: closed[i]!,
+      closedRounds: rounds[i]!.map((c) => c.deliveriesPerS),
+      open: combineOpen(openRounds[i]!),
+      openRoundsP99: openRounds[i]!.map((o) => o.p99Ms),
+    }));
   } finally {
     await Promise.all(generators.map((g) => g.stop()));
   }

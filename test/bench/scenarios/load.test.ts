@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { combineOpen } from '../../../bench/scenarios/load';
+
+const round = (p99Ms: number, over: Partial<Parameters<typeof combineOpen>[0][number]> = {}) => ({
+  expected: 100,
+  received: 100,
+  duplicates: 0,
+  gaps: 0,
+  errors: 0,
+  issued: 1000,
+  messagesPerS: 4000,
+  deliveriesPerS: 40_000,
+  p50Ms: p99Ms / 10,
+  p99Ms,
+  ackP50Ms: p99Ms / 10,
+  ackP99Ms: p99Ms,
+  serverCpu: 0.6,
+  serverCpuSeconds: 0.2,
+  loadCpu: 0.4,
+  ...over,
+});
+
+describe('the open-loop rounds of one system as one result', () => {
+  it('takes each latency as its median over the rounds, so one round in a slow spell does not set it', () => {
+    const open = combineOpen([round(20), round(300, { ackP99Ms: 290 }), round(25, { ackP99Ms: 40 })]);
+    expect(open.p99Ms).toBe(25);
+    expect(open.ackP99Ms).toBe(40);
+    expect(open.p50Ms).toBe(2.5);
+  });
+
+  it('adds up posts and CPU seconds (CPU per post covers every round) and keeps the last round counts', () => {
+    const open = combineOpen([round(20), round(30, { serverCpu: 0.9 }), round(25, { expected: 300, received: 299, gaps: 1 })]);
+    expect(open.issued).toBe(3000);
+    expect(open.serverCpuSeconds).toBeCloseTo(0.6);
+    expect(open.serverCpu).toBeCloseTo(0.7);
+    expect([open.expected, open.received, open.gaps]).toEqual([300, 299, 1]);
+  });
+});
