@@ -3,7 +3,7 @@
 // own process. Both loops run in rounds that take turns between the systems,
 // so a slow spell of the machine falls on all of them alike; each system's
 // figure is its median round (for the open loop, each latency's median).
-import type { ClosedResult, GeneratorClient, OpenResult } from '../load/generator';
+import type { ClosedResult, GeneratorClient, GeneratorCommand, OpenResult } from '../load/generator';
 import type { SystemName } from '../load/connections';
 import type { BenchDevice, BenchGroup } from '../lib/population';
 import { cpuSeconds, type Generator, startGenerator } from '../lib/processes';
@@ -107,17 +107,19 @@ export async function runLoad(targets: readonly LoadTarget[], clients: Generator
       generators.push(generator);
       await generator.call({ cmd: 'connect', system: t.system, url: t.url, clients, concurrency: 50 });
     }
-    const rounds = targets.map(() => [] as (ClosedResult & ServerCpu)[]);
-    for (let round = 0; round < plan.rounds; round++) {
-      for (const [i, t] of targets.entries()) rounds[i]!.push(await withCpu(t.pid, generators[i]!.pid, () => generators[i]!.call<ClosedResult>({ cmd: 'closed', ...plan.closed })));
-    }
+    // `plan.rounds` rounds of one command, taken in turns; each target's results in the order they ran.
+    const inTurns = async <T>(cmd: GeneratorCommand): Promise<(T & ServerCpu)[][]> => {
+      const results = targets.map(() => [] as (T & ServerCpu)[]);
+      for (let round = 0; round < plan.rounds; round++) {
+        for (const [i, t] of targets.entries()) results[i]!.push(await withCpu(t.pid, generators[i]!.pid, () => generators[i]!.call<T>(cmd)));
+      }
+      return results;
+    };
+    const rounds = await inTurns<ClosedResult>({ cmd: 'closed', ...plan.closed });
     const closed = rounds.map((r) => median(r, (c) => c.deliveriesPerS));
     // BENCH_OPEN_RATE (posts/s) fixes the rate instead, to compare tails at one rate in A/B runs.
     const rate = Number(process.env.BENCH_OPEN_RATE) || closed[0]!.messagesPerS / 2;
-    const openRounds = targets.map(() => [] as (OpenResult & ServerCpu)[]);
-    for (let round = 0; round < plan.rounds; round++) {
-      for (const [i, t] of targets.entries()) openRounds[i]!.push(await withCpu(t.pid, generators[i]!.pid, () => generators[i]!.call<OpenResult>({ cmd: 'open', messagesPerS: rate, ...plan.open })));
-    }
+    const openRounds = await inTurns<OpenResult>({ cmd: 'open', messagesPerS: rate, ...plan.open });
     return targets.map((t, i) => ({
       system: t.system,
       groupSize,
