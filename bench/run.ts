@@ -1,7 +1,8 @@
 // npm run bench [-- --quick] [-- --json]
 // Runs every scenario in one go: client crypto, storage, idle connections,
 // closed and open loop for the relay, raw ws and Socket.IO in groups of 10
-// and 100, and catch-up. Prints a table; --json adds one JSON line at the end;
+// and 100 (with a low-rate probe group of its own during the open loop), and
+// catch-up. Prints a table; --json adds one JSON line at the end;
 // a full run also writes bench/results/latest.json.
 // --only=SIZE[,system,...] runs just the load scenario of one group size (for
 // profiling and A/B comparisons): every system, or the ones listed; nothing is written.
@@ -18,7 +19,8 @@ import { type BenchRun, loadTable, summary, table } from './report';
 import { runCatchup } from './scenarios/catchup';
 import { runCrypto } from './scenarios/crypto';
 import { runIdle } from './scenarios/idle';
-import { clientsOf, type LoadResult, type LoadTarget, runLoad } from './scenarios/load';
+import type { GeneratorClient } from './load/generator';
+import { clientsOf, type LoadProbe, type LoadResult, type LoadTarget, runLoad, startLoadProcesses } from './scenarios/load';
 import { runStorage } from './scenarios/storage';
 
 const args = new Set(process.argv.slice(2));
@@ -37,9 +39,14 @@ if (!process.env.MINDEULLE_BENCH_CHILD) {
   process.exit(child.status ?? 1);
 }
 
+const BASELINE_SCRIPTS = { raw_ws: 'bench/servers/raw-ws-server.ts', socketio: 'bench/servers/socketio-server.ts' } as const;
+
+// The open loop's probe: one group of 10 devices of its own, posting 200 messages/s in all.
+const PROBE = { members: 10, messagesPerS: 200 };
+
 const plan = quick
-  ? { clients: 200, sizes: [10, 100], idle: 600, idleDevices: 300, backlog: 2000, load: { closed: { warmupMs: 150, measureMs: 400 }, rounds: 3, open: { warmupMs: 100, measureMs: 300 } }, storageMs: 400, cryptoMs: 300 }
-  : { clients: 1000, sizes: [10, 100], idle: 10_000, idleDevices: 2000, backlog: 10_000, load: { closed: { warmupMs: 1000, measureMs: 4000 }, rounds: 3, open: { warmupMs: 500, measureMs: 3000 } }, storageMs: 3000, cryptoMs: 2000 };
+  ? { clients: 200, sizes: [10, 100], idle: 600, idleDevices: 300, idleSettleMs: 500, backlog: 2000, load: { closed: { warmupMs: 150, measureMs: 400 }, rounds: 3, open: { warmupMs: 100, measureMs: 300 } }, storageMs: 400, cryptoMs: 300 }
+  : { clients: 1000, sizes: [10, 100], idle: 10_000, idleDevices: 2000, idleSettleMs: 2000, backlog: 10_000, load: { closed: { warmupMs: 1000, measureMs: 4000 }, rounds: 3, open: { warmupMs: 500, measureMs: 3000 } }, storageMs: 3000, cryptoMs: 2000 };
 if (only) Object.assign(plan, { sizes: [only.size], idleDevices: 0 });
 
 const started = performance.now();
@@ -66,8 +73,11 @@ const relay = await startServer({
 try {
   const pid = relay.pid!;
   const deviceCount = Math.max(plan.idleDevices, plan.clients);
-  log(`registering ${deviceCount} devices`);
-  const devices = await registerDevices(relay.url, deviceCount);
+  log(`registering ${deviceCount} devices and ${PROBE.members} for the probe`);
+  const registered = await registerDevices(relay.url, deviceCount + PROBE.members);
+  const devices = registered.slice(0, deviceCount);
+  const probeGroup = await createGroup(relay.url, registered, Array.from({ length: PROBE.members }, (_, i) => deviceCount + i));
+  const probe: LoadProbe = { clients: clientsOf(registered, [probeGroup]), messagesPerS: PROBE.messagesPerS };
   const groupsBySize = new Map<number, Awaited<ReturnType<typeof createGroups>>>();
   for (const size of plan.sizes) groupsBySize.set(size, await createGroups(relay.url, devices, 0, plan.clients, size));
   // The devices that only connect for the memory scenario are in groups of 100 too.
@@ -77,27 +87,10 @@ try {
   // Sockets spread over the devices (a full run: 5 per device, as phones, laptops and tabs
   // of one member would), each following all of its device's groups (/v1/ws).
   const idleClients = Array.from({ length: plan.idle }, (_, i) => ({ token: devices[i % devices.length]!.token, groups: [], group: 0, groupId: '', epoch: 1, envelope: '' }));
-  const idle = only ? null : await (log(`${plan.idle} idle connections`), runIdle(relay.wsUrl, pid, idleClients));
+  const idle = only ? null : await (log(`${plan.idle} idle connections`), runIdle(relay.wsUrl, pid, idleClients, plan.idleSettleMs));
 
-  const load: LoadResult[] = [];
-  for (const size of plan.sizes) {
-    const clients = clientsOf(devices, groupsBySize.get(size)!);
-    // The baselines run beside the relay, idle while another system is measured.
-    const baselines: Baseline[] = [];
-    try {
-      const targets: LoadTarget[] = [{ system: 'relay', url: relay.wsUrl, pid }];
-      for (const [system, script] of [['raw_ws', 'bench/servers/raw-ws-server.ts'], ['socketio', 'bench/servers/socketio-server.ts']] as const) {
-        if (only && !only.systems.includes(system)) continue;
-        const server = await startBaseline(script, await freePort());
-        baselines.push(server);
-        targets.push({ system, url: `ws://${server.url}`, pid: server.pid });
-      }
-      log(`groups of ${size}: ${targets.map((t) => t.system).join(', ')}, ${plan.load.rounds} closed-loop rounds each in turn, then ${plan.load.rounds} open-loop rounds`);
-      load.push(...(await runLoad(targets, clients, size, plan.load)));
-    } finally {
-      await Promise.all(baselines.map((b) => b.stop()));
-    }
-  }
+  const relayTarget: LoadTarget = { system: 'relay', url: relay.wsUrl, pid };
+  const load = await runLoadScenarios(relayTarget, (size) => clientsOf(devices, groupsBySize.get(size)!), probe);
 
   if (!crypto || !storage || !idle) console.log(loadTable(load).join('\n'));
   else {
@@ -126,4 +119,38 @@ try {
 } finally {
   await relay.destroy();
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Closed and open loop in every group size of the plan, against the relay and
+ * the baselines (fresh baseline servers for each size, beside the relay and
+ * idle while another system is measured; the generator processes stay).
+ */
+async function runLoadScenarios(relayTarget: LoadTarget, clientsFor: (size: number) => GeneratorClient[], probe: LoadProbe): Promise<LoadResult[]> {
+  const wanted = (['raw_ws', 'socketio'] as const).filter((system) => !only || only.systems.includes(system));
+  const processes = startLoadProcesses(1 + wanted.length, true);
+  const load: LoadResult[] = [];
+  try {
+    for (const size of plan.sizes) {
+      const baselines: Baseline[] = [];
+      try {
+        const targets: LoadTarget[] = [relayTarget];
+        // Started together (booting node is slow here); a baseline that fails to start still gets stopped.
+        const started = await Promise.allSettled(wanted.map(async (system) => startBaseline(BASELINE_SCRIPTS[system], await freePort())));
+        for (const [i, s] of started.entries()) {
+          if (s.status !== 'fulfilled') continue;
+          baselines.push(s.value);
+          targets.push({ system: wanted[i]!, url: `ws://${s.value.url}`, pid: s.value.pid });
+        }
+        for (const s of started) if (s.status === 'rejected') throw s.reason;
+        log(`groups of ${size}: ${targets.map((t) => t.system).join(', ')}, ${plan.load.rounds} closed-loop rounds each in turn, then ${plan.load.rounds} open-loop rounds`);
+        load.push(...(await runLoad(targets, clientsFor(size), size, plan.load, processes, probe)));
+      } finally {
+        await Promise.all(baselines.map((b) => b.stop()));
+      }
+    }
+  } finally {
+    await processes.stop();
+  }
+  return load;
 }

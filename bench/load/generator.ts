@@ -19,6 +19,8 @@ export type GeneratorCommand =
   | { cmd: 'connect'; system: SystemName; url: string; clients: GeneratorClient[]; concurrency: number }
   | { cmd: 'closed'; warmupMs: number; measureMs: number }
   | { cmd: 'open'; messagesPerS: number; warmupMs: number; measureMs: number }
+  /** closes every connection and forgets every client and count, so the process can serve the next scenario */
+  | { cmd: 'reset' }
   | { cmd: 'exit' };
 
 export interface Correctness {
@@ -58,8 +60,10 @@ interface Client {
   last: Map<number, number>;
 }
 
-const clients: Client[] = [];
-const groupSize: number[] = [];
+let clients: Client[] = [];
+/** bumped by every reset */
+let generation = 0;
+let groupSize: number[] = [];
 let mode: 'idle' | 'closed' | 'open' = 'idle';
 let window = { start: Infinity, end: -Infinity };
 let windowDeliveries = 0;
@@ -124,6 +128,7 @@ function onAck(index: number, ref: string, ok: boolean): void {
 
 async function connect(cmd: Extract<GeneratorCommand, { cmd: 'connect' }>): Promise<{ connected: number; ms: number }> {
   const t0 = performance.now();
+  const connectedIn = generation;
   for (const spec of cmd.clients) {
     clients.push({ spec, conn: null, sent: 0, acked: 0, waitAck: false, waitEcho: false, sentAt: new Map(), last: new Map() });
     groupSize[spec.group] = (groupSize[spec.group] ?? 0) + 1;
@@ -132,9 +137,11 @@ async function connect(cmd: Extract<GeneratorCommand, { cmd: 'connect' }>): Prom
   const worker = async () => {
     while (next < clients.length) {
       const i = next++;
+      // A connection closed by a reset may still deliver: it must not count towards the clients that replaced it.
+      const current = () => generation === connectedIn;
       clients[i]!.conn = await openConn(cmd.system, cmd.url, clients[i]!.spec, {
-        message: (stamp) => onMessage(i, stamp),
-        ack: (ref, ok) => onAck(i, ref, ok),
+        message: (stamp) => current() && onMessage(i, stamp),
+        ack: (ref, ok) => current() && onAck(i, ref, ok),
       });
     }
   };
@@ -214,6 +221,13 @@ async function handle(cmd: GeneratorCommand): Promise<unknown> {
       return closedLoop(cmd);
     case 'open':
       return openLoop(cmd);
+    case 'reset':
+      for (const c of clients) c.conn?.close();
+      clients = [];
+      groupSize = [];
+      generation++;
+      Object.assign(counts, { received: 0, duplicates: 0, gaps: 0, errors: 0 });
+      return {};
     case 'exit':
       for (const c of clients) c.conn?.close();
       setTimeout(() => process.exit(0), 50);

@@ -13,12 +13,12 @@ export interface IdleResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function runIdle(url: string, serverPid: number, clients: GeneratorClient[]): Promise<IdleResult> {
+export async function runIdle(url: string, serverPid: number, clients: GeneratorClient[], settleMs = 2000): Promise<IdleResult> {
   const rssBeforeKb = rssKb(serverPid);
   const generator = startGenerator();
   try {
     const { connected, ms } = await generator.call<{ connected: number; ms: number }>({ cmd: 'connect', system: 'relay', url, clients, concurrency: 100 });
-    await sleep(2000); // let allocation settle
+    await sleep(settleMs); // let allocation settle
     const rssAfterKb = rssKb(serverPid);
     return { connections: connected, rssBeforeKb, rssAfterKb, rssPerConnKb: (rssAfterKb - rssBeforeKb) / connected, connectMs: ms };
   } finally {

@@ -3,7 +3,10 @@
 // own process. Both loops run in rounds that take turns between the systems,
 // so a slow spell of the machine falls on all of them alike; each system's
 // figure is its median round (for the open loop, each latency's median).
-import type { ClosedResult, GeneratorClient, GeneratorCommand, OpenResult } from '../load/generator';
+// During the open loop a probe, a second generator process with one small
+// group, posts at a low fixed rate: its latencies are what a member sees of
+// the loaded server without the main generator's own event-loop delay.
+import type { ClosedResult, GeneratorClient, OpenResult } from '../load/generator';
 import type { SystemName } from '../load/connections';
 import type { BenchDevice, BenchGroup } from '../lib/population';
 import { cpuSeconds, type Generator, startGenerator } from '../lib/processes';
@@ -42,6 +45,14 @@ export interface LoadResult {
   open: OpenResult & ServerCpu;
   /** end-to-end p99 of every open-loop round, in the order they ran */
   openRoundsP99: number[];
+  /** the probe's open-loop rounds as one result (combineLatency), if a probe ran */
+  probe: OpenResult | null;
+}
+
+/** A low-rate client group in a process of its own, measured during every open-loop round. */
+export interface LoadProbe {
+  clients: GeneratorClient[];
+  messagesPerS: number;
 }
 
 /** A server under load: what the generator connects to, and the process to measure. */
@@ -70,22 +81,21 @@ async function withCpu<T>(server: number, load: number, run: () => Promise<T>): 
  * Server CPU per post at the open loop's fixed rate (the same rate for every
  * system): what a post costs the server, whatever else the machine was doing.
  */
-export const cpuPerPostUs = (r: LoadResult): number => (r.open.issued > 0 ? (r.open.serverCpuSeconds * 1e6) / r.open.issued : 0);
+export const cpuPerPostUs = (r: Pick<LoadResult, 'open' | 'probe'>): number => {
+  const issued = r.open.issued + (r.probe?.issued ?? 0);
+  return issued > 0 ? (r.open.serverCpuSeconds * 1e6) / issued : 0;
+};
 
 /**
- * One system's open-loop rounds as one result: each latency percentile and
- * rate is its median over the rounds, posts and CPU seconds add up, and the
- * correctness counts are the last round's (they are kept since connecting).
+ * Open-loop rounds as one result: each latency percentile and rate is its
+ * median over the rounds, posts add up, and the correctness counts are the
+ * last round's (they are kept since connecting).
  */
-export function combineOpen(rounds: readonly (OpenResult & ServerCpu)[]): OpenResult & ServerCpu {
-  const mid = (pick: (r: OpenResult & ServerCpu) => number) => pick(median(rounds, pick));
-  const sum = (pick: (r: OpenResult & ServerCpu) => number) => rounds.reduce((n, r) => n + pick(r), 0);
+export function combineLatency<T extends OpenResult>(rounds: readonly T[]): T {
+  const mid = (pick: (r: OpenResult) => number) => pick(median(rounds, pick));
   return {
     ...rounds.at(-1)!,
-    issued: sum((r) => r.issued),
-    serverCpuSeconds: sum((r) => r.serverCpuSeconds),
-    serverCpu: sum((r) => r.serverCpu) / rounds.length,
-    loadCpu: sum((r) => r.loadCpu) / rounds.length,
+    issued: rounds.reduce((n, r) => n + r.issued, 0),
     messagesPerS: mid((r) => r.messagesPerS),
     deliveriesPerS: mid((r) => r.deliveriesPerS),
     p50Ms: mid((r) => r.p50Ms),
@@ -95,41 +105,89 @@ export function combineOpen(rounds: readonly (OpenResult & ServerCpu)[]): OpenRe
   };
 }
 
+/** One system's open-loop rounds as one result (combineLatency), with CPU seconds added up. */
+export function combineOpen(rounds: readonly (OpenResult & ServerCpu)[]): OpenResult & ServerCpu {
+  const sum = (pick: (r: ServerCpu) => number) => rounds.reduce((n, r) => n + pick(r), 0);
+  return {
+    ...combineLatency(rounds),
+    serverCpuSeconds: sum((r) => r.serverCpuSeconds),
+    serverCpu: sum((r) => r.serverCpu) / rounds.length,
+    loadCpu: sum((r) => r.loadCpu) / rounds.length,
+  };
+}
+
+/**
+ * The load generator processes: one per target, and one probe per target,
+ * kept from one group size to the next (node with tsx takes about a second of
+ * CPU to boot here, on the load core).
+ */
+export interface LoadProcesses {
+  generators: Generator[];
+  probes: Generator[];
+  stop(): Promise<void>;
+}
+
+export function startLoadProcesses(targets: number, withProbe: boolean): LoadProcesses {
+  const generators = Array.from({ length: targets }, () => startGenerator());
+  const probes = withProbe ? Array.from({ length: targets }, () => startGenerator()) : [];
+  return {
+    generators,
+    probes,
+    stop: async () => {
+      await Promise.all([...generators, ...probes].map((g) => g.stop()));
+    },
+  };
+}
+
 /**
  * Every target gets the same clients and the same open-loop rate: half of
- * what the first target (the relay) sustained in its median round.
+ * what the first target (the relay) sustained in its median round. The
+ * processes are reset afterwards, ready for the next group size.
  */
-export async function runLoad(targets: readonly LoadTarget[], clients: GeneratorClient[], groupSize: number, plan: LoadPlan): Promise<LoadResult[]> {
-  const generators: Generator[] = [];
+export async function runLoad(
+  targets: readonly LoadTarget[],
+  clients: GeneratorClient[],
+  groupSize: number,
+  plan: LoadPlan,
+  processes: LoadProcesses,
+  probe: LoadProbe | null = null,
+): Promise<LoadResult[]> {
+  const { generators, probes } = processes;
+  if (generators.length < targets.length || (probe && probes.length < targets.length)) throw new Error('a load generator (and probe) per target');
   try {
-    for (const t of targets) {
-      const generator = startGenerator();
-      generators.push(generator);
-      await generator.call({ cmd: 'connect', system: t.system, url: t.url, clients, concurrency: 50 });
+    for (const [i, t] of targets.entries()) {
+      await generators[i]!.call({ cmd: 'connect', system: t.system, url: t.url, clients, concurrency: 50 });
+      if (probe) await probes[i]!.call({ cmd: 'connect', system: t.system, url: t.url, clients: probe.clients, concurrency: 10 });
     }
-    // `plan.rounds` rounds of one command, taken in turns; each target's results in the order they ran.
-    const inTurns = async <T>(cmd: GeneratorCommand): Promise<(T & ServerCpu)[][]> => {
+    // `plan.rounds` rounds, taken in turns; each target's results in the order they ran.
+    const inTurns = async <T>(run: (target: number) => Promise<T>): Promise<(T & ServerCpu)[][]> => {
       const results = targets.map(() => [] as (T & ServerCpu)[]);
       for (let round = 0; round < plan.rounds; round++) {
-        for (const [i, t] of targets.entries()) results[i]!.push(await withCpu(t.pid, generators[i]!.pid, () => generators[i]!.call<T>(cmd)));
+        for (const [i, t] of targets.entries()) results[i]!.push(await withCpu(t.pid, generators[i]!.pid, () => run(i)));
       }
       return results;
     };
-    const rounds = await inTurns<ClosedResult>({ cmd: 'closed', ...plan.closed });
+    const rounds = await inTurns((i) => generators[i]!.call<ClosedResult>({ cmd: 'closed', ...plan.closed }));
     const closed = rounds.map((r) => median(r, (c) => c.deliveriesPerS));
     // BENCH_OPEN_RATE (posts/s) fixes the rate instead, to compare tails at one rate in A/B runs.
     const rate = Number(process.env.BENCH_OPEN_RATE) || closed[0]!.messagesPerS / 2;
-    const openRounds = await inTurns<OpenResult>({ cmd: 'open', messagesPerS: rate, ...plan.open });
+    const open = (generator: Generator, messagesPerS: number) => generator.call<OpenResult>({ cmd: 'open', messagesPerS, ...plan.open });
+    const openRounds = await inTurns(async (i) => {
+      const [result, probed] = await Promise.all([open(generators[i]!, rate), probe ? open(probes[i]!, probe.messagesPerS) : null]);
+      return { ...result, probed };
+    });
     return targets.map((t, i) => ({
       system: t.system,
       groupSize,
       clients: clients.length,
       closed: closed[i]!,
       closedRounds: rounds[i]!.map((c) => c.deliveriesPerS),
-      open: combineOpen(openRounds[i]!),
+      open: combineOpen(openRounds[i]!.map(({ probed: _, ...o }) => o)),
       openRoundsP99: openRounds[i]!.map((o) => o.p99Ms),
+      probe: probe ? combineLatency(openRounds[i]!.map((o) => o.probed!)) : null,
     }));
   } finally {
-    await Promise.all(generators.map((g) => g.stop()));
+    // Settled, not all: a generator that died must not hide the error that ended the run.
+    await Promise.allSettled([...generators, ...probes].map((g) => g.call({ cmd: 'reset' })));
   }
 }

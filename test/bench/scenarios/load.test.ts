@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { combineOpen } from '../../../bench/scenarios/load';
+import { combineLatency, combineOpen, cpuPerPostUs } from '../../../bench/scenarios/load';
 
 const round = (p99Ms: number, over: Partial<Parameters<typeof combineOpen>[0][number]> = {}) => ({
   expected: 100,
@@ -34,5 +34,19 @@ describe('the open-loop rounds of one system as one result', () => {
     expect(open.serverCpuSeconds).toBeCloseTo(0.6);
     expect(open.serverCpu).toBeCloseTo(0.7);
     expect([open.expected, open.received, open.gaps]).toEqual([300, 299, 1]);
+  });
+});
+
+describe("the probe's rounds and the CPU per post", () => {
+  it('combines the probe rounds by the same medians, with its posts added up', () => {
+    const probe = combineLatency([round(8, { issued: 700 }), round(90, { issued: 700 }), round(12, { issued: 700 })]);
+    expect(probe.p99Ms).toBe(12);
+    expect(probe.issued).toBe(2100);
+  });
+
+  it("divides the server's CPU by every post it handled, the probe's included", () => {
+    const result = { open: combineOpen([round(20)]), probe: combineLatency([round(5, { issued: 250 })]) };
+    expect(cpuPerPostUs(result)).toBeCloseTo((0.2 * 1e6) / 1250);
+    expect(cpuPerPostUs({ ...result, probe: null })).toBeCloseTo((0.2 * 1e6) / 1000);
   });
 });
