@@ -128,7 +128,7 @@ try {
  */
 async function runLoadScenarios(relayTarget: LoadTarget, clientsFor: (size: number) => GeneratorClient[], probe: LoadProbe): Promise<LoadResult[]> {
   const wanted = (['raw_ws', 'socketio'] as const).filter((system) => !only || only.systems.includes(system));
-  const processes = startLoadProcesses(1 + wanted.length, true);
+  const processes = startLoadProcesses(1 + wanted.length);
   const load: LoadResult[] = [];
   try {
     for (const size of plan.sizes) {

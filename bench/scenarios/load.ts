@@ -45,8 +45,8 @@ export interface LoadResult {
   open: OpenResult & ServerCpu;
   /** end-to-end p99 of every open-loop round, in the order they ran */
   openRoundsP99: number[];
-  /** the probe's open-loop rounds as one result (combineLatency), if a probe ran */
-  probe: OpenResult | null;
+  /** the probe's open-loop rounds as one result (combineLatency) */
+  probe: OpenResult;
 }
 
 /** A low-rate client group in a process of its own, measured during every open-loop round. */
@@ -82,7 +82,7 @@ async function withCpu<T>(server: number, load: number, run: () => Promise<T>): 
  * system): what a post costs the server, whatever else the machine was doing.
  */
 export const cpuPerPostUs = (r: Pick<LoadResult, 'open' | 'probe'>): number => {
-  const issued = r.open.issued + (r.probe?.issued ?? 0);
+  const issued = r.open.issued + r.probe.issued;
   return issued > 0 ? (r.open.serverCpuSeconds * 1e6) / issued : 0;
 };
 
@@ -127,9 +127,9 @@ export interface LoadProcesses {
   stop(): Promise<void>;
 }
 
-export function startLoadProcesses(targets: number, withProbe: boolean): LoadProcesses {
+export function startLoadProcesses(targets: number): LoadProcesses {
   const generators = Array.from({ length: targets }, () => startGenerator());
-  const probes = withProbe ? Array.from({ length: targets }, () => startGenerator()) : [];
+  const probes = Array.from({ length: targets }, () => startGenerator());
   return {
     generators,
     probes,
@@ -150,14 +150,14 @@ export async function runLoad(
   groupSize: number,
   plan: LoadPlan,
   processes: LoadProcesses,
-  probe: LoadProbe | null = null,
+  probe: LoadProbe,
 ): Promise<LoadResult[]> {
   const { generators, probes } = processes;
-  if (generators.length < targets.length || (probe && probes.length < targets.length)) throw new Error('a load generator (and probe) per target');
+  if (Math.min(generators.length, probes.length) < targets.length) throw new Error('a load generator and a probe per target');
   try {
     for (const [i, t] of targets.entries()) {
       await generators[i]!.call({ cmd: 'connect', system: t.system, url: t.url, clients, concurrency: 50 });
-      if (probe) await probes[i]!.call({ cmd: 'connect', system: t.system, url: t.url, clients: probe.clients, concurrency: 10 });
+      await probes[i]!.call({ cmd: 'connect', system: t.system, url: t.url, clients: probe.clients, concurrency: 10 });
     }
     // `plan.rounds` rounds, taken in turns; each target's results in the order they ran.
     const inTurns = async <T>(run: (target: number) => Promise<T>): Promise<(T & ServerCpu)[][]> => {
@@ -173,7 +173,7 @@ export async function runLoad(
     const rate = Number(process.env.BENCH_OPEN_RATE) || closed[0]!.messagesPerS / 2;
     const open = (generator: Generator, messagesPerS: number) => generator.call<OpenResult>({ cmd: 'open', messagesPerS, ...plan.open });
     const openRounds = await inTurns(async (i) => {
-      const [result, probed] = await Promise.all([open(generators[i]!, rate), probe ? open(probes[i]!, probe.messagesPerS) : null]);
+      const [result, probed] = await Promise.all([open(generators[i]!, rate), open(probes[i]!, probe.messagesPerS)]);
       return { ...result, probed };
     });
     return targets.map((t, i) => ({
@@ -184,7 +184,7 @@ export async function runLoad(
       closedRounds: rounds[i]!.map((c) => c.deliveriesPerS),
       open: combineOpen(openRounds[i]!.map(({ probed: _, ...o }) => o)),
       openRoundsP99: openRounds[i]!.map((o) => o.p99Ms),
-      probe: probe ? combineLatency(openRounds[i]!.map((o) => o.probed!)) : null,
+      probe: combineLatency(openRounds[i]!.map((o) => o.probed)),
     }));
   } finally {
     // Settled, not all: a generator that died must not hide the error that ended the run.
