@@ -1,25 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type BenchRun, summary, table } from '../../bench/report';
 import type { LoadResult } from '../../bench/scenarios/load';
-
-const open = (p99Ms: number, over: Partial<LoadResult['open']> = {}): LoadResult['open'] => ({
-  expected: 1000,
-  received: 1000,
-  duplicates: 0,
-  gaps: 0,
-  errors: 0,
-  issued: 10_000,
-  messagesPerS: 3000,
-  deliveriesPerS: 30_000,
-  p50Ms: p99Ms / 10,
-  p99Ms,
-  ackP50Ms: p99Ms / 10,
-  ackP99Ms: p99Ms,
-  serverCpu: 0.6,
-  serverCpuSeconds: 2,
-  loadCpu: 0.5,
-  ...over,
-});
+import { openRound as open } from '../support/open-round';
 
 const load = (system: LoadResult['system'], p99Ms: number, probe: LoadResult['probe']): LoadResult => ({
   system,
@@ -55,7 +37,7 @@ describe('the benchmark summary with the open-loop probe', () => {
 
   it("counts the probe's deliveries in correctness: a gap or a missed delivery there fails the run", () => {
     expect(summary(run((system) => open(10, system === 'raw_ws' ? { gaps: 1 } : {}))).correct).toBe(false);
-    const missed = summary(run((system) => open(10, system === 'socketio' ? { received: 999 } : {})));
+    const missed = summary(run((system) => open(10, system === 'socketio' ? { received: 99 } : {})));
     expect(missed.correct).toBe(false);
     expect(missed.reach).toBeLessThan(1);
   });

@@ -1,24 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { combineLatency, combineOpen, cpuPerPostUs } from '../../../bench/scenarios/load';
+import { openRound as round } from '../../support/open-round';
 
-const round = (p99Ms: number, over: Partial<Parameters<typeof combineOpen>[0][number]> = {}) => ({
-  expected: 100,
-  received: 100,
-  duplicates: 0,
-  gaps: 0,
-  errors: 0,
-  issued: 1000,
-  messagesPerS: 4000,
-  deliveriesPerS: 40_000,
-  p50Ms: p99Ms / 10,
-  p99Ms,
-  ackP50Ms: p99Ms / 10,
-  ackP99Ms: p99Ms,
-  serverCpu: 0.6,
-  serverCpuSeconds: 0.2,
-  loadCpu: 0.4,
-  ...over,
-});
 
 describe('the open-loop rounds of one system as one result', () => {
   it('takes each latency as its median over the rounds, so one round in a slow spell does not set it', () => {
