@@ -17,6 +17,7 @@ import { joinRequestListResponse, joinRequestViewSchema, myJoinRequestsResponse 
 import { envelopeListResponse, uploadEnvelopesResponse } from '../../shared/schemas/key-envelopes';
 import { messageListResponse, postMessageResponse, storedMessageSchema, type PostMessageInput } from '../../shared/schemas/messages';
 import { z as zod } from 'zod';
+import { ClientError } from './errors';
 import type { SignedCommit } from '../../shared/protocol/roster';
 
 export class RelayError extends Error {
@@ -41,25 +42,44 @@ type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
 const pinnedResponse = zod.object({ messages: zod.array(storedMessageSchema) });
 
+/** How long a request waits for the response to begin; then it fails as `offline` (a ClientError, not a RelayError). */
+export const RESPONSE_TIMEOUT_MS = 30_000;
+
 export class RelayApi {
   token: string | null = null;
 
   constructor(
     readonly baseUrl: string,
     private readonly fetcher: FetchLike = (i, init) => fetch(i, init),
+    private readonly responseTimeoutMs = RESPONSE_TIMEOUT_MS,
   ) {}
 
   private async call<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<z.infer<S>> {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.token) headers.authorization = `Bearer ${this.token}`;
-    const res = await this.fetcher(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await this.send(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const json: unknown = await res.json().catch(() => null);
     if (!res.ok) {
       const err = (json as { error?: { code?: string; message?: string } } | null)?.error;
       throw new RelayError(res.status, err?.code ?? 'http_error', err?.message ?? `HTTP ${res.status}`);
     }
     return schema.parse(json);
+  }
+
+  /**
+   * A phone that changes networks can leave a request on a dead connection with
+   * no error for minutes, and a sync holds its group's lock meanwhile. Only the
+   * wait for the response's start is bounded: a slow but flowing page still arrives.
+   */
+  private async send(url: string, init: RequestInit): Promise<Response> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new ClientError('offline', `the server did not answer within ${this.responseTimeoutMs} ms`)), this.responseTimeoutMs);
+    try {
+      return await this.fetcher(url, { ...init, signal: controller.signal });
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   // devices and sessions
