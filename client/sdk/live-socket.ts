@@ -28,6 +28,8 @@ export interface LiveSocketOptions {
   onUnauthenticated?: () => void;
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /** From opening the socket to the server's `ready`; past it the attempt is dropped and retried. */
+  readyTimeoutMs?: number;
   /** an outbox shared with other sockets (one per group) */
   outbox?: Outbox;
   /** set for a group's own socket: it sends only that group's posts */
@@ -35,6 +37,8 @@ export interface LiveSocketOptions {
 }
 
 const OPEN = 1;
+/** A server that takes longer than this to say `ready` (or a connection that died on the way) is tried again. */
+export const READY_TIMEOUT_MS = 15_000;
 
 export class LiveSocket {
   readonly outbox: Outbox;
@@ -43,6 +47,7 @@ export class LiveSocket {
   private stopped = true;
   private attempt = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private readyTimer: ReturnType<typeof setTimeout> | null = null;
   private refs = 0;
 
   constructor(private readonly opts: LiveSocketOptions) {
@@ -68,6 +73,7 @@ export class LiveSocket {
     this.stopped = true;
     this.ready = false;
     if (this.timer) clearTimeout(this.timer);
+    this.clearReadyTimer();
     this.ws?.close(WS_CLOSE.normal, 'bye');
     this.ws = null;
   }
@@ -94,6 +100,7 @@ export class LiveSocket {
     if (this.stopped) return;
     const ws = this.opts.openSocket(this.opts.url);
     this.ws = ws;
+    this.readyTimer = setTimeout(() => this.abandon(ws), this.opts.readyTimeoutMs ?? READY_TIMEOUT_MS);
     ws.onopen = () => ws.send(JSON.stringify({ type: 'auth', token }));
     ws.onmessage = (ev) => this.receive(String(ev.data));
     ws.onerror = () => {};
@@ -101,9 +108,29 @@ export class LiveSocket {
       if (this.ws !== ws) return;
       this.ws = null;
       this.ready = false;
+      this.clearReadyTimer();
       if (ev.code === WS_CLOSE.unauthenticated) this.opts.onUnauthenticated?.();
       this.retry();
     };
+  }
+
+  /**
+   * No `ready` in time: a connection that died on the way (a phone changing
+   * networks) may never report it, so this attempt is forgotten at once,
+   * without waiting for its close, and the next one is scheduled.
+   */
+  private abandon(ws: WebSocketLike): void {
+    this.readyTimer = null;
+    if (this.ws !== ws || this.ready) return;
+    this.ws = null;
+    ws.onmessage = ws.onclose = null;
+    ws.close(WS_CLOSE.normal, 'no ready');
+    this.retry();
+  }
+
+  private clearReadyTimer(): void {
+    if (this.readyTimer) clearTimeout(this.readyTimer);
+    this.readyTimer = null;
   }
 
   private retry(): void {
@@ -121,6 +148,7 @@ export class LiveSocket {
     }
     if (frame.type === 'ready') {
       this.ready = true;
+      this.clearReadyTimer();
       this.attempt = 0;
       for (const p of this.outbox.list()) if (this.serves(p.groupId)) this.sendPost(p);
       this.opts.onReady(frame.groups);
