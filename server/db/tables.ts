@@ -1,5 +1,5 @@
-// Kysely table types: exactly the metadata budget of DESIGN.md section 3
-// (docs/SECURITY.md lists the few additions and why).
+// Kysely table types: exactly the relay's metadata budget, which
+// docs/SECURITY.md section 3 lists column by column with the reason for each.
 import type { Generated } from 'kysely';
 
 export interface DevicesTable {

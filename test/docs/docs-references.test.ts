@@ -2,7 +2,8 @@
 // domain-separation label with its use, and every test SECURITY.md names for
 // P1-P12 exists under that name. A renamed or deleted test fails here, not
 // silently in the threat model.
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LABEL_USES, LABELS, type LabelName } from '../../shared/crypto/labels';
@@ -63,5 +64,46 @@ describe('docs/SECURITY.md', () => {
       for (const t of titles) if (!source.includes(plain(t))) missing.push(`${file} › ${t}`);
     }
     expect(missing).toEqual([]);
+  });
+});
+
+/** The repository's own documents: README.md and docs/*.md. */
+const DOCUMENTS = ['README.md', ...readdirSync(path.join(REPO_ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+
+/** GitHub's heading anchor: lower case, punctuation dropped, spaces to hyphens. */
+const anchorOf = (heading: string) =>
+  heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
+
+const anchorsIn = (file: string) => new Set(read(file).split('\n').filter((l) => /^#{1,6} /.test(l)).map((l) => anchorOf(l.replace(/^#+ /, ''))));
+
+describe('links between documents', () => {
+  it('every relative link in README.md and docs/ reaches a file, and its #anchor a heading', () => {
+    const broken: string[] = [];
+    for (const doc of DOCUMENTS) {
+      for (const [, target] of read(doc).matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^[a-z]+:/.test(target!)) continue;
+        const [file, anchor] = target!.split('#') as [string, string | undefined];
+        const resolved = file === '' ? doc : path.posix.join(path.posix.dirname(doc), file);
+        if (!existsSync(path.join(REPO_ROOT, resolved))) broken.push(`${doc}: ${target}`);
+        else if (anchor && resolved.endsWith('.md') && !anchorsIn(resolved).has(anchor)) broken.push(`${doc}: ${target} (no such heading)`);
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+
+  it('no file in the repository names a document that is not in it', () => {
+    const named = new Set(DOCUMENTS.map((d) => path.basename(d)));
+    const files = execFileSync('git', ['ls-files'], { cwd: REPO_ROOT, encoding: 'utf8' })
+      .split('\n')
+      .filter((f) => /\.(ts|md|mjs|toml|json)$/.test(f) && !f.startsWith('bench/results/') && f !== 'package-lock.json');
+    const dangling: string[] = [];
+    for (const f of files) {
+      for (const [name] of read(f).matchAll(/\b[A-Z][A-Z0-9_-]*\.md\b/g)) if (!named.has(name)) dangling.push(`${f}: ${name}`);
+    }
+    expect(dangling).toEqual([]);
   });
 });
