@@ -46,10 +46,14 @@ function signedBytes(b: IntroductionBinding, text: Uint8Array): Uint8Array {
   return lengthPrefixed(utf8(b.groupId), utf8(b.inviteId), utf8(b.deviceId), fromB64(b.signPk), text);
 }
 
-/**
- * Seals `text` to the admins. Plaintext of the admin note:
- * u8 version (1) | Ed25519 signature (64) | text (UTF-8).
- */
+/** The admin note's plaintext: u8 version (1) | Ed25519 signature (64) | text (UTF-8). */
+export function signIntroduction(text: string, binding: IntroductionBinding, signSk: Uint8Array): Uint8Array {
+  const words = utf8(text);
+  const signature = sign(LABELS.introduction, signedBytes(binding, words), signSk);
+  return concatBytes(new Uint8Array([INTRODUCTION_VERSION]), signature, words);
+}
+
+/** Signs `text` as the requesting device and seals it to the admins in this request's context. */
 export function sealIntroduction(
   text: string,
   request: { groupId: string; inviteId: string },
@@ -57,9 +61,7 @@ export function sealIntroduction(
   admins: DevicePublic[],
 ): Uint8Array {
   const binding: IntroductionBinding = { groupId: request.groupId, inviteId: request.inviteId, deviceId: deviceIdFromSignPk(device.signPk), signPk: toB64(device.signPk) };
-  const words = utf8(text);
-  const signature = sign(LABELS.introduction, signedBytes(binding, words), device.signSk);
-  return sealAdminNote(concatBytes(new Uint8Array([INTRODUCTION_VERSION]), signature, words), admins, introductionContext(binding));
+  return sealAdminNote(signIntroduction(text, binding, device.signSk), admins, introductionContext(binding));
 }
 
 /**
