@@ -28,6 +28,7 @@ async function adminKeys(core: Core, state: GroupState): Promise<DevicePublic[]>
   return keys.filter((k): k is DevicePublic => k !== null);
 }
 
+/** A sealed note as sent, or too_long when it exceeds the server's limit. */
 function fitting(sealed: Uint8Array, maxB64: number): string {
   const b64 = toB64(sealed);
   if (b64.length > maxB64) throw new ClientError('too_long', 'the note does not fit for this many admins');

@@ -5,7 +5,10 @@ import {
   approveJoinBody,
   clearJoinRequestsQuery,
   clearJoinRequestsResponse,
-  joinRequestListResponse, joinRequestParams, myJoinRequestsResponse } from '../../shared/schemas/join-requests';
+  joinRequestListResponse,
+  joinRequestParams,
+  myJoinRequestsResponse,
+} from '../../shared/schemas/join-requests';
 import type { AppDeps, AppEnv } from '../deps';
 import { authenticate } from '../services/access';
 import { approveJoinRequest, clearJoinRequests, listJoinRequests, listMyJoinRequests, rejectJoinRequest } from '../services/join-requests';
