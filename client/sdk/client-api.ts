@@ -42,13 +42,21 @@ export interface InviteInfo {
   label: string | null;
 }
 
+export type IntroductionStatus = 'none' | 'verified' | 'unreadable' | 'transplanted';
+
 export interface JoinRequestInfo {
   requestId: string;
   deviceId: string;
   role: 'member' | 'facilitator';
   inviteId: string;
-  /** decrypted introduction, or null if none or unreadable */
+  /** the introduction, only when it opened for this request's device and that device signed it */
   introduction: string | null;
+  /**
+   * none: no introduction; verified: written and signed by the requesting device;
+   * unreadable: sealed to other admins or to a key this device no longer holds;
+   * transplanted: present but not this device's (the server may have swapped the person).
+   */
+  introductionStatus: IntroductionStatus;
   /** digits to compare in person with the newcomer */
   safetyNumber: string;
   createdAt: number;
@@ -88,6 +96,8 @@ export interface MindeulleApi {
   joinRequests(groupId: string): Promise<JoinRequestInfo[]>;
   approve(groupId: string, requestId: string): Promise<void>;
   reject(groupId: string, requestId: string): Promise<void>;
+  /** Rejects every pending join request of the group, or of one invite (a leaked code's flood); returns how many. */
+  clearJoinRequests(groupId: string, options?: { inviteId?: string }): Promise<number>;
 
   removeMember(groupId: string, deviceId: string): Promise<void>;
   setRole(groupId: string, deviceId: string, role: Role): Promise<void>;

@@ -18,7 +18,7 @@ import type { WebSocketLike } from './live-socket';
 import type { SealedStore } from './sealed-store';
 import { announceSelf, postPlaintext } from './send';
 import type { Session } from './session';
-import { createInvite, join, joinRequests, listInvites, rejectRequest, revokeInvite, rotateInvites } from './invites';
+import { clearJoinRequests, createInvite, join, joinRequests, listInvites, rejectRequest, revokeInvite, rotateInvites } from './invites';
 import { handleFrame } from './live';
 import { compareSummary, discoverGroup, syncGroup } from './sync';
 import { Transport } from './transport';
@@ -264,6 +264,10 @@ export class Client implements MindeulleApi, Core {
 
   reject(groupId: string, requestId: string): Promise<void> {
     return rejectRequest(this, groupId, requestId);
+  }
+
+  clearJoinRequests(groupId: string, options?: { inviteId?: string }): Promise<number> {
+    return clearJoinRequests(this, groupId, options);
   }
 
   // ----------------------------------------------------------- roster

@@ -1,10 +1,12 @@
 // Invites and join requests. An invite's label and a newcomer's introduction
 // are admin notes: sealed to the group's admins (PROTOCOL.md section 11).
 import { fromB64, fromUtf8, toB64, utf8 } from '../../shared/crypto/encoding';
-import { openAdminNote, sealAdminNote } from '../../shared/protocol/admin-note';
+import { AdminNoteError, openAdminNote, sealAdminNote } from '../../shared/protocol/admin-note';
 import type { DevicePublic } from '../../shared/protocol/device';
+import { openIntroduction, sealIntroduction } from '../../shared/protocol/introduction';
 import { safetyNumber } from '../../shared/protocol/safety-number';
 import type { InviteView } from '../../shared/schemas/invites';
+import type { JoinRequestView } from '../../shared/schemas/join-requests';
 import { requireAdmin } from './admin';
 import type { InviteInfo, InviteOptions, JoinRequestInfo } from './client-api';
 import { type Core, requireGroup } from './core';
@@ -19,7 +21,6 @@ const MAX_LABEL_B64 = 1365;
 const MAX_INTRODUCTION_B64 = 10_922;
 
 const labelContext = (groupId: string) => `invite-label:${groupId}`;
-const introContext = (groupId: string, inviteId: string) => `introduction:${groupId}:${inviteId}`;
 
 async function adminKeys(core: Core, state: GroupState): Promise<DevicePublic[]> {
   const admins = [...state.chain.current.members].filter(([, m]) => m.role === 'admin').map(([id]) => id);
@@ -27,10 +28,15 @@ async function adminKeys(core: Core, state: GroupState): Promise<DevicePublic[]>
   return keys.filter((k): k is DevicePublic => k !== null);
 }
 
+/** A sealed note as sent, or too_long when it exceeds the server's limit. */
+function fitting(sealed: Uint8Array, maxB64: number): string {
+  const b64 = toB64(sealed);
+  if (b64.length > maxB64) throw new ClientError('too_long', 'the note does not fit for this many admins');
+  return b64;
+}
+
 function sealNote(text: string, recipients: DevicePublic[], context: string, maxB64: number): string {
-  const sealed = toB64(sealAdminNote(utf8(text), recipients, context));
-  if (sealed.length > maxB64) throw new ClientError('too_long', 'the note does not fit for this many admins');
-  return sealed;
+  return fitting(sealAdminNote(utf8(text), recipients, context), maxB64);
 }
 
 function openNote(core: Core, sealed: string, context: string): string | null {
@@ -83,9 +89,32 @@ export async function rotateInvites(core: Core, groupId: string, options?: Invit
 /** Redeems a code, sealing the introduction to the group's admins as the server lists them. */
 export async function join(core: Core, code: string, introduction?: string) {
   const preview = await core.session.call((api) => api.previewInvite(code));
-  const sealed = introduction ? sealNote(introduction, preview.admins, introContext(preview.groupId, preview.inviteId), MAX_INTRODUCTION_B64) : '';
+  const sealed = introduction ? fitting(sealIntroduction(introduction, preview, core.identity.keys, preview.admins), MAX_INTRODUCTION_B64) : '';
   const request = await core.session.call((api) => api.redeemInvite(code, sealed));
   return { requestId: request.requestId, groupId: request.groupId };
+}
+
+/**
+ * The introduction of a request, opened for the device the request names and
+ * checked against its signature. One that is present but not this device's
+ * (moved from another request, or not signed by it) is never shown as words.
+ */
+function introductionOf(core: Core, r: JoinRequestView): Pick<JoinRequestInfo, 'introduction' | 'introductionStatus'> {
+  if (!r.introduction) return { introduction: null, introductionStatus: 'none' };
+  let keyGone = false;
+  const keysFor = (v: number) => {
+    const keys = core.identity.keysFor(v);
+    keyGone ||= keys === undefined;
+    return keys;
+  };
+  try {
+    const binding = { groupId: r.groupId, inviteId: r.inviteId, deviceId: r.device.deviceId, signPk: r.device.signPk };
+    return { introduction: openIntroduction(fromB64(r.introduction), binding, core.identity.deviceId, keysFor), introductionStatus: 'verified' };
+  } catch (err) {
+    // sealed to other admins or to a key this device no longer holds: nothing to judge
+    const unreadable = keyGone || (err instanceof AdminNoteError && err.code === 'not_for_me');
+    return { introduction: null, introductionStatus: unreadable ? 'unreadable' : 'transplanted' };
+  }
 }
 
 export async function joinRequests(core: Core, groupId: string): Promise<JoinRequestInfo[]> {
@@ -97,7 +126,7 @@ export async function joinRequests(core: Core, groupId: string): Promise<JoinReq
     deviceId: r.device.deviceId,
     role: r.role,
     inviteId: r.inviteId,
-    introduction: openNote(core, r.introduction, introContext(r.groupId, r.inviteId)),
+    ...introductionOf(core, r),
     safetyNumber: safetyNumber(mine, fromB64(r.device.signPk)).digits,
     createdAt: r.createdAt,
   }));
@@ -106,4 +135,10 @@ export async function joinRequests(core: Core, groupId: string): Promise<JoinReq
 export async function rejectRequest(core: Core, groupId: string, requestId: string): Promise<void> {
   adminOf(core, groupId);
   await core.session.call((api) => api.rejectJoinRequest(groupId, requestId));
+}
+
+/** Rejects every pending request of the group (or of one invite) at once; returns how many. */
+export async function clearJoinRequests(core: Core, groupId: string, options: { inviteId?: string } = {}): Promise<number> {
+  adminOf(core, groupId);
+  return core.session.call((api) => api.clearJoinRequests(groupId, options.inviteId));
 }

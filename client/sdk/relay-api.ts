@@ -13,7 +13,7 @@ import {
   inviteViewSchema,
   rotatedInviteResponse,
 } from '../../shared/schemas/invites';
-import { joinRequestListResponse, joinRequestViewSchema, myJoinRequestsResponse } from '../../shared/schemas/join-requests';
+import { clearJoinRequestsResponse, joinRequestListResponse, joinRequestViewSchema, myJoinRequestsResponse } from '../../shared/schemas/join-requests';
 import { envelopeListResponse, uploadEnvelopesResponse } from '../../shared/schemas/key-envelopes';
 import { messageListResponse, postMessageResponse, storedMessageSchema, type PostMessageInput } from '../../shared/schemas/messages';
 import { z as zod } from 'zod';
@@ -110,6 +110,8 @@ export class RelayApi {
   approveJoinRequest = (groupId: string, requestId: string, commit: SignedCommit) =>
     this.call('POST', `/v1/groups/${groupId}/join-requests/${requestId}/approve`, commitResultSchema, { commit });
   rejectJoinRequest = (groupId: string, requestId: string) => this.call('POST', `/v1/groups/${groupId}/join-requests/${requestId}/reject`, okSchema);
+  clearJoinRequests = async (groupId: string, inviteId?: string) =>
+    (await this.call('DELETE', `/v1/groups/${groupId}/join-requests${inviteId === undefined ? '' : `?inviteId=${inviteId}`}`, clearJoinRequestsResponse)).removed;
 
   // key envelopes
   uploadEnvelopes = (groupId: string, epoch: number, envelopes: { recipient: string; sealed: string }[]) =>

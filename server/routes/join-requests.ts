@@ -1,10 +1,17 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { groupParams, okSchema } from '../../shared/schemas/common';
 import { commitResultSchema } from '../../shared/schemas/groups';
-import { approveJoinBody, joinRequestListResponse, joinRequestParams, myJoinRequestsResponse } from '../../shared/schemas/join-requests';
+import {
+  approveJoinBody,
+  clearJoinRequestsQuery,
+  clearJoinRequestsResponse,
+  joinRequestListResponse,
+  joinRequestParams,
+  myJoinRequestsResponse,
+} from '../../shared/schemas/join-requests';
 import type { AppDeps, AppEnv } from '../deps';
 import { authenticate } from '../services/access';
-import { approveJoinRequest, listJoinRequests, listMyJoinRequests, rejectJoinRequest } from '../services/join-requests';
+import { approveJoinRequest, clearJoinRequests, listJoinRequests, listMyJoinRequests, rejectJoinRequest } from '../services/join-requests';
 import { bearer, errorResponses, jsonBody, jsonResponse } from './openapi';
 
 const adminErrors = { 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404] };
@@ -39,6 +46,16 @@ const reject = createRoute({
   responses: { 200: jsonResponse(okSchema, 'rejected'), ...adminErrors },
 });
 
+const clear = createRoute({
+  method: 'delete',
+  path: '/v1/groups/{groupId}/join-requests',
+  tags: ['join requests'],
+  summary: 'Reject every pending join request of the group, or of one invite (admins)',
+  security: bearer,
+  request: { params: groupParams, query: clearJoinRequestsQuery },
+  responses: { 200: jsonResponse(clearJoinRequestsResponse, 'how many were rejected'), ...adminErrors },
+});
+
 const mine = createRoute({
   method: 'get',
   path: '/v1/join-requests',
@@ -65,6 +82,12 @@ export function joinRequestRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps): void
     const me = await authenticate(deps, c.req.header('authorization'));
     await rejectJoinRequest(deps, me, groupId, requestId);
     return c.json({ ok: true as const }, 200);
+  });
+  app.openapi(clear, async (c) => {
+    const { groupId } = c.req.valid('param');
+    const { inviteId } = c.req.valid('query');
+    const me = await authenticate(deps, c.req.header('authorization'));
+    return c.json({ removed: await clearJoinRequests(deps, me, groupId, inviteId) }, 200);
   });
   app.openapi(mine, async (c) => {
     const me = await authenticate(deps, c.req.header('authorization'));

@@ -7,16 +7,17 @@ import { dayOf } from '../clock';
 import { findDevice, findDevices } from '../db/repos/devices';
 import { findMembership, listAdmins } from '../db/repos/groups';
 import {
+  deleteActiveInvitesJoinRequestsStatement,
   findInvite,
   findInviteByCodeHash,
   insertInviteStatement,
   listInvites,
   revokeGroupInvitesStatement,
-  revokeInvite as revokeInviteRow,
+  revokeInviteStatement,
   takeInviteUseStatement,
   insertJoinRequestIfLiveStatement,
 } from '../db/repos/invites';
-import { countJoinRequests, findJoinRequest, findJoinRequestByDevice } from '../db/repos/join-requests';
+import { countJoinRequests, deleteGroupJoinRequestsStatement, findJoinRequest, findJoinRequestByDevice } from '../db/repos/join-requests';
 import type { InvitesTable } from '../db/tables';
 import type { AppDeps } from '../deps';
 import { fail } from '../errors';
@@ -56,11 +57,16 @@ export async function createInvite(deps: AppDeps, deviceId: string, groupId: str
   return { invite: inviteView(row), code };
 }
 
-/** Revokes every active invite of the group and creates one new one, atomically. */
+/** Revokes every active invite of the group (discarding their pending join requests) and creates one new one, atomically. */
 export async function rotateInvites(deps: AppDeps, deviceId: string, groupId: string, spec: InviteSpec) {
   await requireAdmin(deps, groupId, deviceId);
   const { code, row } = newInvite(deps, groupId, deviceId, spec);
-  const [revoked] = await deps.db.atomic([revokeGroupInvitesStatement(deps.db, groupId, deps.clock.now()), insertInviteStatement(deps.db, row)]);
+  const now = deps.clock.now();
+  const [, revoked] = await deps.db.atomic([
+    deleteActiveInvitesJoinRequestsStatement(deps.db, groupId, now),
+    revokeGroupInvitesStatement(deps.db, groupId, now),
+    insertInviteStatement(deps.db, row),
+  ]);
   return { invite: inviteView(row), code, revoked: revoked?.changes ?? 0 };
 }
 
@@ -69,10 +75,11 @@ export async function listGroupInvites(deps: AppDeps, deviceId: string, groupId:
   return (await listInvites(deps.db, groupId)).map(inviteView);
 }
 
+/** Revokes an invite and discards its pending join requests (a leaked code's flood goes with it), atomically. */
 export async function revokeInvite(deps: AppDeps, deviceId: string, groupId: string, inviteId: string) {
   await requireAdmin(deps, groupId, deviceId);
   if (!(await findInvite(deps.db, groupId, inviteId))) fail(404, 'invite_not_found', 'no such invite');
-  await revokeInviteRow(deps.db, inviteId);
+  await deps.db.atomic([revokeInviteStatement(deps.db, inviteId), deleteGroupJoinRequestsStatement(deps.db, groupId, inviteId)]);
   return inviteView((await findInvite(deps.db, groupId, inviteId))!);
 }
 

@@ -2,7 +2,8 @@
 // exactly the requesting device with the invite's role, or reject them.
 import { decodeCommit, type SignedCommit } from '../../shared/protocol/roster';
 import { findDevice, findDevices } from '../db/repos/devices';
-import { deleteJoinRequestStatement, findJoinRequest, listDeviceJoinRequests, listGroupJoinRequests } from '../db/repos/join-requests';
+import { findInvite } from '../db/repos/invites';
+import { deleteGroupJoinRequestsStatement, deleteJoinRequestStatement, findJoinRequest, listDeviceJoinRequests, listGroupJoinRequests } from '../db/repos/join-requests';
 import type { AppDeps } from '../deps';
 import { fail } from '../errors';
 import { requireAdmin } from './access';
@@ -41,4 +42,15 @@ export async function approveJoinRequest(deps: AppDeps, deviceId: string, groupI
 export async function rejectJoinRequest(deps: AppDeps, deviceId: string, groupId: string, requestId: string): Promise<void> {
   await pendingRequest(deps, deviceId, groupId, requestId);
   await deps.db.atomic([deleteJoinRequestStatement(deps.db, requestId)]);
+}
+
+/**
+ * Rejects every pending request of the group, or of one invite, at once: the
+ * way out when a leaked multi-use code has filled an invite's quota. Returns how many went.
+ */
+export async function clearJoinRequests(deps: AppDeps, deviceId: string, groupId: string, inviteId?: string): Promise<number> {
+  await requireAdmin(deps, groupId, deviceId);
+  if (inviteId !== undefined && !(await findInvite(deps.db, groupId, inviteId))) fail(404, 'invite_not_found', 'no such invite');
+  const [deleted] = await deps.db.atomic([deleteGroupJoinRequestsStatement(deps.db, groupId, inviteId)]);
+  return deleted?.changes ?? 0;
 }

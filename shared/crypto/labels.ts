@@ -45,6 +45,8 @@ export const LABELS = {
   storeName: 'mindeulle/store-name/v1',
   /** aead: a note only a group's admins can read (invite label, join introduction) */
   adminNote: 'mindeulle/admin-note/v1',
+  /** signature: a requesting device signs its introduction (group, invite, its id and key, text) */
+  introduction: 'mindeulle/introduction/v1',
 } as const;
 
 export type LabelName = keyof typeof LABELS;
@@ -75,6 +77,7 @@ export const LABEL_USES = {
   atRest: 'aead',
   storeName: 'kdf',
   adminNote: 'aead',
+  introduction: 'signature',
 } as const satisfies Record<LabelName, LabelUse>;
 
 type LabelsFor<U extends LabelUse> = (typeof LABELS)[{

@@ -1,6 +1,6 @@
 // Cross-use: a signature a device really makes for one purpose (a login proof
 // over a challenge the server chose, its key-exchange binding, a roster commit,
-// an epoch envelope, a message) verifies for that purpose only. The server
+// an epoch envelope, a message, an introduction) verifies for that purpose only. The server
 // chooses login challenges, so without labels it could make a device sign
 // bytes of its choosing; primitives.test.ts checks the same over random bytes,
 // this file over the bytes the protocol actually signs.
@@ -10,7 +10,9 @@ import { labelsFor, LABELS, type SignatureLabel } from '../../shared/crypto/labe
 import { randomBytes, verify } from '../../shared/crypto/primitives';
 import { cryptoReady } from '../../shared/crypto/sodium';
 import { signLogin, verifyLogin } from '../../shared/protocol/auth';
+import { sealAdminNote } from '../../shared/protocol/admin-note';
 import { devicePublic, verifyDevicePublic } from '../../shared/protocol/device';
+import { introductionContext, openIntroduction, signIntroduction } from '../../shared/protocol/introduction';
 import { newEpochSecret, openEpochEnvelope, sealEpochSecret } from '../../shared/protocol/epoch-envelope';
 import { decryptMessage, encryptMessage, openOuter, sealOuter } from '../../shared/protocol/message-envelope';
 import { applyGenesis, RosterError } from '../../shared/protocol/roster';
@@ -57,7 +59,14 @@ function realSignatures() {
     bytes: concatBytes(u32be(hlen), header, nonce, inner.subarray(2 + hlen + 88)),
     sig: inner.subarray(2 + hlen + 24, 2 + hlen + 88),
   };
-  return { g, admin, challenge, all: { login, kx, commit, envelope, message }, env, keys, routing, inner, hlen };
+  const request = { groupId: g.group, inviteId: 'i'.repeat(22), deviceId: id, signPk: toB64(admin.signPk) };
+  const lp = (...parts: Uint8Array[]) => concatBytes(...parts.flatMap((p) => [u32be(p.length), p]));
+  const introduction: Signed = {
+    label: LABELS.introduction,
+    bytes: lp(utf8(request.groupId), utf8(request.inviteId), utf8(id), admin.signPk, utf8('hello')),
+    sig: signIntroduction('hello', request, admin.signSk).subarray(1, 65),
+  };
+  return { g, admin, challenge, all: { login, kx, commit, envelope, message, introduction }, env, keys, routing, inner, hlen, request };
 }
 
 describe('cross-use signatures (real protocol structures)', () => {
@@ -73,7 +82,7 @@ describe('cross-use signatures (real protocol structures)', () => {
   });
 
   it('a signature of one structure transplanted into another is refused by that structure’s own verifier', () => {
-    const { g, admin, challenge, all, env, keys, routing, inner, hlen } = realSignatures();
+    const { g, admin, challenge, all, env, keys, routing, inner, hlen, request } = realSignatures();
     const id = idOf(admin);
     for (const s of Object.values(all)) {
       // as a login proof for the server's challenge
@@ -96,6 +105,12 @@ describe('cross-use signatures (real protocol structures)', () => {
         const bad = sealOuter(keys.metadataKey, routing, swapped);
         expect(() => decryptMessage(keys, bad, routing)).toThrow(expect.objectContaining({ code: 'bad_signature' }));
       }
+      // as the signature of an introduction (sealed to another member acting as admin)
+      const reader = g.members[1]!;
+      const note = sealAdminNote(concatBytes(new Uint8Array([1]), s.sig, utf8('hello')), [devicePublic(reader)], introductionContext(request));
+      const openIntro = () => openIntroduction(note, request, idOf(reader), (v) => (v === reader.kxVersion ? reader : undefined));
+      if (s.label === LABELS.introduction) expect(openIntro()).toBe('hello');
+      else expect(openIntro).toThrow(expect.objectContaining({ code: 'bad_signature' }));
     }
   });
 

@@ -4,13 +4,19 @@
 // (a row deleted from the relay's SQLite file) shows the gap warning on the
 // member's phone; the admin sets retention and announcement-only (later
 // messages carry an expiry; a member's compose box gives way to a line that
-// says why). Screenshots go to test-artifacts/web/.
+// says why); an introduction the server moved onto a request of its own device
+// shows as a warning, and the admin rejects every pending request at once.
+// Screenshots go to test-artifacts/web/.
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { canonicalInviteCode } from '../../client/web/core/invite-link';
 import { en } from '../../client/web/i18n/en';
 import { ko } from '../../client/web/i18n/ko';
-import { deleteMessageRow, insertMessageRow, messageRows, replayMessageRow, type StoredRow, withDb } from '../support/db-tamper';
+import { cryptoReady } from '../../shared/crypto/sodium';
+import { TestDevice } from '../support/api-client';
+import { deleteMessageRow, insertMessageRow, joinRequestRows, messageRows, replayMessageRow, type StoredRow, transplantIntroduction, withDb } from '../support/db-tamper';
+import { expectOk } from '../support/http';
 import {
   approve,
   button,
@@ -88,6 +94,39 @@ describe('rejecting a join request', () => {
     // The line names neither who decided nor why, in either catalogue.
     for (const text of [ko['waiting.ended'], en['waiting.ended']]) expect(text).not.toMatch(/거절|reject|refus|admin|관리자/i);
     expect(en['waiting.endedTitle']).toBe('Join request closed');
+  });
+});
+
+describe('an introduction the server moved onto its own device’s request', () => {
+  it('shows a warning instead of her words, and the admin rejects every pending request at once', async () => {
+    await cryptoReady();
+    const words = '어제 쉼터에서 만난 민지예요';
+    const her = await session.newPage();
+    await admin.getByLabel(ko['invite.uses']).fill('5');
+    const link = await createInvite(admin, 'member', '여러 번 쓰는 초대');
+    await joinWithLink(her, link, '민지', words);
+    await admin.locator('li.request', { hasText: words }).waitFor({ timeout: 15_000 });
+
+    // A device the server controls redeems the same code; the server moves her sealed words onto its request and deletes hers.
+    const code = canonicalInviteCode(link)!;
+    const planted = await TestDevice.create(session.server);
+    const theirs = expectOk(await planted.redeem(code), 201).requestId as string;
+    const mine = joinRequestRows(session.server.dbPath).find((r) => r.device_id !== planted.id)!;
+    transplantIntroduction(session.server.dbPath, mine.id, theirs);
+    // one more request (as any new one does) makes the admin's panel load the list again
+    const another = await TestDevice.create(session.server);
+    expectOk(await another.redeem(code), 201);
+
+    await admin.locator('li.request', { hasText: ko['requests.transplanted'] }).waitFor({ timeout: 15_000 });
+    expect(await admin.locator('li.request').count()).toBe(2);
+    expect(await admin.getByText(words).count()).toBe(0);
+    await capture(admin, '26-admin-transplanted-introduction');
+
+    await button(admin, ko['requests.clearAll'].replace('{count}', '2')).click();
+    await button(admin, ko['requests.clearConfirm'].replace('{count}', '2')).click();
+    await admin.getByText(ko['requests.none']).waitFor();
+    expect(joinRequestRows(session.server.dbPath)).toEqual([]);
+    await her.close();
   });
 });
 

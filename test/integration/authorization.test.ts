@@ -212,6 +212,57 @@ describe('join request approval', () => {
   });
 });
 
+describe('pending join requests in bulk (a leaked multi-use code)', () => {
+  /** A multi-use invite and `n` fresh devices' requests on it. */
+  async function flooded(n: number) {
+    const { code, invite } = await newInvite({ maxUses: 10 });
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) ids.push(expectOk(await (await TestDevice.create(server.current)).redeem(code), 201).requestId as string);
+    return { inviteId: invite.inviteId as string, ids };
+  }
+  const pendingIds = async () => expectOk(await admin.listJoinRequests(groupId)).requests.map((r) => r.requestId);
+
+  it('a member rejecting them in bulk gets not_admin, a non-member not_member, and every request stays', async () => {
+    const { inviteId, ids } = await flooded(2);
+    await refused(() => member.req('DELETE', path('/join-requests')), 403, 'not_admin');
+    await refused(() => member.req('DELETE', path(`/join-requests?inviteId=${inviteId}`)), 403, 'not_admin');
+    await refused(() => outsider.req('DELETE', path('/join-requests')), 403, 'not_member');
+    expect(await pendingIds()).toEqual(expect.arrayContaining(ids));
+  });
+
+  it('an unknown invite gets invite_not_found and nothing is rejected', async () => {
+    await flooded(1);
+    await refused(() => admin.req('DELETE', path(`/join-requests?inviteId=${toB64(randomBytes(16))}`)), 404, 'invite_not_found');
+  });
+
+  it('an admin rejects every pending request of one invite, then of the group, and is told how many', async () => {
+    const flood = await flooded(3);
+    const other = await flooded(1);
+    expect(expectOk(await admin.req('DELETE', path(`/join-requests?inviteId=${flood.inviteId}`))).removed).toBe(3);
+    const left = await pendingIds();
+    expect(left).toEqual(expect.arrayContaining(other.ids));
+    for (const id of flood.ids) expect(left).not.toContain(id);
+    expect(expectOk(await admin.req('DELETE', path('/join-requests'))).removed).toBe(left.length);
+    expect(await pendingIds()).toEqual([]);
+  });
+
+  it('revoking an invite discards its pending requests; rotating discards those of every invite it revokes', async () => {
+    const revoked = await flooded(2);
+    const active = await flooded(2);
+    const usedUp = await newInvite({ maxUses: 1 });
+    const waiting = expectOk(await (await TestDevice.create(server.current)).redeem(usedUp.code), 201).requestId as string;
+    expectOk(await admin.req('POST', path(`/invites/${revoked.inviteId}/revoke`)));
+    let left = await pendingIds();
+    for (const id of revoked.ids) expect(left).not.toContain(id);
+    expect(left).toEqual(expect.arrayContaining([...active.ids, waiting]));
+    expectOk(await admin.req('POST', path('/invites/rotate'), {}), 201);
+    left = await pendingIds();
+    for (const id of active.ids) expect(left).not.toContain(id);
+    // a used-up invite is not active, so rotation leaves its newcomer waiting for approval
+    expect(left).toContain(waiting);
+  });
+});
+
 describe('roster commits', () => {
   const settings = [{ op: 'settings' as const, announcementOnly: true }];
 

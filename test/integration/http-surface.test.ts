@@ -31,6 +31,7 @@ const ROUTES: [string, string][] = [
   ['get', '/v1/groups/{groupId}/join-requests'],
   ['post', '/v1/groups/{groupId}/join-requests/{requestId}/approve'],
   ['post', '/v1/groups/{groupId}/join-requests/{requestId}/reject'],
+  ['delete', '/v1/groups/{groupId}/join-requests'],
   ['post', '/v1/groups/{groupId}/key-envelopes'],
   ['get', '/v1/groups/{groupId}/key-envelopes'],
   ['post', '/v1/groups/{groupId}/messages'],

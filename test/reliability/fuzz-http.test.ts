@@ -86,6 +86,10 @@ beforeAll(async () => {
       'post /v1/invites/preview': { code: otherCode },
       'post /v1/invites/redeem': { code: otherCode, introduction: toB64(cryptoRandomBytes(32)) },
       'post /v1/groups/{groupId}/join-requests/{requestId}/approve': async () => {
+        // the revocations, rotations and bulk rejections fuzzed before discard pending requests: file a fresh one
+        const fresh = expectOk(await admin.createInvite(groupId, { maxUses: 50 }), 201);
+        valid.params.requestId = expectOk(await newcomer.redeem(fresh.code), 201).requestId;
+        baseline = file.digest();
         await admin.syncRoster(groupId);
         return { commit: admin.admitCommit(groupId, newcomer.pub, 'member') };
       },

@@ -98,3 +98,26 @@ export function appendCommitRow(dbPath: string, groupId: string, commit: SignedC
 export function envelopeRows(dbPath: string, groupId: string, recipient: string): { epoch: number }[] {
   return withDb(dbPath, (db) => db.prepare('SELECT epoch FROM key_envelopes WHERE group_id = ? AND recipient = ?').all(groupId, recipient) as { epoch: number }[]);
 }
+
+/**
+ * The server moves a newcomer's sealed introduction onto another pending join
+ * request (one of a device it controls) and deletes her request.
+ */
+export function transplantIntroduction(dbPath: string, fromRequestId: string, toRequestId: string): void {
+  withDb(dbPath, (db) =>
+    db.transaction(() => {
+      const moved = db.prepare('UPDATE join_requests SET introduction = (SELECT introduction FROM join_requests WHERE id = ?) WHERE id = ?').run(fromRequestId, toRequestId);
+      if (moved.changes !== 1) throw new Error('no join request to move the introduction onto');
+      db.prepare('DELETE FROM join_requests WHERE id = ?').run(fromRequestId);
+    })(),
+  );
+}
+
+/** The pending join requests the relay stores for an invite (every one if no invite is given). */
+export function joinRequestRows(dbPath: string, inviteId?: string): { id: string; invite_id: string; device_id: string }[] {
+  return withDb(dbPath, (db) =>
+    inviteId === undefined
+      ? (db.prepare('SELECT id, invite_id, device_id FROM join_requests').all() as { id: string; invite_id: string; device_id: string }[])
+      : (db.prepare('SELECT id, invite_id, device_id FROM join_requests WHERE invite_id = ?').all(inviteId) as { id: string; invite_id: string; device_id: string }[]),
+  );
+}

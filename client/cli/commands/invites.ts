@@ -1,6 +1,6 @@
-// invite create/list/revoke/rotate, join, requests, approve, reject: letting
-// newcomers in with a code and an admin's approval.
-import type { InviteOptions } from '../../sdk/client-api';
+// invite create/list/revoke/rotate, join, requests, approve, reject,
+// reject-all: letting newcomers in with a code and an admin's approval.
+import type { InviteOptions, JoinRequestInfo } from '../../sdk/client-api';
 import { parseDuration, parsePositiveInt } from '../args';
 import { type Command, pick, withClient, withGroup } from '../context';
 import { CliError, groupsOf } from '../output';
@@ -20,6 +20,20 @@ function toInviteOptions(opts: Record<string, string | boolean | undefined>): In
   if (typeof opts.uses === 'string') out.maxUses = parsePositiveInt(opts.uses, '--uses');
   if (typeof opts.expires === 'string') out.expiresInSeconds = parseDuration(opts.expires);
   return out;
+}
+
+/** Her words only when her device wrote them; a moved introduction is a warning, never text. */
+function introductionLine(r: JoinRequestInfo): string {
+  switch (r.introductionStatus) {
+    case 'verified':
+      return `"${r.introduction ?? ''}"`;
+    case 'transplanted':
+      return 'WARNING: this introduction was not written by this device; the server may have swapped the person. Do not approve.';
+    case 'unreadable':
+      return '(an introduction this device cannot read: compare safety numbers in person)';
+    default:
+      return '(no introduction)';
+  }
 }
 
 const when = (unix: number) => new Date(unix * 1000).toISOString().slice(0, 16).replace('T', ' ');
@@ -72,7 +86,7 @@ export const inviteCommands: Command[] = [
       await withGroup(ctx, args.GROUP!, async (client, group) => {
         const invite = pick(await client.listInvites(group.groupId), args.INVITE!, 'invite', (i) => i.inviteId, (i) => i.label);
         await client.revokeInvite(group.groupId, invite.inviteId);
-        ctx.out.result({ ok: true, id: invite.inviteId }, `Revoked invite ${invite.inviteId}.`);
+        ctx.out.result({ ok: true, id: invite.inviteId }, `Revoked invite ${invite.inviteId}; its pending requests were rejected.`);
       });
     },
   },
@@ -99,11 +113,34 @@ export const inviteCommands: Command[] = [
       await withGroup(ctx, args.GROUP!, async (client, group) => {
         const requests = await client.joinRequests(group.groupId);
         ctx.out.result(
-          requests.map((r) => ({ id: r.requestId, device: r.deviceId, role: r.role, introduction: r.introduction, safetyNumber: r.safetyNumber })),
+          requests.map((r) => ({
+            id: r.requestId,
+            device: r.deviceId,
+            role: r.role,
+            invite: r.inviteId,
+            introduction: r.introduction,
+            introductionStatus: r.introductionStatus,
+            safetyNumber: r.safetyNumber,
+          })),
           requests.length === 0
             ? 'No pending requests.'
-            : requests.map((r) => `${r.requestId}  ${r.role}  device ${r.deviceId}  "${r.introduction ?? ''}"  safety number ${groupsOf(r.safetyNumber.replace(/\s/g, ""), 5)}`),
+            : requests.map((r) => `${r.requestId}  ${r.role}  device ${r.deviceId}  ${introductionLine(r)}  safety number ${groupsOf(r.safetyNumber.replace(/\s/g, ""), 5)}`),
         );
+      });
+    },
+  },
+  {
+    // a leaked multi-use code can fill an invite's pending quota: reject them all at once
+    words: ['reject-all'],
+    args: ['GROUP'],
+    options: { invite: { type: 'string' } },
+    usage: 'reject-all GROUP [--invite INVITE]',
+    async run(ctx, args, opts) {
+      await withGroup(ctx, args.GROUP!, async (client, group) => {
+        const invite =
+          typeof opts.invite === 'string' ? pick(await client.listInvites(group.groupId), opts.invite, 'invite', (i) => i.inviteId, (i) => i.label) : undefined;
+        const removed = await client.clearJoinRequests(group.groupId, invite ? { inviteId: invite.inviteId } : {});
+        ctx.out.result({ removed }, `Rejected ${removed} pending request(s)${invite ? ` of invite ${invite.inviteId}` : ''}.`);
       });
     },
   },

@@ -130,6 +130,13 @@ export const en: Catalogue = {
   'requests.approve': 'Approve',
   'requests.reject': 'Reject',
   'requests.approved': 'Approved.',
+  'requests.transplanted': 'Warning: this introduction was not written by this device. The server may have swapped the person. Do not approve; compare safety numbers in person.',
+  'requests.unreadableIntroduction': 'There is a note, but it cannot be read on this device (it was sealed to other admins or to an older key). Compare safety numbers in person before approving.',
+  'requests.clearAll': 'Reject all {count} pending requests',
+  'requests.clearInvite': 'Reject its {count} pending requests',
+  'requests.clearConfirm': 'Really reject {count} requests? Press again to reject',
+  'requests.cleared': 'Rejected {count} requests.',
+  'invite.revokeConfirm': 'Revoking also rejects its {count} pending requests. Press again to revoke',
 
   'invite.title': 'Invites',
   'invite.role': 'Role',

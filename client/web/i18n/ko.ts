@@ -129,6 +129,13 @@ export const ko = {
   'requests.approve': '승인',
   'requests.reject': '거절',
   'requests.approved': '승인했습니다.',
+  'requests.transplanted': '경고: 이 소개 글은 이 기기가 쓴 것이 아닙니다. 서버가 사람을 바꿔치기했을 수 있습니다. 승인하지 말고, 직접 만나 안전 번호를 비교하세요.',
+  'requests.unreadableIntroduction': '남긴 말이 있지만 이 기기에서는 읽을 수 없습니다 (다른 관리자나 이전 키 앞으로 봉인됨). 승인하기 전에 직접 만나 안전 번호를 비교하세요.',
+  'requests.clearAll': '기다리는 요청 {count}개 모두 거절',
+  'requests.clearInvite': '이 초대의 요청 {count}개 거절',
+  'requests.clearConfirm': '요청 {count}개를 정말 거절할까요? 한 번 더 누르면 거절합니다',
+  'requests.cleared': '요청 {count}개를 거절했습니다.',
+  'invite.revokeConfirm': '폐기하면 이 초대로 들어온 요청 {count}개도 거절됩니다. 한 번 더 누르면 폐기합니다',
 
   'invite.title': '초대',
   'invite.role': '역할',

@@ -6,15 +6,29 @@ export function insertInviteStatement(db: Db, row: InvitesTable): Compilable {
   return db.kysely.insertInto('invites').values(row);
 }
 
-/** Revokes every active invite of the group (rotation). */
-export function revokeGroupInvitesStatement(db: Db, groupId: string, now: number): Compilable {
+/** The ids of the group's active invites (not revoked, not expired, uses left): what a rotation revokes. */
+function activeInviteIds(db: Db, groupId: string, now: number) {
   return db.kysely
-    .updateTable('invites')
-    .set({ revoked: 1 })
+    .selectFrom('invites')
+    .select('id')
     .where('group_id', '=', groupId)
     .where('revoked', '=', 0)
     .where('expires_at', '>', now)
     .whereRef('uses', '<', 'max_uses');
+}
+
+/** Revokes every active invite of the group (rotation). */
+export function revokeGroupInvitesStatement(db: Db, groupId: string, now: number): Compilable {
+  return db.kysely.updateTable('invites').set({ revoked: 1 }).where('id', 'in', activeInviteIds(db, groupId, now));
+}
+
+/**
+ * Discards the pending join requests of the invites a rotation is about to
+ * revoke (so it must run before revokeGroupInvitesStatement in the same batch):
+ * a leaked code's requests go with the code.
+ */
+export function deleteActiveInvitesJoinRequestsStatement(db: Db, groupId: string, now: number): Compilable {
+  return db.kysely.deleteFrom('join_requests').where('invite_id', 'in', activeInviteIds(db, groupId, now));
 }
 
 export async function listInvites(db: Db, groupId: string): Promise<InvitesTable[]> {
@@ -33,8 +47,8 @@ export async function findInviteByCodeHash(db: Db, codeHash: string): Promise<In
   return db.kysely.selectFrom('invites').selectAll().where('code_hash', '=', codeHash).executeTakeFirst();
 }
 
-export async function revokeInvite(db: Db, inviteId: string): Promise<void> {
-  await db.kysely.updateTable('invites').set({ revoked: 1 }).where('id', '=', inviteId).execute();
+export function revokeInviteStatement(db: Db, inviteId: string): Compilable {
+  return db.kysely.updateTable('invites').set({ revoked: 1 }).where('id', '=', inviteId);
 }
 
 /**

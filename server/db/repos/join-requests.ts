@@ -6,6 +6,13 @@ export function deleteJoinRequestStatement(db: Db, requestId: string): Compilabl
   return db.kysely.deleteFrom('join_requests').where('id', '=', requestId);
 }
 
+/** Discards the pending join requests of a group's invites, or of one of them. */
+export function deleteGroupJoinRequestsStatement(db: Db, groupId: string, inviteId?: string): Compilable {
+  let invites = db.kysely.selectFrom('invites').select('id').where('group_id', '=', groupId);
+  if (inviteId !== undefined) invites = invites.where('id', '=', inviteId);
+  return db.kysely.deleteFrom('join_requests').where('invite_id', 'in', invites);
+}
+
 export async function findJoinRequestByDevice(db: Db, inviteId: string, deviceId: string): Promise<JoinRequestsTable | undefined> {
   return db.kysely.selectFrom('join_requests').selectAll().where('invite_id', '=', inviteId).where('device_id', '=', deviceId).executeTakeFirst();
 }

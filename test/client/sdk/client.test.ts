@@ -67,8 +67,8 @@ describe('groups, invites and joining', () => {
 
     const requests = await admin.client.joinRequests(groupId);
     const fr = requests.find((r) => r.requestId === f.requestId)!;
-    expect(fr).toMatchObject({ deviceId: facilitator.client.deviceId, role: 'facilitator', introduction: '활동가입니다' });
-    expect(requests.find((r) => r.requestId === m.requestId)?.introduction).toBeNull();
+    expect(fr).toMatchObject({ deviceId: facilitator.client.deviceId, role: 'facilitator', introduction: '활동가입니다', introductionStatus: 'verified' });
+    expect(requests.find((r) => r.requestId === m.requestId)).toMatchObject({ introduction: null, introductionStatus: 'none' });
     // the admin compares this with what the newcomer's phone shows
     expect(fr.safetyNumber).toMatch(/^\d{60}$/);
   });
