@@ -229,8 +229,9 @@ export class GroupState {
     }
   }
 
+  /** A copy: later changes to the history (a gap that closed, a pin) do not rewrite the event already emitted. */
   addToHistory(event: MessageEvent): void {
-    this.history.push(event);
+    this.history.push({ ...event });
     this.historyDirty = true;
   }
 
