@@ -51,7 +51,7 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
     if (atBottom) log.scrollTop = log.scrollHeight;
   }
 
-  function show(event: MessageEvent): void {
+  function show(event: MessageEvent, live = false): void {
     if (event.kind !== 'message') return;
     const c = event.content;
     if (c.type === 'reaction') return;
@@ -65,7 +65,7 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
     const existing = items.get(event.messageId);
     if (existing) return existing.setState('stored');
     const text = contentTrusted(event.flags) ? h('p', { class: 'text' }, contentText(ctx, event)) : null;
-    const li = h('li', { class: mine ? 'msg mine' : 'msg' }, senderLine(ctx, group, event), flagWarnings(ctx, event.flags), text);
+    const li = h('li', { class: mine ? 'msg mine' : 'msg' }, senderLine(ctx, group, event), flagWarnings(ctx, event.flags, live), text);
     const entry = item(li, text, mine, event.sender);
     if (mine) entry.setState('stored');
     items.set(event.messageId, entry);
@@ -75,7 +75,7 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
   function onEvent(event: ClientEvent): void {
     if (!('groupId' in event) || event.groupId !== group.groupId) return;
     if (event.type === 'message') {
-      show(event);
+      show(event, true);
       if (event.kind === 'message' && event.sender !== client.deviceId && document.visibilityState === 'visible') void client.markRead(group.groupId).catch(() => {});
     } else if (event.type === 'undecryptable') notice(ctx.t(unreadableWarning(event.reason)), 'notice warning');
     else if (event.type === 'roster' && !event.valid) notice(ctx.t('warn.invalidRoster'), 'notice warning');

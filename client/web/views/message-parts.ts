@@ -39,14 +39,20 @@ export function onMetaMessage(ctx: AppContext, groupId: string, update: (group: 
   });
 }
 
-/** One line per problem, most serious first; an empty list for a clean message. */
-export function flagWarnings(ctx: AppContext, flags: EventFlags): HTMLElement[] {
+/**
+ * One line per problem, most serious first; an empty list for a clean message.
+ * A gap is shown only from the history (`live` false), where it is cleared once
+ * the missing message arrives: a live message's gap may close a moment later,
+ * and what stays open is listed above the conversation (delivery-warnings.ts).
+ */
+export function flagWarnings(ctx: AppContext, flags: EventFlags, live = false): HTMLElement[] {
   const lines: HTMLElement[] = [];
   const warn = (key: Parameters<AppContext['t']>[0]) => lines.push(h('p', { class: 'warning', role: 'note' }, ctx.t(key)));
   if (!flags.verified) warn('warn.unverified');
   if (flags.invalidRoster) warn('warn.invalidRoster');
   if (flags.roleRejected) warn('warn.roleRejected');
-  if (flags.gap) warn('warn.gap');
+  if (flags.gap && !live) warn('warn.gap');
+  if (flags.seqJump && !flags.gap) warn('warn.seqJump'); // a gap says it already
   if (flags.replay) warn('warn.replay');
   return lines;
 }
