@@ -203,8 +203,8 @@ export class Client implements MindeulleApi, Core {
     const { opened } = await syncGroup(this, state);
     if (state.record.removed) this.transport.unfollow(groupId);
     if (opened.includes(state.latestEpoch)) this.inBackground(this.announceSelf(state, false));
-    // The roster changed within an epoch: members learn this device's new head (a fork shows, P14).
-    else if (state.chain.current.head !== headBefore && state.keys.size > 0) this.inBackground(this.announceSelf(state, false, true));
+    // The roster changed within the epoch this device holds: members learn its new head (a fork shows, P14).
+    else if (state.chain.current.head !== headBefore && state.chain.current.epoch === state.latestEpoch) this.inBackground(this.announceSelf(state, false, true));
     const me = state.chain.current.members.get(this.deviceId);
     if (me?.role === 'admin' && !state.record.removed && epochDue(state, this.now())) {
       await commitOps(this, state, []);
