@@ -2,6 +2,7 @@
 // client/sdk/ implements it over shared/ (protocol) and the relay API.
 import type { Role } from '../../shared/protocol/roster';
 import type { ClientEvent, MessageEvent } from './events';
+import type { OpenGap } from './gaps';
 
 export interface GroupView {
   groupId: string;
@@ -15,6 +16,12 @@ export interface GroupView {
   unread: number;
   /** the signed roster chain verified and matches what the server reports */
   rosterValid: boolean;
+  /** messages known to be sent but still not read after catch-up (a late one closes its gap) */
+  openGaps: OpenGap[];
+  /** a member's device holds another version of the roster: the server shows members different groups */
+  fork: boolean;
+  /** the verified roster's head (also on the safety-number screen) */
+  rosterHead: { seq: number; head: string };
 }
 
 export interface MemberView {
@@ -65,6 +72,8 @@ export interface JoinRequestInfo {
 export interface SafetyNumberView {
   digits: string;
   qr: string;
+  /** the group's roster as this device verified it: both people should see the same (a fork shows here) */
+  roster: { seq: number; hash: string };
 }
 
 export interface SendOptions {

@@ -5,7 +5,7 @@ import { devicePublic } from '../../shared/protocol/device';
 import type { MessageKind } from '../../shared/protocol/message-envelope';
 import type { Plaintext } from '../../shared/protocol/plaintext';
 import type { Role } from '../../shared/protocol/roster';
-import { safetyNumber } from '../../shared/protocol/safety-number';
+import { safetyNumber, shortRosterHash } from '../../shared/protocol/safety-number';
 import { approve, changeRoster, commitOps, createGroup } from './admin';
 import type { GroupView, InviteOptions, MindeulleApi, SafetyNumberView, SendOptions } from './client-api';
 import { type Core, KeyedLock, requireGroup } from './core';
@@ -199,9 +199,12 @@ export class Client implements MindeulleApi, Core {
       this.states.set(groupId, (state = found));
       this.transport.follow(groupId);
     }
+    const headBefore = state.chain.current.head;
     const { opened } = await syncGroup(this, state);
     if (state.record.removed) this.transport.unfollow(groupId);
     if (opened.includes(state.latestEpoch)) this.inBackground(this.announceSelf(state, false));
+    // The roster changed within the epoch this device holds: members learn its new head (a fork shows, P14).
+    else if (state.chain.current.head !== headBefore && state.chain.current.epoch === state.latestEpoch) this.inBackground(this.announceSelf(state, false, true));
     const me = state.chain.current.members.get(this.deviceId);
     if (me?.role === 'admin' && !state.record.removed && epochDue(state, this.now())) {
       await commitOps(this, state, []);
@@ -224,8 +227,8 @@ export class Client implements MindeulleApi, Core {
     return createGroup(this, name, settings);
   }
 
-  announceSelf(state: GroupState, withName: boolean): Promise<void> {
-    return announceSelf(this, state, withName);
+  announceSelf(state: GroupState, withName: boolean, checkOnly = false): Promise<void> {
+    return announceSelf(this, state, withName, checkOnly);
   }
 
   // ------------------------------------------------ invites, requests
@@ -340,10 +343,11 @@ export class Client implements MindeulleApi, Core {
   // -------------------------------------------------------- device
 
   async safetyNumber(groupId: string, deviceId: string): Promise<SafetyNumberView> {
-    const member = this.group(groupId).chain.current.members.get(deviceId);
+    const roster = this.group(groupId).chain.current;
+    const member = roster.members.get(deviceId);
     if (!member) throw new ClientError('unknown_group', 'no such member in the verified roster');
     const n = safetyNumber(this.identity.keys.signPk, fromB64(member.signPk));
-    return { digits: n.digits, qr: n.qr };
+    return { digits: n.digits, qr: n.qr, roster: { seq: roster.seq, hash: shortRosterHash(roster.head) } };
   }
 
   /** Saves the new key (keeping the old one for the grace period) before the server learns it. */

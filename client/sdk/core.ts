@@ -23,8 +23,8 @@ export interface Core {
   inBackground(work: Promise<unknown>): void;
   /** Syncs one group; the caller holds its lock. */
   syncLocked(groupId: string): Promise<void>;
-  /** Posts this device's profile (and the group name) in the newest epoch; must not be awaited under the group's lock. */
-  announceSelf(state: GroupState, withName: boolean): Promise<void>;
+  /** Posts this device's profile (and the group name) and its epoch-check in the newest epoch (only the check: `checkOnly`); must not be awaited under the group's lock. */
+  announceSelf(state: GroupState, withName: boolean, checkOnly?: boolean): Promise<void>;
 }
 
 export function requireGroup(core: Core, groupId: string): GroupState {

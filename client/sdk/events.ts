@@ -2,11 +2,12 @@
 // person needs to judge them. Apps render these and never touch ciphertext.
 import type { DecodedPlaintext } from '../../shared/protocol/plaintext';
 import type { Role } from '../../shared/protocol/roster';
+import type { OpenGap } from './gaps';
 
 export interface EventFlags {
   /** the signature verifies against the sender's key in the verified roster */
   verified: boolean;
-  /** a per-sender counter jumped: something was dropped or is still missing */
+  /** a per-sender counter jumped: something was dropped or is still missing (cleared in the history once it arrives) */
   gap: boolean;
   /** the same message (or counter) arrived again and was discarded */
   replay: boolean;
@@ -14,6 +15,8 @@ export interface EventFlags {
   invalidRoster: boolean;
   /** the sender's role at that epoch did not allow this kind (e.g. a member's bulletin) */
   roleRejected: boolean;
+  /** the server skipped sequence numbers before this message: rows were withheld (absent in older histories) */
+  seqJump?: boolean;
 }
 
 export interface MessageEvent {
@@ -30,6 +33,9 @@ export interface MessageEvent {
   pinned: boolean;
   expiresAt: number | null;
   flags: EventFlags;
+  /** the epoch and the sender's counter in it (gap bookkeeping); absent in histories stored by older versions */
+  epoch?: number;
+  counter?: number;
 }
 
 /** A message that could not be read at all (wrong key, forged, moved): shown as a warning, never as content. */
@@ -60,4 +66,20 @@ export interface ConnectionEvent {
   online: boolean;
 }
 
-export type ClientEvent = MessageEvent | UndecryptableEvent | RosterEvent | JoinRequestEvent | ConnectionEvent;
+/** After a catch-up, when the set of messages known to be missing changed: what is still missing (P7). */
+export interface GapsEvent {
+  type: 'gaps';
+  groupId: string;
+  open: OpenGap[];
+}
+
+/** A member's encrypted epoch-check named another roster for a sequence this device verified: the server forked the group (P14). */
+export interface ForkEvent {
+  type: 'fork';
+  groupId: string;
+  seq: number;
+  /** the member whose device holds the other version */
+  sender: string;
+}
+
+export type ClientEvent = MessageEvent | UndecryptableEvent | RosterEvent | JoinRequestEvent | ConnectionEvent | GapsEvent | ForkEvent;

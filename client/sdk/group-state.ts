@@ -6,6 +6,7 @@ import { exportEpochKeys, type EpochKeys, type EpochKeysJson, importEpochKeys, w
 import type { SignedCommit } from '../../shared/protocol/roster';
 import type { GroupView } from './client-api';
 import type { MessageEvent } from './events';
+import { type MissingRanges, missingBelow, openGaps } from './gaps';
 import { RosterChain } from './roster-chain';
 import type { DocumentStore } from './store';
 
@@ -37,7 +38,36 @@ export interface GroupRecord {
   seen: Record<string, [number, number]>;
   /** highest X25519 key version seen per device: an older record replayed by the server is refused */
   kxSeen: Record<string, number>;
+  // ---- delivery checks against a relay that hides or forges (P7, P14)
+  /** counters known to be sent but not read, per `${epoch}:${sender}` (gaps.ts) */
+  missing: Record<string, MissingRanges>;
+  /** sequences of rows that did not authenticate, already reported once (they never move lastSeq) */
+  rejectedSeqs: number[];
+  /** highest counter of this device's own posts the relay acked, per epoch */
+  acked: Record<string, number>;
+  /** a member's epoch-check named another roster head for a sequence this device verified: the relay forked the group */
+  fork: RosterFork | null;
+  /** roster heads members claimed for sequences this device has not verified yet (checked once it has) */
+  headClaims: HeadClaim[];
 }
+
+export interface HeadClaim {
+  seq: number;
+  head: string;
+  sender: string;
+}
+
+export interface RosterFork {
+  seq: number;
+  /** the head this device verified at that sequence */
+  ours: string;
+  /** the head the member's epoch-check named */
+  theirs: string;
+  sender: string;
+}
+
+/** Rows that did not authenticate are remembered (to report each once) up to this many. */
+const MAX_REJECTED_SEQS = 256;
 
 const groupDoc = (id: string) => `group/${id}`;
 const epochDoc = (id: string, epoch: number) => `epoch/${id}/${epoch}`;
@@ -70,12 +100,22 @@ export class GroupState {
       counters: {},
       seen: {},
       kxSeen: {},
+      missing: {},
+      rejectedSeqs: [],
+      acked: {},
+      fork: null,
+      headClaims: [],
     };
     return new GroupState(record, chain, []);
   }
 
   static async load(store: DocumentStore, groupId: string): Promise<GroupState> {
     const record = (await store.read<GroupRecord>(groupDoc(groupId)))!;
+    record.missing ??= {};
+    record.rejectedSeqs ??= [];
+    record.acked ??= {};
+    record.fork ??= null;
+    record.headClaims ??= [];
     const state = new GroupState(record, RosterChain.verify(record.commits), (await store.read<MessageEvent[]>(historyDoc(groupId))) ?? []);
     record.commits = state.chain.commits;
     for (const e of Object.keys(record.epochs).map(Number)) {
@@ -116,6 +156,9 @@ export class GroupState {
       announcementOnly: roster.settings.announcementOnly,
       unread: this.history.filter((e) => e.seq > this.record.lastReadSeq && e.sender !== self).length,
       rosterValid: this.rosterValid,
+      openGaps: openGaps(this.record.missing, this.record.counters),
+      fork: this.record.fork !== null,
+      rosterHead: { seq: roster.seq, head: roster.head },
     };
   }
 
@@ -138,6 +181,8 @@ export class GroupState {
     this.keys.delete(epoch);
     delete this.record.epochs[epoch];
     for (const k of Object.keys(this.record.counters)) if (k.startsWith(`${epoch}:`)) delete this.record.counters[k];
+    for (const k of Object.keys(this.record.missing)) if (k.startsWith(`${epoch}:`)) delete this.record.missing[k];
+    delete this.record.acked[epoch];
     for (const [id, [, e]] of Object.entries(this.record.seen)) if (e === epoch) delete this.record.seen[id];
     this.dirtyEpochs.delete(epoch);
     this.droppedEpochs.add(epoch);
@@ -152,8 +197,41 @@ export class GroupState {
     return this.record.seen[messageId]?.[0];
   }
 
+  /**
+   * A row that did not authenticate: true the first time its sequence is seen
+   * (report it), false after (a relay that serves it on every sync is not
+   * reported every time). It never moves lastSeq.
+   */
+  firstRejection(seq: number): boolean {
+    const seqs = this.record.rejectedSeqs;
+    if (seqs.includes(seq)) return false;
+    seqs.push(seq);
+    const kept = seqs.filter((s) => s > this.record.lastSeq).slice(-MAX_REJECTED_SEQS);
+    seqs.splice(0, seqs.length, ...kept);
+    return true;
+  }
+
+  /** The sequence the next row should have: past lastSeq and the rows already served and rejected. */
+  nextExpectedSeq(): number {
+    let next = this.record.lastSeq + 1;
+    while (this.record.rejectedSeqs.includes(next)) next++;
+    return next;
+  }
+
+  /** A missing counter arrived: the messages that flagged it lose their gap flag once nothing below them is missing. */
+  refreshGapFlags(epoch: number, sender: string): void {
+    const key = `${epoch}:${sender}`;
+    for (const e of this.history) {
+      if (!e.flags.gap || e.epoch !== epoch || e.sender !== sender || e.counter === undefined) continue;
+      if (missingBelow(this.record.missing, key, e.counter)) continue;
+      e.flags = { ...e.flags, gap: false };
+      this.historyDirty = true;
+    }
+  }
+
+  /** A copy: later changes to the history (a gap that closed, a pin) do not rewrite the event already emitted. */
   addToHistory(event: MessageEvent): void {
-    this.history.push(event);
+    this.history.push({ ...event });
     this.historyDirty = true;
   }
 

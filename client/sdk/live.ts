@@ -3,6 +3,7 @@
 // roster commit, a key envelope) makes the group catch up over HTTP.
 import type { ServerFrame } from '../../shared/schemas/ws';
 import type { Core } from './core';
+import { deliverySnapshot, emitDeliveryChanges } from './delivery-check';
 import { readAll } from './sync';
 
 type Pushed = Extract<ServerFrame, { type: 'message' }>['message'];
@@ -10,10 +11,12 @@ type Pushed = Extract<ServerFrame, { type: 'message' }>['message'];
 async function readLive(core: Core, groupId: string, message: Pushed): Promise<void> {
   const state = core.states.get(groupId);
   if (!state || state.record.removed) return;
-  if (message.seq > state.record.lastSeq + 1 || !state.keys.has(message.epoch)) return core.syncLocked(groupId);
+  if (message.seq > state.nextExpectedSeq() || !state.keys.has(message.epoch)) return core.syncLocked(groupId);
+  const before = deliverySnapshot(state);
   const events = readAll(state, [message], state.chain.joinEpoch(core.identity.deviceId));
   await state.save(core.store);
   events.forEach((e) => core.emit(e));
+  emitDeliveryChanges(core, state, before);
 }
 
 export function handleFrame(core: Core, frame: ServerFrame): void {

@@ -6,6 +6,8 @@ import { decryptMessage, MessageError, senderMayPost } from '../../shared/protoc
 import { decodePlaintext, type DecodedPlaintext, typeAllowedIn } from '../../shared/protocol/plaintext';
 import type { StoredMessage } from '../../shared/schemas/messages';
 import type { ClientEvent, EventFlags, MessageEvent, UndecryptableEvent } from './events';
+import { applyEpochCheck } from './delivery-check';
+import { addMissing, fillMissing } from './gaps';
 import type { GroupState } from './group-state';
 
 export interface Received {
@@ -28,20 +30,22 @@ export function receiveStored(state: GroupState, m: StoredMessage, joinEpoch: nu
   const { groupId, record } = state;
   const seenAt = state.seenAt(m.clientMsgId);
   if (seenAt === m.seq) return null;
-  const fresh = m.seq > record.lastSeq;
-  record.lastSeq = Math.max(record.lastSeq, m.seq);
-  if (seenAt !== undefined) return replayOf(state, m);
-  if (!fresh || m.epoch < joinEpoch) return null;
+  // Only a row that authenticates moves lastSeq (below): a forged one with a huge
+  // sequence must not make the real rows after it look already read (P7).
+  if (m.seq <= record.lastSeq) return null;
+  if (seenAt !== undefined) return state.firstRejection(m.seq) ? replayOf(state, m) : null;
+  if (m.epoch < joinEpoch) return state.firstRejection(m.seq), null;
   const keys = state.keys.get(m.epoch);
-  if (!keys) return undecryptable(groupId, m.seq, 'no_epoch_key');
+  if (!keys) return rejected(state, m.seq, 'no_epoch_key');
 
   let header, plaintext;
   try {
     ({ header, plaintext } = decryptMessage(keys, fromB64(m.ciphertext), { group: groupId, epoch: m.epoch, kind: m.kind, messageId: m.clientMsgId }));
   } catch (e) {
-    if (e instanceof MessageError) return undecryptable(groupId, m.seq, e.code);
-    return undecryptable(groupId, m.seq, 'malformed');
+    return rejected(state, m.seq, e instanceof MessageError ? e.code : 'malformed');
   }
+  const previousSeq = record.lastSeq;
+  record.lastSeq = m.seq;
   state.touchEpoch(m.epoch);
   state.remember(m.clientMsgId, m.seq, m.epoch);
 
@@ -57,12 +61,13 @@ export function receiveStored(state: GroupState, m: StoredMessage, joinEpoch: nu
   const senderRole = roster?.members.get(header.sender)?.role ?? null;
   const roleRejected = !roster || !senderMayPost(roster, header.sender, m.kind) || (content.type === 'group-name' && senderRole !== 'admin');
 
-  const counterKey = `${m.epoch}:${header.sender}`;
-  const highest = state.record.counters[counterKey] ?? -1;
-  const gap = header.counter > highest + 1;
-  state.record.counters[counterKey] = Math.max(highest, header.counter);
+  const gap = countAndCheck(state, m.epoch, header.sender, header.counter);
+  // Sequences are consecutive; with no retention none expire, so skipped ones were withheld.
+  const expires = state.chain.current.settings.retentionSeconds !== null;
+  const seqJump = !expires && previousSeq > 0 && m.seq > previousSeq + 1 && !rejectedBetween(state, previousSeq, m.seq);
 
   const flags: EventFlags = { verified: true, gap, replay: false, invalidRoster: !state.rosterValid, roleRejected };
+  if (seqJump) flags.seqJump = true;
   const event: MessageEvent = {
     type: 'message',
     groupId,
@@ -76,6 +81,8 @@ export function receiveStored(state: GroupState, m: StoredMessage, joinEpoch: nu
     pinned: m.pinned,
     expiresAt: m.expiresAt,
     flags,
+    epoch: m.epoch,
+    counter: header.counter,
   };
   if (!roleRejected) applyMeta(state, event);
   const info = state.record.epochs[m.epoch];
@@ -90,8 +97,36 @@ function replayOf(state: GroupState, m: StoredMessage): Received {
   return { event: { ...original, seq: m.seq, flags: { ...original.flags, replay: true } }, keep: false };
 }
 
-/** Profile and group-name updates travel as meta messages. */
+/** Profile, group-name and epoch-check messages travel as meta messages. */
 function applyMeta(state: GroupState, e: MessageEvent): void {
   if (e.content.type === 'profile') state.record.displayNames[e.sender] = e.content.displayName;
   if (e.content.type === 'group-name') state.record.name = e.content.name;
+  if (e.content.type === 'epoch-check') applyEpochCheck(state, state.keys.get(e.epoch!)?.self ?? '', e.sender, e.content);
+}
+
+/**
+ * Counts a sender's counter; true when it jumped (a gap opens). A counter that
+ * was missing closes its gap, and the messages flagged for it lose the flag
+ * (a relay that restarted stored posts out of order: nothing was lost).
+ */
+function countAndCheck(state: GroupState, epoch: number, sender: string, counter: number): boolean {
+  const key = `${epoch}:${sender}`;
+  const { counters, missing } = state.record;
+  const highest = counters[key] ?? -1;
+  if (fillMissing(missing, key, counter)) state.refreshGapFlags(epoch, sender);
+  const gap = counter > highest + 1;
+  if (gap) addMissing(missing, key, highest + 1, counter - 1);
+  counters[key] = Math.max(highest, counter);
+  return gap;
+}
+
+/** A row that did not authenticate: reported once (never again on each sync), and lastSeq does not move. */
+function rejected(state: GroupState, seq: number, reason: string): Received | null {
+  return state.firstRejection(seq) ? undecryptable(state.groupId, seq, reason) : null;
+}
+
+/** Whether the sequences skipped between two read rows were all served (and rejected), rather than withheld. */
+function rejectedBetween(state: GroupState, from: number, to: number): boolean {
+  const served = state.record.rejectedSeqs.filter((s) => s > from && s < to).length;
+  return served === to - from - 1;
 }

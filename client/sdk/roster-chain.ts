@@ -39,6 +39,11 @@ export class RosterChain {
     return this.states.find((s) => s.head === head);
   }
 
+  /** The head this chain verified at a sequence, if it reaches that far. */
+  headAt(seq: number): string | undefined {
+    return this.states.find((s) => s.seq === seq)?.head;
+  }
+
   /**
    * The roster that governs messages of an epoch: the last state with that
    * epoch. This SDK starts a new epoch with every commit it makes, so the

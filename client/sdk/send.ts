@@ -7,6 +7,7 @@ import { encryptMessage, type MessageKind, senderMayPost } from '../../shared/pr
 import { encodePlaintext, type Plaintext } from '../../shared/protocol/plaintext';
 import type { PostMessageInput } from '../../shared/schemas/messages';
 import { type Core, requireGroup } from './core';
+import { buildEpochCheck } from './delivery-check';
 import { ClientError } from './errors';
 import type { GroupState } from './group-state';
 import type { Identity } from './identity';
@@ -41,10 +42,11 @@ export async function postPlaintext(
   retried = false,
 ): Promise<{ messageId: string; seq: number }> {
   const state = requireGroup(core, groupId);
-  const input = await core.lock(groupId, async () => {
+  const { input, counter } = await core.lock(groupId, async () => {
     const sealed = sealPost(state, core.identity, kind, plaintext, pinned);
     await state.save(core.store);
-    return sealed;
+    // The counter this post spent (the chain has moved past it): recorded once the relay acks it.
+    return { input: sealed, counter: (state.keys.get(sealed.epoch)?.sending.counter ?? 0) - 1 };
   });
   let seq: number;
   try {
@@ -56,22 +58,28 @@ export async function postPlaintext(
     return postPlaintext(core, groupId, kind, plaintext, pinned, true);
   }
   await core.lock(groupId, async () => {
+    // Ack bookkeeping: this device's epoch-check claims only counters the relay stored.
+    state.record.acked[input.epoch] = Math.max(state.record.acked[input.epoch] ?? -1, counter);
     if (state.record.lastSeq < seq && !state.record.removed) await syncMessages(core, state);
+    else await state.save(core.store);
   });
   return { messageId: input.clientMsgId, seq };
 }
 
 /**
  * After opening an epoch: a profile message (display names do not cross
- * epochs), and the group name if this admin started it. Resolves when both
- * are stored (best effort: the next epoch announces again); callers inside
- * the group's lock must not wait for it.
+ * epochs), the group name if this admin started it, and the epoch-check every
+ * member posts (roster head, counters read in the previous epoch:
+ * delivery-check.ts). `checkOnly` (the roster changed within an epoch) posts
+ * only the epoch-check. Resolves when all are stored (best effort: the next
+ * epoch announces again); callers inside the group's lock must not wait for it.
  */
-export async function announceSelf(core: Core, state: GroupState, withName: boolean): Promise<void> {
+export async function announceSelf(core: Core, state: GroupState, withName: boolean, checkOnly = false): Promise<void> {
   const sentAt = core.now();
   const posts: Promise<unknown>[] = [];
-  if (withName && state.record.name) posts.push(postPlaintext(core, state.groupId, 'meta', { type: 'group-name', sentAt, name: state.record.name }));
+  if (!checkOnly && withName && state.record.name) posts.push(postPlaintext(core, state.groupId, 'meta', { type: 'group-name', sentAt, name: state.record.name }));
   const displayName = core.identity.displayName;
-  if (displayName) posts.push(postPlaintext(core, state.groupId, 'meta', { type: 'profile', sentAt, displayName }));
+  if (!checkOnly && displayName) posts.push(postPlaintext(core, state.groupId, 'meta', { type: 'profile', sentAt, displayName }));
+  posts.push(postPlaintext(core, state.groupId, 'meta', buildEpochCheck(state, core.identity.deviceId, sentAt)));
   await Promise.allSettled(posts);
 }

@@ -7,6 +7,7 @@ import type { Core } from './core';
 import type { ClientEvent, MessageEvent } from './events';
 import { expireEpochs, openEnvelopes } from './epochs';
 import { GroupState } from './group-state';
+import { deliverySnapshot, emitDeliveryChanges, recheckHeadClaims } from './delivery-check';
 import { receiveStored } from './receive';
 import { RelayError } from './relay-api';
 import { RosterChain } from './roster-chain';
@@ -56,19 +57,26 @@ async function syncEnvelopes(core: Core, state: GroupState): Promise<number[]> {
 /** Reads new messages only (e.g. up to a post just acked). */
 export async function syncMessages(core: Core, state: GroupState): Promise<void> {
   const joinEpoch = state.chain.joinEpoch(core.identity.deviceId);
+  const before = deliverySnapshot(state);
+  // The cursor is local: rows that do not authenticate never move lastSeq, but a page of them must not loop.
+  let after = state.record.lastSeq;
   for (;;) {
-    const page = await core.session.call((api) => api.messages(state.groupId, state.record.lastSeq, PAGE));
+    const page = await core.session.call((api) => api.messages(state.groupId, after, PAGE));
     const events = readAll(state, page.messages, joinEpoch);
     await state.save(core.store);
     events.forEach((e) => core.emit(e));
-    if (!page.hasMore || page.messages.length === 0) return;
+    const top = Math.max(after, ...page.messages.map((m) => m.seq));
+    if (!page.hasMore || page.messages.length === 0 || top <= after) break;
+    after = top;
   }
+  emitDeliveryChanges(core, state, before);
 }
 
 /** Reads stored messages into the state; returns the events to emit once the state is saved. */
 export function readAll(state: GroupState, messages: Parameters<typeof receiveStored>[1][], joinEpoch: number): ClientEvent[] {
   const events: ClientEvent[] = [];
-  for (const m of messages) {
+  // In sequence order whatever order they came in (a forged row first must not hide the rest).
+  for (const m of [...messages].sort((a, b) => a.seq - b.seq)) {
     const r = receiveStored(state, m, joinEpoch);
     if (!r) continue;
     if (r.keep) state.addToHistory(r.event as MessageEvent);
@@ -90,6 +98,7 @@ export async function syncGroup(core: Core, state: GroupState): Promise<SyncResu
   let opened: number[] = [];
   try {
     await syncRoster(core, state);
+    recheckHeadClaims(state);
     if (!state.record.removed) {
       opened = await syncEnvelopes(core, state);
       await syncMessages(core, state);

@@ -24,6 +24,28 @@ const sentAt = z.number().int().min(0).max(8.64e15);
 
 const base = { v: z.literal(PLAINTEXT_VERSION), sentAt };
 
+/** At most this many counters in one epoch-check (a roster holds at most 1,000 members; the rest are left out). */
+export const MAX_EPOCH_CHECK_COUNTERS = 1000;
+const deviceId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
+const counter = z.number().int().min(-1).max(0xffffffff);
+/**
+ * Posted by every member when she opens an epoch (or her verified roster
+ * changes): the roster head she holds, and for the previous epoch she held the
+ * highest counter she read from each sender (her own: the highest the relay
+ * stored). Receivers compare both with what they hold (PROTOCOL.md section 10).
+ */
+const epochCheck = z.object({
+  ...base,
+  type: z.literal('epoch-check'),
+  roster: z.object({ seq: z.number().int().min(0), head: z.string().regex(/^[A-Za-z0-9_-]{43}$/) }),
+  prev: z
+    .object({
+      epoch: z.number().int().min(1),
+      counters: z.record(deviceId, counter).refine((c) => Object.keys(c).length <= MAX_EPOCH_CHECK_COUNTERS, 'too many counters'),
+    })
+    .optional(),
+});
+
 export const plaintextSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('text'), text: text(MAX_TEXT_CHARS).min(1), replyTo: messageId.optional() }),
   z.object({ ...base, type: z.literal('reaction'), target: messageId, emoji: text(32).min(1), remove: z.boolean().optional() }),
@@ -32,6 +54,7 @@ export const plaintextSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('urgent-help'), text: text(MAX_TEXT_CHARS).optional() }),
   z.object({ ...base, type: z.literal('profile'), displayName: text(MAX_NAME_CHARS).min(1) }),
   z.object({ ...base, type: z.literal('group-name'), name: text(MAX_NAME_CHARS).min(1) }),
+  epochCheck,
 ]);
 
 /** A plaintext as the application builds it (the version is added on encoding). */
@@ -63,7 +86,7 @@ export class PlaintextError extends Error {
 const ALLOWED: Record<MessageKind, readonly PlaintextType[]> = {
   message: ['text', 'reaction', 'edit', 'delete', 'urgent-help'],
   bulletin: ['text', 'edit', 'delete'],
-  meta: ['profile', 'group-name'],
+  meta: ['profile', 'group-name', 'epoch-check'],
 };
 
 export function typeAllowedIn(kind: MessageKind, type: PlaintextType): boolean {

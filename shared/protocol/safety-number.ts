@@ -3,7 +3,7 @@
 // numeric fingerprints: each side's signing key is hashed iteratively (to make
 // a second key with a matching half costlier), its first 30 bytes become 30
 // digits, and the two halves are sorted so both people see the same number.
-import { toB64, u32be, utf8 } from '../crypto/encoding';
+import { fromB64, toB64, u32be, utf8 } from '../crypto/encoding';
 import { LABELS } from '../crypto/labels';
 import { constantTimeEqual, hash } from '../crypto/primitives';
 
@@ -60,4 +60,17 @@ export function safetyNumber(signPkA: Uint8Array, signPkB: Uint8Array, iteration
 /** Compares a scanned QR payload with the one computed for these two keys. */
 export function safetyQrMatches(scanned: string, signPkA: Uint8Array, signPkB: Uint8Array, iterations = SAFETY_NUMBER_ITERATIONS): boolean {
   return constantTimeEqual(utf8(scanned), utf8(safetyNumber(signPkA, signPkB, iterations).qr));
+}
+
+/**
+ * The roster head as ten digits (two groups of five), shown next to the safety
+ * number: two members who compare in person also compare the roster they
+ * verified, so a server that shows each a different version is caught (P14).
+ */
+export function shortRosterHash(head: string): string {
+  const bytes = fromB64(head);
+  let n = 0;
+  for (let i = 0; i < 5; i++) n = n * 256 + bytes[i]!;
+  const digits = String(n % 10_000_000_000).padStart(10, '0');
+  return `${digits.slice(0, 5)} ${digits.slice(5)}`;
 }

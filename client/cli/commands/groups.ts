@@ -1,4 +1,5 @@
 // group create, group list, remove, role: groups and their signed roster.
+import { deliveryWarnings } from '../delivery-warnings';
 import type { Role } from '../../../shared/protocol/roster';
 import { type Command, findMember, withClient, withGroup } from '../context';
 import { CliError } from '../output';
@@ -34,14 +35,16 @@ export const groupCommands: Command[] = [
             members: g.members.length,
             unread: g.unread,
             rosterValid: g.rosterValid,
+            fork: g.fork,
+            openGaps: g.openGaps,
           })),
           groups.length === 0
             ? 'No groups yet.'
-            : groups.map(
-                (g) =>
-                  `${g.groupId}  ${g.name ?? '(unnamed)'}  ${g.role}, ${g.members.length} members, ${g.unread} unread` +
+            : groups.flatMap((g) => [
+                `${g.groupId}  ${g.name ?? '(unnamed)'}  ${g.role}, ${g.members.length} members, ${g.unread} unread` +
                   (g.rosterValid ? '' : '  WARNING: roster does not verify'),
-              ),
+                ...deliveryWarnings(g).map((w) => `  ${w}`),
+              ]),
         );
       });
     },

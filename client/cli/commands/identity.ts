@@ -44,10 +44,11 @@ export const identityCommands: Command[] = [
       await withGroup(ctx, args.GROUP!, async (client, group) => {
         const member = findMember(group, args.MEMBER!);
         const sn = await client.safetyNumber(group.groupId, member.deviceId);
-        ctx.out.result({ member: member.deviceId, digits: sn.digits, qr: sn.qr }, [
+        ctx.out.result({ member: member.deviceId, digits: sn.digits, qr: sn.qr, roster: sn.roster }, [
           `Safety number with ${member.displayName ?? member.deviceId}:`,
           groupsOf(sn.digits.replace(/\s/g, ''), 5),
-          'Compare it in person; if it differs, do not trust this member.',
+          `Group version: #${sn.roster.seq} ${sn.roster.hash}`,
+          'Compare both in person; if the number differs, do not trust this member; if the group version differs, the server shows you different groups: tell an admin.',
         ]);
       });
     },

@@ -2,6 +2,7 @@
 import type { DecodedPlaintext } from '../../../shared/protocol/plaintext';
 import type { MessageEvent } from '../../sdk/events';
 import { type Command, withGroup } from '../context';
+import { deliveryWarnings } from '../delivery-warnings';
 
 /** What a person reads for any plaintext type. */
 function textOf(c: DecodedPlaintext): string {
@@ -31,6 +32,7 @@ function warnings(e: MessageEvent): string[] {
   if (e.flags.roleRejected) w.push('sender may not post this');
   if (e.flags.invalidRoster) w.push('group roster invalid');
   if (e.flags.gap) w.push('messages missing before this');
+  else if (e.flags.seqJump) w.push('the server held back messages before this');
   if (e.flags.replay) w.push('replayed');
   return w;
 }
@@ -83,14 +85,14 @@ export const messageCommands: Command[] = [
             sentAt: e.sentAt,
             flags: e.flags,
           })),
-          events.length === 0
-            ? 'No messages.'
+          [...deliveryWarnings(group), ...(events.length === 0
+            ? ['No messages.']
             : events.map((e) => {
                 const who = names.get(e.sender) ?? e.sender.slice(0, 8);
                 const tag = e.kind === 'bulletin' ? `[bulletin${e.pinned ? ', pinned' : ''}] ` : '';
                 const warn = warnings(e);
                 return `#${e.seq} ${who}: ${tag}${textOf(e.content)}${warn.length ? `  (${warn.join('; ')})` : ''}`;
-              }),
+              }))],
         );
       });
     },

@@ -102,6 +102,14 @@ export const en: Catalogue = {
   'warn.replay': 'The same message arrived again and was ignored.',
   'warn.undecryptable': 'A message could not be read.',
 
+  // What a server that hides or forks did (delivery checks)
+  'warn.seqJump': 'The server held back some messages before this one.',
+  'warn.missingFrom': '{count} message(s) from {name} never arrived. The server may have held them back.',
+  'warn.hiddenMember': 'The server may be hiding {name}’s messages from you alone. Other members received them.',
+  'warn.fork': 'The server is showing members different versions of this group. Do not send anything sensitive; meet in person to compare safety numbers and the group version, and tell an admin.',
+  'safety.roster': 'Group version: #{seq} · {hash}',
+  'safety.rosterHint': 'The group version must also be the same on both screens. If it differs, the server is showing you two different groups.',
+
   'board.list': 'Posts',
   'board.empty': 'No posts.',
   'board.compose': 'New announcement',

@@ -101,6 +101,14 @@ export const ko = {
   'warn.replay': '같은 메시지가 다시 도착해 무시했습니다.',
   'warn.undecryptable': '읽을 수 없는 메시지가 있습니다.',
 
+  // What a server that hides or forks did (delivery checks)
+  'warn.seqJump': '서버가 이 메시지 앞의 메시지 일부를 보내주지 않았습니다.',
+  'warn.missingFrom': '{name}님의 메시지 {count}개가 끝내 도착하지 않았습니다. 서버가 빼돌렸을 수 있습니다.',
+  'warn.hiddenMember': '서버가 {name}님의 메시지를 나에게만 숨기고 있을 수 있습니다. 다른 구성원은 그 메시지를 받았습니다.',
+  'warn.fork': '서버가 구성원마다 다른 그룹을 보여주고 있습니다. 민감한 내용을 보내지 말고, 직접 만나 안전 번호와 그룹 버전을 비교한 뒤 관리자에게 알리세요.',
+  'safety.roster': '그룹 버전: {seq}번 · {hash}',
+  'safety.rosterHint': '그룹 버전도 두 화면에서 같아야 합니다. 다르면 서버가 두 사람에게 다른 그룹을 보여주고 있는 것입니다.',
+
   'board.list': '게시글',
   'board.empty': '게시글이 없습니다.',
   'board.compose': '새 공지',

@@ -51,6 +51,33 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
     if (atBottom) log.scrollTop = log.scrollHeight;
   }
 
+  /** Messages shown with a gap warning: it goes once the history says the missing message came (only open gaps stay). */
+  const gapped = new Map<string, HTMLElement>();
+  let recheck: Promise<void> | null = null;
+  let recheckAgain = false;
+  function recheckGaps(): void {
+    if (recheck) return void (recheckAgain = true);
+    if (gapped.size === 0) return;
+    recheck = client
+      .history(group.groupId, { kind: 'message' })
+      .then((events) => {
+        for (const e of events) {
+          const li = gapped.get(e.messageId);
+          if (!li || e.flags.gap) continue;
+          li.querySelector('.warning[data-flag="gap"]')?.remove();
+          gapped.delete(e.messageId);
+        }
+      })
+      .catch(() => {})
+      .finally(() => {
+        recheck = null;
+        if (recheckAgain) {
+          recheckAgain = false;
+          recheckGaps();
+        }
+      });
+  }
+
   function show(event: MessageEvent): void {
     if (event.kind !== 'message') return;
     const c = event.content;
@@ -66,6 +93,7 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
     if (existing) return existing.setState('stored');
     const text = contentTrusted(event.flags) ? h('p', { class: 'text' }, contentText(ctx, event)) : null;
     const li = h('li', { class: mine ? 'msg mine' : 'msg' }, senderLine(ctx, group, event), flagWarnings(ctx, event.flags), text);
+    if (event.flags.gap) gapped.set(event.messageId, li);
     const entry = item(li, text, mine, event.sender);
     if (mine) entry.setState('stored');
     items.set(event.messageId, entry);
@@ -74,6 +102,7 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
 
   function onEvent(event: ClientEvent): void {
     if (!('groupId' in event) || event.groupId !== group.groupId) return;
+    if (event.type === 'message' || event.type === 'gaps') recheckGaps();
     if (event.type === 'message') {
       show(event);
       if (event.kind === 'message' && event.sender !== client.deviceId && document.visibilityState === 'visible') void client.markRead(group.groupId).catch(() => {});

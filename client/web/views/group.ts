@@ -8,6 +8,7 @@ import { alertBox, errorText, roleBadge, screenHeader } from '../ui/widgets';
 import { adminPanel } from './admin-panel';
 import { boardPanel } from './board-panel';
 import { chatPanel } from './chat-panel';
+import { deliveryBanner } from './delivery-warnings';
 import { membersPanel } from './members-panel';
 
 type GroupRoute = Extract<Route, { name: 'group' }>;
@@ -26,6 +27,7 @@ export const groupView: ViewFactory<GroupRoute> = (ctx, route) => {
   const title = h('span', null, ctx.t('group.loading'));
   const el = h('section', { class: 'screen group' }, screenHeader(ctx, title, { name: 'groups' }), alert.el, body);
   let panel: View | null = null;
+  let banner: ReturnType<typeof deliveryBanner> | null = null;
   let disposed = false;
   let lastRole: string | null = null;
   let lastAnnouncementOnly: boolean | null = null;
@@ -40,8 +42,10 @@ export const groupView: ViewFactory<GroupRoute> = (ctx, route) => {
       lastAnnouncementOnly = group.announcementOnly;
       showTitle(group);
       panel?.dispose?.();
+      banner?.dispose();
       panel = PANELS[tab](ctx, group, () => void load());
-      body.replaceChildren(tabs(group, tab), group.rosterValid ? '' : h('p', { class: 'warning', role: 'alert' }, ctx.t('warn.invalidRoster')), panel.el);
+      banner = deliveryBanner(ctx, group);
+      body.replaceChildren(tabs(group, tab), group.rosterValid ? '' : h('p', { class: 'warning', role: 'alert' }, ctx.t('warn.invalidRoster')), banner.el, panel.el);
       body.removeAttribute('aria-busy');
     } catch (err) {
       alert.show(errorText(ctx, err));
@@ -98,6 +102,7 @@ export const groupView: ViewFactory<GroupRoute> = (ctx, route) => {
       disposed = true;
       unsubscribe();
       panel?.dispose?.();
+      banner?.dispose();
     },
   };
 };

@@ -23,6 +23,7 @@ export const groupsView: ViewFactory = (ctx) => {
         h('span', { class: 'group-name' }, g.name ?? ctx.t('group.unnamed')),
         roleBadge(ctx, g.role),
         g.rosterValid ? null : h('span', { class: 'badge warn' }, ctx.t('warn.invalidRoster')),
+        g.fork ? h('span', { class: 'badge warn' }, ctx.t('warn.fork')) : null,
         g.unread > 0 ? h('span', { class: 'unread', 'aria-label': ctx.t('groups.unread', { count: g.unread }) }, String(g.unread)) : null,
       ),
     );

@@ -39,14 +39,19 @@ export function onMetaMessage(ctx: AppContext, groupId: string, update: (group: 
   });
 }
 
-/** One line per problem, most serious first; an empty list for a clean message. */
+/**
+ * One line per problem, most serious first; an empty list for a clean message.
+ * The gap line carries data-flag="gap": the missing message may arrive a moment
+ * later (the SDK then clears the flag in the history) and the chat removes it.
+ */
 export function flagWarnings(ctx: AppContext, flags: EventFlags): HTMLElement[] {
   const lines: HTMLElement[] = [];
-  const warn = (key: Parameters<AppContext['t']>[0]) => lines.push(h('p', { class: 'warning', role: 'note' }, ctx.t(key)));
+  const warn = (key: Parameters<AppContext['t']>[0], flag?: string) => lines.push(h('p', { class: 'warning', role: 'note', 'data-flag': flag ?? null }, ctx.t(key)));
   if (!flags.verified) warn('warn.unverified');
   if (flags.invalidRoster) warn('warn.invalidRoster');
   if (flags.roleRejected) warn('warn.roleRejected');
-  if (flags.gap) warn('warn.gap');
+  if (flags.gap) warn('warn.gap', 'gap');
+  if (flags.seqJump && !flags.gap) warn('warn.seqJump'); // a gap says it already
   if (flags.replay) warn('warn.replay');
   return lines;
 }

@@ -21,6 +21,8 @@ export const safetyView: ViewFactory<Extract<Route, { name: 'safety' }>> = (ctx,
         safetyDigits(number.digits),
         qrSvg(number.qr, ctx.t('safety.qr')),
         h('p', { class: 'hint' }, ctx.t('safety.mismatch')),
+        h('p', { class: 'roster-version' }, ctx.t('safety.roster', { seq: number.roster.seq, hash: number.roster.hash })),
+        h('p', { class: 'hint' }, ctx.t('safety.rosterHint')),
       );
       body.removeAttribute('aria-busy');
     })

@@ -13,6 +13,7 @@ import { encryptMessage } from '../../../shared/protocol/message-envelope';
 import { encodePlaintext } from '../../../shared/protocol/plaintext';
 import { signCommit } from '../../../shared/protocol/roster';
 import type { StoredMessage } from '../../../shared/schemas/messages';
+import { settle } from '../../../client/cli/context';
 import { useServer } from '../../support/fixtures';
 import { newClient, removeTempDirs, reopen, type TestClient, textOf } from './sdk-fixtures';
 
@@ -64,6 +65,8 @@ beforeAll(async () => {
     await admin.client.approve(groupId, (await t.client.join(code)).requestId);
   }
   await Promise.all([facilitator.client.sync(), member.client.sync()]);
+  // Their announcements (profile, epoch-check) are posted in the background: let them land before posts are counted.
+  await Promise.all([facilitator, member].map((t) => settle(t.client)));
 });
 
 afterAll(removeTempDirs);

@@ -26,6 +26,8 @@ describe('plaintext', () => {
       { type: 'urgent-help', text: '도와주세요', sentAt: now },
       { type: 'profile', displayName: '민들레', sentAt: now },
       { type: 'group-name', name: '뭉치 모임', sentAt: now },
+      { type: 'epoch-check', roster: { seq: 3, head: 'A'.repeat(43) }, sentAt: now },
+      { type: 'epoch-check', roster: { seq: 3, head: 'A'.repeat(43) }, prev: { epoch: 2, counters: { ['d'.repeat(22)]: 7 } }, sentAt: now },
     ];
     for (const p of all) expect(decodePlaintext(encodePlaintext(p))).toEqual(p);
   });
