@@ -55,9 +55,21 @@ export interface JoinRequestEvent {
   requestId: string;
 }
 
+/** The server showed a group whose genesis is not the one her invite link named: refused, nothing stored (P13). */
+export interface WrongGroupEvent {
+  type: 'wrong-group';
+  groupId: string;
+}
+
+/** A group appeared that she did not ask to join: shown as an invitation to accept or decline (P13). */
+export interface InvitationEvent {
+  type: 'invitation';
+  groupId: string;
+}
+
 export interface ConnectionEvent {
   type: 'connection';
   online: boolean;
 }
 
-export type ClientEvent = MessageEvent | UndecryptableEvent | RosterEvent | JoinRequestEvent | ConnectionEvent;
+export type ClientEvent = MessageEvent | UndecryptableEvent | RosterEvent | JoinRequestEvent | ConnectionEvent | WrongGroupEvent | InvitationEvent;

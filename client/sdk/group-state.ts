@@ -37,7 +37,13 @@ export interface GroupRecord {
   seen: Record<string, [number, number]>;
   /** highest X25519 key version seen per device: an older record replayed by the server is refused */
   kxSeen: Record<string, number>;
+  /** 'invited': the group appeared without her asking to join it; nothing is sent to it until she accepts (P13) */
+  consent: GroupConsent;
+  /** her invite link carried this group's genesis hash and the verified chain starts with it */
+  doorVerified: boolean;
 }
+
+export type GroupConsent = 'accepted' | 'invited';
 
 const groupDoc = (id: string) => `group/${id}`;
 const epochDoc = (id: string, epoch: number) => `epoch/${id}/${epoch}`;
@@ -55,7 +61,7 @@ export class GroupState {
     readonly history: MessageEvent[],
   ) {}
 
-  static create(groupId: string, chain: RosterChain): GroupState {
+  static create(groupId: string, chain: RosterChain, door: { consent: GroupConsent; doorVerified: boolean } = { consent: 'accepted', doorVerified: false }): GroupState {
     const record: GroupRecord = {
       v: 1,
       groupId,
@@ -70,12 +76,16 @@ export class GroupState {
       counters: {},
       seen: {},
       kxSeen: {},
+      consent: door.consent,
+      doorVerified: door.doorVerified,
     };
     return new GroupState(record, chain, []);
   }
 
   static async load(store: DocumentStore, groupId: string): Promise<GroupState> {
     const record = (await store.read<GroupRecord>(groupDoc(groupId)))!;
+    record.consent ??= 'accepted';
+    record.doorVerified ??= false;
     const state = new GroupState(record, RosterChain.verify(record.commits), (await store.read<MessageEvent[]>(historyDoc(groupId))) ?? []);
     record.commits = state.chain.commits;
     for (const e of Object.keys(record.epochs).map(Number)) {
@@ -116,6 +126,8 @@ export class GroupState {
       announcementOnly: roster.settings.announcementOnly,
       unread: this.history.filter((e) => e.seq > this.record.lastReadSeq && e.sender !== self).length,
       rosterValid: this.rosterValid,
+      invitation: this.record.consent === 'invited',
+      doorVerified: this.record.doorVerified || this.chain.founder === self,
     };
   }
 
@@ -124,6 +136,20 @@ export class GroupState {
     this.record.epochs[keys.epoch] ??= { openedAt: now, messages: 0 };
     this.dirtyEpochs.add(keys.epoch);
     this.droppedEpochs.delete(keys.epoch);
+  }
+
+  /** Wipes every epoch key this device holds for the group (after leaving it). */
+  dropAllEpochs(): void {
+    for (const e of [...this.keys.keys()]) this.dropEpoch(e);
+  }
+
+  /** Deletes everything stored about the group (a declined invitation). */
+  async forget(store: DocumentStore): Promise<void> {
+    this.dropAllEpochs();
+    for (const e of this.droppedEpochs) await store.remove(epochDoc(this.groupId, e));
+    this.droppedEpochs.clear();
+    await store.remove(historyDoc(this.groupId));
+    await store.remove(groupDoc(this.groupId));
   }
 
   /** Marks an epoch's chains as changed (a key was used). */

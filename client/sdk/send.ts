@@ -7,6 +7,7 @@ import { encryptMessage, type MessageKind, senderMayPost } from '../../shared/pr
 import { encodePlaintext, type Plaintext } from '../../shared/protocol/plaintext';
 import type { PostMessageInput } from '../../shared/schemas/messages';
 import { type Core, requireGroup } from './core';
+import { requireAccepted } from './consent';
 import { ClientError } from './errors';
 import type { GroupState } from './group-state';
 import type { Identity } from './identity';
@@ -14,6 +15,7 @@ import { syncMessages } from './sync';
 
 export function sealPost(state: GroupState, identity: Identity, kind: MessageKind, plaintext: Plaintext, pinned = false): PostMessageInput {
   if (state.record.removed) throw new ClientError('removed', 'this device is no longer a member of the group');
+  requireAccepted(state); // an invitation she has not accepted hears nothing from her (P13)
   const epoch = state.latestEpoch;
   const keys = state.keys.get(epoch);
   if (!keys) throw new ClientError('no_epoch_key', 'no epoch key yet: an admin has not sealed one to this device');
@@ -68,6 +70,7 @@ export async function postPlaintext(
  * the group's lock must not wait for it.
  */
 export async function announceSelf(core: Core, state: GroupState, withName: boolean): Promise<void> {
+  if (state.record.consent !== 'accepted') return; // her name goes only to a group she chose
   const sentAt = core.now();
   const posts: Promise<unknown>[] = [];
   if (withName && state.record.name) posts.push(postPlaintext(core, state.groupId, 'meta', { type: 'group-name', sentAt, name: state.record.name }));

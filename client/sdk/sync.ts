@@ -6,6 +6,7 @@ import type { GroupSummary } from '../../shared/schemas/groups';
 import type { Core } from './core';
 import type { ClientEvent, MessageEvent } from './events';
 import { expireEpochs, openEnvelopes } from './epochs';
+import { doorOf } from './consent';
 import { GroupState } from './group-state';
 import { receiveStored } from './receive';
 import { RelayError } from './relay-api';
@@ -18,7 +19,7 @@ export interface SyncResult {
   opened: number[];
 }
 
-function rosterEvent(core: Core, state: GroupState): ClientEvent {
+export function rosterEvent(core: Core, state: GroupState): ClientEvent {
   const members = [...state.chain.current.members].map(([deviceId, m]) => ({ deviceId, role: m.role }));
   return { type: 'roster', groupId: state.groupId, valid: state.rosterValid, members, removedSelf: state.record.removed };
 }
@@ -47,7 +48,7 @@ async function syncRoster(core: Core, state: GroupState): Promise<void> {
   else if (changed) core.emit(rosterEvent(core, state));
 }
 
-async function syncEnvelopes(core: Core, state: GroupState): Promise<number[]> {
+export async function syncEnvelopes(core: Core, state: GroupState): Promise<number[]> {
   const envelopes = await core.session.call((api) => api.envelopes(state.groupId, state.latestEpoch));
   const sealed = envelopes.filter((e) => e.groupId === state.groupId).sort((a, b) => a.epoch - b.epoch);
   return openEnvelopes(state, core.identity, sealed.map((e) => e.sealed), core.now());
@@ -115,8 +116,11 @@ export async function discoverGroup(core: Core, groupId: string): Promise<GroupS
     return null; // a chain that does not verify from its genesis is no group of ours
   }
   if (!chain.current.members.has(core.identity.deviceId)) return null;
-  const state = GroupState.create(groupId, chain);
+  const door = await doorOf(core, groupId, chain);
+  if (!door) return null; // her invite link named another group: nothing of this one is kept
+  const state = GroupState.create(groupId, chain, door);
   await state.save(core.store);
+  if (door.consent === 'invited') core.emit({ type: 'invitation', groupId });
   return state;
 }
 
