@@ -8,6 +8,7 @@ import { alertBox, errorText, roleBadge, screenHeader } from '../ui/widgets';
 import { adminPanel } from './admin-panel';
 import { boardPanel } from './board-panel';
 import { chatPanel } from './chat-panel';
+import { invitationPanel, leaveButton } from './consent-controls';
 import { membersPanel } from './members-panel';
 
 type GroupRoute = Extract<Route, { name: 'group' }>;
@@ -40,8 +41,20 @@ export const groupView: ViewFactory<GroupRoute> = (ctx, route) => {
       lastAnnouncementOnly = group.announcementOnly;
       showTitle(group);
       panel?.dispose?.();
+      if (group.invitation) {
+        panel = null;
+        body.replaceChildren(invitationPanel(ctx, group, alert));
+        body.removeAttribute('aria-busy');
+        return;
+      }
       panel = PANELS[tab](ctx, group, () => void load());
-      body.replaceChildren(tabs(group, tab), group.rosterValid ? '' : h('p', { class: 'warning', role: 'alert' }, ctx.t('warn.invalidRoster')), panel.el);
+      body.replaceChildren(
+        tabs(group, tab),
+        group.rosterValid ? '' : h('p', { class: 'warning', role: 'alert' }, ctx.t('warn.invalidRoster')),
+        group.doorVerified ? '' : h('p', { class: 'warning', 'data-testid': 'not-verified' }, ctx.t('warn.notVerified')),
+        panel.el,
+        leaveButton(ctx, group, alert),
+      );
       body.removeAttribute('aria-busy');
     } catch (err) {
       alert.show(errorText(ctx, err));
