@@ -45,7 +45,7 @@ export async function doorOf(core: Core, groupId: string, chain: RosterChain): P
   return { consent: 'accepted', doorVerified: joining.genesisHash !== null };
 }
 
-/** Refuses anything that would send to a group she has not accepted (her name, a message, a commit). */
+/** Refuses any post (a message, a bulletin, her profile) to a group she has not accepted. */
 export function requireAccepted(state: GroupState): void {
   if (state.record.consent !== 'accepted') throw new ClientError('not_accepted', 'this group is an invitation: accept it first');
 }

@@ -48,7 +48,7 @@ async function syncRoster(core: Core, state: GroupState): Promise<void> {
   else if (changed) core.emit(rosterEvent(core, state));
 }
 
-export async function syncEnvelopes(core: Core, state: GroupState): Promise<number[]> {
+async function syncEnvelopes(core: Core, state: GroupState): Promise<number[]> {
   const envelopes = await core.session.call((api) => api.envelopes(state.groupId, state.latestEpoch));
   const sealed = envelopes.filter((e) => e.groupId === state.groupId).sort((a, b) => a.epoch - b.epoch);
   return openEnvelopes(state, core.identity, sealed.map((e) => e.sealed), core.now());
