@@ -5,7 +5,7 @@ import type { GroupSummary } from '../../shared/schemas/groups';
 import { dayOf } from '../clock';
 import { type Statement, isConstraintError } from '../db/database';
 import { findDevices } from '../db/repos/devices';
-import { devicesWithPendingRequest } from '../db/repos/join-requests';
+import { deleteGroupRequestsOfStatement, devicesWithPendingRequest } from '../db/repos/join-requests';
 import { commitStatements, listCommits, listDeviceGroups, loadRosterState } from '../db/repos/groups';
 import type { AppDeps } from '../deps';
 import { fail } from '../errors';
@@ -19,16 +19,17 @@ export const ROSTER_PAGE = 500;
  * this group: a pending join request is her consent (P13). Without it nobody,
  * not even an admin, can list her in a group.
  */
-async function requireRegistered(deps: AppDeps, state: RosterState, before?: RosterState): Promise<void> {
+async function requireRegistered(deps: AppDeps, state: RosterState, before?: RosterState): Promise<string[]> {
   const added = [...state.members.keys()].filter((d) => !before?.members.has(d));
   const rows = await findDevices(deps.db, added);
   const known = new Map(rows.map((r) => [r.id, r.sign_pk]));
   for (const d of added) {
     if (known.get(d) !== state.members.get(d)!.signPk) fail(400, 'roster_illegal_op', 'an added device is not registered');
   }
-  if (!before) return;
+  if (!before) return added;
   const asked = await devicesWithPendingRequest(deps.db, state.group, added);
   if (added.some((d) => !asked.has(d))) fail(403, 'not_requested', 'a device can be added only after it asked to join this group');
+  return added;
 }
 
 async function store(deps: AppDeps, statements: Statement[]): Promise<void> {
@@ -104,8 +105,10 @@ export async function appendCommit(deps: AppDeps, deviceId: string, groupId: str
   await requireMember(deps, groupId, deviceId);
   const before = (await loadRosterState(deps.db, groupId))!;
   const after = applyCommit(before, commit);
-  await requireRegistered(deps, after, before);
-  await store(deps, [...commitStatements(deps.db, before, after, commit, decodeCommit(commit).author, 0), ...extra]);
+  const added = await requireRegistered(deps, after, before);
+  // An add consumes the device's pending request for the group (approve also names it in `extra`).
+  const consumed = added.length > 0 ? [deleteGroupRequestsOfStatement(deps.db, groupId, added)] : [];
+  await store(deps, [...commitStatements(deps.db, before, after, commit, decodeCommit(commit).author, 0), ...extra, ...consumed]);
   publishCommit(deps, before, after, commit);
   return result(after);
 }

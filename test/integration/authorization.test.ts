@@ -272,6 +272,8 @@ describe('consent to membership (P13)', () => {
     expectOk(await newcomer.redeem(code), 201);
     expectOk(await admin.postCommit(own, admin.admitCommit(own, newcomer.pub, 'member')));
     expect([...(await newcomer.syncRoster(own)).members.keys()]).toContain(newcomer.id);
+    // the add consumed her request: it is no longer pending
+    expect(expectOk(await admin.listJoinRequests(own)).requests).toEqual([]);
   });
 
   it("a join request for another group does not let an admin add the device", async () => {

@@ -23,6 +23,14 @@ export async function devicesWithPendingRequest(db: Db, groupId: string, deviceI
   return new Set(rows.map((r) => r.device_id));
 }
 
+/** Deletes the pending requests of these devices for this group (they were just added: a request is consumed by the add). */
+export function deleteGroupRequestsOfStatement(db: Db, groupId: string, deviceIds: string[]): Compilable {
+  return db.kysely
+    .deleteFrom('join_requests')
+    .where('device_id', 'in', deviceIds)
+    .where('invite_id', 'in', db.kysely.selectFrom('invites').select('id').where('group_id', '=', groupId));
+}
+
 export async function countJoinRequests(db: Db, inviteId: string): Promise<number> {
   const row = await db.kysely.selectFrom('join_requests').select((eb) => eb.fn.countAll<number>().as('n')).where('invite_id', '=', inviteId).executeTakeFirstOrThrow();
   return Number(row.n);
