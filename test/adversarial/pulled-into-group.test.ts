@@ -91,6 +91,7 @@ describe('the relay itself pulling a survivor into a group', () => {
   let counselor: TestDevice;
 
   beforeAll(async () => {
+    await survivor.client.connect(); // her posts would go over the proxied socket, where the proxy sees every frame
     ({ counselor, groupId } = await pullInByRelay());
     await survivor.client.sync();
     await idle(); // anything her client would announce in the background has had time to leave
