@@ -22,6 +22,10 @@ export interface GroupView {
   fork: boolean;
   /** the verified roster's head (also on the safety-number screen) */
   rosterHead: { seq: number; head: string };
+  /** she was put in this group without asking to join it: nothing is sent until she accepts or declines (P13) */
+  invitation: boolean;
+  /** her invite link named this group (its genesis hash) or she created it; false: compare safety numbers */
+  doorVerified: boolean;
 }
 
 export interface MemberView {
@@ -94,13 +98,24 @@ export interface MindeulleApi {
   groups(): Promise<GroupView[]>;
   createGroup(name: string, settings?: { retentionSeconds?: number | null; announcementOnly?: boolean }): Promise<string>;
 
-  createInvite(groupId: string, options?: InviteOptions): Promise<{ code: string; inviteId: string }>;
+  /** `groupHash` is the group's genesis hash, carried by the invite link beside the code (never sent to the server). */
+  createInvite(groupId: string, options?: InviteOptions): Promise<{ code: string; inviteId: string; groupHash: string }>;
   listInvites(groupId: string): Promise<InviteInfo[]>;
   revokeInvite(groupId: string, inviteId: string): Promise<void>;
-  rotateInvites(groupId: string, options?: InviteOptions): Promise<{ code: string; inviteId: string; revoked: number }>;
+  rotateInvites(groupId: string, options?: InviteOptions): Promise<{ code: string; inviteId: string; revoked: number; groupHash: string }>;
 
-  /** Redeems a code: files a join request; the group opens when an admin approves. */
-  join(code: string, introduction?: string): Promise<{ requestId: string; groupId: string }>;
+  /**
+   * Redeems a code: files a join request; the group opens when an admin approves.
+   * With the link's `groupHash` the group is refused unless its genesis matches;
+   * without it the group is shown as not verified.
+   */
+  join(code: string, introduction?: string, groupHash?: string | null): Promise<{ requestId: string; groupId: string }>;
+  /** Takes part in a group she was put in without asking: posts her profile as a member does. */
+  acceptInvitation(groupId: string): Promise<void>;
+  /** Leaves a group she was put in without asking, and forgets it. */
+  declineInvitation(groupId: string): Promise<void>;
+  /** Leaves a group (a signed commit of her own); admins start a new epoch without her. */
+  leaveGroup(groupId: string): Promise<void>;
   pendingJoins(): Promise<{ requestId: string; groupId: string }[]>;
   joinRequests(groupId: string): Promise<JoinRequestInfo[]>;
   approve(groupId: string, requestId: string): Promise<void>;

@@ -8,6 +8,7 @@ import type { Role } from '../../shared/protocol/roster';
 import { safetyNumber, shortRosterHash } from '../../shared/protocol/safety-number';
 import { approve, changeRoster, commitOps, createGroup } from './admin';
 import type { GroupView, InviteOptions, MindeulleApi, SafetyNumberView, SendOptions } from './client-api';
+import { acceptInvitation, declineInvitation, leaveEpochUnsealed, leaveGroup, sealLeaveEpoch } from './consent';
 import { type Core, KeyedLock, requireGroup } from './core';
 import { epochDue } from './epochs';
 import { ClientError } from './errors';
@@ -205,8 +206,10 @@ export class Client implements MindeulleApi, Core {
     if (opened.includes(state.latestEpoch)) this.inBackground(this.announceSelf(state, false));
     // The roster changed within the epoch this device holds: members learn its new head (a fork shows, P14).
     else if (state.chain.current.head !== headBefore && state.chain.current.epoch === state.latestEpoch) this.inBackground(this.announceSelf(state, false, true));
+    // A member left: the first admin to see it seals the new epoch to those who stay.
+    if (leaveEpochUnsealed(this, state) && (await sealLeaveEpoch(this, state))) this.inBackground(this.announceSelf(state, true));
     const me = state.chain.current.members.get(this.deviceId);
-    if (me?.role === 'admin' && !state.record.removed && epochDue(state, this.now())) {
+    if (me?.role === 'admin' && !state.record.removed && state.record.consent === 'accepted' && epochDue(state, this.now())) {
       await commitOps(this, state, []);
       this.inBackground(this.announceSelf(state, true));
     }
@@ -249,8 +252,20 @@ export class Client implements MindeulleApi, Core {
     return rotateInvites(this, groupId, options);
   }
 
-  join(code: string, introduction?: string) {
-    return join(this, code, introduction);
+  join(code: string, introduction?: string, groupHash?: string | null) {
+    return join(this, code, introduction, groupHash ?? null);
+  }
+
+  acceptInvitation(groupId: string): Promise<void> {
+    return acceptInvitation(this, groupId);
+  }
+
+  declineInvitation(groupId: string): Promise<void> {
+    return declineInvitation(this, groupId);
+  }
+
+  leaveGroup(groupId: string): Promise<void> {
+    return leaveGroup(this, groupId);
   }
 
   async pendingJoins() {
@@ -299,7 +314,7 @@ export class Client implements MindeulleApi, Core {
     const sentAt = this.now();
     await Promise.all(
       [...this.states.values()]
-        .filter((g) => !g.record.removed && g.keys.size > 0)
+        .filter((g) => !g.record.removed && g.record.consent === 'accepted' && g.keys.size > 0)
         .map((g) => this.post(g.groupId, 'meta', { type: 'profile', sentAt, displayName: name })),
     );
   }

@@ -7,6 +7,7 @@ import { fromB64, toB64 } from '../../shared/crypto/encoding';
 import { devicePublic, type DevicePublic, verifyDevicePublic } from '../../shared/protocol/device';
 import { newEpochSecret, openEpochEnvelope, peekEpochEnvelope, sealEpochSecret } from '../../shared/protocol/epoch-envelope';
 import { openEpoch } from '../../shared/protocol/epoch-keys';
+import { memzero } from '../../shared/crypto/primitives';
 import type { GroupState } from './group-state';
 import type { Identity } from './identity';
 import type { Session } from './session';
@@ -56,7 +57,7 @@ export async function memberKeys(session: Session, state: GroupState, identity: 
  * the envelopes and opens the epoch here. A member whose key does not verify
  * gets nothing and the roster is flagged.
  */
-export async function startEpoch(session: Session, state: GroupState, identity: Identity, now: number): Promise<void> {
+export async function startEpoch(session: Session, state: GroupState, identity: Identity, now: number, openHere = true): Promise<void> {
   const roster = state.chain.current;
   const secret = newEpochSecret();
   const ids = [...roster.members.keys()];
@@ -72,7 +73,9 @@ export async function startEpoch(session: Session, state: GroupState, identity: 
   });
   // Uploaded before any message of the epoch exists, so a member never sees a message before its key.
   await session.call((api) => api.uploadEnvelopes(state.groupId, roster.epoch, envelopes));
-  state.setEpochKeys(openEpoch(secret, roster, identity.deviceId), now);
+  // Not opened here when another admin may have sealed the epoch first: the caller takes the envelope the relay kept.
+  if (openHere) state.setEpochKeys(openEpoch(secret, roster, identity.deviceId), now);
+  else memzero(secret);
 }
 
 /** Forgets epochs older than the newest once the newest has been open for the grace period. */

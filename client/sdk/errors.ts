@@ -12,7 +12,8 @@ export type ClientErrorCode =
   | 'announcement_only'
   | 'too_long'
   | 'offline'
-  | 'closed';
+  | 'closed'
+  | 'not_accepted';
 
 export class ClientError extends Error {
   constructor(

@@ -61,6 +61,18 @@ export interface JoinRequestEvent {
   requestId: string;
 }
 
+/** The server showed a group whose genesis is not the one her invite link named: refused, nothing stored (P13). */
+export interface WrongGroupEvent {
+  type: 'wrong-group';
+  groupId: string;
+}
+
+/** A group appeared that she did not ask to join: shown as an invitation to accept or decline (P13). */
+export interface InvitationEvent {
+  type: 'invitation';
+  groupId: string;
+}
+
 export interface ConnectionEvent {
   type: 'connection';
   online: boolean;
@@ -82,4 +94,4 @@ export interface ForkEvent {
   sender: string;
 }
 
-export type ClientEvent = MessageEvent | UndecryptableEvent | RosterEvent | JoinRequestEvent | ConnectionEvent | GapsEvent | ForkEvent;
+export type ClientEvent = MessageEvent | UndecryptableEvent | RosterEvent | JoinRequestEvent | ConnectionEvent | GapsEvent | ForkEvent | WrongGroupEvent | InvitationEvent;

@@ -49,6 +49,11 @@ export interface GroupRecord {
   fork: RosterFork | null;
   /** roster heads members claimed for sequences this device has not verified yet (checked once it has) */
   headClaims: HeadClaim[];
+  // ---- consent at the door (P13)
+  /** 'invited': the group appeared without her asking to join it; nothing is sent to it until she accepts */
+  consent: GroupConsent;
+  /** her invite link carried this group's genesis hash and the verified chain starts with it */
+  doorVerified: boolean;
 }
 
 export interface HeadClaim {
@@ -69,6 +74,8 @@ export interface RosterFork {
 /** Rows that did not authenticate are remembered (to report each once) up to this many. */
 const MAX_REJECTED_SEQS = 256;
 
+export type GroupConsent = 'accepted' | 'invited';
+
 const groupDoc = (id: string) => `group/${id}`;
 const epochDoc = (id: string, epoch: number) => `epoch/${id}/${epoch}`;
 const historyDoc = (id: string) => `history/${id}`;
@@ -85,7 +92,7 @@ export class GroupState {
     readonly history: MessageEvent[],
   ) {}
 
-  static create(groupId: string, chain: RosterChain): GroupState {
+  static create(groupId: string, chain: RosterChain, door: { consent: GroupConsent; doorVerified: boolean } = { consent: 'accepted', doorVerified: false }): GroupState {
     const record: GroupRecord = {
       v: 1,
       groupId,
@@ -105,6 +112,8 @@ export class GroupState {
       acked: {},
       fork: null,
       headClaims: [],
+      consent: door.consent,
+      doorVerified: door.doorVerified,
     };
     return new GroupState(record, chain, []);
   }
@@ -116,6 +125,8 @@ export class GroupState {
     record.acked ??= {};
     record.fork ??= null;
     record.headClaims ??= [];
+    record.consent ??= 'accepted';
+    record.doorVerified ??= false;
     const state = new GroupState(record, RosterChain.verify(record.commits), (await store.read<MessageEvent[]>(historyDoc(groupId))) ?? []);
     record.commits = state.chain.commits;
     for (const e of Object.keys(record.epochs).map(Number)) {
@@ -159,6 +170,8 @@ export class GroupState {
       openGaps: openGaps(this.record.missing, this.record.counters),
       fork: this.record.fork !== null,
       rosterHead: { seq: roster.seq, head: roster.head },
+      invitation: this.record.consent === 'invited',
+      doorVerified: this.record.doorVerified || this.chain.founder === self,
     };
   }
 
@@ -167,6 +180,20 @@ export class GroupState {
     this.record.epochs[keys.epoch] ??= { openedAt: now, messages: 0 };
     this.dirtyEpochs.add(keys.epoch);
     this.droppedEpochs.delete(keys.epoch);
+  }
+
+  /** Wipes every epoch key this device holds for the group (after leaving it). */
+  dropAllEpochs(): void {
+    for (const e of [...this.keys.keys()]) this.dropEpoch(e);
+  }
+
+  /** Deletes everything stored about the group (a declined invitation). */
+  async forget(store: DocumentStore): Promise<void> {
+    this.dropAllEpochs();
+    for (const e of this.droppedEpochs) await store.remove(epochDoc(this.groupId, e));
+    this.droppedEpochs.clear();
+    await store.remove(historyDoc(this.groupId));
+    await store.remove(groupDoc(this.groupId));
   }
 
   /** Marks an epoch's chains as changed (a key was used). */

@@ -9,6 +9,7 @@ import type { InviteView } from '../../shared/schemas/invites';
 import type { JoinRequestView } from '../../shared/schemas/join-requests';
 import { requireAdmin } from './admin';
 import type { InviteInfo, InviteOptions, JoinRequestInfo } from './client-api';
+import { rememberJoin } from './consent';
 import { type Core, requireGroup } from './core';
 import { memberKeys } from './epochs';
 import { ClientError } from './errors';
@@ -67,7 +68,7 @@ const adminOf = (core: Core, groupId: string) => requireAdmin(core, requireGroup
 export async function createInvite(core: Core, groupId: string, options?: InviteOptions) {
   const spec = await inviteSpec(core, groupId, options);
   const { invite, code } = await core.session.call((api) => api.createInvite(groupId, spec));
-  return { code, inviteId: invite.inviteId };
+  return { code, inviteId: invite.inviteId, groupHash: requireGroup(core, groupId).chain.genesisHash };
 }
 
 export async function listInvites(core: Core, groupId: string): Promise<InviteInfo[]> {
@@ -83,14 +84,16 @@ export async function revokeInvite(core: Core, groupId: string, inviteId: string
 export async function rotateInvites(core: Core, groupId: string, options?: InviteOptions) {
   const spec = await inviteSpec(core, groupId, options);
   const r = await core.session.call((api) => api.rotateInvites(groupId, spec));
-  return { code: r.code, inviteId: r.invite.inviteId, revoked: r.revoked };
+  return { code: r.code, inviteId: r.invite.inviteId, revoked: r.revoked, groupHash: requireGroup(core, groupId).chain.genesisHash };
 }
 
 /** Redeems a code, sealing the introduction to the group's admins as the server lists them. */
-export async function join(core: Core, code: string, introduction?: string) {
+export async function join(core: Core, code: string, introduction?: string, groupHash: string | null = null) {
   const preview = await core.session.call((api) => api.previewInvite(code));
   const sealed = introduction ? fitting(sealIntroduction(introduction, preview, core.identity.keys, preview.admins), MAX_INTRODUCTION_B64) : '';
   const request = await core.session.call((api) => api.redeemInvite(code, sealed));
+  // Her consent to this group, and the genesis her link named, checked when the group appears (consent.ts).
+  await rememberJoin(core, request.groupId, { requestId: request.requestId, inviteId: preview.inviteId, genesisHash: groupHash, at: core.now() });
   return { requestId: request.requestId, groupId: request.groupId };
 }
 

@@ -4,6 +4,8 @@
 import {
   applyCommit,
   applyGenesis,
+  commitHash,
+  decodeCommit,
   type RosterState,
   type SignedCommit,
 } from '../../shared/protocol/roster';
@@ -20,6 +22,16 @@ export class RosterChain {
     const states = [applyGenesis(commits[0]!)];
     for (const c of commits.slice(1)) states.push(applyCommit(states[states.length - 1]!, c));
     return new RosterChain([...commits], states);
+  }
+
+  /** The hash of the genesis commit: what an invite link carries to name the group (P13). */
+  get genesisHash(): string {
+    return commitHash(this.commits[0]!);
+  }
+
+  /** The device that created the group (the genesis author). */
+  get founder(): string {
+    return decodeCommit(this.commits[0]!).author;
   }
 
   get current(): RosterState {

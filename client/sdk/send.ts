@@ -8,6 +8,7 @@ import { encodePlaintext, type Plaintext } from '../../shared/protocol/plaintext
 import type { PostMessageInput } from '../../shared/schemas/messages';
 import { type Core, requireGroup } from './core';
 import { buildEpochCheck } from './delivery-check';
+import { requireAccepted } from './consent';
 import { ClientError } from './errors';
 import type { GroupState } from './group-state';
 import type { Identity } from './identity';
@@ -15,6 +16,7 @@ import { syncMessages } from './sync';
 
 export function sealPost(state: GroupState, identity: Identity, kind: MessageKind, plaintext: Plaintext, pinned = false): PostMessageInput {
   if (state.record.removed) throw new ClientError('removed', 'this device is no longer a member of the group');
+  requireAccepted(state); // an invitation she has not accepted hears nothing from her (P13)
   const epoch = state.latestEpoch;
   const keys = state.keys.get(epoch);
   if (!keys) throw new ClientError('no_epoch_key', 'no epoch key yet: an admin has not sealed one to this device');
@@ -75,6 +77,7 @@ export async function postPlaintext(
  * epoch announces again); callers inside the group's lock must not wait for it.
  */
 export async function announceSelf(core: Core, state: GroupState, withName: boolean, checkOnly = false): Promise<void> {
+  if (state.record.consent !== 'accepted') return; // her name goes only to a group she chose
   const sentAt = core.now();
   const posts: Promise<unknown>[] = [];
   if (!checkOnly && withName && state.record.name) posts.push(postPlaintext(core, state.groupId, 'meta', { type: 'group-name', sentAt, name: state.record.name }));

@@ -6,6 +6,7 @@ import type { GroupSummary } from '../../shared/schemas/groups';
 import type { Core } from './core';
 import type { ClientEvent, MessageEvent } from './events';
 import { expireEpochs, openEnvelopes } from './epochs';
+import { doorOf } from './consent';
 import { GroupState } from './group-state';
 import { deliverySnapshot, emitDeliveryChanges, recheckHeadClaims } from './delivery-check';
 import { receiveStored } from './receive';
@@ -19,7 +20,7 @@ export interface SyncResult {
   opened: number[];
 }
 
-function rosterEvent(core: Core, state: GroupState): ClientEvent {
+export function rosterEvent(core: Core, state: GroupState): ClientEvent {
   const members = [...state.chain.current.members].map(([deviceId, m]) => ({ deviceId, role: m.role }));
   return { type: 'roster', groupId: state.groupId, valid: state.rosterValid, members, removedSelf: state.record.removed };
 }
@@ -124,8 +125,11 @@ export async function discoverGroup(core: Core, groupId: string): Promise<GroupS
     return null; // a chain that does not verify from its genesis is no group of ours
   }
   if (!chain.current.members.has(core.identity.deviceId)) return null;
-  const state = GroupState.create(groupId, chain);
+  const door = await doorOf(core, groupId, chain);
+  if (!door) return null; // her invite link named another group: nothing of this one is kept
+  const state = GroupState.create(groupId, chain, door);
   await state.save(core.store);
+  if (door.consent === 'invited') core.emit({ type: 'invitation', groupId });
   return state;
 }
 

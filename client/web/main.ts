@@ -2,20 +2,21 @@
 // address bar and history), registers the service worker, and starts the app
 // on the right first screen.
 import './core/zod-jitless';
-import { inviteCodeFromFragment } from './core/invite-link';
+import { inviteFromFragment, type ParsedInvite } from './core/invite-link';
 import { registerServiceWorker } from './core/service-worker';
 import { Session } from './core/session';
 import { startApp } from './ui/app';
 import './styles.css';
 
-/** The invite code in the fragment, if any, which is then removed from the address bar and history. */
-function takeInviteCode(): string | null {
-  const code = inviteCodeFromFragment(window.location.hash);
+/** The invite (code and group hash) in the fragment, if any, which is then removed from the address bar and history. */
+function takeInvite(): ParsedInvite | null {
+  const invite = inviteFromFragment(window.location.hash);
   if (window.location.hash) history.replaceState(null, '', window.location.pathname);
-  return code;
+  return invite;
 }
 
-const inviteCode = takeInviteCode();
+const invite = takeInvite();
+const inviteCode = invite?.code ?? null;
 
 registerServiceWorker();
 
@@ -23,12 +24,14 @@ const session = new Session(window.location.origin);
 const hasIdentity = await session.hasIdentity();
 const root = document.getElementById('app')!;
 const app = startApp(root, session, hasIdentity ? { name: 'unlock' } : inviteCode ? { name: 'setup', mode: 'join' } : { name: 'welcome' }, inviteCode);
+app.pendingGroupHash = invite?.groupHash ?? null;
 
 // A link opened while the app is already open only changes the fragment.
 window.addEventListener('hashchange', () => {
-  const code = takeInviteCode();
-  if (!code) return;
-  app.pendingInviteCode = code;
+  const next = takeInvite();
+  if (!next) return;
+  app.pendingInviteCode = next.code;
+  app.pendingGroupHash = next.groupHash;
   if (session.isUnlocked) return app.navigate({ name: 'join' });
   void session.hasIdentity().then((has) => app.navigate(has ? { name: 'unlock' } : { name: 'setup', mode: 'join' }));
 });

@@ -47,7 +47,7 @@ const append = createRoute({
   method: 'post',
   path: '/v1/groups/{groupId}/roster',
   tags: ['groups'],
-  summary: 'Append a roster commit signed by an admin',
+  summary: 'Append a roster commit signed by an admin (or a member leaving); an added device needs a pending join request (403 not_requested)',
   security: bearer,
   request: { params: groupParams, ...jsonBody(appendCommitBody) },
   responses: {

@@ -5,6 +5,7 @@ import type { GroupSummary } from '../../shared/schemas/groups';
 import { dayOf } from '../clock';
 import { type Statement, isConstraintError } from '../db/database';
 import { findDevices } from '../db/repos/devices';
+import { deleteGroupRequestsOfStatement, devicesWithPendingRequest } from '../db/repos/join-requests';
 import { commitStatements, listCommits, listDeviceGroups, loadRosterState } from '../db/repos/groups';
 import type { AppDeps } from '../deps';
 import { fail } from '../errors';
@@ -12,14 +13,23 @@ import { requireMember } from './access';
 
 export const ROSTER_PAGE = 500;
 
-/** Every device a commit adds must be registered under the key the commit names. */
-async function requireRegistered(deps: AppDeps, state: RosterState, before?: RosterState): Promise<void> {
+/**
+ * Every device a commit adds must be registered under the key the commit
+ * names, and (the genesis adding its author aside) must have asked to join
+ * this group: a pending join request is her consent (P13). Without it nobody,
+ * not even an admin, can list her in a group.
+ */
+async function requireRegistered(deps: AppDeps, state: RosterState, before?: RosterState): Promise<string[]> {
   const added = [...state.members.keys()].filter((d) => !before?.members.has(d));
   const rows = await findDevices(deps.db, added);
   const known = new Map(rows.map((r) => [r.id, r.sign_pk]));
   for (const d of added) {
     if (known.get(d) !== state.members.get(d)!.signPk) fail(400, 'roster_illegal_op', 'an added device is not registered');
   }
+  if (!before) return added;
+  const asked = await devicesWithPendingRequest(deps.db, state.group, added);
+  if (added.some((d) => !asked.has(d))) fail(403, 'not_requested', 'a device can be added only after it asked to join this group');
+  return added;
 }
 
 async function store(deps: AppDeps, statements: Statement[]): Promise<void> {
@@ -87,15 +97,18 @@ export async function readRoster(deps: AppDeps, deviceId: string, groupId: strin
 }
 
 /**
- * Appends a commit signed by an admin of the state before it. `extra`
+ * Appends a commit signed by an admin of the state before it (or a member's
+ * own leave commit). `extra`
  * statements (e.g. deleting the join request it approves) commit atomically with it.
  */
 export async function appendCommit(deps: AppDeps, deviceId: string, groupId: string, commit: SignedCommit, extra: Statement[] = []) {
   await requireMember(deps, groupId, deviceId);
   const before = (await loadRosterState(deps.db, groupId))!;
   const after = applyCommit(before, commit);
-  await requireRegistered(deps, after, before);
-  await store(deps, [...commitStatements(deps.db, before, after, commit, decodeCommit(commit).author, 0), ...extra]);
+  const added = await requireRegistered(deps, after, before);
+  // An add consumes the device's pending request for the group (approve also names it in `extra`).
+  const consumed = added.length > 0 ? [deleteGroupRequestsOfStatement(deps.db, groupId, added)] : [];
+  await store(deps, [...commitStatements(deps.db, before, after, commit, decodeCommit(commit).author, 0), ...extra, ...consumed]);
   publishCommit(deps, before, after, commit);
   return result(after);
 }

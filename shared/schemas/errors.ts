@@ -33,6 +33,7 @@ export const ERROR_CODES = [
   'join_request_not_found',
   'join_request_mismatch',
   'join_request_limit',
+  'not_requested',
   'epoch_invalid',
   'envelope_recipient_invalid',
   'message_not_found',

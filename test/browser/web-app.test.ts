@@ -92,8 +92,9 @@ describe('first run, invites and joining', () => {
     // The code travels in the fragment only: never in the path or the query.
     expect(url.pathname).toBe('/');
     expect(url.search).toBe('');
-    expect(url.hash).toMatch(/^#join=[0-9A-Z-]{34}$/);
-    expect(await admin.getByTestId('invite-code').textContent()).toBe(decodeURIComponent(url.hash.slice('#join='.length)));
+    // Beside it, the group's genesis hash: the joining app refuses any other group.
+    expect(url.hash).toMatch(/^#join=[0-9A-Z-]{34}&g=[A-Za-z0-9_-]{43}$/);
+    expect(await admin.getByTestId('invite-code').textContent()).toBe(new URLSearchParams(url.hash.slice(1)).get('join'));
     expect(await admin.locator('.invite-result svg.qr path').getAttribute('d')).toMatch(/^M/);
     await capture(admin, '03-admin-invite');
   });
@@ -116,6 +117,8 @@ describe('first run, invites and joining', () => {
   it('the group opens by itself on the survivor’s phone', async () => {
     await survivor.getByRole('heading', { name: GROUP }).waitFor({ timeout: 20_000 });
     await survivor.getByLabel(ko['chat.compose']).waitFor();
+    // joined from the link: the group is the one the invite named, so no "not verified" warning
+    expect(await survivor.getByTestId('not-verified').count()).toBe(0);
   });
 });
 

@@ -295,6 +295,64 @@ describe('roster commits', () => {
   });
 });
 
+describe('consent to membership (P13)', () => {
+  let own: string;
+  const ownPath = (suffix: string) => `/v1/groups/${own}${suffix}`;
+
+  beforeAll(async () => {
+    own = await admin.createGroup();
+    await admit(admin, member, own);
+  });
+
+  /** The roster and memberships of the second group, as the admin reads them. */
+  async function rosterOf() {
+    return expectOk(await admin.roster(own));
+  }
+
+  it('an admin commit adding a registered device that never asked to join gets not_requested', async () => {
+    const before = await rosterOf();
+    const stranger = await TestDevice.create(server.current);
+    expectError(await admin.postCommit(own, admin.admitCommit(own, stranger.pub, 'member')), 403, 'not_requested');
+    expect(await rosterOf()).toEqual(before);
+    expectError(await stranger.req('GET', ownPath('/roster')), 403, 'not_member');
+  });
+
+  it('an admin commit adding a device with a pending join request for this group is accepted', async () => {
+    const { code } = expectOk(await admin.createInvite(own, { role: 'member' }), 201);
+    const newcomer = await TestDevice.create(server.current);
+    expectOk(await newcomer.redeem(code), 201);
+    expectOk(await admin.postCommit(own, admin.admitCommit(own, newcomer.pub, 'member')));
+    expect([...(await newcomer.syncRoster(own)).members.keys()]).toContain(newcomer.id);
+    // the add consumed her request: it is no longer pending
+    expect(expectOk(await admin.listJoinRequests(own)).requests).toEqual([]);
+  });
+
+  it("a join request for another group does not let an admin add the device", async () => {
+    const { code } = await newInvite({ role: 'member' });
+    const newcomer = await TestDevice.create(server.current);
+    expectOk(await newcomer.redeem(code), 201);
+    const before = await rosterOf();
+    expectError(await admin.postCommit(own, admin.admitCommit(own, newcomer.pub, 'member')), 403, 'not_requested');
+    expect(await rosterOf()).toEqual(before);
+  });
+
+  it('a member removing someone else gets roster_not_admin', async () => {
+    await member.syncRoster(own);
+    const before = await rosterOf();
+    const commit = member.buildCommit(own, [{ op: 'remove', device: admin.id }]);
+    expectError(await member.postCommit(own, commit), 400, 'roster_not_admin');
+    expect(await rosterOf()).toEqual(before);
+  });
+
+  it("a member's own leave commit is accepted and ends her membership", async () => {
+    const state = await member.syncRoster(own);
+    const commit = member.buildCommit(own, [{ op: 'remove', device: member.id }]);
+    expect(expectOk(await member.postCommit(own, commit))).toMatchObject({ seq: state.seq + 1, epoch: state.epoch + 1 });
+    expect([...(await admin.syncRoster(own)).members.keys()]).not.toContain(member.id);
+    expectError(await member.req('GET', ownPath('/messages')), 403, 'not_member');
+  });
+});
+
 describe('authentication', () => {
   it('a replayed login signature gets challenge_invalid', async () => {
     const d = await TestDevice.create(server.current);

@@ -1,10 +1,27 @@
-// group create, group list, remove, role: groups and their signed roster.
+// group create, list, accept, decline, leave; remove, role: groups and their signed roster.
 import { deliveryWarnings } from '../delivery-warnings';
 import type { Role } from '../../../shared/protocol/roster';
+import type { Client } from '../../sdk/client';
+import type { GroupView } from '../../sdk/client-api';
 import { type Command, findMember, withClient, withGroup } from '../context';
 import { CliError } from '../output';
 
 const ROLES: Role[] = ['member', 'facilitator', 'admin'];
+
+/** group accept / group decline: her answer to a group she was put in without asking. */
+function consentCommand(verb: 'accept' | 'decline', usage: string, act: (client: Client, group: GroupView) => Promise<string>): Command {
+  return {
+    words: ['group', verb],
+    args: ['GROUP'],
+    usage,
+    async run(ctx, args) {
+      await withGroup(ctx, args.GROUP!, async (client, group) => {
+        if (!group.invitation) throw new CliError(`${group.name ?? group.groupId} is not an invitation`, 2);
+        ctx.out.result({ ok: true, group: group.groupId, [verb === 'accept' ? 'accepted' : 'declined']: true }, await act(client, group));
+      });
+    },
+  };
+}
 
 export const groupCommands: Command[] = [
   {
@@ -37,15 +54,40 @@ export const groupCommands: Command[] = [
             rosterValid: g.rosterValid,
             fork: g.fork,
             openGaps: g.openGaps,
+            invitation: g.invitation,
+            doorVerified: g.doorVerified,
           })),
           groups.length === 0
             ? 'No groups yet.'
             : groups.flatMap((g) => [
                 `${g.groupId}  ${g.name ?? '(unnamed)'}  ${g.role}, ${g.members.length} members, ${g.unread} unread` +
-                  (g.rosterValid ? '' : '  WARNING: roster does not verify'),
+                  (g.rosterValid ? '' : '  WARNING: roster does not verify') +
+                  (g.invitation ? '  INVITATION: you did not ask to join; nothing is sent until "group accept" (or "group decline")' : '') +
+                  (!g.invitation && !g.doorVerified ? '  not verified: compare safety numbers' : ''),
                 ...deliveryWarnings(g).map((w) => `  ${w}`),
               ]),
         );
+      });
+    },
+  },
+  consentCommand('accept', 'group accept GROUP', async (client, group) => {
+    await client.acceptInvitation(group.groupId);
+    return `Joined ${group.name ?? group.groupId}; the members can now see your name.`;
+  }),
+  consentCommand('decline', 'group decline GROUP', async (client, group) => {
+    await client.declineInvitation(group.groupId);
+    return `Declined and left ${group.name ?? group.groupId}; it is forgotten on this device.`;
+  }),
+  {
+    words: ['group', 'leave'],
+    args: ['GROUP'],
+    options: { yes: { type: 'boolean' } },
+    usage: 'group leave GROUP --yes',
+    async run(ctx, args, opts) {
+      if (opts.yes !== true) throw new CliError('leaving cannot be undone: add --yes to leave', 2);
+      await withGroup(ctx, args.GROUP!, async (client, group) => {
+        await client.leaveGroup(group.groupId);
+        ctx.out.result({ ok: true, left: group.groupId }, `Left ${group.name ?? group.groupId}; an admin's app will start a new epoch without you.`);
       });
     },
   },

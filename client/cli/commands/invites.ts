@@ -1,6 +1,7 @@
 // invite create/list/revoke/rotate, join, requests, approve, reject,
 // reject-all: letting newcomers in with a code and an admin's approval.
 import type { InviteOptions, JoinRequestInfo } from '../../sdk/client-api';
+import { inviteLink, parseInvite } from '../../sdk/invite-link';
 import { parseDuration, parsePositiveInt } from '../args';
 import { type Command, pick, withClient, withGroup } from '../context';
 import { CliError, groupsOf } from '../output';
@@ -50,10 +51,13 @@ function inviteCodeCommand(verb: 'create' | 'rotate'): Command {
       await withGroup(ctx, args.GROUP!, async (client, group) => {
         const made = verb === 'create' ? await client.createInvite(group.groupId, options) : await client.rotateInvites(group.groupId, options);
         const revoked = 'revoked' in made ? made.revoked : undefined;
-        ctx.out.result({ code: made.code, id: made.inviteId, ...(revoked === undefined ? {} : { revoked }) }, [
+        // The link carries the group's genesis hash: whoever joins with it cannot be shown another group.
+        const link = inviteLink((await ctx.session.server()) ?? '', made.code, made.groupHash);
+        ctx.out.result({ code: made.code, id: made.inviteId, groupHash: made.groupHash, link, ...(revoked === undefined ? {} : { revoked }) }, [
           ...(revoked === undefined ? [] : [`Revoked ${revoked} invite(s).`]),
-          `Invite code: ${made.code}`,
-          'Share it privately; the newcomer still needs your approval.',
+          `Invite link: ${link}`,
+          `Invite code: ${made.code}  (group hash ${made.groupHash})`,
+          'Share the link privately (a code alone cannot prove which group it opens); the newcomer still needs your approval.',
         ]);
       });
     },
@@ -93,15 +97,22 @@ export const inviteCommands: Command[] = [
   inviteCodeCommand('rotate'),
   {
     words: ['join'],
-    args: ['CODE'],
+    args: ['LINK_OR_CODE'],
     rest: true,
-    options: { intro: { type: 'string' } },
-    usage: 'join CODE [--intro TEXT]',
+    options: { intro: { type: 'string' }, 'group-hash': { type: 'string' } },
+    usage: 'join LINK|CODE [--group-hash HASH] [--intro TEXT]',
     async run(ctx, args, opts) {
+      const invite = parseInvite(args.LINK_OR_CODE!);
+      if (!invite) throw new CliError('that is not an invite link or code', 2);
+      const groupHash = typeof opts['group-hash'] === 'string' ? opts['group-hash'] : invite.groupHash;
       await withClient(ctx, async (client) => {
         const intro = typeof opts.intro === 'string' ? opts.intro : undefined;
-        const { requestId, groupId } = await client.join(args.CODE!, intro);
-        ctx.out.result({ requestId, groupId }, [`Asked to join group ${groupId} (request ${requestId}).`, 'An admin of the group must approve you.']);
+        const { requestId, groupId } = await client.join(invite.code, intro, groupHash);
+        ctx.out.result({ requestId, groupId, verified: groupHash !== null }, [
+          `Asked to join group ${groupId} (request ${requestId}).`,
+          'An admin of the group must approve you.',
+          ...(groupHash === null ? ['Not verified: a code without its link cannot prove which group opens. Compare safety numbers with the admin.'] : []),
+        ]);
       });
     },
   },

@@ -61,6 +61,7 @@ export function startApp(root: HTMLElement, session: Session, first: Route, invi
     session,
     t,
     pendingInviteCode: inviteCode,
+    pendingGroupHash: null,
     navigate(next) {
       if (needsUnlock(next) && !session.isUnlocked) next = { name: 'unlock' };
       route = next;

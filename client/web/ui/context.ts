@@ -13,6 +13,8 @@ export interface AppContext {
   announce(text: string): void;
   /** An invite code that arrived in the link's fragment, until it is used. */
   pendingInviteCode: string | null;
+  /** The group's genesis hash from the same link: the joined group must start with it (null: a code typed by hand). */
+  pendingGroupHash: string | null;
 }
 
 export interface View {

@@ -9,6 +9,7 @@ import { adminPanel } from './admin-panel';
 import { boardPanel } from './board-panel';
 import { chatPanel } from './chat-panel';
 import { deliveryBanner } from './delivery-warnings';
+import { invitationPanel, leaveButton } from './consent-controls';
 import { membersPanel } from './members-panel';
 
 type GroupRoute = Extract<Route, { name: 'group' }>;
@@ -43,9 +44,23 @@ export const groupView: ViewFactory<GroupRoute> = (ctx, route) => {
       showTitle(group);
       panel?.dispose?.();
       banner?.dispose();
+      banner = null;
+      if (group.invitation) {
+        panel = null;
+        body.replaceChildren(invitationPanel(ctx, group, alert));
+        body.removeAttribute('aria-busy');
+        return;
+      }
       panel = PANELS[tab](ctx, group, () => void load());
       banner = deliveryBanner(ctx, group);
-      body.replaceChildren(tabs(group, tab), group.rosterValid ? '' : h('p', { class: 'warning', role: 'alert' }, ctx.t('warn.invalidRoster')), banner.el, panel.el);
+      body.replaceChildren(
+        tabs(group, tab),
+        group.rosterValid ? '' : h('p', { class: 'warning', role: 'alert' }, ctx.t('warn.invalidRoster')),
+        group.doorVerified ? '' : h('p', { class: 'warning', 'data-testid': 'not-verified' }, ctx.t('warn.notVerified')),
+        banner.el,
+        panel.el,
+        leaveButton(ctx, group, alert),
+      );
       body.removeAttribute('aria-busy');
     } catch (err) {
       alert.show(errorText(ctx, err));

@@ -24,6 +24,8 @@ export const groupsView: ViewFactory = (ctx) => {
         roleBadge(ctx, g.role),
         g.rosterValid ? null : h('span', { class: 'badge warn' }, ctx.t('warn.invalidRoster')),
         g.fork ? h('span', { class: 'badge warn' }, ctx.t('warn.fork')) : null,
+        g.invitation ? h('span', { class: 'badge warn' }, ctx.t('consent.invitationBadge')) : null,
+        !g.invitation && !g.doorVerified ? h('span', { class: 'badge' }, ctx.t('warn.notVerifiedBadge')) : null,
         g.unread > 0 ? h('span', { class: 'unread', 'aria-label': ctx.t('groups.unread', { count: g.unread }) }, String(g.unread)) : null,
       ),
     );
@@ -61,6 +63,8 @@ export const groupsView: ViewFactory = (ctx) => {
     reloading ??= load().finally(() => (reloading = null));
   };
   const unsubscribe = client.subscribe((event) => {
+    // A group whose genesis is not the one her link named was refused: she is told, once per screen.
+    if (event.type === 'wrong-group') alert.show(ctx.t('warn.wrongGroup'));
     if (event.type !== 'connection') reload();
   });
   reload();

@@ -37,8 +37,8 @@ export function inviteForm(ctx: AppContext, groupId: string, onChange: () => voi
     ...(label.value.trim() ? { label: label.value.trim() } : {}),
   });
 
-  function showCode(code: string, revoked?: number): void {
-    const link = inviteLink(window.location.origin, code);
+  function showCode(code: string, groupHash: string, revoked?: number): void {
+    const link = inviteLink(window.location.origin, code, groupHash);
     const copy = h('button', { type: 'button', class: 'small' }, ctx.t('invite.copyLink'));
     copy.addEventListener('click', () => void navigator.clipboard?.writeText(link).then(() => ctx.announce(ctx.t('invite.copied'))));
     result.replaceChildren();
@@ -67,15 +67,15 @@ export function inviteForm(ctx: AppContext, groupId: string, onChange: () => voi
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     void runBusy(create, alert, ctx, async () => {
-      const { code } = await client.createInvite(groupId, options());
-      showCode(code);
+      const { code, groupHash } = await client.createInvite(groupId, options());
+      showCode(code, groupHash);
       onChange();
     });
   });
   rotate.addEventListener('click', () =>
     runBusy(rotate, alert, ctx, async () => {
-      const { code, revoked } = await client.rotateInvites(groupId, options());
-      showCode(code, revoked);
+      const { code, revoked, groupHash } = await client.rotateInvites(groupId, options());
+      showCode(code, groupHash, revoked);
       onChange();
     }),
   );

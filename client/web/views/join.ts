@@ -14,8 +14,9 @@ export const joinView: ViewFactory = (ctx) => {
     const code = invite.code();
     if (!code) return alert.show(ctx.t('join.badCode'));
     void runBusy(submit, alert, ctx, async () => {
-      const { groupId } = await ctx.session.client.join(code, invite.introduction());
+      const { groupId } = await ctx.session.client.join(code, invite.introduction(), invite.groupHash());
       ctx.pendingInviteCode = null;
+      ctx.pendingGroupHash = null;
       ctx.navigate({ name: 'waiting', groupId });
     });
   });

@@ -40,8 +40,9 @@ export const setupView: ViewFactory<Extract<Route, { name: 'setup' }>> = (ctx, r
       try {
         await ctx.session.create(passphrase.value(), name.value.trim() || undefined, { language: currentLanguage() });
         if (!code) return ctx.navigate({ name: 'new-group' });
-        const { groupId } = await ctx.session.client.join(code, invite?.introduction());
+        const { groupId } = await ctx.session.client.join(code, invite?.introduction(), invite?.groupHash());
         ctx.pendingInviteCode = null;
+        ctx.pendingGroupHash = null;
         ctx.navigate({ name: 'waiting', groupId });
       } finally {
         status.textContent = '';

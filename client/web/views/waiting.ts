@@ -1,6 +1,7 @@
 // While a join request waits for an admin. The group opens by itself once the
 // roster adds this device (a live event, or the periodic catch-up); when the
-// request is gone without that, a neutral line says she was not let in.
+// request is gone without that, a neutral line says she was not let in; when
+// the group shown is not the one her link named, she is told it was refused.
 import type { ViewFactory } from '../ui/context';
 import type { Route } from '../ui/routes';
 import { h } from '../ui/dom';
@@ -37,7 +38,14 @@ export const waitingView: ViewFactory<Extract<Route, { name: 'waiting' }>> = (ct
     if (await isMember()) open();
     else ended();
   }
+  // The server showed a group that is not the one her link named: it was refused; she is told and stops waiting.
+  function wrongGroup(): void {
+    ended();
+    title.textContent = ctx.t('waiting.endedTitle');
+    status.textContent = ctx.t('warn.wrongGroup');
+  }
   const unsubscribe = client.subscribe((event) => {
+    if (event.type === 'wrong-group' && event.groupId === route.groupId) return wrongGroup();
     if (event.type !== 'connection' && 'groupId' in event && event.groupId === route.groupId) void check();
   });
   const timer = setInterval(() => void client.sync().catch(() => {}).then(check), POLL_MS);

@@ -17,6 +17,27 @@ export async function findJoinRequestByDevice(db: Db, inviteId: string, deviceId
   return db.kysely.selectFrom('join_requests').selectAll().where('invite_id', '=', inviteId).where('device_id', '=', deviceId).executeTakeFirst();
 }
 
+/** The devices among `deviceIds` that have a pending join request for this group (their consent to be added). */
+export async function devicesWithPendingRequest(db: Db, groupId: string, deviceIds: string[]): Promise<Set<string>> {
+  if (deviceIds.length === 0) return new Set();
+  const rows = await db.kysely
+    .selectFrom('join_requests as j')
+    .innerJoin('invites as i', 'i.id', 'j.invite_id')
+    .select('j.device_id')
+    .where('i.group_id', '=', groupId)
+    .where('j.device_id', 'in', deviceIds)
+    .execute();
+  return new Set(rows.map((r) => r.device_id));
+}
+
+/** Deletes the pending requests of these devices for this group (they were just added: a request is consumed by the add). */
+export function deleteGroupRequestsOfStatement(db: Db, groupId: string, deviceIds: string[]): Compilable {
+  return db.kysely
+    .deleteFrom('join_requests')
+    .where('device_id', 'in', deviceIds)
+    .where('invite_id', 'in', db.kysely.selectFrom('invites').select('id').where('group_id', '=', groupId));
+}
+
 export async function countJoinRequests(db: Db, inviteId: string): Promise<number> {
   const row = await db.kysely.selectFrom('join_requests').select((eb) => eb.fn.countAll<number>().as('n')).where('invite_id', '=', inviteId).executeTakeFirstOrThrow();
   return Number(row.n);

@@ -55,6 +55,12 @@ function applyOps(body: CommitBody, members: Map<string, Member>, settings: Grou
   return changesMembers;
 }
 
+/** A member's own leave: exactly one operation, removing its author (any role may; P13). */
+export function isLeave(body: CommitBody): boolean {
+  const [only, ...rest] = body.ops;
+  return rest.length === 0 && only?.op === 'remove' && only.device === body.author;
+}
+
 /** Verifies a genesis commit: the author adds herself as the first admin. */
 export function applyGenesis(commit: SignedCommit): RosterState {
   const body = decodeCommit(commit);
@@ -79,7 +85,7 @@ export function applyCommit(state: RosterState, commit: SignedCommit): RosterSta
   if (body.seq !== state.seq + 1) fail('roster_bad_sequence', `expected sequence ${state.seq + 1}`);
   if (body.prev !== state.head) fail('roster_bad_prev', 'previous hash does not match the head');
   const author = state.members.get(body.author);
-  if (!author || author.role !== 'admin') fail('roster_not_admin', 'author is not an admin of the group');
+  if (!author || (author.role !== 'admin' && !isLeave(body))) fail('roster_not_admin', 'author is not an admin of the group');
   checkSignature(commit, author.signPk);
   const members = new Map(state.members);
   const settings = { ...state.settings };

@@ -140,6 +140,26 @@ describe('the mindeulle CLI', () => {
     for (const u of [alice, bora, chae, dana]) expect(scan(await homeFiles(u.home), needles)).toEqual([]);
   });
 
+  it('joins from an invite link (the group verified) or a bare code (not verified), and leaves a group only with --yes', { timeout: 180_000 }, async () => {
+    const [fay, gil, hana] = ['fay', 'gil', 'hana'].map(user) as [CliUser, CliUser, CliUser];
+    for (const u of [fay, gil, hana]) await u.ok('init', '--name', u.name);
+    const { id: groupId } = await fay.ok('group', 'create', 'door');
+    const forGil = await fay.ok('invite', 'create', groupId);
+    expect(forGil.link).toBe(`${server.current.url}/#join=${encodeURIComponent(forGil.code)}&g=${forGil.groupHash}`);
+    const gilJoin = await gil.ok('join', forGil.link);
+    expect(gilJoin.verified).toBe(true);
+    const hanaJoin = await hana.ok('join', (await fay.ok('invite', 'create', groupId)).code);
+    expect(hanaJoin.verified).toBe(false);
+    for (const j of [gilJoin, hanaJoin]) await fay.ok('approve', groupId, j.requestId);
+    expect(await gil.ok('group', 'list')).toEqual([expect.objectContaining({ id: groupId, invitation: false, doorVerified: true })]);
+    expect(await hana.ok('group', 'list')).toEqual([expect.objectContaining({ id: groupId, invitation: false, doorVerified: false })]);
+    expect(await gil.fails('group', 'accept', groupId)).toMatch(/not an invitation/);
+    expect(await hana.fails('group', 'leave', groupId)).toMatch(/--yes/);
+    await hana.ok('group', 'leave', groupId, '--yes');
+    expect(await hana.ok('group', 'list')).toEqual([]);
+    expect(await fay.ok('group', 'list')).toEqual([expect.objectContaining({ id: groupId, members: 2 })]);
+  });
+
   it('fails with one clear line and a non-zero exit', { timeout: 90_000 }, async () => {
     const erin = user('erin');
     expect(await erin.fails('whoami')).toMatch(/no identity/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalInviteCode, inviteCodeFromFragment, inviteLink } from '../../../client/web/core/invite-link';
+import { canonicalInviteCode, inviteCodeFromFragment, inviteLink, parseInvite } from '../../../client/web/core/invite-link';
 import { cryptoReady } from '../../../shared/crypto/sodium';
 import { generateInviteCode } from '../../../shared/protocol/invite-code';
 
@@ -25,5 +25,16 @@ describe('invite links', () => {
     expect(canonicalInviteCode('1234')).toBeNull();
     expect(inviteCodeFromFragment('#other=1')).toBeNull();
     expect(inviteCodeFromFragment('')).toBeNull();
+  });
+
+  it("carry the group's genesis hash beside the code, in the fragment only; a typed code has none", async () => {
+    await cryptoReady();
+    const code = generateInviteCode();
+    const hash = 'h'.repeat(43);
+    const url = new URL(inviteLink('https://relay.example', code, hash));
+    expect(url.pathname + url.search).toBe('/');
+    expect(parseInvite(url.href)).toEqual({ code, groupHash: hash });
+    expect(parseInvite(` ${code} `)).toEqual({ code, groupHash: null });
+    expect(parseInvite(`https://relay.example/#join=${code}&g=short`)).toBeNull(); // a damaged link is not read as a bare code
   });
 });

@@ -146,6 +146,22 @@ describe('roster commits', () => {
       expectRosterError(() => commitNext(g.roster, author, [addOp(generateDeviceKeys())]), 'roster_not_admin');
   });
 
+  it("lets a member of any role sign her own leave, starting the next epoch, and nothing more", () => {
+    const g = makeGroup(2, ['member', 'facilitator']);
+    for (const leaver of [g.members[1]!, g.members[2]!]) {
+      const after = commitNext(g.roster, leaver, [{ op: 'remove', device: idOf(leaver) }]).state;
+      expect(after.members.has(idOf(leaver))).toBe(false);
+      expect(after.epoch).toBe(g.roster.epoch + 1);
+    }
+    const member = g.members[1]!;
+    const self = { op: 'remove' as const, device: idOf(member) };
+    expectRosterError(() => commitNext(g.roster, member, [self], { epoch: g.roster.epoch }), 'roster_bad_epoch');
+    expectRosterError(() => commitNext(g.roster, member, [{ op: 'remove', device: idOf(g.members[2]!) }]), 'roster_not_admin');
+    expectRosterError(() => commitNext(g.roster, member, [self, { op: 'settings', announcementOnly: true }]), 'roster_not_admin');
+    // someone else's key cannot sign her leave
+    expectRosterError(() => applyCommit(g.roster, signCommit(nextBody(g.roster, member, [self]), g.members[2]!.signSk)), 'roster_bad_signature');
+  });
+
   it('refuses a forged signature (admin named as author, someone else signs)', () => {
     const g = makeGroup(1);
     const mallory = g.members[1]!;
