@@ -135,7 +135,8 @@ describe('the relay itself pulling a survivor into a group', () => {
     expect((await survivor.client.groups()).find((g) => g.groupId === other.groupId)?.invitation).toBe(true);
     await survivor.client.acceptInvitation(other.groupId);
     expect((await survivor.client.groups()).find((g) => g.groupId === other.groupId)?.invitation).toBe(false);
-    expect(messageRows(server.current.dbPath, other.groupId).map((r) => r.kind)).toEqual(['meta']);
+    // her profile and her epoch-check (every member posts one in each epoch she opens)
+    expect(messageRows(server.current.dbPath, other.groupId).map((r) => r.kind)).toEqual(['meta', 'meta']);
   });
 });
 
