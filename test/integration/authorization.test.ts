@@ -290,3 +290,23 @@ describe('authentication', () => {
     expectError(await d.req('GET', '/v1/groups', undefined, { token: first }), 401, 'unauthenticated');
   });
 });
+
+describe('epochs a post may use (P5)', () => {
+  it('a post in the epoch before the one a removal started gets epoch_invalid', async () => {
+    const leaving = await TestDevice.create(server.current);
+    await admit(admin, leaving, groupId);
+    expectOk(await admin.removeMember(groupId, leaving.id));
+    const epoch = admin.state(groupId).epoch;
+    await refused(() => member.post(groupId, { epoch: epoch - 1 }), 409, 'epoch_invalid');
+    expectOk(await member.post(groupId, { epoch }), 201);
+  });
+
+  it('after a rotation that removes nobody, the epoch before stays open for late posts', async () => {
+    expectOk(await admin.appendCommit(groupId, [], { epoch: admin.state(groupId).epoch + 1 }));
+    const epoch = admin.state(groupId).epoch;
+    expectOk(await member.post(groupId, { epoch: epoch - 1 }), 201);
+    expectOk(await member.post(groupId, { epoch }), 201);
+    // two epochs back is refused as before
+    await refused(() => member.post(groupId, { epoch: epoch - 2 }), 409, 'epoch_invalid');
+  });
+});
