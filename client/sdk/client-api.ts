@@ -15,6 +15,10 @@ export interface GroupView {
   unread: number;
   /** the signed roster chain verified and matches what the server reports */
   rosterValid: boolean;
+  /** a member was removed and the new epoch's key has not arrived: nothing can be sent until it does */
+  waitingForKey: boolean;
+  /** an epoch's key arrived sealed to a device key this device had retired (the server served an old key); a fresh one was asked for */
+  staleKey: boolean;
 }
 
 export interface MemberView {

@@ -22,6 +22,8 @@ import { createInvite, join, joinRequests, listInvites, rejectRequest, revokeInv
 import { handleFrame } from './live';
 import { compareSummary, discoverGroup, syncGroup } from './sync';
 import { Transport } from './transport';
+import { resealStale, resealWhenKeyed } from './reseal';
+import { epochClosed, waitingForKey } from './sealing-rule';
 
 export interface ClientParts {
   session: Session;
@@ -63,6 +65,20 @@ export class Client implements MindeulleApi, Core {
       perGroupSockets: parts.perGroupSockets,
       backoff: parts.backoff,
     });
+    // A queued post never leaves in an epoch that closed (a removal) after it was sealed: it is sealed again (P5).
+    this.transport.outbox.mayLeave = (post) => {
+      const state = this.states.get(post.groupId);
+      return !state || !epochClosed(state, post.input.epoch);
+    };
+    this.transport.outbox.onStale = (post) => this.resealInBackground(post.groupId);
+  }
+
+  private readonly resealing = new Set<string>();
+
+  private resealInBackground(groupId: string): void {
+    if (this.resealing.has(groupId)) return;
+    this.resealing.add(groupId);
+    this.inBackground(resealWhenKeyed(this, groupId).finally(() => this.resealing.delete(groupId)));
   }
 
   /** Loads the groups and pending posts a store holds. */
@@ -199,8 +215,12 @@ export class Client implements MindeulleApi, Core {
       this.states.set(groupId, (state = found));
       this.transport.follow(groupId);
     }
+    const waitingBefore = waitingForKey(state);
     const { opened } = await syncGroup(this, state);
     if (state.record.removed) this.transport.unfollow(groupId);
+    const waiting = waitingForKey(state);
+    if (waiting !== waitingBefore) this.emit({ type: 'key-state', groupId, waitingForKey: waiting });
+    await resealStale(this, state);
     if (opened.includes(state.latestEpoch)) this.inBackground(this.announceSelf(state, false));
     const me = state.chain.current.members.get(this.deviceId);
     if (me?.role === 'admin' && !state.record.removed && epochDue(state, this.now())) {

@@ -7,6 +7,7 @@ import type { SignedCommit } from '../../shared/protocol/roster';
 import type { GroupView } from './client-api';
 import type { MessageEvent } from './events';
 import { RosterChain } from './roster-chain';
+import { waitingForKey } from './sealing-rule';
 import type { DocumentStore } from './store';
 
 /** At most this many message ids are remembered (those of dropped epochs are forgotten with them). */
@@ -37,6 +38,14 @@ export interface GroupRecord {
   seen: Record<string, [number, number]>;
   /** highest X25519 key version seen per device: an older record replayed by the server is refused */
   kxSeen: Record<string, number>;
+  /**
+   * X25519 key version -> the roster epoch current when this device rotated to
+   * it: an envelope for a later epoch sealed to an older version means the
+   * server served an admin a retired key (P8).
+   */
+  kxSince: Record<string, number>;
+  /** the newest epoch whose envelope came sealed to a retired key, until a newer epoch opens; null if none */
+  staleKeyEpoch: number | null;
 }
 
 const groupDoc = (id: string) => `group/${id}`;
@@ -70,12 +79,16 @@ export class GroupState {
       counters: {},
       seen: {},
       kxSeen: {},
+      kxSince: {},
+      staleKeyEpoch: null,
     };
     return new GroupState(record, chain, []);
   }
 
   static async load(store: DocumentStore, groupId: string): Promise<GroupState> {
     const record = (await store.read<GroupRecord>(groupDoc(groupId)))!;
+    record.kxSince ??= {};
+    record.staleKeyEpoch ??= null;
     const state = new GroupState(record, RosterChain.verify(record.commits), (await store.read<MessageEvent[]>(historyDoc(groupId))) ?? []);
     record.commits = state.chain.commits;
     for (const e of Object.keys(record.epochs).map(Number)) {
@@ -116,6 +129,8 @@ export class GroupState {
       announcementOnly: roster.settings.announcementOnly,
       unread: this.history.filter((e) => e.seq > this.record.lastReadSeq && e.sender !== self).length,
       rosterValid: this.rosterValid,
+      waitingForKey: waitingForKey(this),
+      staleKey: this.record.staleKeyEpoch !== null,
     };
   }
 
