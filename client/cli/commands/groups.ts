@@ -34,13 +34,17 @@ export const groupCommands: Command[] = [
             members: g.members.length,
             unread: g.unread,
             rosterValid: g.rosterValid,
+            waitingForKey: g.waitingForKey,
+            staleKey: g.staleKey,
           })),
           groups.length === 0
             ? 'No groups yet.'
             : groups.map(
                 (g) =>
                   `${g.groupId}  ${g.name ?? '(unnamed)'}  ${g.role}, ${g.members.length} members, ${g.unread} unread` +
-                  (g.rosterValid ? '' : '  WARNING: roster does not verify'),
+                  (g.rosterValid ? '' : '  WARNING: roster does not verify') +
+                  (g.waitingForKey ? "  waiting for the group's new key (a member was removed): cannot send yet" : '') +
+                  (g.staleKey ? '  WARNING: the server gave an admin an old key of this device; a new key was asked for' : ''),
               ),
         );
       });

@@ -213,4 +213,7 @@ export const en: Catalogue = {
   'error.announcement_only': 'In this group only facilitators and admins can send messages.',
   'error.not_member': 'You are not a member of this group.',
   'error.payload_too_large': 'That is too long.',
+  // the group's keys (a removal's new key withheld; an old device key served)
+  'key.waiting': "Waiting for the group's new key. Someone left the group, so the key that protects the conversation changed. You can send again when the new key reaches this device. What you wrote is kept.",
+  'key.stale': 'Warning: the server seems to have given an admin an old key of this device. Nothing locked with that old key was opened, and a new key has been asked for.',
 };

@@ -212,4 +212,7 @@ export const ko = {
   'error.announcement_only': '이 그룹에서는 활동가와 관리자만 메시지를 보낼 수 있습니다.',
   'error.not_member': '이 그룹의 구성원이 아닙니다.',
   'error.payload_too_large': '내용이 너무 깁니다.',
+  // the group's keys (a removal's new key withheld; an old device key served)
+  'key.waiting': '그룹의 새 열쇠를 기다리고 있습니다. 한 사람이 그룹에서 빠져서 대화를 지키는 열쇠가 바뀌었습니다. 새 열쇠가 이 기기에 도착하면 다시 보낼 수 있습니다. 쓰던 글은 그대로 남아 있습니다.',
+  'key.stale': '주의: 서버가 관리자에게 이 기기의 예전 열쇠를 건넨 것으로 보입니다. 그 열쇠로 잠긴 내용은 열지 않았고, 관리자에게 새 열쇠를 요청했습니다.',
 } as const;

@@ -41,7 +41,12 @@ export const groupView: ViewFactory<GroupRoute> = (ctx, route) => {
       showTitle(group);
       panel?.dispose?.();
       panel = PANELS[tab](ctx, group, () => void load());
-      body.replaceChildren(tabs(group, tab), group.rosterValid ? '' : h('p', { class: 'warning', role: 'alert' }, ctx.t('warn.invalidRoster')), panel.el);
+      body.replaceChildren(
+        tabs(group, tab),
+        group.rosterValid ? '' : h('p', { class: 'warning', role: 'alert' }, ctx.t('warn.invalidRoster')),
+        group.staleKey ? h('p', { class: 'warning', role: 'alert' }, ctx.t('key.stale')) : '',
+        panel.el,
+      );
       body.removeAttribute('aria-busy');
     } catch (err) {
       alert.show(errorText(ctx, err));
