@@ -23,6 +23,7 @@ import { handleFrame } from './live';
 import { compareSummary, discoverGroup, syncGroup } from './sync';
 import { Transport } from './transport';
 import { resealStale, resealWhenKeyed } from './reseal';
+import { recordRotation } from './stale-key';
 import { epochClosed, waitingForKey } from './sealing-rule';
 
 export interface ClientParts {
@@ -203,6 +204,8 @@ export class Client implements MindeulleApi, Core {
         }
       });
     }
+    // After the groups are synced, so the rotation is recorded against the newest verified epochs (stale-key.ts).
+    if (this.now() - this.identity.kxRotatedAt >= KX_ROTATION_MS) await this.rotateKx();
     await this.transport.flush();
   }
 
@@ -231,7 +234,6 @@ export class Client implements MindeulleApi, Core {
 
   private async housekeeping(): Promise<void> {
     if (this.identity.expireOldKx(this.now())) await this.store.write(IDENTITY_DOC, this.identity.toJSON());
-    if (this.now() - this.identity.kxRotatedAt >= KX_ROTATION_MS) await this.rotateDeviceKey();
   }
 
   // ---------------------------------------------------------- groups
@@ -362,8 +364,14 @@ export class Client implements MindeulleApi, Core {
     return { digits: n.digits, qr: n.qr };
   }
 
-  /** Saves the new key (keeping the old one for the grace period) before the server learns it. */
+  /** Catches up first, so the rotation is recorded against the newest verified epochs. */
   async rotateDeviceKey(): Promise<void> {
+    for (const id of this.states.keys()) await this.sync(id).catch(() => {});
+    await this.rotateKx();
+  }
+
+  /** Saves the new key (keeping the old one for the grace period) before the server learns it. */
+  private async rotateKx(): Promise<void> {
     const before = this.identity;
     const next = before.rotated(this.now());
     await this.store.write(IDENTITY_DOC, next.toJSON());
@@ -375,6 +383,13 @@ export class Client implements MindeulleApi, Core {
       this.identity = before;
       await this.store.write(IDENTITY_DOC, before.toJSON());
       throw e;
+    }
+    // Epochs after the current ones must be sealed to the new key: one sealed to an old key is an attack (stale-key.ts).
+    for (const state of this.states.values()) {
+      await this.lock(state.groupId, async () => {
+        recordRotation(state, pub.kxVersion);
+        await state.save(this.store);
+      });
     }
   }
 

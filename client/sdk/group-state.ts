@@ -57,6 +57,10 @@ export class GroupState {
   private readonly dirtyEpochs = new Set<number>();
   private readonly droppedEpochs = new Set<number>();
   private historyDirty = false;
+  /** when this device last asked the admins for a fresh epoch (stale-key.ts; not stored) */
+  rekeyAskedAt = 0;
+  /** when this admin's client last started an epoch on a member's request (stale-key.ts; not stored) */
+  rekeyStartedAt = 0;
 
   private constructor(
     readonly record: GroupRecord,
