@@ -127,43 +127,45 @@ describe('a relay that withholds the key of the epoch that removed a member', ()
   });
 });
 
-describe('a post queued before a removal', () => {
-  let admin: TestClient;
-  let alice: TestClient;
-  let eve: TestClient;
-  let groupId: string;
+/** A group whose Alice cannot get her posts out while `hold.posts` is set (a lost connection); everything else can. */
+async function groupWithFlakyAlice(name: string) {
   const hold = { posts: false };
+  const fetcher = async (input: string, init?: RequestInit): Promise<Response> => {
+    if (hold.posts && init?.method === 'POST' && /\/messages$/.test(new URL(input).pathname)) throw new TypeError('fetch failed');
+    return fetch(input, init);
+  };
+  const g = await clientGroup(proxy.url, name, [
+    ['Alice', 'member'],
+    ['Eve', 'member'],
+  ]);
+  const alice = await reopen(g.others[0]!, { fetch: fetcher }); // the same store, with the flaky connection
+  await alice.client.sync();
+  const eve = g.others[1]!;
+  await eve.client.sync(g.groupId);
+  return { hold, admin: g.admin, alice, eve, groupId: g.groupId, eveSaved: await storedEpochKeys(eve, g.groupId) };
+}
 
-  beforeAll(async () => {
-    // Alice's posts cannot get out for a while (a lost connection); everything else can.
-    const fetcher = async (input: string, init?: RequestInit): Promise<Response> => {
-      if (hold.posts && init?.method === 'POST' && /\/messages$/.test(new URL(input).pathname)) throw new TypeError('fetch failed');
-      return fetch(input, init);
-    };
-    const g = await clientGroup(proxy.url, 'queued', [
-      ['Alice', 'member'],
-      ['Eve', 'member'],
-    ]);
-    [admin, eve, groupId] = [g.admin, g.others[1]!, g.groupId];
-    // Alice again, with the flaky connection (same store, reopened)
-    alice = await reopen(g.others[0]!, { fetch: fetcher });
-    await alice.client.sync();
-  });
+/** Sends while posts are held, and returns the send and the post as it waits in the outbox. */
+async function queuePost(alice: TestClient, groupId: string, hold: { posts: boolean }, text: string) {
+  hold.posts = true;
+  const sending = alice.client.send(groupId, text);
+  const deadline = Date.now() + 5000;
+  while (alice.client.transport.outbox.size === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  return { sending, queued: alice.client.transport.outbox.list()[0]! };
+}
+
+describe('a post queued before a removal', () => {
+  const parts: { admin: TestClient; alice: TestClient }[] = [];
 
   afterAll(async () => {
-    hold.posts = false;
-    await Promise.all([admin, alice].map((t) => settle(t.client)));
+    await Promise.all(parts.flatMap(({ admin, alice }) => [admin, alice]).map((t) => settle(t.client)));
   });
 
   it('is sealed again in the new epoch, never sent in the one Eve holds keys for', async () => {
-    await eve.client.sync(groupId);
-    const eveSaved = await storedEpochKeys(eve, groupId);
+    const { hold, admin, alice, eve, groupId, eveSaved } = await groupWithFlakyAlice('queued');
+    parts.push({ admin, alice });
     const oldEpoch = alice.client.states.get(groupId)!.latestEpoch;
-    hold.posts = true;
-    const sending = alice.client.send(groupId, 'queued before the removal');
-    const deadline = Date.now() + 5000;
-    while (alice.client.transport.outbox.size === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    const queued = alice.client.transport.outbox.list()[0]!;
+    const { sending, queued } = await queuePost(alice, groupId, hold, 'queued before the removal');
     expect(queued.input.epoch).toBe(oldEpoch);
 
     await admin.client.removeMember(groupId, eve.client.deviceId);
@@ -179,5 +181,24 @@ describe('a post queued before a removal', () => {
     expect(readableBy(eveSaved, rows)).not.toContain('queued before the removal');
     await admin.client.sync(groupId);
     expect((await admin.client.history(groupId)).map(textOf).filter((t) => t === 'queued before the removal')).toHaveLength(1);
+  });
+
+  it('that leaves before the client knows of the removal is refused by the relay, then sealed again in the new epoch', async () => {
+    const { hold, admin, alice, eve, groupId, eveSaved } = await groupWithFlakyAlice('in-flight');
+    parts.push({ admin, alice });
+    const oldEpoch = alice.client.states.get(groupId)!.latestEpoch;
+    const { sending, queued } = await queuePost(alice, groupId, hold, 'in flight at the removal');
+
+    await admin.client.removeMember(groupId, eve.client.deviceId); // Alice does not sync: her retry goes out in the old epoch
+    hold.posts = false;
+    const { messageId, seq } = await sending;
+
+    expect(messageId).not.toBe(queued.input.clientMsgId);
+    const rows = messageRows(server.current.dbPath, groupId);
+    expect(rows.find((r) => r.seq === seq)!.epoch).toBe(oldEpoch + 1);
+    expect(rows.filter((r) => r.client_msg_id === queued.input.clientMsgId)).toEqual([]);
+    expect(readableBy(eveSaved, rows)).not.toContain('in flight at the removal');
+    await admin.client.sync(groupId);
+    expect((await admin.client.history(groupId)).map(textOf).filter((t) => t === 'in flight at the removal')).toHaveLength(1);
   });
 });
