@@ -28,6 +28,11 @@ export async function resealStale(core: Core, state: GroupState): Promise<number
       outbox.acked(oldId, { groupId: state.groupId, seq: storedAt, duplicate: true });
       continue;
     }
+    // Only a newer epoch helps (the relay refused this one, or it closed): never the same one again.
+    if (state.latestEpoch <= post.input.epoch) {
+      waiting++;
+      continue;
+    }
     try {
       const input = sealPost(state, core.identity, post.reseal!.kind, post.reseal!.plaintext, post.reseal!.pinned);
       resealed.push([oldId, { groupId: post.groupId, input, reseal: post.reseal! }]);
