@@ -21,6 +21,10 @@ export type Command = CommandSpec<Ctx>;
  */
 export async function withClient<T>(ctx: Ctx, fn: (client: Client) => Promise<T>): Promise<T> {
   const client = await ctx.session.open();
+  // A key sealed to a retired device key is an attack by the server: say so whatever the command.
+  client.subscribe((e) => {
+    if (e.type === 'stale-key') ctx.out.note(`WARNING: the server gave an admin an old key of this device (group ${e.groupId}); it was not used, and a new key was asked for.`);
+  });
   try {
     await client.sync();
     const result = await fn(client);

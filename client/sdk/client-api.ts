@@ -26,6 +26,10 @@ export interface GroupView {
   invitation: boolean;
   /** her invite link named this group (its genesis hash) or she created it; false: compare safety numbers */
   doorVerified: boolean;
+  /** a member was removed and the new epoch's key has not arrived: nothing can be sent until it does */
+  waitingForKey: boolean;
+  /** an epoch's key arrived sealed to a device key this device had retired (the server served an old key); a fresh one was asked for */
+  staleKey: boolean;
 }
 
 export interface MemberView {

@@ -23,6 +23,9 @@ import { clearJoinRequests, createInvite, join, joinRequests, listInvites, rejec
 import { handleFrame } from './live';
 import { compareSummary, discoverGroup, syncGroup } from './sync';
 import { Transport } from './transport';
+import { resealStale, resealWhenKeyed } from './reseal';
+import { recordRotation } from './stale-key';
+import { epochClosed, waitingForKey } from './sealing-rule';
 
 export interface ClientParts {
   session: Session;
@@ -64,6 +67,20 @@ export class Client implements MindeulleApi, Core {
       perGroupSockets: parts.perGroupSockets,
       backoff: parts.backoff,
     });
+    // A queued post never leaves in an epoch that closed (a removal) after it was sealed: it is sealed again (P5).
+    this.transport.outbox.mayLeave = (post) => {
+      const state = this.states.get(post.groupId);
+      return !state || !epochClosed(state, post.input.epoch);
+    };
+    this.transport.outbox.onStale = (post) => this.resealInBackground(post.groupId);
+  }
+
+  private readonly resealing = new Set<string>();
+
+  private resealInBackground(groupId: string): void {
+    if (this.resealing.has(groupId)) return;
+    this.resealing.add(groupId);
+    this.inBackground(resealWhenKeyed(this, groupId).finally(() => this.resealing.delete(groupId)));
   }
 
   /** Loads the groups and pending posts a store holds. */
@@ -188,6 +205,8 @@ export class Client implements MindeulleApi, Core {
         }
       });
     }
+    // After the groups are synced, so the rotation is recorded against the newest verified epochs (stale-key.ts).
+    if (this.now() - this.identity.kxRotatedAt >= KX_ROTATION_MS) await this.rotateKx();
     await this.transport.flush();
   }
 
@@ -201,8 +220,12 @@ export class Client implements MindeulleApi, Core {
       this.transport.follow(groupId);
     }
     const headBefore = state.chain.current.head;
+    const waitingBefore = waitingForKey(state);
     const { opened } = await syncGroup(this, state);
     if (state.record.removed) this.transport.unfollow(groupId);
+    const waiting = waitingForKey(state);
+    if (waiting !== waitingBefore) this.emit({ type: 'key-state', groupId, waitingForKey: waiting });
+    await resealStale(this, state);
     if (opened.includes(state.latestEpoch)) this.inBackground(this.announceSelf(state, false));
     // The roster changed within the epoch this device holds: members learn its new head (a fork shows, P14).
     else if (state.chain.current.head !== headBefore && state.chain.current.epoch === state.latestEpoch) this.inBackground(this.announceSelf(state, false, true));
@@ -217,7 +240,6 @@ export class Client implements MindeulleApi, Core {
 
   private async housekeeping(): Promise<void> {
     if (this.identity.expireOldKx(this.now())) await this.store.write(IDENTITY_DOC, this.identity.toJSON());
-    if (this.now() - this.identity.kxRotatedAt >= KX_ROTATION_MS) await this.rotateDeviceKey();
   }
 
   // ---------------------------------------------------------- groups
@@ -365,8 +387,14 @@ export class Client implements MindeulleApi, Core {
     return { digits: n.digits, qr: n.qr, roster: { seq: roster.seq, hash: shortRosterHash(roster.head) } };
   }
 
-  /** Saves the new key (keeping the old one for the grace period) before the server learns it. */
+  /** Catches up first, so the rotation is recorded against the newest verified epochs. */
   async rotateDeviceKey(): Promise<void> {
+    for (const id of this.states.keys()) await this.sync(id).catch(() => {});
+    await this.rotateKx();
+  }
+
+  /** Saves the new key (keeping the old one for the grace period) before the server learns it. */
+  private async rotateKx(): Promise<void> {
     const before = this.identity;
     const next = before.rotated(this.now());
     await this.store.write(IDENTITY_DOC, next.toJSON());
@@ -378,6 +406,13 @@ export class Client implements MindeulleApi, Core {
       this.identity = before;
       await this.store.write(IDENTITY_DOC, before.toJSON());
       throw e;
+    }
+    // Epochs after the current ones must be sealed to the new key: one sealed to an old key is an attack (stale-key.ts).
+    for (const state of this.states.values()) {
+      await this.lock(state.groupId, async () => {
+        recordRotation(state, pub.kxVersion);
+        await state.save(this.store);
+      });
     }
   }
 

@@ -5,12 +5,13 @@
 // secret (PROTOCOL.md sections 6 and 7). Old epochs are forgotten after a grace period.
 import { fromB64, toB64 } from '../../shared/crypto/encoding';
 import { devicePublic, type DevicePublic, verifyDevicePublic } from '../../shared/protocol/device';
-import { newEpochSecret, openEpochEnvelope, peekEpochEnvelope, sealEpochSecret } from '../../shared/protocol/epoch-envelope';
+import { newEpochSecret, openEpochEnvelope, peekEpochEnvelope, sealEpochSecret, verifyEpochEnvelope } from '../../shared/protocol/epoch-envelope';
 import { openEpoch } from '../../shared/protocol/epoch-keys';
 import { memzero } from '../../shared/crypto/primitives';
 import type { GroupState } from './group-state';
 import type { Identity } from './identity';
 import type { Session } from './session';
+import { sealedToRetiredKey } from './stale-key';
 
 /** A replaced epoch's keys are deleted this long after the next epoch opened (late messages of the old one still read). */
 export const EPOCH_GRACE_MS = 3 * 24 * 3600 * 1000;
@@ -18,8 +19,13 @@ export const EPOCH_GRACE_MS = 3 * 24 * 3600 * 1000;
 export const EPOCH_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
 export const EPOCH_MAX_MESSAGES = 1000;
 
-/** Opens the envelopes addressed to this device for epochs newer than the ones it holds; returns the epochs opened. */
-export function openEnvelopes(state: GroupState, identity: Identity, sealed: string[], now: number): number[] {
+/**
+ * Opens the envelopes addressed to this device for epochs newer than the ones
+ * it holds; returns the epochs opened. An admin's envelope sealed to a key
+ * this device had retired before its epoch began is not opened: its epoch
+ * goes into `stale` (stale-key.ts reports it).
+ */
+export function openEnvelopes(state: GroupState, identity: Identity, sealed: string[], now: number, stale: number[] = []): number[] {
   const opened: number[] = [];
   for (const text of sealed) {
     try {
@@ -28,6 +34,12 @@ export function openEnvelopes(state: GroupState, identity: Identity, sealed: str
       // Never reopen an epoch that was held and dropped (forward secrecy), nor one already held.
       if (fields.epoch <= state.latestEpoch) continue;
       const roster = state.chain.atHead(fields.commitHash);
+      if (roster && sealedToRetiredKey(state, fields.kxVersion, fields.epoch)) {
+        // Verified first (signed by an admin of that roster), so a forgery cannot raise the alarm.
+        verifyEpochEnvelope(bytes, { roster, recipientSignPk: identity.keys.signPk, expected: { group: state.groupId } });
+        stale.push(fields.epoch);
+        continue;
+      }
       const recipient = identity.keysFor(fields.kxVersion);
       if (!roster || !recipient) continue;
       const secret = openEpochEnvelope(bytes, { roster, recipient, expected: { group: state.groupId } });

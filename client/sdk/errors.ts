@@ -7,6 +7,8 @@ export type ClientErrorCode =
   | 'not_admin'
   | 'removed'
   | 'no_epoch_key'
+  /** a newer epoch removed someone and its key has not reached this device: nothing is sent until it does */
+  | 'waiting_for_key'
   | 'roster_invalid'
   | 'role_forbidden'
   | 'announcement_only'

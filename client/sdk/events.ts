@@ -94,4 +94,22 @@ export interface ForkEvent {
   sender: string;
 }
 
-export type ClientEvent = MessageEvent | UndecryptableEvent | RosterEvent | JoinRequestEvent | ConnectionEvent | GapsEvent | ForkEvent | WrongGroupEvent | InvitationEvent;
+/** The group's current epoch removed someone and its key has not arrived (true), or has now (false): sending waits for it. */
+export interface KeyStateEvent {
+  type: 'key-state';
+  groupId: string;
+  waitingForKey: boolean;
+}
+
+/**
+ * An epoch started after this device rotated its key-exchange key arrived
+ * sealed to a key it had retired: the server served an admin her old key
+ * (P8). The envelope is not opened and a fresh epoch is asked for.
+ */
+export interface StaleKeyEvent {
+  type: 'stale-key';
+  groupId: string;
+  epoch: number;
+}
+
+export type ClientEvent = MessageEvent | UndecryptableEvent | RosterEvent | JoinRequestEvent | ConnectionEvent | GapsEvent | ForkEvent | WrongGroupEvent | InvitationEvent | KeyStateEvent | StaleKeyEvent;

@@ -8,6 +8,7 @@ import type { GroupView } from './client-api';
 import type { MessageEvent } from './events';
 import { type MissingRanges, missingBelow, openGaps } from './gaps';
 import { RosterChain } from './roster-chain';
+import { waitingForKey } from './sealing-rule';
 import type { DocumentStore } from './store';
 
 /** At most this many message ids are remembered (those of dropped epochs are forgotten with them). */
@@ -54,6 +55,14 @@ export interface GroupRecord {
   consent: GroupConsent;
   /** her invite link carried this group's genesis hash and the verified chain starts with it */
   doorVerified: boolean;
+  /**
+   * X25519 key version -> the roster epoch current when this device rotated to
+   * it: an envelope for a later epoch sealed to an older version means the
+   * server served an admin a retired key (P8).
+   */
+  kxSince: Record<string, number>;
+  /** the newest epoch whose envelope came sealed to a retired key, until a newer epoch opens; null if none */
+  staleKeyEpoch: number | null;
 }
 
 export interface HeadClaim {
@@ -85,6 +94,10 @@ export class GroupState {
   private readonly dirtyEpochs = new Set<number>();
   private readonly droppedEpochs = new Set<number>();
   private historyDirty = false;
+  /** when this device last asked the admins for a fresh epoch (stale-key.ts; not stored) */
+  rekeyAskedAt = 0;
+  /** when this admin's client last started an epoch on a member's request (stale-key.ts; not stored) */
+  rekeyStartedAt = 0;
 
   private constructor(
     readonly record: GroupRecord,
@@ -114,6 +127,8 @@ export class GroupState {
       headClaims: [],
       consent: door.consent,
       doorVerified: door.doorVerified,
+      kxSince: {},
+      staleKeyEpoch: null,
     };
     return new GroupState(record, chain, []);
   }
@@ -127,6 +142,8 @@ export class GroupState {
     record.headClaims ??= [];
     record.consent ??= 'accepted';
     record.doorVerified ??= false;
+    record.kxSince ??= {};
+    record.staleKeyEpoch ??= null;
     const state = new GroupState(record, RosterChain.verify(record.commits), (await store.read<MessageEvent[]>(historyDoc(groupId))) ?? []);
     record.commits = state.chain.commits;
     for (const e of Object.keys(record.epochs).map(Number)) {
@@ -172,6 +189,8 @@ export class GroupState {
       rosterHead: { seq: roster.seq, head: roster.head },
       invitation: this.record.consent === 'invited',
       doorVerified: this.record.doorVerified || this.chain.founder === self,
+      waitingForKey: waitingForKey(this),
+      staleKey: this.record.staleKeyEpoch !== null,
     };
   }
 

@@ -81,8 +81,13 @@ export class LiveSocket {
   /** Queues a post; it is sent now if connected, else after the next `ready`. */
   post(post: PendingPost) {
     const done = this.outbox.add(post);
-    if (this.ready && this.serves(post.groupId)) this.sendPost(post);
+    this.resend(post);
     return done;
+  }
+
+  /** Sends a pending post now if connected and it may leave (the outbox's rule); else it waits for the next `ready`. */
+  resend(post: PendingPost): void {
+    if (this.ready && this.serves(post.groupId) && this.outbox.release(post)) this.sendPost(post);
   }
 
   private sendPost(p: PendingPost): void {
@@ -150,7 +155,7 @@ export class LiveSocket {
       this.ready = true;
       this.clearReadyTimer();
       this.attempt = 0;
-      for (const p of this.outbox.list()) if (this.serves(p.groupId)) this.sendPost(p);
+      for (const p of this.outbox.list()) this.resend(p);
       this.opts.onReady(frame.groups);
     } else if (frame.type === 'ack') {
       this.outbox.acked(refToId(frame.ref), { groupId: frame.groupId, seq: frame.seq, duplicate: frame.duplicate });
@@ -158,7 +163,7 @@ export class LiveSocket {
       const id = refToId(frame.ref);
       this.outbox.refused(id, frame.code, frame.message);
       const still = this.outbox.list().find((p) => p.input.clientMsgId === id);
-      if (still) setTimeout(() => this.ready && this.sendPost(still), 1000); // retryable: try again shortly
+      if (still && !still.stale) setTimeout(() => this.resend(still), 1000); // retryable: try again shortly
     }
     this.opts.onFrame(frame);
   }

@@ -4,6 +4,7 @@
 import type { ServerFrame } from '../../shared/schemas/ws';
 import type { Core } from './core';
 import { deliverySnapshot, emitDeliveryChanges } from './delivery-check';
+import { onRekeyRequest } from './stale-key';
 import { readAll } from './sync';
 
 type Pushed = Extract<ServerFrame, { type: 'message' }>['message'];
@@ -27,6 +28,8 @@ export function handleFrame(core: Core, frame: ServerFrame): void {
     case 'roster':
     case 'key-envelope':
       return run(frame.groupId, () => core.syncLocked(frame.groupId));
+    case 'rekey':
+      return onRekeyRequest(core, frame.groupId);
     case 'join-request':
       return core.emit({ type: 'join-request', groupId: frame.groupId, requestId: frame.request.requestId });
     default:

@@ -14,7 +14,7 @@ import {
   rotatedInviteResponse,
 } from '../../shared/schemas/invites';
 import { clearJoinRequestsResponse, joinRequestListResponse, joinRequestViewSchema, myJoinRequestsResponse } from '../../shared/schemas/join-requests';
-import { envelopeListResponse, uploadEnvelopesResponse } from '../../shared/schemas/key-envelopes';
+import { envelopeListResponse, rekeyResponse, uploadEnvelopesResponse } from '../../shared/schemas/key-envelopes';
 import { messageListResponse, postMessageResponse, storedMessageSchema, type PostMessageInput } from '../../shared/schemas/messages';
 import { z as zod } from 'zod';
 import { ClientError } from './errors';
@@ -118,6 +118,7 @@ export class RelayApi {
     this.call('POST', `/v1/groups/${groupId}/key-envelopes`, uploadEnvelopesResponse, { epoch, envelopes });
   envelopes = async (groupId: string, afterEpoch = 0) =>
     (await this.call('GET', `/v1/groups/${groupId}/key-envelopes?afterEpoch=${afterEpoch}`, envelopeListResponse)).envelopes;
+  requestRekey = (groupId: string) => this.call('POST', `/v1/groups/${groupId}/rekey`, rekeyResponse);
 
   // messages and bulletins
   post = (groupId: string, input: PostMessageInput) => this.call('POST', `/v1/groups/${groupId}/messages`, postMessageResponse, input);

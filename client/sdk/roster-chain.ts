@@ -66,6 +66,22 @@ export class RosterChain {
     return undefined;
   }
 
+  /**
+   * Whether someone left the roster (removed by an admin, or gone on her own)
+   * once epoch `epoch` had begun: a commit that removed a member and started a
+   * later epoch, or removed one within that epoch. A device gone since then
+   * may hold that epoch's keys, so nothing new may be sealed in it (P5).
+   */
+  removedSince(epoch: number): boolean {
+    for (let i = 1; i < this.states.length; i++) {
+      const before = this.states[i - 1]!;
+      const after = this.states[i]!;
+      if (after.epoch <= epoch && before.epoch < epoch) continue;
+      if ([...before.members.keys()].some((d) => !after.members.has(d))) return true;
+    }
+    return false;
+  }
+
   /** The epoch in which this device was (last) added. */
   joinEpoch(deviceId: string): number {
     for (let i = this.states.length - 1; i >= 0; i--) {

@@ -1,7 +1,8 @@
 // Sending: the next key of this device's sending chain in the newest epoch it
-// holds. The advanced chain is saved before the post leaves the device, so a
-// crash never reuses a counter (PROTOCOL.md section 7); the post is retried
-// until the server acks it (transport.ts).
+// holds, unless a newer epoch removed someone (then it waits for that key:
+// sealing-rule.ts). The advanced chain is saved before the post leaves the
+// device, so a crash never reuses a counter (PROTOCOL.md section 7); the post
+// is retried until the server acks it (transport.ts).
 import { toB64 } from '../../shared/crypto/encoding';
 import { encryptMessage, type MessageKind, senderMayPost } from '../../shared/protocol/message-envelope';
 import { encodePlaintext, type Plaintext } from '../../shared/protocol/plaintext';
@@ -12,6 +13,8 @@ import { requireAccepted } from './consent';
 import { ClientError } from './errors';
 import type { GroupState } from './group-state';
 import type { Identity } from './identity';
+import type { ResealInput } from './outbox';
+import { epochClosed } from './sealing-rule';
 import { syncMessages } from './sync';
 
 export function sealPost(state: GroupState, identity: Identity, kind: MessageKind, plaintext: Plaintext, pinned = false): PostMessageInput {
@@ -20,6 +23,8 @@ export function sealPost(state: GroupState, identity: Identity, kind: MessageKin
   const epoch = state.latestEpoch;
   const keys = state.keys.get(epoch);
   if (!keys) throw new ClientError('no_epoch_key', 'no epoch key yet: an admin has not sealed one to this device');
+  // A removed member holds the keys of the epochs before her removal: never seal in one of those (P5).
+  if (epochClosed(state, epoch)) throw new ClientError('waiting_for_key', "waiting for the group's new key: a member was removed and the new epoch's key has not arrived");
   // Checked here too (the server checks again), so a refused post never spends a counter (receivers would see a gap).
   const roster = state.chain.atEpoch(epoch);
   if (roster && !senderMayPost(roster, identity.deviceId, kind)) {
@@ -31,9 +36,35 @@ export function sealPost(state: GroupState, identity: Identity, kind: MessageKin
   return { clientMsgId: sealed.clientMsgId, epoch, kind, ciphertext: toB64(sealed.envelope), pinned };
 }
 
+/** Pauses before fetching the envelopes again while the current epoch's key is missing (then the send fails with waiting_for_key). */
+export const KEY_WAIT_MS = [0, 500, 1500] as const;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const isWaiting = (e: unknown) => e instanceof ClientError && e.code === 'waiting_for_key';
+
+/** Seals under the group's lock; while the key of a newer epoch is missing, fetches the envelopes again a few times. */
+async function sealWhenKeyed(core: Core, state: GroupState, post: ResealInput): Promise<{ input: PostMessageInput; counter: number }> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await core.lock(state.groupId, async () => {
+        const sealed = sealPost(state, core.identity, post.kind, post.plaintext, post.pinned);
+        await state.save(core.store);
+        // The counter this post spent (the chain has moved past it): recorded once the relay acks it.
+        return { input: sealed, counter: (state.keys.get(sealed.epoch)?.sending.counter ?? 0) - 1 };
+      });
+    } catch (e) {
+      if (!isWaiting(e) || attempt >= KEY_WAIT_MS.length) throw e;
+    }
+    await sleep(KEY_WAIT_MS[attempt]!);
+    await core.lock(state.groupId, () => core.syncLocked(state.groupId));
+  }
+}
+
 /**
  * Seals under the group's lock, posts until acked, then reads up to the
- * stored sequence so the post is in the history when this resolves.
+ * stored sequence so the post is in the history when this resolves. A post
+ * whose epoch closes before it is stored is sealed again in the new epoch
+ * (the outbox and reseal.ts), so the id it resolves with may be a new one.
  */
 export async function postPlaintext(
   core: Core,
@@ -41,31 +72,19 @@ export async function postPlaintext(
   kind: MessageKind,
   plaintext: Plaintext,
   pinned = false,
-  retried = false,
 ): Promise<{ messageId: string; seq: number }> {
   const state = requireGroup(core, groupId);
-  const { input, counter } = await core.lock(groupId, async () => {
-    const sealed = sealPost(state, core.identity, kind, plaintext, pinned);
-    await state.save(core.store);
-    // The counter this post spent (the chain has moved past it): recorded once the relay acks it.
-    return { input: sealed, counter: (state.keys.get(sealed.epoch)?.sending.counter ?? 0) - 1 };
-  });
-  let seq: number;
-  try {
-    ({ seq } = await core.transport.post(groupId, input));
-  } catch (e) {
-    // An epoch the server no longer accepts: catch up (the new key arrives) and seal again once.
-    if (retried || (e as { code?: string }).code !== 'epoch_invalid') throw e;
-    await core.lock(groupId, () => core.syncLocked(groupId));
-    return postPlaintext(core, groupId, kind, plaintext, pinned, true);
-  }
+  const reseal: ResealInput = { kind, plaintext, pinned };
+  const { input, counter } = await sealWhenKeyed(core, state, reseal);
+  const { seq, clientMsgId } = await core.transport.post(groupId, input, reseal);
   await core.lock(groupId, async () => {
-    // Ack bookkeeping: this device's epoch-check claims only counters the relay stored.
-    state.record.acked[input.epoch] = Math.max(state.record.acked[input.epoch] ?? -1, counter);
+    // Ack bookkeeping: this device's epoch-check claims only counters the relay stored
+    // (a post sealed again in a newer epoch never stored this counter).
+    if (clientMsgId === input.clientMsgId) state.record.acked[input.epoch] = Math.max(state.record.acked[input.epoch] ?? -1, counter);
     if (state.record.lastSeq < seq && !state.record.removed) await syncMessages(core, state);
     else await state.save(core.store);
   });
-  return { messageId: input.clientMsgId, seq };
+  return { messageId: clientMsgId, seq };
 }
 
 /**

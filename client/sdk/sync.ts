@@ -12,6 +12,7 @@ import { deliverySnapshot, emitDeliveryChanges, recheckHeadClaims } from './deli
 import { receiveStored } from './receive';
 import { RelayError } from './relay-api';
 import { RosterChain } from './roster-chain';
+import { reportStaleKeys } from './stale-key';
 
 const PAGE = 200;
 
@@ -52,7 +53,10 @@ async function syncRoster(core: Core, state: GroupState): Promise<void> {
 async function syncEnvelopes(core: Core, state: GroupState): Promise<number[]> {
   const envelopes = await core.session.call((api) => api.envelopes(state.groupId, state.latestEpoch));
   const sealed = envelopes.filter((e) => e.groupId === state.groupId).sort((a, b) => a.epoch - b.epoch);
-  return openEnvelopes(state, core.identity, sealed.map((e) => e.sealed), core.now());
+  const stale: number[] = [];
+  const opened = openEnvelopes(state, core.identity, sealed.map((e) => e.sealed), core.now(), stale);
+  await reportStaleKeys(core, state, stale, opened);
+  return opened;
 }
 
 /** Reads new messages only (e.g. up to a post just acked). */

@@ -6,11 +6,11 @@
 // Sockets: one for the device (/v1/ws, Node only: it follows every group and
 // hears at once of a group the device is added to), or one per group
 // (/v1/groups/{id}/ws, the portable one and the only one on Cloudflare Workers).
-import type { PostMessageInput, PostResult } from '../../shared/schemas/messages';
+import type { PostMessageInput } from '../../shared/schemas/messages';
 import type { ServerFrame } from '../../shared/schemas/ws';
 import { backoffDelay } from './backoff';
 import { LiveSocket, type WebSocketLike } from './live-socket';
-import { isRetryable, Outbox, type PendingPost } from './outbox';
+import { isRetryable, Outbox, type PendingPost, type PostAck, type ResealInput } from './outbox';
 import { RelayError } from './relay-api';
 import type { Session } from './session';
 import type { DocumentStore } from './store';
@@ -102,12 +102,26 @@ export class Transport {
     socket.start();
   }
 
-  /** Resolves with the stored sequence once the server acked; rejects only on a final refusal. */
-  post(groupId: string, input: PostMessageInput): Promise<PostResult> {
+  /**
+   * Resolves with the stored sequence (and the id it was stored under: a post
+   * sealed again in a newer epoch has a new one) once the server acked;
+   * rejects only on a final refusal. `reseal` is what to seal again if the
+   * post's epoch closes before it is stored.
+   */
+  post(groupId: string, input: PostMessageInput, reseal?: ResealInput): Promise<PostAck> {
+    const post: PendingPost = { groupId, input, ...(reseal ? { reseal } : {}) };
     const socket = this.socketFor(groupId);
-    const done = socket ? socket.post({ groupId, input }) : this.outbox.add({ groupId, input });
+    const done = socket ? socket.post(post) : this.outbox.add(post);
     if (!this.connected(groupId)) void this.drainOverHttp(input.clientMsgId);
     return done;
+  }
+
+  /** Puts a stale post's new sealing in its place and sends it. */
+  replaceStale(oldId: string, post: PendingPost): void {
+    this.outbox.replace(oldId, post);
+    const socket = this.socketFor(post.groupId);
+    if (socket?.connected) socket.resend(post);
+    else void this.drainOverHttp(post.input.clientMsgId);
   }
 
   /** Sends pending posts over HTTP whose socket is down (a socket resends its own on `ready`). */
@@ -118,7 +132,7 @@ export class Transport {
   private async drainOverHttp(clientMsgId: string): Promise<void> {
     for (let attempt = 0; !this.closed; attempt++) {
       const pending = this.outbox.list().find((p) => p.input.clientMsgId === clientMsgId);
-      if (!pending || this.connected(pending.groupId)) return;
+      if (!pending || this.connected(pending.groupId) || !this.outbox.release(pending)) return;
       try {
         const result = await this.session.call((api) => api.post(pending.groupId, pending.input));
         this.outbox.acked(clientMsgId, result);

@@ -107,8 +107,20 @@ const m0001_initial: Migration = {
   },
 };
 
+/**
+ * The lowest epoch posts may still use: raised to a commit's epoch when that
+ * commit removes a member, so a post sealed in an epoch the removed device
+ * holds keys for is refused (PROTOCOL.md section 6).
+ */
+const m0002_min_post_epoch: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable('groups').addColumn('min_post_epoch', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  },
+};
+
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_initial': m0001_initial,
+  '0002_min_post_epoch': m0002_min_post_epoch,
 });
 
 export const migrationProvider: MigrationProvider = {

@@ -1,6 +1,6 @@
 // Kysely table types: exactly the relay's metadata budget, which
 // docs/SECURITY.md section 3 lists column by column with the reason for each.
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 export interface DevicesTable {
   id: string; // derived from the identity public key
@@ -34,6 +34,8 @@ export interface GroupsTable {
   announcement_only: number; // cached from the roster
   /** highest message sequence ever removed by the purge, so sequences never repeat */
   purged_seq: number;
+  /** the lowest epoch posts may use: the epoch of the newest commit that removed a member (0: none) */
+  min_post_epoch: ColumnType<number, number | undefined, number>;
 }
 
 export interface RosterCommitsTable {

@@ -1,9 +1,9 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { groupParams } from '../../shared/schemas/common';
-import { envelopeListResponse, envelopeQuery, uploadEnvelopesBody, uploadEnvelopesResponse } from '../../shared/schemas/key-envelopes';
+import { envelopeListResponse, envelopeQuery, rekeyResponse, uploadEnvelopesBody, uploadEnvelopesResponse } from '../../shared/schemas/key-envelopes';
 import type { AppDeps, AppEnv } from '../deps';
 import { authenticate } from '../services/access';
-import { readEnvelopes, uploadEnvelopes } from '../services/key-envelopes';
+import { readEnvelopes, requestRekey, uploadEnvelopes } from '../services/key-envelopes';
 import { bearer, errorResponses, jsonBody, jsonResponse } from './openapi';
 
 const upload = createRoute({
@@ -26,6 +26,16 @@ const read = createRoute({
   responses: { 200: jsonResponse(envelopeListResponse, 'envelopes'), 401: errorResponses[401], 403: errorResponses[403] },
 });
 
+const rekey = createRoute({
+  method: 'post',
+  path: '/v1/groups/{groupId}/rekey',
+  tags: ['key envelopes'],
+  summary: 'Ask the group’s admins for a fresh epoch (members; nothing is stored)',
+  security: bearer,
+  request: { params: groupParams },
+  responses: { 202: jsonResponse(rekeyResponse, 'passed on to the admins online'), 401: errorResponses[401], 403: errorResponses[403], 429: errorResponses[429] },
+});
+
 export function keyEnvelopeRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps): void {
   app.openapi(upload, async (c) => {
     const { groupId } = c.req.valid('param');
@@ -38,5 +48,11 @@ export function keyEnvelopeRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps): void
     const { afterEpoch } = c.req.valid('query');
     const me = await authenticate(deps, c.req.header('authorization'));
     return c.json({ envelopes: await readEnvelopes(deps, me, groupId, afterEpoch) }, 200);
+  });
+  app.openapi(rekey, async (c) => {
+    const { groupId } = c.req.valid('param');
+    const me = await authenticate(deps, c.req.header('authorization'));
+    await requestRekey(deps, me, groupId);
+    return c.json({ ok: true as const }, 202);
   });
 }

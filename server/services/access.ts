@@ -41,7 +41,16 @@ export function assertMayPost(group: GroupContext, post: { kind: string; epoch: 
   const privileged = canPostBulletins(group.role);
   if (post.kind === 'bulletin' && !privileged) fail(403, 'role_forbidden', 'only facilitators and admins post bulletins');
   if (post.kind === 'message' && group.announcementOnly && !privileged) fail(403, 'announcement_only', 'this group is announcement-only');
-  if (post.epoch !== group.epoch && post.epoch !== group.epoch - 1) fail(409, 'epoch_invalid', 'the epoch is not current');
+  if (!epochMayPost(group, post.epoch)) fail(409, 'epoch_invalid', 'the epoch is not current');
+}
+
+/**
+ * The current epoch, or the one before (late posts across an ordinary
+ * rotation or a join), but never one older than the newest epoch that
+ * removed a member: she holds the keys of those (P5).
+ */
+export function epochMayPost(group: Pick<GroupContext, 'epoch' | 'minPostEpoch'>, epoch: number): boolean {
+  return (epoch === group.epoch || epoch === group.epoch - 1) && epoch >= group.minPostEpoch;
 }
 
 export async function requireRate(deps: AppDeps, key: string, limit: number, windowSeconds: number): Promise<void> {

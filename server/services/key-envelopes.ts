@@ -1,8 +1,12 @@
 // Sealed epoch secrets: an admin uploads one epoch's batch; each device reads its own.
+import { listAdmins } from '../db/repos/groups';
 import { insertEnvelopes, listEnvelopes, listMemberIds } from '../db/repos/key-envelopes';
 import type { AppDeps } from '../deps';
 import { fail } from '../errors';
-import { requireAdmin, requireMember } from './access';
+import { requireAdmin, requireMember, requireRate } from './access';
+
+/** A member may ask for a fresh epoch this often per group (the admins' clients start at most one a minute). */
+export const REKEY_PER_MINUTE = 2;
 
 export interface EnvelopeBatch {
   epoch: number;
@@ -28,4 +32,15 @@ export async function readEnvelopes(deps: AppDeps, deviceId: string, groupId: st
   await requireMember(deps, groupId, deviceId);
   const rows = await listEnvelopes(deps.db, groupId, deviceId, afterEpoch);
   return rows.map((r) => ({ groupId, epoch: r.epoch, sealed: r.sealed }));
+}
+
+/**
+ * A member asks the group's admins for a fresh epoch: an envelope reached her
+ * sealed to a key-exchange key she had retired (PROTOCOL.md section 6). The
+ * relay stores nothing; it passes a `rekey` frame to the admins connected now.
+ */
+export async function requestRekey(deps: AppDeps, deviceId: string, groupId: string): Promise<void> {
+  await requireMember(deps, groupId, deviceId);
+  await requireRate(deps, `rekey:${deviceId}:${groupId}`, REKEY_PER_MINUTE, 60);
+  deps.hub.publish(groupId, { type: 'rekey', groupId }, await listAdmins(deps.db, groupId));
 }

@@ -22,10 +22,13 @@ export async function postMessage(deps: AppDeps, deviceId: string, groupId: stri
       deps.hub.publish(groupId, { type: 'message', groupId, message: messageView(stored) });
       return { groupId, seq: stored.seq, duplicate: false };
     }
-    // Nothing stored: a rule refused it (this names the rule), or it is a retry of a stored post.
-    assertMayPost(await requireMember(deps, groupId, deviceId), input);
+    // Nothing stored: a retry of a stored post, or a rule refused it (this names the rule).
+    // The retry is looked for first: a post stored before its epoch closed (a removal) is
+    // acked as a duplicate, so its sender does not seal it again (it would be shown twice).
+    const group = await requireMember(deps, groupId, deviceId);
     const first = await findSeqByClientId(deps.db, groupId, input.clientMsgId);
     if (first !== undefined) return { groupId, seq: first, duplicate: true };
+    assertMayPost(group, input);
     // Refused a moment ago and allowed now: the roster changed in between; try again.
   }
   fail(500, 'internal_error', 'the group changed while the post was stored; try again');

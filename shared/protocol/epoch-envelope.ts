@@ -199,22 +199,27 @@ export interface OpenEpochArgs {
   expected?: { group?: string; epoch?: number };
 }
 
+export interface VerifyEpochArgs {
+  roster: RosterState;
+  /** the signing key of this device (the envelope's recipient) */
+  recipientSignPk: Uint8Array;
+  expected?: { group?: string; epoch?: number };
+}
+
+/**
+ * Checks everything but the sealed box: layout, group, epoch, commit,
+ * recipient, membership, and the signature of an admin of that roster state.
+ * Returns the fields; throws EpochEnvelopeError. A device uses it to tell a
+ * real admin's envelope sealed to a key it retired (an attack to report)
+ * from a forgery, without opening it.
+ */
+export function verifyEpochEnvelope(bytes: Uint8Array, { roster, recipientSignPk, expected = {} }: VerifyEpochArgs): EpochEnvelopeFields {
+  return checkEnvelope(decode(bytes), roster, recipientSignPk, undefined, expected).fields;
+}
+
 /** Verifies the envelope against the roster and returns the 32-byte epoch secret, or throws EpochEnvelopeError. */
 export function openEpochEnvelope(bytes: Uint8Array, { roster, recipient, expected = {} }: OpenEpochArgs): Uint8Array {
-  const { fields, fieldBytes, signed, sealed, sig } = decode(bytes);
-  if (fields.version !== EPOCH_ENVELOPE_VERSION) fail('unsupported_version', 'unsupported epoch envelope version');
-  if (fields.group !== roster.group || (expected.group !== undefined && fields.group !== expected.group))
-    fail('wrong_group', 'envelope names another group');
-  if (fields.epoch !== roster.epoch || (expected.epoch !== undefined && fields.epoch !== expected.epoch))
-    fail('wrong_epoch', 'envelope names another epoch');
-  if (fields.commitHash !== roster.head) fail('wrong_commit', 'envelope names another roster commit');
-  if (fields.recipient !== deviceIdFromSignPk(recipient.signPk)) fail('wrong_recipient', 'envelope is for another device');
-  if (fields.kxVersion !== recipient.kxVersion) fail('stale_kx', 'envelope is sealed to another key-exchange key version');
-  if (!roster.members.has(fields.recipient)) fail('not_member', 'recipient is not a member at this commit');
-  const author = roster.members.get(fields.author);
-  if (!author || author.role !== 'admin') fail('not_admin', 'envelope signer is not an admin at this commit');
-  if (!verify(LABELS.epochEnvelope, signed, sig, fromB64(author.signPk))) fail('bad_signature', 'envelope signature does not verify');
-
+  const { fields, fieldBytes, sealed } = checkEnvelope(decode(bytes), roster, recipient.signPk, recipient.kxVersion, expected);
   if (sealed.length !== SEALED_BYTES) fail('unseal_failed', 'sealed secret has the wrong length');
   const plain = boxSealOpen(sealed, recipient.kxPk, recipient.kxSk);
   if (!plain) fail('unseal_failed', 'sealed secret does not open with this key');
@@ -226,4 +231,28 @@ export function openEpochEnvelope(bytes: Uint8Array, { roster, recipient, expect
     fail('unseal_failed', 'sealed secret belongs to another envelope');
   }
   return secret;
+}
+
+/** The checks before the sealed box, in the order of PROTOCOL.md section 6 (kxVersion only when opening). */
+function checkEnvelope(
+  decoded: ReturnType<typeof decode>,
+  roster: RosterState,
+  recipientSignPk: Uint8Array,
+  kxVersion: number | undefined,
+  expected: { group?: string; epoch?: number },
+): ReturnType<typeof decode> {
+  const { fields, signed, sig } = decoded;
+  if (fields.version !== EPOCH_ENVELOPE_VERSION) fail('unsupported_version', 'unsupported epoch envelope version');
+  if (fields.group !== roster.group || (expected.group !== undefined && fields.group !== expected.group))
+    fail('wrong_group', 'envelope names another group');
+  if (fields.epoch !== roster.epoch || (expected.epoch !== undefined && fields.epoch !== expected.epoch))
+    fail('wrong_epoch', 'envelope names another epoch');
+  if (fields.commitHash !== roster.head) fail('wrong_commit', 'envelope names another roster commit');
+  if (fields.recipient !== deviceIdFromSignPk(recipientSignPk)) fail('wrong_recipient', 'envelope is for another device');
+  if (kxVersion !== undefined && fields.kxVersion !== kxVersion) fail('stale_kx', 'envelope is sealed to another key-exchange key version');
+  if (!roster.members.has(fields.recipient)) fail('not_member', 'recipient is not a member at this commit');
+  const author = roster.members.get(fields.author);
+  if (!author || author.role !== 'admin') fail('not_admin', 'envelope signer is not an admin at this commit');
+  if (!verify(LABELS.epochEnvelope, signed, sig, fromB64(author.signPk))) fail('bad_signature', 'envelope signature does not verify');
+  return decoded;
 }

@@ -15,3 +15,6 @@ export const uploadEnvelopesResponse = z.object({ stored: z.number().int() });
 export const envelopeQuery = z.object({ afterEpoch: z.coerce.number().int().min(0).default(0) });
 export const keyEnvelopeSchema = z.object({ groupId: idSchema, epoch: z.number().int(), sealed: z.string() });
 export const envelopeListResponse = z.object({ envelopes: z.array(keyEnvelopeSchema) });
+
+/** POST /v1/groups/{groupId}/rekey: the request was passed on to the admins online now (nothing is stored). */
+export const rekeyResponse = z.object({ ok: z.literal(true) });

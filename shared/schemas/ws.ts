@@ -34,6 +34,8 @@ export const serverFrameSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('roster'), groupId: idSchema, seq: z.number().int(), commit: signedCommitSchema }),
   keyEnvelopeSchema.extend({ type: z.literal('key-envelope') }),
   z.object({ type: z.literal('join-request'), groupId: idSchema, request: joinRequestViewSchema }),
+  /** to the group's admins: a member asks for a fresh epoch (an envelope came sealed to a key she retired) */
+  z.object({ type: z.literal('rekey'), groupId: idSchema }),
   z.object({ type: z.literal('pong') }),
 ]);
 export type ServerFrame = z.infer<typeof serverFrameSchema>;

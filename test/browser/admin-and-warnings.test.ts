@@ -183,6 +183,60 @@ describe('a replayed message and a tampered one', () => {
   });
 });
 
+describe('the new key withheld after a removal', () => {
+  it('the member’s chat says it waits for the group’s new key and will not send, until the key arrives', async () => {
+    // While her phone is closed, a third person joins and is removed; the relay keeps back her envelope of the removal's epoch.
+    const context = member.context();
+    await member.close();
+    const visitor = await session.newPage();
+    await openTab(admin, 'admin');
+    const link = await createInvite(admin, 'member', '세 번째 초대');
+    await joinWithLink(visitor, link, '잠시 온 이', '잠깐 들를게요');
+    await approve(admin, '잠깐 들를게요');
+    await visitor.getByRole('heading', { name: GROUP }).waitFor({ timeout: 20_000 });
+    // The members tab is drawn once: open it again until her name (her first encrypted message) has arrived.
+    const row = admin.locator('li.member', { hasText: '잠시 온 이' });
+    for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 300))) {
+      await openTab(admin, 'chat');
+      await openTab(admin, 'members');
+      if ((await row.count()) > 0) break;
+    }
+    await row.getByRole('button', { name: ko['members.remove'] }).click();
+    await admin.getByRole('button', { name: ko['members.removeConfirm'].replace('{name}', '잠시 온 이') }).click();
+    await row.waitFor({ state: 'detached' });
+    await visitor.close();
+    const withheld = withDb(session.server.dbPath, (db) => {
+      const { epoch } = db.prepare('SELECT epoch FROM groups WHERE id = ?').get(groupId) as { epoch: number };
+      const { device_id } = db.prepare("SELECT device_id FROM memberships WHERE group_id = ? AND role != 'admin'").get(groupId) as { device_id: string };
+      const kept = db.prepare('SELECT * FROM key_envelopes WHERE group_id = ? AND epoch = ? AND recipient = ?').get(groupId, epoch, device_id);
+      db.prepare('DELETE FROM key_envelopes WHERE group_id = ? AND epoch = ? AND recipient = ?').run(groupId, epoch, device_id);
+      return kept as Record<string, unknown>;
+    });
+    expect(withheld).toBeDefined();
+
+    member = await context.newPage();
+    await member.goto(session.server.url);
+    await unlock(member, PASSPHRASE);
+    await member.getByRole('button', { name: new RegExp(GROUP) }).click();
+    await member.getByText(ko['key.waiting']).waitFor();
+    expect(await button(member, ko['chat.send']).isDisabled()).toBe(true);
+    await member.getByLabel(ko['chat.compose']).fill('열쇠를 기다리는 글');
+    await capture(member, '25-chat-waiting-for-key');
+
+    // The relay hands it over after all; the admin's next message makes her phone catch up.
+    withDb(session.server.dbPath, (db) =>
+      db.prepare('INSERT INTO key_envelopes (group_id, epoch, recipient, sealed) VALUES (?, ?, ?, ?)').run(withheld.group_id, withheld.epoch, withheld.recipient, withheld.sealed),
+    );
+    await openTab(admin, 'chat');
+    await sendStored('새 열쇠로 보낸 소식');
+    await message(member, '새 열쇠로 보낸 소식').waitFor();
+    await member.getByText(ko['key.waiting']).waitFor({ state: 'hidden' });
+    expect(await member.getByLabel(ko['chat.compose']).inputValue()).toBe('열쇠를 기다리는 글');
+    await button(member, ko['chat.send']).click();
+    await message(member, '열쇠를 기다리는 글').getByText(ko['chat.state.stored']).waitFor();
+  });
+});
+
 describe('group settings', () => {
   it('retention and announcement-only: later messages expire, and a member can no longer write', async () => {
     const before = await sendStored('보관 기간 전');

@@ -399,3 +399,53 @@ describe('authentication', () => {
     expectError(await d.req('GET', '/v1/groups', undefined, { token: first }), 401, 'unauthenticated');
   });
 });
+
+describe('epochs a post may use (P5)', () => {
+  it('a post in the epoch before the one a removal started gets epoch_invalid', async () => {
+    const leaving = await TestDevice.create(server.current);
+    await admit(admin, leaving, groupId);
+    expectOk(await admin.removeMember(groupId, leaving.id));
+    const epoch = admin.state(groupId).epoch;
+    await refused(() => member.post(groupId, { epoch: epoch - 1 }), 409, 'epoch_invalid');
+    expectOk(await member.post(groupId, { epoch }), 201);
+  });
+
+  it('after a rotation that removes nobody, the epoch before stays open for late posts', async () => {
+    expectOk(await admin.appendCommit(groupId, [], { epoch: admin.state(groupId).epoch + 1 }));
+    const epoch = admin.state(groupId).epoch;
+    expectOk(await member.post(groupId, { epoch: epoch - 1 }), 201);
+    expectOk(await member.post(groupId, { epoch }), 201);
+    // two epochs back is refused as before
+    await refused(() => member.post(groupId, { epoch: epoch - 2 }), 409, 'epoch_invalid');
+  });
+});
+
+describe('asking for a fresh epoch (P8)', () => {
+  it('a non-member asking for a rekey gets not_member, and no admin hears of it', async () => {
+    const adminSocket = await LiveSocket.connect(socketUrl(server.current, groupId), admin.token);
+    try {
+      await refused(() => outsider.req('POST', path('/rekey')), 403, 'not_member');
+      await refused(() => removed.req('POST', path('/rekey')), 403, 'not_member');
+      expect(await adminSocket.collect((f) => f.type === 'rekey', 300)).toEqual([]);
+    } finally {
+      await adminSocket.close();
+    }
+  });
+
+  it("a member's rekey request reaches the admins only, stores nothing, and is rate limited", async () => {
+    const adminSocket = await LiveSocket.connect(socketUrl(server.current, groupId), admin.token);
+    const memberSocket = await LiveSocket.connect(socketUrl(server.current, groupId), member.token);
+    try {
+      const before = await snapshot();
+      expect(expectOk(await member.req('POST', path('/rekey')), 202)).toEqual({ ok: true });
+      expect(await adminSocket.nextOf('rekey')).toEqual({ type: 'rekey', groupId });
+      expect(await memberSocket.collect((f) => f.type === 'rekey', 300)).toEqual([]);
+      expect(await snapshot()).toEqual(before);
+      expectOk(await member.req('POST', path('/rekey')), 202);
+      await refused(() => member.req('POST', path('/rekey')), 429, 'rate_limited');
+    } finally {
+      await adminSocket.close();
+      await memberSocket.close();
+    }
+  });
+});

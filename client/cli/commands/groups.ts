@@ -56,6 +56,8 @@ export const groupCommands: Command[] = [
             openGaps: g.openGaps,
             invitation: g.invitation,
             doorVerified: g.doorVerified,
+            waitingForKey: g.waitingForKey,
+            staleKey: g.staleKey,
           })),
           groups.length === 0
             ? 'No groups yet.'
@@ -63,7 +65,9 @@ export const groupCommands: Command[] = [
                 `${g.groupId}  ${g.name ?? '(unnamed)'}  ${g.role}, ${g.members.length} members, ${g.unread} unread` +
                   (g.rosterValid ? '' : '  WARNING: roster does not verify') +
                   (g.invitation ? '  INVITATION: you did not ask to join; nothing is sent until "group accept" (or "group decline")' : '') +
-                  (!g.invitation && !g.doorVerified ? '  not verified: compare safety numbers' : ''),
+                  (!g.invitation && !g.doorVerified ? '  not verified: compare safety numbers' : '') +
+                  (g.waitingForKey ? "  waiting for the group's new key (a member was removed): cannot send yet" : '') +
+                  (g.staleKey ? '  WARNING: the server gave an admin an old key of this device; a new key was asked for' : ''),
                 ...deliveryWarnings(g).map((w) => `  ${w}`),
               ]),
         );

@@ -3,6 +3,20 @@ import type { DecodedPlaintext } from '../../../shared/protocol/plaintext';
 import type { MessageEvent } from '../../sdk/events';
 import { type Command, withGroup } from '../context';
 import { deliveryWarnings } from '../delivery-warnings';
+import { CliError } from '../output';
+
+export const WAITING_FOR_KEY =
+  "Not sent: waiting for the group's new key. A member was removed and the new key has not reached this device yet; nothing was sent in the old key. Try again later.";
+
+/** A send refused because the new epoch's key is missing, said in words. */
+async function unlessWaitingForKey<T>(send: Promise<T>): Promise<T> {
+  try {
+    return await send;
+  } catch (e) {
+    if ((e as { code?: unknown }).code === 'waiting_for_key') throw new CliError(WAITING_FOR_KEY);
+    throw e;
+  }
+}
 
 /** What a person reads for any plaintext type. */
 function textOf(c: DecodedPlaintext): string {
@@ -45,7 +59,7 @@ export const messageCommands: Command[] = [
     usage: 'send GROUP TEXT',
     async run(ctx, args) {
       await withGroup(ctx, args.GROUP!, async (client, group) => {
-        const { messageId, seq } = await client.send(group.groupId, args.TEXT!);
+        const { messageId, seq } = await unlessWaitingForKey(client.send(group.groupId, args.TEXT!));
         ctx.out.result({ messageId, seq }, `Sent (#${seq}).`);
       });
     },
@@ -58,7 +72,7 @@ export const messageCommands: Command[] = [
     usage: 'bulletin GROUP TEXT [--pin]',
     async run(ctx, args, opts) {
       await withGroup(ctx, args.GROUP!, async (client, group) => {
-        const { messageId, seq } = await client.postBulletin(group.groupId, args.TEXT!, { pin: opts.pin === true });
+        const { messageId, seq } = await unlessWaitingForKey(client.postBulletin(group.groupId, args.TEXT!, { pin: opts.pin === true }));
         ctx.out.result({ messageId, seq, pinned: opts.pin === true }, `Posted bulletin (#${seq})${opts.pin ? ', pinned' : ''}.`);
       });
     },

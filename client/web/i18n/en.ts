@@ -244,4 +244,7 @@ export const en: Catalogue = {
   'warn.wrongGroup': 'This is not the group the invite was for, so it was not opened. Ask the person who invited you for a new link.',
   'error.not_requested': 'That person has not asked to join this group.',
   'error.roster_illegal_op': 'This change is not allowed (for example, the last admin cannot leave: make someone else an admin first).',
+  // the group's keys (a removal's new key withheld; an old device key served)
+  'key.waiting': "Waiting for the group's new key. Someone left the group, so the key that protects the conversation changed. You can send again when the new key reaches this device. What you wrote is kept.",
+  'key.stale': 'Warning: the server seems to have given an admin an old key of this device. Nothing locked with that old key was opened, and a new key has been asked for.',
 };

@@ -243,4 +243,7 @@ export const ko = {
   'warn.wrongGroup': '초대받은 그룹이 아니어서 열지 않았습니다. 초대한 사람에게 새 링크를 요청하세요.',
   'error.not_requested': '그 사람은 이 그룹에 참여를 요청하지 않았습니다.',
   'error.roster_illegal_op': '허용되지 않는 변경입니다(예: 마지막 관리자는 나갈 수 없습니다. 먼저 다른 사람을 관리자로 정하세요).',
+  // the group's keys (a removal's new key withheld; an old device key served)
+  'key.waiting': '그룹의 새 열쇠를 기다리고 있습니다. 한 사람이 그룹에서 빠져서 대화를 지키는 열쇠가 바뀌었습니다. 새 열쇠가 이 기기에 도착하면 다시 보낼 수 있습니다. 쓰던 글은 그대로 남아 있습니다.',
+  'key.stale': '주의: 서버가 관리자에게 이 기기의 예전 열쇠를 건넨 것으로 보입니다. 그 열쇠로 잠긴 내용은 열지 않았고, 관리자에게 새 열쇠를 요청했습니다.',
 } as const;

@@ -8,6 +8,7 @@ import type { AppContext, View } from '../ui/context';
 import { field, h } from '../ui/dom';
 import { alertBox, errorText, runBusy } from '../ui/widgets';
 import { boardOrder } from './board-order';
+import { isKeyWait, type KeyWait, keyWait } from './key-wait';
 import { contentText, contentTrusted, flagWarnings, onMetaMessage, refreshSenderNames, senderLine } from './message-parts';
 
 export const canPostBulletins = (group: GroupView) => group.role === 'facilitator' || group.role === 'admin';
@@ -57,28 +58,36 @@ export function boardPanel(ctx: AppContext, initial: GroupView): View {
     }
   }
 
+  let waitForKey: KeyWait | null = null;
   const compose = poster ? composeForm() : null;
   function composeForm(): HTMLElement {
     const text = h('textarea', { name: 'bulletin', rows: 3, maxlength: 16000, required: true });
     const pin = h('input', { type: 'checkbox', name: 'pin' });
     const submit = h('button', { type: 'submit', class: 'primary' }, ctx.t('board.post'));
+    waitForKey = keyWait(ctx, group, (waiting) => (submit.disabled = waiting));
     const form = h(
       'form',
       { class: 'stack board-compose' },
+      waitForKey.el,
       field(ctx.t('board.compose'), text),
       h('label', { class: 'check' }, pin, ctx.t('board.pinOnPost')),
       submit,
     );
     form.addEventListener('submit', (event) => {
       event.preventDefault();
-      if (!text.value.trim()) return;
+      if (!text.value.trim() || waitForKey?.waiting) return;
       void runBusy(submit, alert, ctx, async () => {
-        await client.postBulletin(group.groupId, text.value.trim(), { pin: pin.checked });
+        try {
+          await client.postBulletin(group.groupId, text.value.trim(), { pin: pin.checked });
+        } catch (err) {
+          if (!isKeyWait(err)) throw err;
+          return waitForKey?.set(true); // the text stays in the box until the key arrives
+        }
         text.value = '';
         pin.checked = false;
         ctx.announce(ctx.t('board.posted'));
         await reload();
-      });
+      }).then(() => waitForKey?.set(waitForKey.waiting)); // runBusy turned the button back on
     });
     return form;
   }
@@ -104,6 +113,7 @@ export function boardPanel(ctx: AppContext, initial: GroupView): View {
       disposed = true;
       unsubscribe();
       unsubscribeMeta();
+      waitForKey?.dispose();
     },
   };
 }

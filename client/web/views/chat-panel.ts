@@ -6,6 +6,7 @@ import type { AppContext, View } from '../ui/context';
 import { h } from '../ui/dom';
 import { alertBox, errorText } from '../ui/widgets';
 import { draftKeeper } from './drafts';
+import { isKeyWait, keyWait } from './key-wait';
 import { unreadableWarning } from './unreadable-warning';
 import { contentText, contentTrusted, flagWarnings, onMetaMessage, refreshSenderNames, senderLine } from './message-parts';
 
@@ -108,6 +109,7 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
       if (event.kind === 'message' && event.sender !== client.deviceId && document.visibilityState === 'visible') void client.markRead(group.groupId).catch(() => {});
     } else if (event.type === 'undecryptable') notice(ctx.t(unreadableWarning(event.reason)), 'notice warning');
     else if (event.type === 'roster' && !event.valid) notice(ctx.t('warn.invalidRoster'), 'notice warning');
+    else if (event.type === 'stale-key') notice(ctx.t('key.stale'), 'notice warning');
     else if (event.type === 'roster' && event.removedSelf) {
       notice(ctx.t('chat.removed'), 'notice warning');
       form.hidden = true;
@@ -120,10 +122,12 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
   const form = h('form', { class: 'compose' }, input, sendButton);
   const muted = group.announcementOnly && group.role === 'member';
   form.hidden = muted;
+  // She may keep typing (the draft is kept); sending waits for the new key.
+  const waitForKey = keyWait(ctx, group, (waiting) => (sendButton.disabled = waiting));
 
   async function send(): Promise<void> {
     const text = input.value.trim();
-    if (!text) return;
+    if (!text || waitForKey.waiting) return;
     input.value = '';
     drafts.clear();
     alert.clear();
@@ -142,6 +146,12 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
         pending.setState('stored');
       }
     } catch (err) {
+      if (isKeyWait(err)) {
+        // Nothing left the device: her words go back into the box until the key arrives.
+        li.remove();
+        if (!input.value) input.value = text;
+        return waitForKey.set(true);
+      }
       pending.setState('failed');
       alert.show(errorText(ctx, err));
     }
@@ -178,11 +188,13 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
       log,
       alert.el,
       muted ? h('p', { class: 'hint' }, ctx.t('chat.announcementOnly')) : null,
+      muted ? null : waitForKey.el,
       form,
     ),
     dispose: () => {
       unsubscribe();
       unsubscribeMeta();
+      waitForKey.dispose();
       drafts.flush();
     },
   };

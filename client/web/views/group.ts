@@ -56,6 +56,7 @@ export const groupView: ViewFactory<GroupRoute> = (ctx, route) => {
       body.replaceChildren(
         tabs(group, tab),
         group.rosterValid ? '' : h('p', { class: 'warning', role: 'alert' }, ctx.t('warn.invalidRoster')),
+        group.staleKey ? h('p', { class: 'warning', role: 'alert' }, ctx.t('key.stale')) : '',
         group.doorVerified ? '' : h('p', { class: 'warning', 'data-testid': 'not-verified' }, ctx.t('warn.notVerified')),
         banner.el,
         panel.el,

@@ -1,4 +1,4 @@
-import type { Compilable } from 'kysely';
+import type { Compilable, Selectable } from 'kysely';
 import type { RosterState, SignedCommit } from '../../../shared/protocol/roster';
 import { type Db, reusableQuery } from '../database';
 import type { GroupsTable } from '../tables';
@@ -7,6 +7,8 @@ export interface GroupContext {
   role: string;
   epoch: number;
   announcementOnly: boolean;
+  /** posts in an older epoch are refused: a member removed since holds its keys */
+  minPostEpoch: number;
 }
 
 /** The caller's role and the group settings a write needs, in one query; undefined if not a member. */
@@ -14,20 +16,20 @@ const membershipQuery = reusableQuery((k, groupId: string, deviceId: string) =>
   k
     .selectFrom('memberships as m')
     .innerJoin('groups as g', 'g.id', 'm.group_id')
-    .select(['m.role', 'g.epoch', 'g.announcement_only'])
+    .select(['m.role', 'g.epoch', 'g.announcement_only', 'g.min_post_epoch'])
     .where('m.group_id', '=', groupId)
     .where('m.device_id', '=', deviceId),
 );
 
-type MembershipRow = { role: string; epoch: number; announcement_only: number };
+type MembershipRow = { role: string; epoch: number; announcement_only: number; min_post_epoch: number };
 
 export async function findMembership(db: Db, groupId: string, deviceId: string): Promise<GroupContext | undefined> {
   const row = (await db.kysely.executeQuery<MembershipRow>(membershipQuery(db, groupId, deviceId))).rows[0];
   if (!row) return undefined;
-  return { role: row.role, epoch: row.epoch, announcementOnly: row.announcement_only === 1 };
+  return { role: row.role, epoch: row.epoch, announcementOnly: row.announcement_only === 1, minPostEpoch: row.min_post_epoch };
 }
 
-export async function findGroup(db: Db, groupId: string): Promise<GroupsTable | undefined> {
+export async function findGroup(db: Db, groupId: string): Promise<Selectable<GroupsTable> | undefined> {
   return db.kysely.selectFrom('groups').selectAll().where('id', '=', groupId).executeTakeFirst();
 }
 
@@ -92,6 +94,11 @@ export async function listCommits(db: Db, groupId: string, after: number, limit:
     .execute();
 }
 
+/** Whether a commit took anyone out of the roster (removed by an admin, or gone on her own). */
+export function removesMember(before: RosterState | undefined, after: RosterState): boolean {
+  return [...(before?.members.keys() ?? [])].some((d) => !after.members.has(d));
+}
+
 /**
  * The statements that record one verified commit and move the derived tables
  * from `before` to `after`. The commit's primary key (group, seq) makes a
@@ -117,6 +124,8 @@ export function commitStatements(db: Db, before: RosterState | undefined, after:
     epoch: after.epoch,
     retention_seconds: after.settings.retentionSeconds,
     announcement_only: after.settings.announcementOnly ? 1 : 0,
+    // A removal closes every older epoch to posts: the removed device holds their keys.
+    ...(removesMember(before, after) ? { min_post_epoch: after.epoch } : {}),
   };
   out.push(
     before

@@ -27,6 +27,7 @@ const insertQuery = reusableQuery(
     epochAgain: number,
     kindAgain: string,
     kindOnceMore: string,
+    epochOnceMore: number,
   ) =>
     sql`
     INSERT INTO messages (group_id, seq, client_msg_id, epoch, kind, ciphertext, pinned, expires_at, created_at)
@@ -37,7 +38,7 @@ const insertQuery = reusableQuery(
            ${createdAt}
     FROM groups g JOIN memberships m ON m.group_id = g.id
     WHERE g.id = ${fromGroup} AND m.device_id = ${author}
-      AND ${epochAgain} IN (g.epoch, g.epoch - 1)
+      AND ${epochAgain} IN (g.epoch, g.epoch - 1) AND ${epochOnceMore} >= g.min_post_epoch
       AND (m.role IN ('admin', 'facilitator') OR ${kindAgain} = 'meta' OR (${kindOnceMore} = 'message' AND g.announcement_only = 0))
     ON CONFLICT (group_id, client_msg_id) DO NOTHING
     RETURNING seq, expires_at`.compile(k),
@@ -45,7 +46,8 @@ const insertQuery = reusableQuery(
 
 /**
  * Stores a post with the group's next sequence, if its author may post it
- * (member, role for bulletins, announcement-only, current or previous epoch),
+ * (member, role for bulletins, announcement-only, current or previous epoch
+ * but none older than the newest removal's: access.ts epochMayPost),
  * in ONE statement: atomic on SQLite and D1 alike, so no roster change slips
  * between the check and the write, and a post costs no separate read. Returns
  * undefined when nothing was stored: refused, or a client message id already
@@ -56,7 +58,7 @@ export async function insertMessage(db: Db, author: string, now: number, m: NewM
   const createdAt = hourOf(now);
   // Through `atomic`, so that on Node it joins the turn's group commit.
   const [inserted] = await db.atomic([
-    insertQuery(db, m.group_id, m.group_id, m.client_msg_id, m.epoch, m.kind, m.ciphertext, m.pinned, now, createdAt, m.group_id, author, m.epoch, m.kind, m.kind),
+    insertQuery(db, m.group_id, m.group_id, m.client_msg_id, m.epoch, m.kind, m.ciphertext, m.pinned, now, createdAt, m.group_id, author, m.epoch, m.kind, m.kind, m.epoch),
   ]);
   const row = inserted?.rows[0] as { seq: number; expires_at: number | null } | undefined;
   return row && { ...m, seq: row.seq, expires_at: row.expires_at, created_at: createdAt };

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canary, readDirFiles, scan } from '../../support/canary';
+import { withDb } from '../../support/db-tamper';
 import { useServer } from '../../support/fixtures';
 import { REPO_ROOT } from '../../support/server-process';
 import { CLI_PASSPHRASE, CliUser, runCli } from './run-cli';
@@ -158,6 +159,35 @@ describe('the mindeulle CLI', () => {
     await hana.ok('group', 'leave', groupId, '--yes');
     expect(await hana.ok('group', 'list')).toEqual([]);
     expect(await fay.ok('group', 'list')).toEqual([expect.objectContaining({ id: groupId, members: 2 })]);
+  });
+
+  it("a send that waits for the group's new key says so, and the group list shows it", { timeout: 120_000 }, async () => {
+    const [ines, gia, jo] = ['ines', 'gia', 'jo'].map(user) as [CliUser, CliUser, CliUser];
+    const ids: Record<string, string> = {};
+    for (const u of [ines, gia, jo]) ids[u.name] = (await u.ok('init', '--name', u.name)).id;
+    const { id: groupId } = await ines.ok('group', 'create', 'waiting');
+    for (const u of [gia, jo]) {
+      const { code } = await ines.ok('invite', 'create', groupId);
+      await ines.ok('approve', groupId, (await u.ok('join', code)).requestId);
+    }
+    await gia.ok('group', 'list'); // gia opens the epoch of jo's join
+    await ines.ok('remove', groupId, ids.jo!);
+    // the relay keeps back gia's envelope of the epoch that removed jo
+    const withheld = withDb(server.current.dbPath, (db) => {
+      const row = db.prepare('SELECT * FROM key_envelopes WHERE group_id = ? AND recipient = ? ORDER BY epoch DESC').get(groupId, ids.gia) as Record<string, string | number>;
+      db.prepare('DELETE FROM key_envelopes WHERE group_id = ? AND recipient = ? AND epoch = ?').run(groupId, ids.gia, row.epoch);
+      return row;
+    });
+    expect(await gia.fails('send', groupId, 'not yet')).toMatch(/waiting for the group's new key/);
+    expect((await gia.ok('group', 'list')).find((g: { id: string }) => g.id === groupId)).toMatchObject({ waitingForKey: true, staleKey: false });
+    expect((await gia.run('group', 'list')).stdout).toMatch(/waiting for the group's new key/);
+
+    withDb(server.current.dbPath, (db) =>
+      db.prepare('INSERT INTO key_envelopes (group_id, epoch, recipient, sealed) VALUES (?, ?, ?, ?)').run(withheld.group_id, withheld.epoch, withheld.recipient, withheld.sealed),
+    );
+    await gia.ok('send', groupId, 'now it goes');
+    expect((await gia.ok('group', 'list')).find((g: { id: string }) => g.id === groupId)).toMatchObject({ waitingForKey: false });
+    expect(texts(await ines.ok('read', groupId))).toContain('now it goes');
   });
 
   it('fails with one clear line and a non-zero exit', { timeout: 90_000 }, async () => {

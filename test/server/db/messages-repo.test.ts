@@ -17,10 +17,10 @@ const B = 'group-bbbbbbbbbbbbbbbb';
 const RETAINED = 'group-cccccccccccccccc';
 const DAY = 86_400;
 
-async function group(id: string, settings: { epoch?: number; retentionSeconds?: number | null; announcementOnly?: boolean } = {}) {
+async function group(id: string, settings: { epoch?: number; retentionSeconds?: number | null; announcementOnly?: boolean; minPostEpoch?: number } = {}) {
   await store.db.kysely
     .insertInto('groups')
-    .values({ id, created_day: 1, roster_seq: 0, roster_head: 'h', epoch: settings.epoch ?? 1, retention_seconds: settings.retentionSeconds ?? null, announcement_only: settings.announcementOnly ? 1 : 0, purged_seq: 0 })
+    .values({ id, created_day: 1, roster_seq: 0, roster_head: 'h', epoch: settings.epoch ?? 1, retention_seconds: settings.retentionSeconds ?? null, announcement_only: settings.announcementOnly ? 1 : 0, purged_seq: 0, min_post_epoch: settings.minPostEpoch ?? 0 })
     .execute();
 }
 
@@ -110,15 +110,25 @@ describe('authorization inside the insert', () => {
   const KINDS = ['message', 'bulletin', 'meta'] as const;
   const EPOCH = 5;
 
-  it('stores a post exactly when assertMayPost allows it (every role, kind, setting and epoch)', async () => {
-    for (const announcementOnly of [false, true]) await group(`group-rules-${announcementOnly}`, { epoch: EPOCH, announcementOnly });
-    for (const role of ROLES) {
-      if (role) for (const announcementOnly of [false, true]) await member(`group-rules-${announcementOnly}`, `device-${role}`, role);
+  it('stores a post exactly when assertMayPost allows it (every role, kind, setting and epoch, with and without a removal)', async () => {
+    // `removal`: the current epoch was started by a commit that removed someone (older epochs are closed)
+    const groupOf = (announcementOnly: boolean, removal: boolean) => `group-rules-${announcementOnly}-${removal}`;
+    for (const announcementOnly of [false, true]) {
+      for (const removal of [false, true]) await group(groupOf(announcementOnly, removal), { epoch: EPOCH, announcementOnly, minPostEpoch: removal ? EPOCH : 0 });
     }
-    const cases = ROLES.flatMap((role) => KINDS.flatMap((kind) => [false, true].flatMap((announcementOnly) => [EPOCH - 2, EPOCH - 1, EPOCH, EPOCH + 1].map((epoch) => ({ role, kind, announcementOnly, epoch })))));
+    for (const role of ROLES) {
+      if (role) for (const announcementOnly of [false, true]) for (const removal of [false, true]) await member(groupOf(announcementOnly, removal), `device-${role}`, role);
+    }
+    const cases = ROLES.flatMap((role) =>
+      KINDS.flatMap((kind) =>
+        [false, true].flatMap((announcementOnly) =>
+          [false, true].flatMap((removal) => [EPOCH - 2, EPOCH - 1, EPOCH, EPOCH + 1].map((epoch) => ({ role, kind, announcementOnly, removal, epoch }))),
+        ),
+      ),
+    );
     const outcomes = await Promise.all(
       cases.map(async (c, i) => {
-        const groupId = `group-rules-${c.announcementOnly}`;
+        const groupId = groupOf(c.announcementOnly, c.removal);
         const stored = await insertMessage(store.db, `device-${c.role}`, 0, msg(groupId, `rule-${i}`, c));
         const membership = await findMembership(store.db, groupId, `device-${c.role}`);
         let allowed = membership !== undefined;
@@ -135,6 +145,9 @@ describe('authorization inside the insert', () => {
     // The rules do refuse and allow: not a vacuous agreement.
     expect(outcomes.filter((o) => o.allowed).length).toBeGreaterThan(0);
     expect(outcomes.filter((o) => !o.allowed).length).toBeGreaterThan(0);
+    // The previous epoch is open after a plain rotation and closed after a removal, in both.
+    const previous = (removal: boolean) => outcomes.find((o) => o.role === 'admin' && o.kind === 'message' && !o.announcementOnly && o.removal === removal && o.epoch === EPOCH - 1)!;
+    expect([previous(false).stored, previous(true).stored]).toEqual([true, false]);
   });
 });
 

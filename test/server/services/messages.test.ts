@@ -83,6 +83,21 @@ describe('postMessage', () => {
     expect(frames).toEqual([]);
   });
 
+  it('acks a retry of a post stored before a removal closed its epoch as a duplicate, and refuses a new post in that epoch', async () => {
+    await member();
+    const deps = depsWith();
+    const first = await post(deps, B64_16(8));
+    // a commit removing someone starts epoch 2 and closes epoch 1
+    await store.db.kysely.updateTable('groups').set({ epoch: 2, min_post_epoch: 2 }).where('id', '=', GROUP).execute();
+    try {
+      expect(await post(deps, B64_16(8))).toEqual({ groupId: GROUP, seq: first.seq, duplicate: true });
+      await expect(post(deps, B64_16(9))).rejects.toMatchObject({ status: 409, code: 'epoch_invalid' });
+      expect(frames).toHaveLength(1);
+    } finally {
+      await store.db.kysely.updateTable('groups').set({ epoch: 1, min_post_epoch: 0 }).where('id', '=', GROUP).execute();
+    }
+  });
+
   it('tries again when she was added between the refused insert and the second look', async () => {
     let added = false;
     const deps = depsWith({ after: async () => added || ((added = true), member()) });
