@@ -6,6 +6,7 @@ import type { GroupView, MindeulleApi } from '../sdk/client-api';
 import type { CommandSpec } from './args';
 import { CliError, type Output } from './output';
 import type { Session } from './session';
+import { t } from '../web/i18n';
 
 export interface Ctx {
   session: Session;
@@ -23,7 +24,8 @@ export async function withClient<T>(ctx: Ctx, fn: (client: Client) => Promise<T>
   const client = await ctx.session.open();
   // A key sealed to a retired device key is an attack by the server: say so whatever the command.
   client.subscribe((e) => {
-    if (e.type === 'stale-key') ctx.out.note(`WARNING: the server gave an admin an old key of this device (group ${e.groupId}); it was not used, and a new key was asked for.`);
+    if (e.type === 'stale-key') ctx.out.note(`${t('key.stale')} (${e.groupId})`);
+    if (e.type === 'wrong-group') ctx.out.note(t('warn.wrongGroup'));
   });
   try {
     await client.sync();

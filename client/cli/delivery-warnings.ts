@@ -2,16 +2,15 @@
 // missing after catch-up (by whom), a member whose messages are hidden from
 // this device, and a fork of the group (P7, P14). One line each.
 import type { GroupView } from '../sdk/client-api';
+import { t } from '../web/i18n';
 
 export function deliveryWarnings(group: GroupView): string[] {
   const nameOf = (id: string) => group.members.find((m) => m.deviceId === id)?.displayName ?? id.slice(0, 8);
   const lines: string[] = [];
-  if (group.fork) lines.push('WARNING: the server shows members different versions of this group. Compare safety numbers in person and tell an admin.');
+  if (group.fork) lines.push(t('warn.fork'));
   for (const g of group.openGaps) {
     lines.push(
-      g.hidden
-        ? `WARNING: the server may be hiding ${nameOf(g.sender)}'s messages from you (others read them).`
-        : `WARNING: ${g.missing} message(s) from ${nameOf(g.sender)} never arrived.`,
+      g.hidden ? t('warn.hiddenMember', { name: nameOf(g.sender) }) : t('warn.missingFrom', { count: g.missing, name: nameOf(g.sender) }),
     );
   }
   return lines;

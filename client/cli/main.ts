@@ -2,6 +2,7 @@
 // failure into one line on stderr and a non-zero exit code.
 import { type Parsed, parseCommandLine } from './args';
 import { identityCommands } from './commands/identity';
+import { useCliLanguage } from './language';
 import { groupCommands } from './commands/groups';
 import { inviteCommands } from './commands/invites';
 import { messageCommands } from './commands/messages';
@@ -24,6 +25,7 @@ function helpText(): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  useCliLanguage(process.env);
   let parsed: Parsed<Ctx>;
   try {
     parsed = parseCommandLine(argv, COMMANDS);

@@ -1,5 +1,6 @@
 // group create, list, accept, decline, leave; remove, role: groups and their signed roster.
 import { deliveryWarnings } from '../delivery-warnings';
+import { t } from '../../web/i18n';
 import type { Role } from '../../../shared/protocol/roster';
 import type { Client } from '../../sdk/client';
 import type { GroupView } from '../../sdk/client-api';
@@ -21,6 +22,17 @@ function consentCommand(verb: 'accept' | 'decline', usage: string, act: (client:
       });
     },
   };
+}
+
+/** What a group's state asks of her, one line each, in the catalogue's words (P5, P8, P13, P7, P14). */
+function stateLines(g: GroupView): string[] {
+  return [
+    ...(g.invitation ? [t('consent.invitation')] : []),
+    ...(!g.invitation && !g.doorVerified ? [t('warn.notVerified')] : []),
+    ...(g.waitingForKey ? [t('key.waiting')] : []),
+    ...(g.staleKey ? [t('key.stale')] : []),
+    ...deliveryWarnings(g),
+  ];
 }
 
 export const groupCommands: Command[] = [
@@ -64,11 +76,8 @@ export const groupCommands: Command[] = [
             : groups.flatMap((g) => [
                 `${g.groupId}  ${g.name ?? '(unnamed)'}  ${g.role}, ${g.members.length} members, ${g.unread} unread` +
                   (g.rosterValid ? '' : '  WARNING: roster does not verify') +
-                  (g.invitation ? '  INVITATION: you did not ask to join; nothing is sent until "group accept" (or "group decline")' : '') +
-                  (!g.invitation && !g.doorVerified ? '  not verified: compare safety numbers' : '') +
-                  (g.waitingForKey ? "  waiting for the group's new key (a member was removed): cannot send yet" : '') +
-                  (g.staleKey ? '  WARNING: the server gave an admin an old key of this device; a new key was asked for' : ''),
-                ...deliveryWarnings(g).map((w) => `  ${w}`),
+                  (g.invitation ? '  INVITATION ("group accept" or "group decline")' : ''),
+                ...stateLines(g).map((w) => `  ${w}`),
               ]),
         );
       });

@@ -2,6 +2,7 @@
 // reject-all: letting newcomers in with a code and an admin's approval.
 import type { InviteOptions, JoinRequestInfo } from '../../sdk/client-api';
 import { inviteLink, parseInvite } from '../../sdk/invite-link';
+import { t } from '../../web/i18n';
 import { parseDuration, parsePositiveInt } from '../args';
 import { type Command, pick, withClient, withGroup } from '../context';
 import { CliError, groupsOf } from '../output';
@@ -29,9 +30,9 @@ function introductionLine(r: JoinRequestInfo): string {
     case 'verified':
       return `"${r.introduction ?? ''}"`;
     case 'transplanted':
-      return 'WARNING: this introduction was not written by this device; the server may have swapped the person. Do not approve.';
+      return t('requests.transplanted');
     case 'unreadable':
-      return '(an introduction this device cannot read: compare safety numbers in person)';
+      return `(${t('requests.unreadableIntroduction')})`;
     default:
       return '(no introduction)';
   }
@@ -111,7 +112,7 @@ export const inviteCommands: Command[] = [
         ctx.out.result({ requestId, groupId, verified: groupHash !== null }, [
           `Asked to join group ${groupId} (request ${requestId}).`,
           'An admin of the group must approve you.',
-          ...(groupHash === null ? ['Not verified: a code without its link cannot prove which group opens. Compare safety numbers with the admin.'] : []),
+          ...(groupHash === null ? [t('warn.notVerified')] : []),
         ]);
       });
     },

@@ -4,16 +4,14 @@ import type { MessageEvent } from '../../sdk/events';
 import { type Command, withGroup } from '../context';
 import { deliveryWarnings } from '../delivery-warnings';
 import { CliError } from '../output';
-
-export const WAITING_FOR_KEY =
-  "Not sent: waiting for the group's new key. A member was removed and the new key has not reached this device yet; nothing was sent in the old key. Try again later.";
+import { t } from '../../web/i18n';
 
 /** A send refused because the new epoch's key is missing, said in words. */
 async function unlessWaitingForKey<T>(send: Promise<T>): Promise<T> {
   try {
     return await send;
   } catch (e) {
-    if ((e as { code?: unknown }).code === 'waiting_for_key') throw new CliError(WAITING_FOR_KEY);
+    if ((e as { code?: unknown }).code === 'waiting_for_key') throw new CliError(t('key.waiting'));
     throw e;
   }
 }

@@ -13,6 +13,7 @@ import { canary, readDirFiles, scan } from '../../support/canary';
 import { withDb } from '../../support/db-tamper';
 import { useServer } from '../../support/fixtures';
 import { REPO_ROOT } from '../../support/server-process';
+import { ko } from '../../../client/web/i18n/ko';
 import { CLI_PASSPHRASE, CliUser, runCli } from './run-cli';
 
 const server = useServer();
@@ -161,7 +162,7 @@ describe('the mindeulle CLI', () => {
     expect(await fay.ok('group', 'list')).toEqual([expect.objectContaining({ id: groupId, members: 2 })]);
   });
 
-  it("a send that waits for the group's new key says so, and the group list shows it", { timeout: 120_000 }, async () => {
+  it("a send that waits for the group's new key says so, and the group list shows it, in English or Korean", { timeout: 120_000 }, async () => {
     const [ines, gia, jo] = ['ines', 'gia', 'jo'].map(user) as [CliUser, CliUser, CliUser];
     const ids: Record<string, string> = {};
     for (const u of [ines, gia, jo]) ids[u.name] = (await u.ok('init', '--name', u.name)).id;
@@ -178,9 +179,12 @@ describe('the mindeulle CLI', () => {
       db.prepare('DELETE FROM key_envelopes WHERE group_id = ? AND recipient = ? AND epoch = ?').run(groupId, ids.gia, row.epoch);
       return row;
     });
-    expect(await gia.fails('send', groupId, 'not yet')).toMatch(/waiting for the group's new key/);
+    expect(await gia.fails('send', groupId, 'not yet')).toMatch(/waiting for the group's new key/i);
     expect((await gia.ok('group', 'list')).find((g: { id: string }) => g.id === groupId)).toMatchObject({ waitingForKey: true, staleKey: false });
-    expect((await gia.run('group', 'list')).stdout).toMatch(/waiting for the group's new key/);
+    expect((await gia.run('group', 'list')).stdout).toMatch(/waiting for the group's new key/i);
+    // the same words as the web app, in Korean when she asks for it
+    expect((await gia.runWith({ MINDEULLE_LANG: 'ko' }, 'group', 'list')).stdout).toContain(ko['key.waiting']);
+    expect((await gia.runWith({ LANG: 'ko_KR.UTF-8' }, 'send', groupId, 'not yet')).stderr).toContain(ko['key.waiting']);
 
     withDb(server.current.dbPath, (db) =>
       db.prepare('INSERT INTO key_envelopes (group_id, epoch, recipient, sealed) VALUES (?, ?, ?, ?)').run(withheld.group_id, withheld.epoch, withheld.recipient, withheld.sealed),

@@ -46,7 +46,7 @@ describe('join requests in the CLI', () => {
     const moved = await alice.ok('requests', groupId);
     expect(moved).toEqual([expect.objectContaining({ id: theirs.requestId, device: planted.id, introduction: null, introductionStatus: 'transplanted' })]);
     const text = await alice.run('requests', groupId);
-    expect(text.stdout).toContain('WARNING: this introduction was not written by this device');
+    expect(text.stdout).toContain('this introduction was not written by this device');
     expect(text.stdout).not.toContain(words);
 
     const other = await TestDevice.create(server.current);

@@ -61,7 +61,12 @@ export class CliUser {
   ) {}
 
   run(...args: string[]): Promise<CliRun> {
-    return runCli(['--home', this.home, '--server', this.server, ...args]);
+    return this.runWith({}, ...args);
+  }
+
+  /** Runs with variables added to the environment (e.g. MINDEULLE_LANG). */
+  runWith(env: Record<string, string>, ...args: string[]): Promise<CliRun> {
+    return runCli(['--home', this.home, '--server', this.server, ...args], env);
   }
 
   /** Runs with --json and expects success; returns the JSON value. */
