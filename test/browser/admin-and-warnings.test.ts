@@ -118,7 +118,8 @@ describe('an introduction the server moved onto its own device’s request', () 
     expectOk(await another.redeem(code), 201);
 
     await admin.locator('li.request', { hasText: ko['requests.transplanted'] }).waitFor({ timeout: 15_000 });
-    expect(await admin.locator('li.request').count()).toBe(2);
+    // the panel may have drawn the list between the two redemptions: wait for the second one too
+    await expect.poll(() => admin.locator('li.request').count(), { timeout: 15_000 }).toBe(2);
     expect(await admin.getByText(words).count()).toBe(0);
     await capture(admin, '26-admin-transplanted-introduction');
 
