@@ -1,8 +1,9 @@
 // Real devices in real groups: each device registers its keys and logs in
 // with a signed challenge; each group starts from a signed genesis and admits
-// its members with admin-signed roster commits, exactly as clients do. Each
-// member also seals one real message envelope (a short chat message) for its
-// group, which the load generator posts.
+// its members, after each asked to join with an invite, with admin-signed
+// roster commits, exactly as clients do. Each member also seals one real
+// message envelope (a short chat message) for its group, which the load
+// generator posts.
 import { RelayApi } from '../../client/sdk/relay-api';
 import { toB64 } from '../../shared/crypto/encoding';
 import { randomBytes } from '../../shared/crypto/primitives';
@@ -74,7 +75,17 @@ export function registerDevices(baseUrl: string, count: number, concurrency = 32
   return pool(Array.from({ length: count }), concurrency, () => registerWithRetry(baseUrl));
 }
 
-/** Creates a group whose admin is `members[0]` and admits the others in commits of at most 64 adds. */
+/** Each device files a join request with one invite for them all: the relay adds only devices that asked (P13). */
+async function askToJoin(baseUrl: string, admin: RelayApi, groupId: string, newcomers: BenchDevice[]): Promise<void> {
+  const { code } = await admin.createInvite(groupId, { maxUses: newcomers.length });
+  await pool(newcomers, 8, async (d) => {
+    const api = new RelayApi(baseUrl);
+    api.token = d.token;
+    await api.redeemInvite(code);
+  });
+}
+
+/** Creates a group whose admin is `members[0]` and admits the others (each asked to join) in commits of at most 64 adds. */
 export async function createGroup(baseUrl: string, devices: readonly BenchDevice[], members: number[]): Promise<BenchGroup> {
   const admin = devices[members[0]!]!;
   const api = new RelayApi(baseUrl);
@@ -86,7 +97,9 @@ export async function createGroup(baseUrl: string, devices: readonly BenchDevice
   let state: RosterState = applyGenesis(genesis);
   const rest = members.slice(1);
   for (let i = 0; i < rest.length; i += MAX_OPS_PER_COMMIT) {
-    const ops = rest.slice(i, i + MAX_OPS_PER_COMMIT).map((m) => addOp(devices[m]!, 'member'));
+    const batch = rest.slice(i, i + MAX_OPS_PER_COMMIT);
+    await askToJoin(baseUrl, api, groupId, batch.map((m) => devices[m]!));
+    const ops = batch.map((m) => addOp(devices[m]!, 'member'));
     const commit = signCommit({ v: 1, group: groupId, seq: state.seq + 1, prev: state.head, epoch: state.epoch + 1, author: admin.deviceId, ops }, admin.keys.signSk);
     await api.appendCommit(groupId, commit);
     state = applyCommit(state, commit);
