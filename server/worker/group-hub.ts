@@ -18,6 +18,7 @@ import type { GroupHubRpc } from './group-hub-rpc';
 import { loadRuntime } from './lazy-runtime';
 import { log } from './log';
 
+/** A group object takes the default socket limits (config.ts); its variables are the app's, not the sockets'. */
 const LIMITS = DEFAULT_SOCKET_LIMITS;
 
 function stateOf(ws: WebSocket): GroupSocketState | null {
