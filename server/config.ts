@@ -1,4 +1,6 @@
-// Tunables with their defaults. The Node entry reads them from the environment.
+// Tunables with their defaults, and the variables they are read from (the
+// environment on Node; [vars] in wrangler.toml on Workers). Socket limits live
+// here too, for both runtimes.
 export interface AppConfig {
   sessionTtlSeconds: number;
   challengeTtlSeconds: number;
@@ -25,6 +27,23 @@ export const DEFAULT_CONFIG: AppConfig = {
   registrationsPerMinute: 600,
 };
 
+/** The variable each tunable is read from; a tunable not listed keeps its default. */
+export const CONFIG_VARS = {
+  sessionTtlSeconds: 'SESSION_TTL_SECONDS',
+  maxBodyBytes: 'MAX_BODY_BYTES',
+  inviteRedeemPerMinute: 'INVITE_REDEEM_LIMIT',
+  inviteFailuresPerMinute: 'INVITE_FAILURES_PER_MINUTE',
+  maxJoinRequestsPerInvite: 'MAX_JOIN_REQUESTS_PER_INVITE',
+  messagesPerSecond: 'MESSAGES_PER_SECOND',
+  loginChallengesPerMinute: 'LOGIN_CHALLENGES_PER_MINUTE',
+  registrationsPerMinute: 'REGISTRATIONS_PER_MINUTE',
+} as const satisfies Partial<Record<keyof AppConfig, string>>;
+
+export type ConfigVar = (typeof CONFIG_VARS)[keyof typeof CONFIG_VARS];
+
+/** Test only: shifts the server clock forward by this many seconds. */
+export const CLOCK_SKEW_VAR = 'CLOCK_SKEW_SECONDS';
+
 const intFrom = (env: Record<string, string | undefined>, name: string, fallback: number): number => {
   const v = env[name];
   const n = v === undefined ? NaN : Number(v);
@@ -32,36 +51,45 @@ const intFrom = (env: Record<string, string | undefined>, name: string, fallback
 };
 
 export function configFromEnv(env: Record<string, string | undefined>): AppConfig {
-  const d = DEFAULT_CONFIG;
-  return {
-    ...d,
-    sessionTtlSeconds: intFrom(env, 'SESSION_TTL_SECONDS', d.sessionTtlSeconds),
-    maxBodyBytes: intFrom(env, 'MAX_BODY_BYTES', d.maxBodyBytes),
-    inviteRedeemPerMinute: intFrom(env, 'INVITE_REDEEM_LIMIT', d.inviteRedeemPerMinute),
-    inviteFailuresPerMinute: intFrom(env, 'INVITE_FAILURES_PER_MINUTE', d.inviteFailuresPerMinute),
-    maxJoinRequestsPerInvite: intFrom(env, 'MAX_JOIN_REQUESTS_PER_INVITE', d.maxJoinRequestsPerInvite),
-    messagesPerSecond: intFrom(env, 'MESSAGES_PER_SECOND', d.messagesPerSecond),
-    loginChallengesPerMinute: intFrom(env, 'LOGIN_CHALLENGES_PER_MINUTE', d.loginChallengesPerMinute),
-    registrationsPerMinute: intFrom(env, 'REGISTRATIONS_PER_MINUTE', d.registrationsPerMinute),
-  };
+  const config = { ...DEFAULT_CONFIG };
+  for (const key of Object.keys(CONFIG_VARS) as (keyof typeof CONFIG_VARS)[]) config[key] = intFrom(env, CONFIG_VARS[key], DEFAULT_CONFIG[key]);
+  return config;
 }
 
-/** Limits of the Node server's sockets (the Worker has its own, per group object). */
+export function clockSkewFromEnv(env: Record<string, string | undefined>): number {
+  return Number(env[CLOCK_SKEW_VAR] ?? 0) || 0;
+}
+
+/** Limits of the live sockets. */
 export interface SocketLimits {
-  /** open WebSockets in total; more are refused with 503 */
+  /** open WebSockets in total on a Node server; more are refused with 503 */
   maxSockets: number;
+  /** open WebSockets in one group's Durable Object (Cloudflare allows 32,768 hibernating ones); more are refused with 503 */
+  maxSocketsPerGroup: number;
   /** open WebSockets per device; more are closed with 4003 */
   maxSocketsPerDevice: number;
-  /** bytes queued for one peer that does not read before it is cut off (4008) */
+  /** bytes queued for one peer that does not read before it is cut off (4008; Node) */
   maxBufferedBytes: number;
+  /** ping interval (Node) */
   heartbeatMs: number;
+  /** a socket that has not authenticated by then is closed with 4001 */
+  authTimeoutMs: number;
 }
 
-export const DEFAULT_SOCKET_LIMITS: SocketLimits = { maxSockets: 20_000, maxSocketsPerDevice: 10, maxBufferedBytes: 1 << 20, heartbeatMs: 30_000 };
+export const DEFAULT_SOCKET_LIMITS: SocketLimits = {
+  maxSockets: 20_000,
+  maxSocketsPerGroup: 30_000,
+  maxSocketsPerDevice: 10,
+  maxBufferedBytes: 1 << 20,
+  heartbeatMs: 30_000,
+  authTimeoutMs: 10_000,
+};
 
+/** The Node server's socket limits (the Worker's group objects use the defaults). */
 export function socketLimitsFromEnv(env: Record<string, string | undefined>): SocketLimits {
   const d = DEFAULT_SOCKET_LIMITS;
   return {
+    ...d,
     maxSockets: intFrom(env, 'MAX_SOCKETS', d.maxSockets),
     maxSocketsPerDevice: intFrom(env, 'MAX_SOCKETS_PER_DEVICE', d.maxSocketsPerDevice),
     maxBufferedBytes: intFrom(env, 'WS_MAX_BUFFERED_BYTES', d.maxBufferedBytes),

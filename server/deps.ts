@@ -1,10 +1,11 @@
-// Everything createApp needs from its runtime. Nothing here names Node or Workers.
+// Everything createApp needs from its runtime, and the one way to build it.
+// Nothing here names Node or Workers: each entry passes its storage and hub.
 import type { MiddlewareHandler } from 'hono';
-import type { Clock } from './clock';
-import type { AppConfig } from './config';
+import { type Clock, systemClock } from './clock';
+import { type AppConfig, clockSkewFromEnv, configFromEnv } from './config';
 import type { Db } from './db/database';
 import type { Hub } from './live/hub';
-import type { RateLimiter } from './rate-limiter';
+import { memoryRateLimiter, type RateLimiter } from './rate-limiter';
 
 export interface Logger {
   info(line: string): void;
@@ -23,3 +24,34 @@ export interface AppDeps {
 }
 
 export type AppEnv = { Variables: { deps: AppDeps } };
+
+/** Lines to stdout and stderr (Node's journal, `wrangler tail`); the app writes no secrets or addresses into them. */
+export const consoleLog: Logger = {
+  info: (line) => console.log(line),
+  error: (line) => console.error(line),
+};
+
+/** Storage and hub come from the runtime; the rest has a default that any part may override. */
+export interface DepsParts extends Partial<AppDeps> {
+  db: Db;
+  hub: Hub;
+  /** variables the config and the clock's skew are read from (process.env, the Worker's vars); none: the defaults */
+  env?: Record<string, string | undefined>;
+}
+
+/**
+ * The deps for createApp or a socket session. The default rate limiter is in
+ * memory: on Workers it is per isolate, so best-effort (several isolates each
+ * count on their own).
+ */
+export function buildDeps({ env = {}, ...parts }: DepsParts): AppDeps {
+  return {
+    db: parts.db,
+    hub: parts.hub,
+    clock: parts.clock ?? systemClock(clockSkewFromEnv(env)),
+    limiter: parts.limiter ?? memoryRateLimiter(),
+    log: parts.log ?? consoleLog,
+    config: parts.config ?? configFromEnv(env),
+    ...(parts.assets ? { assets: parts.assets } : {}),
+  };
+}

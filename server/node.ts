@@ -3,14 +3,13 @@ import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { cryptoReady } from '../shared/crypto/sodium';
+import { isApiPath } from '../shared/schemas/api-paths';
 import { createApp } from './app';
-import { systemClock } from './clock';
-import { configFromEnv, socketLimitsFromEnv } from './config';
-import type { AppDeps, Logger } from './deps';
+import { socketLimitsFromEnv } from './config';
+import { buildDeps, consoleLog as log } from './deps';
 import { memoryHub } from './live/memory-hub';
 import { openSqlite } from './node/sqlite-db';
-import { attachWebSockets, DEFAULT_WS_OPTIONS } from './node/ws-server';
-import { memoryRateLimiter } from './rate-limiter';
+import { attachWebSockets } from './node/ws-server';
 import { runPurge } from './services/purge';
 
 const env = process.env;
@@ -19,24 +18,10 @@ const host = env.HOST ?? '0.0.0.0';
 const databasePath = env.DATABASE_PATH ?? './data/mindeulle.db';
 const purgeSeconds = Number(env.PURGE_INTERVAL_SECONDS ?? 300);
 
-const log: Logger = {
-  info: (line) => console.log(line),
-  error: (line) => console.error(line),
-};
-
 await cryptoReady();
 const storage = await openSqlite(databasePath);
-const clock = systemClock(Number(env.CLOCK_SKEW_SECONDS ?? 0));
 const socketLimits = socketLimitsFromEnv(env);
-const deps: AppDeps = {
-  db: storage.db,
-  hub: memoryHub(socketLimits.maxSocketsPerDevice),
-  clock,
-  limiter: memoryRateLimiter(),
-  log,
-  config: configFromEnv(env),
-  assets: webAssets(env.WEB_ROOT ?? './dist/web'),
-};
+const deps = buildDeps({ db: storage.db, hub: memoryHub(socketLimits.maxSocketsPerDevice), env, assets: webAssets(env.WEB_ROOT ?? './dist/web') });
 const app = createApp(deps);
 
 /** The built web app; any path that is not a file gets index.html (client-side routes). */
@@ -44,13 +29,13 @@ function webAssets(root: string) {
   const files = serveStatic({ root });
   const index = serveStatic({ root, path: 'index.html' });
   return async (c: Parameters<typeof files>[0], next: () => Promise<void>) => {
-    if (c.req.path.startsWith('/v1/') || c.req.path === '/openapi.json') return next();
+    if (isApiPath(c.req.path)) return next();
     return (await files(c, async () => {})) ?? index(c, next);
   };
 }
 
 const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => log.info(`mindeulle listening on port ${info.port}`)) as Server;
-const sockets = attachWebSockets(server, deps, { ...DEFAULT_WS_OPTIONS, ...socketLimits });
+const sockets = attachWebSockets(server, deps, socketLimits);
 
 const purgeTimer = setInterval(() => {
   runPurge(deps).catch((err: Error) => log.error(`purge_failed ${err.name}`));

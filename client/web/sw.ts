@@ -2,11 +2,12 @@
 // It caches only the static app shell (HTML, scripts, styles, icons) — never
 // an API response, so nothing a person wrote ever reaches the Cache Storage.
 // Type-checked on its own (tsconfig.sw.json): the WebWorker library clashes with the DOM one.
+import { isApiPath } from '../../shared/schemas/api-paths';
+
 const sw = self as unknown as ServiceWorkerGlobalScope;
 
 const CACHE = 'shell-v1';
 const SHELL = ['/', '/manifest.webmanifest', '/icon.svg', '/icon-192.png', '/icon-512.png'];
-const NEVER_CACHED = /^\/(v1\/|openapi\.json|healthz)/;
 
 sw.addEventListener('install', (event) => {
   event.waitUntil(
@@ -47,7 +48,7 @@ async function cacheFirst(request: Request): Promise<Response> {
 sw.addEventListener('fetch', (event) => {
   const { request } = event;
   const url = new URL(request.url);
-  if (request.method !== 'GET' || url.origin !== sw.location.origin || NEVER_CACHED.test(url.pathname)) return;
+  if (request.method !== 'GET' || url.origin !== sw.location.origin || isApiPath(url.pathname)) return;
   // Every page is the app (client-side screens), so navigations share the cached "/".
   if (request.mode === 'navigate') return event.respondWith(networkFirst(request, '/'));
   // Hashed build output never changes; everything else is refreshed when online.

@@ -3,10 +3,10 @@
 // Durable Object). Operations issued together are sent as one call, and calls
 // for one group go out one after the other, so a roster frame always reaches
 // the sockets before the removed devices' sockets are closed.
-import type { ServerFrame } from '../../shared/schemas/ws';
 import type { Logger } from '../deps';
 import type { HubOp } from './group-sockets';
 import type { Hub } from './hub';
+import { opsHub } from './ops-hub';
 
 export type DeliverOps = (groupId: string, ops: HubOp[]) => Promise<void>;
 
@@ -41,15 +41,7 @@ export function forwardingHub(deliver: DeliverOps, log: Logger): ForwardingHub {
 
   return {
     // Nobody connects to this hub: sockets live with the group's holder.
-    attach: () => true,
-    detach: () => undefined,
-    publish(groupId: string, frame: ServerFrame, onlyDevices?: readonly string[]) {
-      enqueue(groupId, { type: 'publish', text: JSON.stringify(frame), ...(onlyDevices ? { only: [...onlyDevices] } : {}) });
-    },
-    membersChanged(groupId, _added, removed) {
-      // Added devices open their own group socket; only removals need the holder.
-      if (removed.length > 0) enqueue(groupId, { type: 'remove', devices: [...removed] });
-    },
+    ...opsHub(enqueue, () => true),
     async settled() {
       while (pending.size > 0) await Promise.all([...pending]);
     },

@@ -1,8 +1,9 @@
 import type { ServerFrame } from '../../shared/schemas/ws';
+import { DEFAULT_SOCKET_LIMITS } from '../config';
 import type { Hub, LivePeer } from './hub';
 
 /** The in-process hub for a single Node server. */
-export function memoryHub(maxPerDevice = 10): Hub & { peerCount(): number } {
+export function memoryHub(maxPerDevice = DEFAULT_SOCKET_LIMITS.maxSocketsPerDevice): Hub & { peerCount(): number } {
   const byGroup = new Map<string, Set<LivePeer>>();
   const byDevice = new Map<string, Set<LivePeer>>();
   const groupsOf = new Map<LivePeer, Set<string>>();

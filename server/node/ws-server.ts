@@ -10,13 +10,7 @@ import { socketScope } from '../live/socket-path';
 import { SocketSession } from '../live/socket-session';
 import { textFrame } from './ws-frame';
 
-export interface WsOptions extends Omit<SocketLimits, 'maxSocketsPerDevice'> {
-  authTimeoutMs: number;
-}
-
-export const DEFAULT_WS_OPTIONS: WsOptions = { authTimeoutMs: 10_000, ...DEFAULT_SOCKET_LIMITS };
-
-export function attachWebSockets(server: Server, deps: AppDeps, options: WsOptions = DEFAULT_WS_OPTIONS) {
+export function attachWebSockets(server: Server, deps: AppDeps, options: SocketLimits = DEFAULT_SOCKET_LIMITS) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   const alive = new WeakSet<WebSocket>();
   const sessions = new Map<WebSocket, SocketSession>();

@@ -1,15 +1,12 @@
-// The Worker's bindings (wrangler.toml) and variables.
-import type { GroupHub } from './group-hub';
+// The Worker's bindings (wrangler.toml) and variables: every tunable that
+// configFromEnv reads (server/config.ts), as strings from [vars] or secrets.
+import type { CLOCK_SKEW_VAR, ConfigVar } from '../config';
+import type { GroupHubRpc } from './group-hub-rpc';
 
-export interface WorkerEnv {
+export interface WorkerEnv extends Partial<Record<ConfigVar | typeof CLOCK_SKEW_VAR, string>> {
   DB: D1Database;
-  GROUPS: DurableObjectNamespace<GroupHub>;
+  GROUPS: DurableObjectNamespace<GroupHubRpc>;
   ASSETS: Fetcher;
-  SESSION_TTL_SECONDS?: string;
-  INVITE_REDEEM_LIMIT?: string;
-  MESSAGES_PER_SECOND?: string;
-  /** test only: shifts the server clock forward */
-  CLOCK_SKEW_SECONDS?: string;
 }
 
 /** The string variables only, in the shape configFromEnv reads. */

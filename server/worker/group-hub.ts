@@ -5,20 +5,21 @@
 // (first-frame auth, posts through the message service, ack after commit).
 import { DurableObject } from 'cloudflare:workers';
 import { WS_CLOSE } from '../../shared/schemas/ws';
+import { DEFAULT_SOCKET_LIMITS } from '../config';
 import type { AppDeps } from '../deps';
 import { errorBody } from '../error-body';
 import { applyHubOps, deviceSocketCount, type GroupSocket, type GroupSocketState, type HubOp, overdueSockets } from '../live/group-sockets';
 import type { Hub } from '../live/hub';
+import { opsHub } from '../live/ops-hub';
 import { socketScope } from '../live/socket-path';
 import type { SocketSession } from '../live/socket-session';
 import type { WorkerEnv } from './env';
+import type { GroupHubRpc } from './group-hub-rpc';
 import { loadRuntime } from './lazy-runtime';
 import { log } from './log';
 
-const AUTH_TIMEOUT_MS = 10_000;
-const MAX_PER_DEVICE = 10;
-/** Cloudflare's limit is 32,768 hibernating sockets per object; stay under it. */
-const MAX_SOCKETS = 30_000;
+/** A group object takes the default socket limits (config.ts); its variables are the app's, not the sockets'. */
+const LIMITS = DEFAULT_SOCKET_LIMITS;
 
 function stateOf(ws: WebSocket): GroupSocketState | null {
   try {
@@ -44,14 +45,13 @@ function closeQuietly(ws: WebSocket, code: number, reason: string): void {
   }
 }
 
-export class GroupHub extends DurableObject<WorkerEnv> {
+export class GroupHub extends DurableObject<WorkerEnv> implements GroupHubRpc {
   private readonly sessions = new Map<WebSocket, SocketSession>();
   private deps: Promise<{ deps: AppDeps; Session: typeof SocketSession }> | null = null;
 
   // No setWebSocketAutoResponse for {"type":"ping"}: it would answer a ping
   // sent before auth, where the protocol (as on Node) closes with 4001.
 
-  /** Called by the Worker (RPC) with the operations its services issued for this group. */
   async deliver(groupId: string, ops: HubOp[]): Promise<void> {
     applyHubOps(this.sockets(), groupId, ops);
   }
@@ -61,11 +61,11 @@ export class GroupHub extends DurableObject<WorkerEnv> {
     if (typeof groupId !== 'string' || request.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
       return Response.json(errorBody('bad_request', 'expected a WebSocket upgrade'), { status: 426 });
     }
-    if (this.ctx.getWebSockets().length >= MAX_SOCKETS) return Response.json(errorBody('too_many_connections', 'this group has too many open sockets'), { status: 503 });
+    if (this.ctx.getWebSockets().length >= LIMITS.maxSocketsPerGroup) return Response.json(errorBody('too_many_connections', 'this group has too many open sockets'), { status: 503 });
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
     this.ctx.acceptWebSocket(server);
     server.serializeAttachment({ groupId, since: Date.now() } satisfies GroupSocketState);
-    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + AUTH_TIMEOUT_MS);
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + LIMITS.authTimeoutMs);
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -98,7 +98,7 @@ export class GroupHub extends DurableObject<WorkerEnv> {
 
   /** Closes sockets that did not authenticate in time. */
   override async alarm(): Promise<void> {
-    const { overdue, nextDue } = overdueSockets(this.sockets(), Date.now(), AUTH_TIMEOUT_MS);
+    const { overdue, nextDue } = overdueSockets(this.sockets(), Date.now(), LIMITS.authTimeoutMs);
     for (const s of overdue) s.close(WS_CLOSE.unauthenticated, 'authenticate first');
     if (nextDue !== null) await this.ctx.storage.setAlarm(nextDue);
   }
@@ -121,14 +121,10 @@ export class GroupHub extends DurableObject<WorkerEnv> {
 
   /** Inside the object, the hub is the object itself: fan-out goes straight to its sockets. */
   private localHub(): Hub {
-    return {
-      attach: (peer) => deviceSocketCount(this.sockets(), peer.deviceId) < MAX_PER_DEVICE,
-      detach: () => undefined,
-      publish: (groupId, frame, only) => applyHubOps(this.sockets(), groupId, [{ type: 'publish', text: JSON.stringify(frame), ...(only ? { only } : {}) }]),
-      membersChanged: (groupId, _added, removed) => {
-        if (removed.length > 0) applyHubOps(this.sockets(), groupId, [{ type: 'remove', devices: removed }]);
-      },
-    };
+    return opsHub(
+      (groupId, op) => applyHubOps(this.sockets(), groupId, [op]),
+      (peer) => deviceSocketCount(this.sockets(), peer.deviceId) < LIMITS.maxSocketsPerDevice,
+    );
   }
 
   /** The socket's session, rebuilt from its attachment after a wake-up. */

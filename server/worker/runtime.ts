@@ -1,11 +1,8 @@
 // The heavy half of the Worker, loaded inside a handler (see lazy-runtime.ts):
 // libsodium ready, migrations applied once per isolate, deps from the bindings.
 import { cryptoReady } from '../../shared/crypto/sodium';
-import { systemClock } from '../clock';
-import { configFromEnv } from '../config';
-import type { AppDeps } from '../deps';
+import { type AppDeps, buildDeps } from '../deps';
 import type { Hub } from '../live/hub';
-import { memoryRateLimiter } from '../rate-limiter';
 import { migrateD1, openD1 } from './d1-db';
 import { varsOf, type WorkerEnv } from './env';
 import { log } from './log';
@@ -28,19 +25,8 @@ function prepare(env: WorkerEnv): Promise<void> {
   return ready;
 }
 
-/**
- * The deps for createApp or a SocketSession. The rate limiter is per isolate:
- * on Workers it is best-effort (several isolates each count on their own).
- */
+/** The deps for createApp or a SocketSession: D1 and the given hub (see buildDeps for the rest). */
 export async function workerDeps(env: WorkerEnv, hub: Hub): Promise<AppDeps> {
   await prepare(env);
-  const vars = varsOf(env);
-  return {
-    db: openD1(env.DB),
-    hub,
-    clock: systemClock(Number(vars.CLOCK_SKEW_SECONDS ?? 0) || 0),
-    limiter: memoryRateLimiter(),
-    log,
-    config: configFromEnv(vars),
-  };
+  return buildDeps({ db: openD1(env.DB), hub, env: varsOf(env), log });
 }

@@ -5,13 +5,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../../server/clock';
-import { DEFAULT_CONFIG } from '../../../server/config';
 import type { Db } from '../../../server/db/database';
-import type { AppDeps } from '../../../server/deps';
+import { type AppDeps, buildDeps } from '../../../server/deps';
 import { memoryHub } from '../../../server/live/memory-hub';
 import { openSqlite, type SqliteHandle } from '../../../server/node/sqlite-db';
-import { memoryRateLimiter } from '../../../server/rate-limiter';
 import { postMessage } from '../../../server/services/messages';
 
 const GROUP = 'group-services-aaaaaaa';
@@ -41,7 +38,7 @@ function depsWith(around: { before?(): Promise<unknown>; after?(): Promise<unkno
   };
   const hub = memoryHub();
   hub.attach({ deviceId: 'device-reader-aaaaaaaa', send: (t) => frames.push(t), close: () => {} }, [GROUP]);
-  return { db, hub, clock: systemClock(), limiter: memoryRateLimiter(), log: { info: () => {}, error: () => {} }, config: DEFAULT_CONFIG };
+  return buildDeps({ db, hub, log: { info: () => {}, error: () => {} } });
 }
 
 beforeAll(async () => {
