@@ -7,6 +7,7 @@ import { publicRoute, sessionRoute } from './declare-route';
 import { errorResponses, jsonBody, jsonResponse } from './openapi';
 
 const challenge = publicRoute({
+  operationId: 'createLoginChallenge',
   method: 'post',
   path: '/v1/auth/challenge',
   tags: ['auth'],
@@ -16,6 +17,7 @@ const challenge = publicRoute({
 });
 
 const loginRoute = publicRoute({
+  operationId: 'login',
   method: 'post',
   path: '/v1/auth/login',
   tags: ['auth'],
@@ -25,6 +27,7 @@ const loginRoute = publicRoute({
 });
 
 const logoutRoute = sessionRoute({
+  operationId: 'logout',
   method: 'post',
   path: '/v1/auth/logout',
   tags: ['auth'],
@@ -33,6 +36,7 @@ const logoutRoute = sessionRoute({
 });
 
 const logoutAll = sessionRoute({
+  operationId: 'logoutEverywhere',
   method: 'post',
   path: '/v1/auth/logout-all',
   tags: ['auth'],

@@ -8,8 +8,8 @@ import { requireSession, type SessionEnv } from '../auth-middleware';
 import { type BodyLimitOf, limitBody } from '../body-limit';
 import type { AppEnv } from '../deps';
 
-/** A route as a route file writes it. */
-type RouteDeclaration = Omit<RouteConfig, 'security' | 'middleware'>;
+/** A route as a route file writes it; every operation names itself for generated clients. */
+type RouteDeclaration = Omit<RouteConfig, 'security' | 'middleware'> & { operationId: string };
 
 export interface RouteLimits {
   /** the route's own body limit; the configured maxBodyBytes otherwise */

@@ -6,6 +6,7 @@ import { publicRoute, sessionRoute } from './declare-route';
 import { errorResponses, jsonBody, jsonResponse } from './openapi';
 
 const register = publicRoute({
+  operationId: 'registerDevice',
   method: 'post',
   path: '/v1/devices',
   tags: ['devices'],
@@ -20,6 +21,7 @@ const register = publicRoute({
 });
 
 const read = sessionRoute({
+  operationId: 'getDevice',
   method: 'get',
   path: '/v1/devices/{deviceId}',
   tags: ['devices'],
@@ -29,6 +31,7 @@ const read = sessionRoute({
 });
 
 const rotate = sessionRoute({
+  operationId: 'rotateKxKey',
   method: 'put',
   path: '/v1/devices/me/kx',
   tags: ['devices'],

@@ -15,6 +15,7 @@ import { sessionRoute } from './declare-route';
 import { errorResponses, jsonBody, jsonResponse } from './openapi';
 
 const create = sessionRoute({
+  operationId: 'createGroup',
   method: 'post',
   path: '/v1/groups',
   tags: ['groups'],
@@ -24,6 +25,7 @@ const create = sessionRoute({
 });
 
 const list = sessionRoute({
+  operationId: 'listGroups',
   method: 'get',
   path: '/v1/groups',
   tags: ['groups'],
@@ -32,6 +34,7 @@ const list = sessionRoute({
 });
 
 const roster = sessionRoute({
+  operationId: 'readRoster',
   method: 'get',
   path: '/v1/groups/{groupId}/roster',
   tags: ['groups'],
@@ -41,6 +44,7 @@ const roster = sessionRoute({
 });
 
 const append = sessionRoute({
+  operationId: 'appendRosterCommit',
   method: 'post',
   path: '/v1/groups/{groupId}/roster',
   tags: ['groups'],

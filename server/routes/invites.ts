@@ -27,6 +27,7 @@ const redeemErrors = {
 };
 
 const create = sessionRoute({
+  operationId: 'createInvite',
   method: 'post',
   path: '/v1/groups/{groupId}/invites',
   tags: ['invites'],
@@ -36,6 +37,7 @@ const create = sessionRoute({
 });
 
 const list = sessionRoute({
+  operationId: 'listInvites',
   method: 'get',
   path: '/v1/groups/{groupId}/invites',
   tags: ['invites'],
@@ -45,6 +47,7 @@ const list = sessionRoute({
 });
 
 const revoke = sessionRoute({
+  operationId: 'revokeInvite',
   method: 'post',
   path: '/v1/groups/{groupId}/invites/{inviteId}/revoke',
   tags: ['invites'],
@@ -54,6 +57,7 @@ const revoke = sessionRoute({
 });
 
 const rotate = sessionRoute({
+  operationId: 'rotateInvites',
   method: 'post',
   path: '/v1/groups/{groupId}/invites/rotate',
   tags: ['invites'],
@@ -63,6 +67,7 @@ const rotate = sessionRoute({
 });
 
 const preview = sessionRoute({
+  operationId: 'previewInvite',
   method: 'post',
   path: '/v1/invites/preview',
   tags: ['invites'],
@@ -72,6 +77,7 @@ const preview = sessionRoute({
 });
 
 const redeem = sessionRoute({
+  operationId: 'redeemInvite',
   method: 'post',
   path: '/v1/invites/redeem',
   tags: ['invites'],

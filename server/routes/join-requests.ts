@@ -17,6 +17,7 @@ import { errorResponses, jsonBody, jsonResponse } from './openapi';
 const adminErrors = { 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404] };
 
 const list = sessionRoute({
+  operationId: 'listJoinRequests',
   method: 'get',
   path: '/v1/groups/{groupId}/join-requests',
   tags: ['join requests'],
@@ -26,6 +27,7 @@ const list = sessionRoute({
 });
 
 const approve = sessionRoute({
+  operationId: 'approveJoinRequest',
   method: 'post',
   path: '/v1/groups/{groupId}/join-requests/{requestId}/approve',
   tags: ['join requests'],
@@ -35,6 +37,7 @@ const approve = sessionRoute({
 });
 
 const reject = sessionRoute({
+  operationId: 'rejectJoinRequest',
   method: 'post',
   path: '/v1/groups/{groupId}/join-requests/{requestId}/reject',
   tags: ['join requests'],
@@ -44,6 +47,7 @@ const reject = sessionRoute({
 });
 
 const clear = sessionRoute({
+  operationId: 'clearJoinRequests',
   method: 'delete',
   path: '/v1/groups/{groupId}/join-requests',
   tags: ['join requests'],
@@ -53,6 +57,7 @@ const clear = sessionRoute({
 });
 
 const mine = sessionRoute({
+  operationId: 'listMyJoinRequests',
   method: 'get',
   path: '/v1/join-requests',
   tags: ['join requests'],

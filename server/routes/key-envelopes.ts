@@ -7,6 +7,7 @@ import { sessionRoute } from './declare-route';
 import { errorResponses, jsonBody, jsonResponse } from './openapi';
 
 const upload = sessionRoute({
+  operationId: 'uploadKeyEnvelopes',
   method: 'post',
   path: '/v1/groups/{groupId}/key-envelopes',
   tags: ['key envelopes'],
@@ -16,6 +17,7 @@ const upload = sessionRoute({
 });
 
 const read = sessionRoute({
+  operationId: 'listKeyEnvelopes',
   method: 'get',
   path: '/v1/groups/{groupId}/key-envelopes',
   tags: ['key envelopes'],
@@ -25,6 +27,7 @@ const read = sessionRoute({
 });
 
 const rekey = sessionRoute({
+  operationId: 'requestRekey',
   method: 'post',
   path: '/v1/groups/{groupId}/rekey',
   tags: ['key envelopes'],

@@ -18,6 +18,7 @@ import { errorResponses, jsonBody, jsonResponse } from './openapi';
 const memberErrors = { 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403] };
 
 const post = sessionRoute({
+  operationId: 'postMessage',
   method: 'post',
   path: '/v1/groups/{groupId}/messages',
   tags: ['messages'],
@@ -33,6 +34,7 @@ const post = sessionRoute({
 });
 
 const list = sessionRoute({
+  operationId: 'listMessages',
   method: 'get',
   path: '/v1/groups/{groupId}/messages',
   tags: ['messages'],
@@ -42,6 +44,7 @@ const list = sessionRoute({
 });
 
 const pinned = sessionRoute({
+  operationId: 'listPinnedBulletins',
   method: 'get',
   path: '/v1/groups/{groupId}/bulletins/pinned',
   tags: ['messages'],
@@ -51,6 +54,7 @@ const pinned = sessionRoute({
 });
 
 const pin = sessionRoute({
+  operationId: 'pinBulletin',
   method: 'put',
   path: '/v1/groups/{groupId}/messages/{seq}/pin',
   tags: ['messages'],

@@ -29,7 +29,10 @@ export function newRouter(): OpenAPIHono<AppEnv> {
   });
 }
 
-/** Serves /openapi.json. */
+/**
+ * Serves /openapi.json. The relay answers at whatever origin it is deployed on,
+ * so the one server is the origin that served the document.
+ */
 export function serveApiDocument(app: OpenAPIHono<AppEnv>): void {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {
@@ -39,5 +42,6 @@ export function serveApiDocument(app: OpenAPIHono<AppEnv>): void {
       version: '1.0.0',
       description: 'A relay and mailbox for end-to-end encrypted groups. The server stores ciphertext and the least metadata it needs.',
     },
+    servers: [{ url: '/', description: 'the relay that served this document' }],
   });
 }
