@@ -1,6 +1,5 @@
 // createApp(deps): the whole HTTP API, with no knowledge of the runtime.
 // Node (server/node.ts) and Workers wire storage, the hub and the clock.
-import { bodyLimit } from 'hono/body-limit';
 import { accessLog } from './access-log';
 import type { AppDeps } from './deps';
 import { errorBody, sendError, toApiError } from './errors';
@@ -11,12 +10,17 @@ import { inviteRoutes } from './routes/invites';
 import { joinRequestRoutes } from './routes/join-requests';
 import { keyEnvelopeRoutes } from './routes/key-envelopes';
 import { messageRoutes } from './routes/messages';
-import { newRouter } from './routes/openapi';
+import { newRouter, serveApiDocument } from './routes/openapi';
 import { securityHeaders } from './security-headers';
 
 export function createApp(deps: AppDeps) {
   const app = newRouter();
 
+  // Route middleware (routes/declare-route.ts: session, body limit) reads deps from here.
+  app.use('*', async (c, next) => {
+    c.set('deps', deps);
+    await next();
+  });
   app.use('*', accessLog(deps.log));
   app.use('*', securityHeaders());
   // Set before the handler runs, so the response is built with it: a header set
@@ -26,14 +30,6 @@ export function createApp(deps: AppDeps) {
     c.header('Cache-Control', 'no-store');
     await next();
   });
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: deps.config.maxBodyBytes,
-      // The unread rest of the body makes the connection unusable: say so.
-      onError: (c) => c.json(errorBody('payload_too_large', 'request body is too large'), 413, { Connection: 'close' }),
-    }),
-  );
 
   app.get('/healthz', (c) => c.json({ ok: true }));
 
@@ -45,15 +41,7 @@ export function createApp(deps: AppDeps) {
   keyEnvelopeRoutes(app, deps);
   messageRoutes(app, deps);
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'Mindeulle relay API',
-      version: '1.0.0',
-      description: 'A relay and mailbox for end-to-end encrypted groups. The server stores ciphertext and the least metadata it needs.',
-    },
-  });
+  serveApiDocument(app);
 
   if (deps.assets) app.get('*', deps.assets);
 

@@ -1,11 +1,12 @@
-import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import { deviceParams, devicePublicSchema, registerDeviceBody, rotateKxBody } from '../../shared/schemas/devices';
 import type { AppDeps, AppEnv } from '../deps';
-import { authenticate } from '../services/access';
 import { getDevice, registerDevice, rotateKx } from '../services/sessions';
-import { bearer, errorResponses, jsonBody, jsonResponse } from './openapi';
+import { publicRoute, sessionRoute } from './declare-route';
+import { errorResponses, jsonBody, jsonResponse } from './openapi';
 
-const register = createRoute({
+const register = publicRoute({
+  operationId: 'registerDevice',
   method: 'post',
   path: '/v1/devices',
   tags: ['devices'],
@@ -19,22 +20,22 @@ const register = createRoute({
   },
 });
 
-const read = createRoute({
+const read = sessionRoute({
+  operationId: 'getDevice',
   method: 'get',
   path: '/v1/devices/{deviceId}',
   tags: ['devices'],
   summary: "A device's public keys",
-  security: bearer,
   request: { params: deviceParams },
   responses: { 200: jsonResponse(devicePublicSchema, 'the device'), 401: errorResponses[401], 404: errorResponses[404] },
 });
 
-const rotate = createRoute({
+const rotate = sessionRoute({
+  operationId: 'rotateKxKey',
   method: 'put',
   path: '/v1/devices/me/kx',
   tags: ['devices'],
   summary: 'Rotate this device’s key-exchange key (version must increase)',
-  security: bearer,
   request: jsonBody(rotateKxBody),
   responses: { 200: jsonResponse(devicePublicSchema, 'rotated'), 400: errorResponses[400], 401: errorResponses[401], 409: errorResponses[409] },
 });
@@ -46,12 +47,11 @@ export function deviceRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps): void {
   });
   app.openapi(rotate, async (c) => {
     const input = c.req.valid('json');
-    const me = await authenticate(deps, c.req.header('authorization'));
+    const me = c.var.deviceId;
     return c.json(await rotateKx(deps, me, input), 200);
   });
   app.openapi(read, async (c) => {
     const { deviceId } = c.req.valid('param');
-    await authenticate(deps, c.req.header('authorization'));
     return c.json(await getDevice(deps, deviceId), 200);
   });
 }

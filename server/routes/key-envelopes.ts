@@ -1,37 +1,37 @@
-import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import { groupParams } from '../../shared/schemas/common';
 import { envelopeListResponse, envelopeQuery, rekeyResponse, uploadEnvelopesBody, uploadEnvelopesResponse } from '../../shared/schemas/key-envelopes';
 import type { AppDeps, AppEnv } from '../deps';
-import { authenticate } from '../services/access';
 import { readEnvelopes, requestRekey, uploadEnvelopes } from '../services/key-envelopes';
-import { bearer, errorResponses, jsonBody, jsonResponse } from './openapi';
+import { sessionRoute } from './declare-route';
+import { errorResponses, jsonBody, jsonResponse } from './openapi';
 
-const upload = createRoute({
+const upload = sessionRoute({
+  operationId: 'uploadKeyEnvelopes',
   method: 'post',
   path: '/v1/groups/{groupId}/key-envelopes',
   tags: ['key envelopes'],
   summary: 'Upload one epoch’s sealed epoch secrets (admins)',
-  security: bearer,
   request: { params: groupParams, ...jsonBody(uploadEnvelopesBody) },
   responses: { 200: jsonResponse(uploadEnvelopesResponse, 'stored'), 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403] },
 });
 
-const read = createRoute({
+const read = sessionRoute({
+  operationId: 'listKeyEnvelopes',
   method: 'get',
   path: '/v1/groups/{groupId}/key-envelopes',
   tags: ['key envelopes'],
   summary: 'This device’s sealed epoch secrets after an epoch',
-  security: bearer,
   request: { params: groupParams, query: envelopeQuery },
   responses: { 200: jsonResponse(envelopeListResponse, 'envelopes'), 401: errorResponses[401], 403: errorResponses[403] },
 });
 
-const rekey = createRoute({
+const rekey = sessionRoute({
+  operationId: 'requestRekey',
   method: 'post',
   path: '/v1/groups/{groupId}/rekey',
   tags: ['key envelopes'],
   summary: 'Ask the group’s admins for a fresh epoch (members; nothing is stored)',
-  security: bearer,
   request: { params: groupParams },
   responses: { 202: jsonResponse(rekeyResponse, 'passed on to the admins online'), 401: errorResponses[401], 403: errorResponses[403], 429: errorResponses[429] },
 });
@@ -40,18 +40,18 @@ export function keyEnvelopeRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps): void
   app.openapi(upload, async (c) => {
     const { groupId } = c.req.valid('param');
     const batch = c.req.valid('json');
-    const me = await authenticate(deps, c.req.header('authorization'));
+    const me = c.var.deviceId;
     return c.json({ stored: await uploadEnvelopes(deps, me, groupId, batch) }, 200);
   });
   app.openapi(read, async (c) => {
     const { groupId } = c.req.valid('param');
     const { afterEpoch } = c.req.valid('query');
-    const me = await authenticate(deps, c.req.header('authorization'));
+    const me = c.var.deviceId;
     return c.json({ envelopes: await readEnvelopes(deps, me, groupId, afterEpoch) }, 200);
   });
   app.openapi(rekey, async (c) => {
     const { groupId } = c.req.valid('param');
-    const me = await authenticate(deps, c.req.header('authorization'));
+    const me = c.var.deviceId;
     await requestRekey(deps, me, groupId);
     return c.json({ ok: true as const }, 202);
   });

@@ -1,4 +1,4 @@
-import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import { groupParams } from '../../shared/schemas/common';
 import {
   messageListResponse,
@@ -11,18 +11,18 @@ import {
 } from '../../shared/schemas/messages';
 import { z } from 'zod';
 import type { AppDeps, AppEnv } from '../deps';
-import { authenticate } from '../services/access';
 import { pinBulletin, postMessage, readMessages, readPinned } from '../services/messages';
-import { bearer, errorResponses, jsonBody, jsonResponse } from './openapi';
+import { sessionRoute } from './declare-route';
+import { errorResponses, jsonBody, jsonResponse } from './openapi';
 
 const memberErrors = { 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403] };
 
-const post = createRoute({
+const post = sessionRoute({
+  operationId: 'postMessage',
   method: 'post',
   path: '/v1/groups/{groupId}/messages',
   tags: ['messages'],
   summary: 'Store a message or bulletin (idempotent on clientMsgId); answered only after it is durably stored',
-  security: bearer,
   request: { params: groupParams, ...jsonBody(postMessageBody) },
   responses: {
     200: jsonResponse(postMessageResponse, 'already stored: the first sequence'),
@@ -33,32 +33,32 @@ const post = createRoute({
   },
 });
 
-const list = createRoute({
+const list = sessionRoute({
+  operationId: 'listMessages',
   method: 'get',
   path: '/v1/groups/{groupId}/messages',
   tags: ['messages'],
   summary: 'Messages after a sequence, in order (catch-up)',
-  security: bearer,
   request: { params: groupParams, query: messageQuery },
   responses: { 200: jsonResponse(messageListResponse, 'a page of messages'), ...memberErrors },
 });
 
-const pinned = createRoute({
+const pinned = sessionRoute({
+  operationId: 'listPinnedBulletins',
   method: 'get',
   path: '/v1/groups/{groupId}/bulletins/pinned',
   tags: ['messages'],
   summary: 'Pinned bulletins, newest first',
-  security: bearer,
   request: { params: groupParams },
   responses: { 200: jsonResponse(z.object({ messages: z.array(storedMessageSchema) }), 'pinned bulletins'), ...memberErrors },
 });
 
-const pin = createRoute({
+const pin = sessionRoute({
+  operationId: 'pinBulletin',
   method: 'put',
   path: '/v1/groups/{groupId}/messages/{seq}/pin',
   tags: ['messages'],
   summary: 'Pin or unpin a bulletin (facilitators and admins)',
-  security: bearer,
   request: { params: messageParams, ...jsonBody(pinBody) },
   responses: { 200: jsonResponse(storedMessageSchema, 'the bulletin'), ...memberErrors, 404: errorResponses[404] },
 });
@@ -67,25 +67,25 @@ export function messageRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps): void {
   app.openapi(post, async (c) => {
     const { groupId } = c.req.valid('param');
     const input = c.req.valid('json');
-    const me = await authenticate(deps, c.req.header('authorization'));
+    const me = c.var.deviceId;
     const result = await postMessage(deps, me, groupId, input);
     return result.duplicate ? c.json(result, 200) : c.json(result, 201);
   });
   app.openapi(list, async (c) => {
     const { groupId } = c.req.valid('param');
     const { after, limit } = c.req.valid('query');
-    const me = await authenticate(deps, c.req.header('authorization'));
+    const me = c.var.deviceId;
     return c.json(await readMessages(deps, me, groupId, after, limit), 200);
   });
   app.openapi(pinned, async (c) => {
     const { groupId } = c.req.valid('param');
-    const me = await authenticate(deps, c.req.header('authorization'));
+    const me = c.var.deviceId;
     return c.json({ messages: await readPinned(deps, me, groupId) }, 200);
   });
   app.openapi(pin, async (c) => {
     const { groupId, seq } = c.req.valid('param');
     const { pinned: value } = c.req.valid('json');
-    const me = await authenticate(deps, c.req.header('authorization'));
+    const me = c.var.deviceId;
     return c.json(await pinBulletin(deps, me, groupId, seq, value), 200);
   });
 }

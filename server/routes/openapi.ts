@@ -1,5 +1,5 @@
 // Small builders that keep route definitions short: JSON bodies, responses,
-// the shared error responses, and the bearer security requirement.
+// the shared error responses, the router and the document's top level.
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { z } from 'zod';
 import { errorSchema } from '../../shared/schemas/common';
@@ -20,13 +20,28 @@ export const errorResponses = {
   429: errorResponse('rate limited'),
 } as const;
 
-export const bearer = [{ bearer: [] as string[] }];
-
 /** A router whose validation failures answer in the one error shape. */
 export function newRouter(): OpenAPIHono<AppEnv> {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
       if (!result.success) return c.json(errorBody('validation_failed', describeZodError(result.error)), 400);
     },
+  });
+}
+
+/**
+ * Serves /openapi.json. The relay answers at whatever origin it is deployed on,
+ * so the one server is the origin that served the document.
+ */
+export function serveApiDocument(app: OpenAPIHono<AppEnv>): void {
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Mindeulle relay API',
+      version: '1.0.0',
+      description: 'A relay and mailbox for end-to-end encrypted groups. The server stores ciphertext and the least metadata it needs.',
+    },
+    servers: [{ url: '/', description: 'the relay that served this document' }],
   });
 }

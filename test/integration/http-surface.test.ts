@@ -136,6 +136,24 @@ describe('bad input gets a clear 4xx, never a stack trace, and changes nothing',
     expectError(await request(server.current.url, 'GET', '/v1/groups', undefined, { headers: { authorization: 'Basic abc' } }), 401, 'unauthenticated');
   });
 
+  it('every route that declares bearer security answers 401, not 400, to bad parameters and a malformed body without a token', async () => {
+    const doc = expectOk(await request(server.current.url, 'GET', '/openapi.json'));
+    const operations = Object.entries(doc.paths as Record<string, Record<string, { security?: Record<string, string[]>[] }>>).flatMap(([path, ops]) =>
+      Object.entries(ops).map(([method, op]) => ({ method: method.toUpperCase(), path, bearer: op.security?.some((s) => 'bearer' in s) })),
+    );
+    const open = operations.filter((op) => !op.bearer).map((op) => `${op.method} ${op.path}`);
+    expect(open.sort()).toEqual(['POST /v1/auth/challenge', 'POST /v1/auth/login', 'POST /v1/devices']);
+    const secured = operations.filter((op) => op.bearer).map((op) => [op.method, op.path] as const);
+    const answers = await Promise.all(
+      secured.map(async ([method, path]) => {
+        const url = `${path.replace(/\{[^}]+\}/g, 'x')}?after=-1&limit=-1&afterEpoch=-1&inviteId=x`;
+        const res = await request(server.current.url, method, url, undefined, method === 'GET' ? {} : { rawBody: '{"x":' });
+        return `${method} ${path} ${res.status} ${res.body?.error?.code}`;
+      }),
+    );
+    expect(answers).toEqual(secured.map(([method, path]) => `${method} ${path} 401 unauthenticated`));
+  });
+
   it('after a 413 the next request on the same keep-alive connection still succeeds', async () => {
     const big = JSON.stringify({ signPk: 'A'.repeat(1024 * 1024) });
     const refused = await request(server.current.url, 'POST', '/v1/devices', undefined, { rawBody: big });
