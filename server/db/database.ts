@@ -54,3 +54,19 @@ export function reusableQuery<P extends unknown[]>(build: (kysely: Kysely<Tables
     return compiled;
   };
 }
+
+/**
+ * A hot-path statement written once as SQLite text with numbered parameters
+ * (?1, ?2 ...: SQLite and D1 bind them by number), so a value the statement
+ * uses several times is passed once. `text` receives each name's placeholder
+ * and may interpolate nothing else but constants; the returned function binds
+ * one object with a value for every name. Every name must be used.
+ */
+export function numberedQuery<const N extends string>(names: readonly N[], text: (at: Readonly<Record<N, string>>) => string): (values: Readonly<Record<N, unknown>>) => CompiledQuery {
+  const at = Object.fromEntries(names.map((name, i) => [name, `?${i + 1}`])) as Record<N, string>;
+  const sqlText = text(at);
+  const used = new Set(sqlText.match(/\?\d+/g));
+  const unused = names.filter((name) => !used.has(at[name]));
+  if (unused.length) throw new Error(`numberedQuery: unused values ${unused.join(', ')}`);
+  return (values) => CompiledQuery.raw(sqlText, names.map((name) => values[name]));
+}
