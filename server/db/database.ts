@@ -41,7 +41,8 @@ export function isConstraintError(err: unknown): boolean {
  * to new parameters on each call (building and compiling cost more than
  * running the statement). `build` must use each parameter exactly once, in
  * order, and no other value; that is checked on the first call, and a query
- * that fails the check is simply compiled every time.
+ * that fails the check is simply compiled every time. A statement that needs
+ * a value more than once is written with numberedQuery instead.
  */
 export function reusableQuery<P extends unknown[]>(build: (kysely: Kysely<Tables>, ...params: P) => Statement): (db: Db, ...params: P) => CompiledQuery {
   const texts = new WeakMap<Kysely<Tables>, string | null>();
