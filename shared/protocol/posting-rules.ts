@@ -45,7 +45,7 @@ export function postRefusalText(refusal: PostRefusal, kind: MessageKind): string
   return refusal === 'role_forbidden' ? `only facilitators and admins post ${kind}s` : 'this group is announcement-only';
 }
 
-export function isPrivileged(role: Role): boolean {
+function isPrivileged(role: Role): boolean {
   return (PRIVILEGED_ROLES as readonly Role[]).includes(role);
 }
 
