@@ -1,6 +1,6 @@
 // The SDK's public surface, as the CLI and the web app use it. The client in
 // client/sdk/ implements it over shared/ (protocol) and the relay API.
-import type { Role } from '../../shared/protocol/roster';
+import type { GrantableRole, MessageKind, Role } from '../../shared/protocol/posting-rules';
 import type { ClientEvent, MessageEvent } from './events';
 import type { OpenGap } from './gaps';
 
@@ -40,7 +40,7 @@ export interface MemberView {
 }
 
 export interface InviteOptions {
-  role?: 'member' | 'facilitator';
+  role?: GrantableRole;
   maxUses?: number;
   expiresInSeconds?: number;
   /** shown to admins only; encrypted before it leaves the device */
@@ -49,7 +49,7 @@ export interface InviteOptions {
 
 export interface InviteInfo {
   inviteId: string;
-  role: 'member' | 'facilitator';
+  role: GrantableRole;
   expiresAt: number;
   maxUses: number;
   uses: number;
@@ -62,7 +62,7 @@ export type IntroductionStatus = 'none' | 'verified' | 'unreadable' | 'transplan
 export interface JoinRequestInfo {
   requestId: string;
   deviceId: string;
-  role: 'member' | 'facilitator';
+  role: GrantableRole;
   inviteId: string;
   /** the introduction, only when it opened for this request's device and that device signed it */
   introduction: string | null;
@@ -138,7 +138,7 @@ export interface MindeulleApi {
   postBulletin(groupId: string, text: string, options?: { pin?: boolean }): Promise<{ messageId: string; seq: number }>;
   pin(groupId: string, seq: number, pinned: boolean): Promise<void>;
   /** Decrypted history held locally (after sync), oldest first. */
-  history(groupId: string, options?: { kind?: 'message' | 'bulletin' }): Promise<MessageEvent[]>;
+  history(groupId: string, options?: { kind?: Exclude<MessageKind, 'meta'> }): Promise<MessageEvent[]>;
   markRead(groupId: string): Promise<void>;
 
   safetyNumber(groupId: string, deviceId: string): Promise<SafetyNumberView>;

@@ -2,7 +2,7 @@
 // the transport, and the per-group state machine (sync, receive, send, admin).
 import { fromB64 } from '../../shared/crypto/encoding';
 import { devicePublic } from '../../shared/protocol/device';
-import type { MessageKind } from '../../shared/protocol/message-envelope';
+import type { MessageKind } from '../../shared/protocol/posting-rules';
 import type { Plaintext } from '../../shared/protocol/plaintext';
 import type { Role } from '../../shared/protocol/roster';
 import { safetyNumber, shortRosterHash } from '../../shared/protocol/safety-number';
@@ -365,7 +365,7 @@ export class Client implements MindeulleApi, Core {
     });
   }
 
-  async history(groupId: string, options: { kind?: 'message' | 'bulletin' } = {}): Promise<MessageEvent[]> {
+  async history(groupId: string, options: { kind?: Exclude<MessageKind, 'meta'> } = {}): Promise<MessageEvent[]> {
     return this.group(groupId).history.filter((e) => !options.kind || e.kind === options.kind);
   }
 

@@ -1,7 +1,7 @@
 // What the SDK yields to an app: decrypted, verified events with the flags a
 // person needs to judge them. Apps render these and never touch ciphertext.
 import type { DecodedPlaintext } from '../../shared/protocol/plaintext';
-import type { Role } from '../../shared/protocol/roster';
+import type { MessageKind, Role } from '../../shared/protocol/posting-rules';
 import type { OpenGap } from './gaps';
 
 export interface EventFlags {
@@ -24,7 +24,7 @@ export interface MessageEvent {
   groupId: string;
   seq: number;
   messageId: string;
-  kind: 'message' | 'bulletin' | 'meta';
+  kind: MessageKind;
   sender: string;
   /** the sender's role at the message's epoch, from the signed roster */
   senderRole: Role | null;

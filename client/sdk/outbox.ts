@@ -3,7 +3,7 @@
 // safe because the server deduplicates on the client message id. A post whose
 // epoch closed before it was stored (a member was removed) is not sent again:
 // it waits, stale, to be sealed anew in the new epoch (reseal.ts).
-import type { MessageKind } from '../../shared/protocol/message-envelope';
+import type { MessageKind } from '../../shared/protocol/posting-rules';
 import type { Plaintext } from '../../shared/protocol/plaintext';
 import type { PostMessageInput, PostResult } from '../../shared/schemas/messages';
 

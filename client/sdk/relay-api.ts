@@ -2,6 +2,7 @@
 // same zod schema the server was built from; errors become RelayError with
 // the server's stable code.
 import type { z } from 'zod';
+import type { GrantableRole } from '../../shared/protocol/posting-rules';
 import { challengeResponse, loginResponse, logoutAllResponse } from '../../shared/schemas/auth';
 import { okSchema } from '../../shared/schemas/common';
 import { devicePublicSchema, type DevicePublicWire } from '../../shared/schemas/devices';
@@ -32,7 +33,7 @@ export class RelayError extends Error {
 }
 
 export interface InviteSpec {
-  role?: 'member' | 'facilitator';
+  role?: GrantableRole;
   expiresInSeconds?: number;
   maxUses?: number;
   label?: string;

@@ -4,8 +4,9 @@
 // device, so a crash never reuses a counter (PROTOCOL.md section 7); the post
 // is retried until the server acks it (transport.ts).
 import { toB64 } from '../../shared/crypto/encoding';
-import { encryptMessage, type MessageKind, senderMayPost } from '../../shared/protocol/message-envelope';
+import { encryptMessage } from '../../shared/protocol/message-envelope';
 import { encodePlaintext, type Plaintext } from '../../shared/protocol/plaintext';
+import { type MessageKind, postRefusal, postRefusalText } from '../../shared/protocol/posting-rules';
 import type { PostMessageInput } from '../../shared/schemas/messages';
 import { type Core, requireGroup } from './core';
 import { buildEpochCheck } from './delivery-check';
@@ -27,10 +28,9 @@ export function sealPost(state: GroupState, identity: Identity, kind: MessageKin
   if (epochClosed(state, epoch)) throw new ClientError('waiting_for_key', "waiting for the group's new key: a member was removed and the new epoch's key has not arrived");
   // Checked here too (the server checks again), so a refused post never spends a counter (receivers would see a gap).
   const roster = state.chain.atEpoch(epoch);
-  if (roster && !senderMayPost(roster, identity.deviceId, kind)) {
-    const code = kind === 'bulletin' ? 'role_forbidden' : 'announcement_only';
-    throw new ClientError(code, kind === 'bulletin' ? 'only facilitators and admins post bulletins' : 'this group is announcement-only');
-  }
+  const role = roster?.members.get(identity.deviceId)?.role;
+  const refusal = roster && (role ? postRefusal(role, kind, roster.settings) : 'role_forbidden');
+  if (refusal) throw new ClientError(refusal, postRefusalText(refusal, kind));
   const sealed = encryptMessage(keys, identity.keys, kind, encodePlaintext(plaintext));
   state.touchEpoch(epoch);
   return { clientMsgId: sealed.clientMsgId, epoch, kind, ciphertext: toB64(sealed.envelope), pinned };

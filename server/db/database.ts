@@ -41,7 +41,8 @@ export function isConstraintError(err: unknown): boolean {
  * to new parameters on each call (building and compiling cost more than
  * running the statement). `build` must use each parameter exactly once, in
  * order, and no other value; that is checked on the first call, and a query
- * that fails the check is simply compiled every time.
+ * that fails the check is simply compiled every time. A statement that needs
+ * a value more than once is written with numberedQuery instead.
  */
 export function reusableQuery<P extends unknown[]>(build: (kysely: Kysely<Tables>, ...params: P) => Statement): (db: Db, ...params: P) => CompiledQuery {
   const texts = new WeakMap<Kysely<Tables>, string | null>();
@@ -53,4 +54,20 @@ export function reusableQuery<P extends unknown[]>(build: (kysely: Kysely<Tables
     texts.set(db.kysely, same ? compiled.sql : null);
     return compiled;
   };
+}
+
+/**
+ * A hot-path statement written once as SQLite text with numbered parameters
+ * (?1, ?2 ...: SQLite and D1 bind them by number), so a value the statement
+ * uses several times is passed once. `text` receives each name's placeholder
+ * and may interpolate nothing else but constants; the returned function binds
+ * one object with a value for every name. Every name must be used.
+ */
+export function numberedQuery<const N extends string>(names: readonly N[], text: (at: Readonly<Record<N, string>>) => string): (values: Readonly<Record<N, unknown>>) => CompiledQuery {
+  const at = Object.fromEntries(names.map((name, i) => [name, `?${i + 1}`])) as Record<N, string>;
+  const sqlText = text(at);
+  const used = new Set(sqlText.match(/\?\d+/g));
+  const unused = names.filter((name) => !used.has(at[name]));
+  if (unused.length) throw new Error(`numberedQuery: unused values ${unused.join(', ')}`);
+  return (values) => CompiledQuery.raw(sqlText, names.map((name) => values[name]));
 }

@@ -1,6 +1,7 @@
 // Kysely table types: exactly the relay's metadata budget, which
 // docs/SECURITY.md section 3 lists column by column with the reason for each.
 import type { ColumnType, Generated } from 'kysely';
+import type { GrantableRole, MessageKind, Role } from '../../shared/protocol/posting-rules';
 
 export interface DevicesTable {
   id: string; // derived from the identity public key
@@ -52,14 +53,14 @@ export interface RosterCommitsTable {
 export interface MembershipsTable {
   group_id: string;
   device_id: string;
-  role: string;
+  role: Role;
 }
 
 export interface InvitesTable {
   id: string;
   group_id: string;
   code_hash: string;
-  role: string;
+  role: GrantableRole;
   expires_at: number;
   max_uses: number;
   uses: number;
@@ -88,7 +89,7 @@ export interface MessagesTable {
   seq: number;
   client_msg_id: string;
   epoch: number;
-  kind: string;
+  kind: MessageKind;
   ciphertext: string;
   pinned: number;
   expires_at: number | null;

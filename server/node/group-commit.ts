@@ -8,7 +8,7 @@
 import type Database from 'better-sqlite3';
 import { type CompiledQuery, type DatabaseConnection, type Driver, type QueryResult, SqliteDialect } from 'kysely';
 import type { StatementResult } from '../db/database';
-import type { Outcome, WireError, WireQuery } from './sqlite-connection';
+import { bindArgs, type Outcome, type WireError, type WireQuery } from './sqlite-connection';
 
 /** Commits one batch of writes (in this thread or in the writer thread). */
 export type CommitBatch = (writes: WireQuery[][]) => Promise<Outcome[]>;
@@ -91,12 +91,13 @@ export class GroupCommitDialect extends SqliteDialect {
     const connection: DatabaseConnection = {
       async executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
         const stmt = prepare(q.sql);
-        if (stmt.reader && !/^\s*(insert|update|delete|replace)\b/i.test(q.sql)) return { rows: stmt.all(...(q.parameters as unknown[])) as R[] };
+        if (stmt.reader && !/^\s*(insert|update|delete|replace)\b/i.test(q.sql)) return { rows: stmt.all(...bindArgs(stmt, q.parameters)) as R[] };
         const [result] = await commit.write([q]);
         return { rows: (result?.rows ?? []) as R[], numAffectedRows: BigInt(result?.changes ?? 0) };
       },
       async *streamQuery<R>(q: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
-        for (const row of prepare(q.sql).iterate(...(q.parameters as unknown[]))) yield { rows: [row as R] };
+        const stmt = prepare(q.sql);
+        for (const row of stmt.iterate(...bindArgs(stmt, q.parameters))) yield { rows: [row as R] };
       },
     };
     const noTransactions = async () => {

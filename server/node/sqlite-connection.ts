@@ -43,6 +43,20 @@ export function openConnection(path: string): { sqlite: Database.Database; prepa
   return { sqlite, prepare };
 }
 
+const numberedStatements = new WeakMap<Database.Statement, boolean>();
+
+/**
+ * The arguments that bind a statement's parameters. better-sqlite3 takes
+ * anonymous parameters (?) as a list, but numbered ones (?1, ?2 ...: the
+ * numberedQuery of db/database.ts) only as one object keyed by number;
+ * D1 takes both as a list. Decided once per prepared statement.
+ */
+export function bindArgs(stmt: Database.Statement, parameters: readonly unknown[]): readonly unknown[] {
+  let numbered = numberedStatements.get(stmt);
+  if (numbered === undefined) numberedStatements.set(stmt, (numbered = /\?\d/.test(stmt.source)));
+  return numbered ? [Object.fromEntries(parameters.map((p, i) => [i + 1, p]))] : parameters;
+}
+
 export function wireError(error: unknown): WireError {
   const e = error as Error & { code?: unknown };
   return { name: e?.name ?? 'Error', message: e?.message ?? String(error), ...(typeof e?.code === 'string' ? { code: e.code } : {}) };
@@ -56,7 +70,8 @@ export function wireError(error: unknown): WireError {
 export function commitWrites(sqlite: Database.Database, prepare: (sql: string) => Database.Statement): (writes: readonly (readonly WireQuery[])[]) => Outcome[] {
   const run = (q: WireQuery): StatementResult => {
     const stmt = prepare(q.sql);
-    return stmt.reader ? { rows: stmt.all(...q.parameters) as Record<string, unknown>[], changes: 0 } : { rows: [], changes: stmt.run(...q.parameters).changes };
+    const args = bindArgs(stmt, q.parameters);
+    return stmt.reader ? { rows: stmt.all(...args) as Record<string, unknown>[], changes: 0 } : { rows: [], changes: stmt.run(...args).changes };
   };
   // Called inside the batch's transaction, `runAtomically` becomes a savepoint.
   const runAtomically = sqlite.transaction((queries: readonly WireQuery[]): StatementResult[] => queries.map(run));

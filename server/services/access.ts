@@ -1,5 +1,6 @@
 // Authentication (token -> device) and authorization (device -> role in group).
 import { sessionTokenHash } from '../../shared/protocol/auth';
+import { type MessageKind, postRefusal, postRefusalText } from '../../shared/protocol/posting-rules';
 import type { GroupContext } from '../db/repos/groups';
 import { findMembership } from '../db/repos/groups';
 import { findSessionDevice } from '../db/repos/sessions';
@@ -31,16 +32,14 @@ export async function requireAdmin(deps: AppDeps, groupId: string, deviceId: str
   return ctx;
 }
 
-export const canPostBulletins = (role: string): boolean => role === 'admin' || role === 'facilitator';
-
 /**
- * Refuses a post the group's rules do not allow. The insert applies the same
- * rules in SQL (db/repos/messages.ts); this is what names the rule that refused.
+ * Refuses a post the group's rules do not allow: who may post which kind
+ * (shared/protocol/posting-rules.ts), and in which epoch. The insert applies
+ * the same rules in SQL (db/repos/messages.ts); this is what names the rule that refused.
  */
-export function assertMayPost(group: GroupContext, post: { kind: string; epoch: number }): void {
-  const privileged = canPostBulletins(group.role);
-  if (post.kind === 'bulletin' && !privileged) fail(403, 'role_forbidden', 'only facilitators and admins post bulletins');
-  if (post.kind === 'message' && group.announcementOnly && !privileged) fail(403, 'announcement_only', 'this group is announcement-only');
+export function assertMayPost(group: GroupContext, post: { kind: MessageKind; epoch: number }): void {
+  const refusal = postRefusal(group.role, post.kind, group);
+  if (refusal) fail(403, refusal, postRefusalText(refusal, post.kind));
   if (!epochMayPost(group, post.epoch)) fail(409, 'epoch_invalid', 'the epoch is not current');
 }
 

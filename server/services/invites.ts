@@ -3,6 +3,7 @@
 import { toB64 } from '../../shared/crypto/encoding';
 import { randomBytes } from '../../shared/crypto/primitives';
 import { generateInviteCode, inviteCodeHash, normalizeInviteCode } from '../../shared/protocol/invite-code';
+import type { GrantableRole } from '../../shared/protocol/posting-rules';
 import { dayOf } from '../clock';
 import { findDevice, findDevices } from '../db/repos/devices';
 import { findMembership, listAdmins } from '../db/repos/groups';
@@ -25,7 +26,7 @@ import { requireAdmin, requireRate } from './access';
 import { deviceView, inviteView, joinRequestView } from './views';
 
 export interface InviteSpec {
-  role: 'member' | 'facilitator';
+  role: GrantableRole;
   expiresInSeconds: number;
   maxUses: number;
   label: string;
@@ -105,7 +106,7 @@ export async function previewInvite(deps: AppDeps, deviceId: string, code: strin
   const invite = await inviteForCode(deps, deviceId, code);
   requireLive(deps, invite);
   const admins = await findDevices(deps.db, await listAdmins(deps.db, invite.group_id));
-  return { groupId: invite.group_id, inviteId: invite.id, role: invite.role as InviteSpec['role'], admins: admins.map(deviceView) };
+  return { groupId: invite.group_id, inviteId: invite.id, role: invite.role, admins: admins.map(deviceView) };
 }
 
 /** Files a join request (never a membership). Redeeming again returns the same request. */

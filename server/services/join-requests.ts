@@ -19,7 +19,7 @@ export async function listJoinRequests(deps: AppDeps, deviceId: string, groupId:
 
 export async function listMyJoinRequests(deps: AppDeps, deviceId: string) {
   const rows = await listDeviceJoinRequests(deps.db, deviceId);
-  return rows.map((r) => ({ requestId: r.id, groupId: r.group_id, role: r.role as 'member', createdAt: r.created_day * 86_400 }));
+  return rows.map((r) => ({ requestId: r.id, groupId: r.group_id, role: r.role, createdAt: r.created_day * 86_400 }));
 }
 
 async function pendingRequest(deps: AppDeps, deviceId: string, groupId: string, requestId: string) {

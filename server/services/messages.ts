@@ -1,11 +1,12 @@
 // Messages and bulletins: the hot path, shared by HTTP and WebSocket posts.
 // authorize + store (one statement) -> fan out; the caller acks only after
 // this resolves, i.e. after the row is committed.
+import { mayPin } from '../../shared/protocol/posting-rules';
 import type { PostMessageInput, PostResult } from '../../shared/schemas/messages';
 import { findMessage, findSeqByClientId, insertMessage, listMessages, listPinned, setPinned } from '../db/repos/messages';
 import type { AppDeps } from '../deps';
 import { fail } from '../errors';
-import { assertMayPost, canPostBulletins, requireMember, requireRate } from './access';
+import { assertMayPost, requireMember, requireRate } from './access';
 import { messageView } from './views';
 
 /** A refused post and a changed roster racing each other this many times in a row is a fault. */
@@ -47,7 +48,7 @@ export async function readPinned(deps: AppDeps, deviceId: string, groupId: strin
 
 export async function pinBulletin(deps: AppDeps, deviceId: string, groupId: string, seq: number, pinned: boolean) {
   const group = await requireMember(deps, groupId, deviceId);
-  if (!canPostBulletins(group.role)) fail(403, 'role_forbidden', 'only facilitators and admins pin bulletins');
+  if (!mayPin(group.role)) fail(403, 'role_forbidden', 'only facilitators and admins pin bulletins');
   const message = await findMessage(deps.db, groupId, seq);
   if (!message) fail(404, 'message_not_found', 'no such message');
   if (message.kind !== 'bulletin') fail(400, 'not_bulletin', 'only bulletins can be pinned');

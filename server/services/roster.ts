@@ -81,7 +81,7 @@ export async function listGroups(deps: AppDeps, deviceId: string): Promise<Group
   const rows = await listDeviceGroups(deps.db, deviceId);
   return rows.map((r) => ({
     groupId: r.id,
-    role: r.role as GroupSummary['role'],
+    role: r.role,
     rosterSeq: r.roster_seq,
     epoch: r.epoch,
     lastSeq: Number(r.last_seq ?? 0),

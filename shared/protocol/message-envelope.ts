@@ -24,13 +24,12 @@ import {
 import { type DeviceKeys, deviceIdFromSignPk } from './device';
 import type { EpochKeys } from './epoch-keys';
 import { MAX_ENVELOPE_BYTES, bucketFor, isBucketLength } from './padding';
+import { MESSAGE_KINDS, type MessageKind, mayPost } from './posting-rules';
 import type { RosterState } from './roster';
 import { ChainError, nextSendKey, prepareReceiveKey } from './sender-chain';
 
 export const ENVELOPE_VERSION = 1;
 export const MESSAGE_ID_BYTES = 16;
-export const MESSAGE_KINDS = ['message', 'bulletin', 'meta'] as const;
-export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 const ID_RE = /^[A-Za-z0-9_-]{16,64}$/;
 const OUTER_PREFIX = 1 + AEAD_NONCE_BYTES; // version + nonce
@@ -208,14 +207,10 @@ function decodeInner(inner: Uint8Array) {
 
 // ---------------------------------------------------------------- roles
 
-/** P9 as a client checks it: bulletins (and chat in announcement-only groups) need facilitator or admin. */
+/** P9 as a client checks it: posting-rules.ts applied to the sender's role in the signed roster. */
 export function senderMayPost(roster: RosterState, sender: string, kind: MessageKind): boolean {
   const m = roster.members.get(sender);
-  if (!m) return false;
-  const elevated = m.role === 'facilitator' || m.role === 'admin';
-  if (kind === 'bulletin') return elevated;
-  if (kind === 'message' && roster.settings.announcementOnly) return elevated;
-  return true;
+  return m !== undefined && mayPost(m.role, kind, roster.settings);
 }
 
 // ------------------------------------------------------------ public API

@@ -5,7 +5,7 @@
 // fields too. Only a change to the meaning of existing fields bumps `v`.
 import { z } from 'zod';
 import { fromUtf8, utf8 } from '../crypto/encoding';
-import type { MessageKind } from './message-envelope';
+import type { MessageKind } from './posting-rules';
 
 export const PLAINTEXT_VERSION = 1;
 export const MAX_TEXT_CHARS = 16_000;

@@ -2,6 +2,7 @@
 // limits, and the one error shape.
 import { z } from 'zod';
 import { b64ByteLength } from '../crypto/encoding';
+import { GRANTABLE_ROLES, MESSAGE_KINDS, ROLES } from '../protocol/posting-rules';
 
 const B64URL = /^[A-Za-z0-9_-]*$/;
 
@@ -22,10 +23,9 @@ export const key32Schema = b64Bytes(32, 32);
 export const signatureSchema = b64Bytes(64, 64);
 export const unixSeconds = z.number().int().nonnegative();
 
-export const roleSchema = z.enum(['member', 'facilitator', 'admin']);
-export const grantableRoleSchema = z.enum(['member', 'facilitator']);
-export const messageKindSchema = z.enum(['message', 'bulletin', 'meta']);
-export type MessageKind = z.infer<typeof messageKindSchema>;
+export const roleSchema = z.enum(ROLES);
+export const grantableRoleSchema = z.enum(GRANTABLE_ROLES);
+export const messageKindSchema = z.enum(MESSAGE_KINDS);
 
 export const okSchema = z.object({ ok: z.literal(true) });
 

@@ -17,7 +17,7 @@ import {
   signCommit,
   verifyChain,
 } from '../../shared/protocol/roster';
-import type { MessageKind } from '../../shared/schemas/common';
+import type { MessageKind } from '../../shared/protocol/posting-rules';
 import type { JoinRequestView } from '../../shared/schemas/join-requests';
 import { type ApiResponse, expectOk, request, type RequestOptions } from './http';
 

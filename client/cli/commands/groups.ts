@@ -1,13 +1,11 @@
 // group create, list, accept, decline, leave; remove, role: groups and their signed roster.
 import { deliveryWarnings } from '../delivery-warnings';
 import { t } from '../../web/i18n';
-import type { Role } from '../../../shared/protocol/roster';
+import { ROLES, type Role } from '../../../shared/protocol/posting-rules';
 import type { Client } from '../../sdk/client';
 import type { GroupView } from '../../sdk/client-api';
 import { type Command, findMember, withClient, withGroup } from '../context';
 import { CliError } from '../output';
-
-const ROLES: Role[] = ['member', 'facilitator', 'admin'];
 
 /** group accept / group decline: her answer to a group she was put in without asking. */
 function consentCommand(verb: 'accept' | 'decline', usage: string, act: (client: Client, group: GroupView) => Promise<string>): Command {

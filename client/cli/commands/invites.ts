@@ -1,5 +1,6 @@
 // invite create/list/revoke/rotate, join, requests, approve, reject,
 // reject-all: letting newcomers in with a code and an admin's approval.
+import { GRANTABLE_ROLES, type GrantableRole } from '../../../shared/protocol/posting-rules';
 import type { InviteOptions, JoinRequestInfo } from '../../sdk/client-api';
 import { inviteLink, parseInvite } from '../../sdk/invite-link';
 import { t } from '../../web/i18n';
@@ -16,8 +17,8 @@ const inviteOptions = {
 function toInviteOptions(opts: Record<string, string | boolean | undefined>): InviteOptions {
   const out: InviteOptions = {};
   if (opts.role !== undefined) {
-    if (opts.role !== 'member' && opts.role !== 'facilitator') throw new CliError('--role must be member or facilitator', 2);
-    out.role = opts.role;
+    if (!(GRANTABLE_ROLES as readonly unknown[]).includes(opts.role)) throw new CliError(`--role must be ${GRANTABLE_ROLES.join(' or ')}`, 2);
+    out.role = opts.role as GrantableRole;
   }
   if (typeof opts.uses === 'string') out.maxUses = parsePositiveInt(opts.uses, '--uses');
   if (typeof opts.expires === 'string') out.expiresInSeconds = parseDuration(opts.expires);

@@ -3,6 +3,7 @@
 // members read and cannot answer here (there is no reply control at all).
 import type { GroupView } from '../../sdk/client-api';
 import type { MessageEvent } from '../../sdk/events';
+import { mayPin, mayPost } from '../../../shared/protocol/posting-rules';
 import { formatDateTime } from '../i18n';
 import type { AppContext, View } from '../ui/context';
 import { field, h } from '../ui/dom';
@@ -11,19 +12,18 @@ import { boardOrder } from './board-order';
 import { isKeyWait, type KeyWait, keyWait } from './key-wait';
 import { contentText, contentTrusted, flagWarnings, onMetaMessage, refreshSenderNames, senderLine } from './message-parts';
 
-export const canPostBulletins = (group: GroupView) => group.role === 'facilitator' || group.role === 'admin';
-
 export function boardPanel(ctx: AppContext, initial: GroupView): View {
   let group = initial;
   const client = ctx.session.client;
   const list = h('ol', { class: 'bulletins', 'aria-label': ctx.t('board.list') });
   const alert = alertBox();
-  const poster = canPostBulletins(group);
+  const poster = mayPost(group.role, 'bulletin', group);
+  const pinner = mayPin(group.role);
 
   function bulletin(e: MessageEvent): HTMLElement {
     const trusted = contentTrusted(e.flags);
     const pinToggle =
-      poster && trusted
+      pinner && trusted
         ? h(
             'button',
             {

@@ -2,6 +2,7 @@
 // the server acknowledges only after a durable write), and warnings.
 import type { GroupView } from '../../sdk/client-api';
 import type { ClientEvent, MessageEvent } from '../../sdk/events';
+import { mayPost } from '../../../shared/protocol/posting-rules';
 import type { AppContext, View } from '../ui/context';
 import { h } from '../ui/dom';
 import { alertBox, errorText } from '../ui/widgets';
@@ -120,7 +121,7 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
   const drafts = draftKeeper(ctx, group.groupId, input);
   const sendButton = h('button', { type: 'submit', class: 'primary' }, ctx.t('chat.send'));
   const form = h('form', { class: 'compose' }, input, sendButton);
-  const muted = group.announcementOnly && group.role === 'member';
+  const muted = !mayPost(group.role, 'message', group);
   form.hidden = muted;
   // She may keep typing (the draft is kept); sending waits for the new key.
   const waitForKey = keyWait(ctx, group, (waiting) => (sendButton.disabled = waiting));

@@ -1,5 +1,6 @@
 // Creating (or rotating to) an invite: role, uses, expiry and a label only
 // admins see. The new code is shown once, as text, link and QR code.
+import { GRANTABLE_ROLES, type GrantableRole } from '../../../shared/protocol/posting-rules';
 import type { InviteOptions } from '../../sdk/client-api';
 import { inviteLink } from '../core/invite-link';
 import type { AppContext } from '../ui/context';
@@ -15,7 +16,7 @@ export function inviteForm(ctx: AppContext, groupId: string, onChange: () => voi
   const client = ctx.session.client;
   const role = select(
     'invite-role',
-    (['member', 'facilitator'] as const).map((r) => ({ value: r, label: ctx.t(`role.${r}`) })),
+    GRANTABLE_ROLES.map((r) => ({ value: r, label: ctx.t(`role.${r}`) })),
     'member',
   );
   const uses = h('input', { type: 'number', name: 'invite-uses', min: 1, max: 1000, value: 1, inputmode: 'numeric' });
@@ -31,7 +32,7 @@ export function inviteForm(ctx: AppContext, groupId: string, onChange: () => voi
   const rotate = h('button', { type: 'button' }, ctx.t('invite.rotate'));
 
   const options = (): InviteOptions => ({
-    role: role.value as 'member' | 'facilitator',
+    role: role.value as GrantableRole,
     maxUses: Math.max(1, Math.min(1000, Math.floor(Number(uses.value)) || 1)),
     expiresInSeconds: Number(expiry.value),
     ...(label.value.trim() ? { label: label.value.trim() } : {}),

@@ -1,7 +1,6 @@
 // Who is in the group, with their roles, and the safety number of each to
 // compare in person. Admins also change roles and remove members here.
-import type { Role } from '../../../shared/protocol/roster';
-import { ROLES } from '../../../shared/protocol/roster/types';
+import { ROLES, type Role } from '../../../shared/protocol/posting-rules';
 import type { GroupView, MemberView } from '../../sdk/client-api';
 import type { AppContext, View } from '../ui/context';
 import { h, select } from '../ui/dom';

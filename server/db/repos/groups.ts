@@ -1,10 +1,11 @@
 import type { Compilable, Selectable } from 'kysely';
+import type { Role } from '../../../shared/protocol/posting-rules';
 import type { RosterState, SignedCommit } from '../../../shared/protocol/roster';
 import { type Db, reusableQuery } from '../database';
 import type { GroupsTable } from '../tables';
 
 export interface GroupContext {
-  role: string;
+  role: Role;
   epoch: number;
   announcementOnly: boolean;
   /** posts in an older epoch are refused: a member removed since holds its keys */
@@ -21,7 +22,7 @@ const membershipQuery = reusableQuery((k, groupId: string, deviceId: string) =>
     .where('m.device_id', '=', deviceId),
 );
 
-type MembershipRow = { role: string; epoch: number; announcement_only: number; min_post_epoch: number };
+type MembershipRow = { role: Role; epoch: number; announcement_only: number; min_post_epoch: number };
 
 export async function findMembership(db: Db, groupId: string, deviceId: string): Promise<GroupContext | undefined> {
   const row = (await db.kysely.executeQuery<MembershipRow>(membershipQuery(db, groupId, deviceId))).rows[0];
@@ -78,7 +79,7 @@ export async function loadRosterState(db: Db, groupId: string): Promise<RosterSt
     seq: group.roster_seq,
     head: group.roster_head,
     epoch: group.epoch,
-    members: new Map(rows.map((r) => [r.device_id, { role: r.role as 'member', signPk: r.sign_pk }])),
+    members: new Map(rows.map((r) => [r.device_id, { role: r.role, signPk: r.sign_pk }])),
     settings: { retentionSeconds: group.retention_seconds, announcementOnly: group.announcement_only === 1 },
   };
 }

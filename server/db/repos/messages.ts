@@ -1,47 +1,55 @@
 import { sql } from 'kysely';
+import { MESSAGE_KINDS, type PostingRule, PRIVILEGED_ROLES, WHO_MAY_POST } from '../../../shared/protocol/posting-rules';
 import { hourOf } from '../../clock';
-import { type Db, reusableQuery } from '../database';
+import { type Db, numberedQuery } from '../database';
 import type { MessagesTable } from '../tables';
 
 /** A post as the client sent it; the insert adds sequence, creation hour and expiry. */
 export type NewMessage = Pick<MessagesTable, 'group_id' | 'client_msg_id' | 'epoch' | 'kind' | 'ciphertext' | 'pinned'>;
 
+/** A constant of the rules module as an SQL string literal (they are plain words: nothing to escape). */
+function sqlWord(word: string): string {
+  if (!/^[a-z-]+$/.test(word)) throw new Error(`not a plain word: ${word}`);
+  return `'${word}'`;
+}
+
 /**
- * The post's authorization is in its WHERE: the rules of services/access.ts (assertMayPost), in SQL.
- * A value the SQL uses twice is a parameter twice (epochAgain, kindAgain ...): reusableQuery binds by position.
+ * Who may post which kind (shared/protocol/posting-rules.ts WHO_MAY_POST) as
+ * SQL over the membership `m`, the group `g` and the post's kind: one branch
+ * per kind, built from the rules module, so a kind or a privileged role added
+ * there is enforced here without editing this text. A new kind of rule fails
+ * to compile until its SQL is written below.
  */
-const insertQuery = reusableQuery(
-  (
-    k,
-    group: string,
-    seqGroup: string,
-    clientMsgId: string,
-    epoch: number,
-    kind: string,
-    ciphertext: string,
-    pinned: number,
-    now: number,
-    createdAt: number,
-    fromGroup: string,
-    author: string,
-    epochAgain: number,
-    kindAgain: string,
-    kindOnceMore: string,
-    epochOnceMore: number,
-  ) =>
-    sql`
+function mayPostSql(kind: string): string {
+  const privileged = `m.role IN (${PRIVILEGED_ROLES.map(sqlWord).join(', ')})`;
+  const ruleSql: Record<PostingRule, string> = {
+    'any-member': '1',
+    privileged,
+    'any-member-unless-announcement-only': `(${privileged} OR g.announcement_only = 0)`,
+  };
+  const branches = MESSAGE_KINDS.map((k) => `WHEN ${sqlWord(k)} THEN ${ruleSql[WHO_MAY_POST[k]]}`);
+  return `(CASE ${kind} ${branches.join(' ')} ELSE 0 END)`;
+}
+
+/**
+ * The post's authorization is in its WHERE: the rules of services/access.ts
+ * (assertMayPost), in SQL. Numbered parameters: each value is bound once.
+ */
+const insertQuery = numberedQuery(
+  ['group', 'clientMsgId', 'epoch', 'kind', 'ciphertext', 'pinned', 'now', 'createdAt', 'author'],
+  (at) => `
     INSERT INTO messages (group_id, seq, client_msg_id, epoch, kind, ciphertext, pinned, expires_at, created_at)
-    SELECT ${group},
-           MAX(COALESCE((SELECT MAX(seq) FROM messages WHERE group_id = ${seqGroup}), 0), g.purged_seq) + 1,
-           ${clientMsgId}, ${epoch}, ${kind}, ${ciphertext}, ${pinned},
-           CASE WHEN g.retention_seconds IS NULL THEN NULL ELSE CAST((${now} + g.retention_seconds) / 3600 AS INTEGER) * 3600 + 3600 END,
-           ${createdAt}
+    SELECT ${at.group},
+           MAX(COALESCE((SELECT MAX(seq) FROM messages WHERE group_id = ${at.group}), 0), g.purged_seq) + 1,
+           ${at.clientMsgId}, ${at.epoch}, ${at.kind}, ${at.ciphertext}, ${at.pinned},
+           CASE WHEN g.retention_seconds IS NULL THEN NULL ELSE CAST((${at.now} + g.retention_seconds) / 3600 AS INTEGER) * 3600 + 3600 END,
+           ${at.createdAt}
     FROM groups g JOIN memberships m ON m.group_id = g.id
-    WHERE g.id = ${fromGroup} AND m.device_id = ${author}
-      AND ${epochAgain} IN (g.epoch, g.epoch - 1) AND ${epochOnceMore} >= g.min_post_epoch
-      AND (m.role IN ('admin', 'facilitator') OR ${kindAgain} = 'meta' OR (${kindOnceMore} = 'message' AND g.announcement_only = 0))
+    WHERE g.id = ${at.group} AND m.device_id = ${at.author}
+      AND ${at.epoch} IN (g.epoch, g.epoch - 1) AND ${at.epoch} >= g.min_post_epoch
+      AND ${mayPostSql(at.kind)}
     ON CONFLICT (group_id, client_msg_id) DO NOTHING
-    RETURNING seq, expires_at`.compile(k),
+    RETURNING seq, expires_at`,
 );
 
 /**
@@ -58,7 +66,7 @@ export async function insertMessage(db: Db, author: string, now: number, m: NewM
   const createdAt = hourOf(now);
   // Through `atomic`, so that on Node it joins the turn's group commit.
   const [inserted] = await db.atomic([
-    insertQuery(db, m.group_id, m.group_id, m.client_msg_id, m.epoch, m.kind, m.ciphertext, m.pinned, now, createdAt, m.group_id, author, m.epoch, m.kind, m.kind, m.epoch),
+    insertQuery({ group: m.group_id, clientMsgId: m.client_msg_id, epoch: m.epoch, kind: m.kind, ciphertext: m.ciphertext, pinned: m.pinned, now, createdAt, author }),
   ]);
   const row = inserted?.rows[0] as { seq: number; expires_at: number | null } | undefined;
   return row && { ...m, seq: row.seq, expires_at: row.expires_at, created_at: createdAt };

@@ -2,10 +2,10 @@
 // validated with zod because a server and a client both parse ones they did
 // not write.
 import { z } from 'zod';
+import { roleSchema } from '../../schemas/common';
+import type { Role } from '../posting-rules';
 
-export const ROLES = ['member', 'facilitator', 'admin'] as const;
-export const roleSchema = z.enum(ROLES);
-export type Role = z.infer<typeof roleSchema>;
+export { ROLES, type Role } from '../posting-rules';
 
 export const MAX_OPS_PER_COMMIT = 64;
 export const MAX_MEMBERS = 1000;

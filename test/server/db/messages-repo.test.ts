@@ -6,7 +6,8 @@ import { findMembership } from '../../../server/db/repos/groups';
 import { findSeqByClientId, insertMessage, listMessages, purgeExpiredMessages } from '../../../server/db/repos/messages';
 import { ApiError } from '../../../server/errors';
 import { openSqlite, type SqliteHandle } from '../../../server/node/sqlite-db';
-import { assertMayPost } from '../../../server/services/access';
+import { assertMayPost, epochMayPost } from '../../../server/services/access';
+import { MESSAGE_KINDS, type MessageKind, mayPost, ROLES, type Role } from '../../../shared/protocol/posting-rules';
 
 let dir: string;
 let store: SqliteHandle;
@@ -24,9 +25,9 @@ async function group(id: string, settings: { epoch?: number; retentionSeconds?: 
     .execute();
 }
 
-const member = (groupId: string, deviceId: string, role: string) => store.db.kysely.insertInto('memberships').values({ group_id: groupId, device_id: deviceId, role }).execute();
+const member = (groupId: string, deviceId: string, role: Role) => store.db.kysely.insertInto('memberships').values({ group_id: groupId, device_id: deviceId, role }).execute();
 
-const msg = (groupId: string, clientMsgId: string, post: { epoch?: number; kind?: string } = {}) => ({
+const msg = (groupId: string, clientMsgId: string, post: { epoch?: number; kind?: MessageKind } = {}) => ({
   group_id: groupId,
   client_msg_id: clientMsgId,
   epoch: post.epoch ?? 1,
@@ -106,8 +107,8 @@ describe('retention', () => {
 });
 
 describe('authorization inside the insert', () => {
-  const ROLES = ['admin', 'facilitator', 'member', null] as const;
-  const KINDS = ['message', 'bulletin', 'meta'] as const;
+  // Every role of the rules module, and a device that is no member at all (null).
+  const POSTERS = [...ROLES, null] as const;
   const EPOCH = 5;
 
   it('stores a post exactly when assertMayPost allows it (every role, kind, setting and epoch, with and without a removal)', async () => {
@@ -116,11 +117,11 @@ describe('authorization inside the insert', () => {
     for (const announcementOnly of [false, true]) {
       for (const removal of [false, true]) await group(groupOf(announcementOnly, removal), { epoch: EPOCH, announcementOnly, minPostEpoch: removal ? EPOCH : 0 });
     }
-    for (const role of ROLES) {
+    for (const role of POSTERS) {
       if (role) for (const announcementOnly of [false, true]) for (const removal of [false, true]) await member(groupOf(announcementOnly, removal), `device-${role}`, role);
     }
-    const cases = ROLES.flatMap((role) =>
-      KINDS.flatMap((kind) =>
+    const cases = POSTERS.flatMap((role) =>
+      MESSAGE_KINDS.flatMap((kind) =>
         [false, true].flatMap((announcementOnly) =>
           [false, true].flatMap((removal) => [EPOCH - 2, EPOCH - 1, EPOCH, EPOCH + 1].map((epoch) => ({ role, kind, announcementOnly, removal, epoch }))),
         ),
@@ -138,11 +139,14 @@ describe('authorization inside the insert', () => {
           expect(e).toBeInstanceOf(ApiError);
           allowed = false;
         }
-        return { ...c, stored: stored !== undefined, allowed };
+        // The rules module's answer: a member, whose role may post this kind, in an open epoch.
+        const expected = c.role !== null && mayPost(c.role, c.kind, c) && epochMayPost({ epoch: EPOCH, minPostEpoch: c.removal ? EPOCH : 0 }, c.epoch);
+        return { ...c, stored: stored !== undefined, allowed, expected };
       }),
     );
-    expect(outcomes.filter((o) => o.stored !== o.allowed)).toEqual([]);
-    // The rules do refuse and allow: not a vacuous agreement.
+    expect(outcomes.filter((o) => o.stored !== o.allowed || o.allowed !== o.expected)).toEqual([]);
+    // The rules do refuse and allow, for each kind: not a vacuous agreement.
+    for (const kind of MESSAGE_KINDS) expect(new Set(outcomes.filter((o) => o.kind === kind).map((o) => o.stored))).toEqual(new Set([true, false]));
     expect(outcomes.filter((o) => o.allowed).length).toBeGreaterThan(0);
     expect(outcomes.filter((o) => !o.allowed).length).toBeGreaterThan(0);
     // The previous epoch is open after a plain rotation and closed after a removal, in both.

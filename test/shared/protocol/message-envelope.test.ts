@@ -13,12 +13,12 @@ import {
   encryptMessage,
   MessageError,
   type MessageErrorCode,
-  type MessageKind,
   maxPlaintextBytes,
   openOuter,
   type Routing,
   sealOuter,
 } from '../../../shared/protocol/message-envelope';
+import type { MessageKind } from '../../../shared/protocol/posting-rules';
 import { ENVELOPE_BUCKETS, isBucketLength, MAX_ENVELOPE_BYTES } from '../../../shared/protocol/padding';
 import { decodePlaintext, encodePlaintext, type Plaintext } from '../../../shared/protocol/plaintext';
 import { derivationCount, MAX_COUNTER, MAX_FORWARD_DISTANCE, nextSendKey } from '../../../shared/protocol/sender-chain';
