@@ -1,5 +1,5 @@
 // English. Same keys as ko.ts (the type enforces it).
-import type { Catalogue } from './index';
+import type { Catalogue } from './ko';
 
 export const en: Catalogue = {
   'language.name': 'English',

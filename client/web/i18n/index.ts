@@ -3,10 +3,9 @@
 // keys (the type checks it, and test/client/web/i18n.test.ts checks the
 // placeholders too). A new language is one file plus its line below.
 import { en } from './en';
-import { ko } from './ko';
+import { type Catalogue, ko, type MessageKey } from './ko';
 
-export type MessageKey = keyof typeof ko;
-export type Catalogue = Record<MessageKey, string>;
+export type { Catalogue, MessageKey };
 export type Params = Record<string, string | number>;
 
 export const CATALOGUES = { ko, en } satisfies Record<string, Catalogue>;

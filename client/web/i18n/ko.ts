@@ -1,5 +1,7 @@
 // 한국어 (the default). This catalogue defines the keys; every other language
-// has exactly the same ones. Placeholders look like {name}.
+// has exactly the same ones. Placeholders look like {name}. The catalogue
+// type lives here too, so a catalogue imports nothing but this file and the
+// service worker (no DOM) can import one.
 export const ko = {
   'language.name': '한국어',
 
@@ -247,3 +249,6 @@ export const ko = {
   'key.waiting': '그룹의 새 열쇠를 기다리고 있습니다. 한 사람이 그룹에서 빠져서 대화를 지키는 열쇠가 바뀌었습니다. 새 열쇠가 이 기기에 도착하면 다시 보낼 수 있습니다. 쓰던 글은 그대로 남아 있습니다.',
   'key.stale': '주의: 서버가 관리자에게 이 기기의 예전 열쇠를 건넨 것으로 보입니다. 그 열쇠로 잠긴 내용은 열지 않았고, 관리자에게 새 열쇠를 요청했습니다.',
 } as const;
+
+export type MessageKey = keyof typeof ko;
+export type Catalogue = Record<MessageKey, string>;
