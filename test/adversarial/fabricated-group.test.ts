@@ -14,7 +14,7 @@ import { applyGenesis, signCommit, type SignedCommit } from '../../shared/protoc
 import { useServer } from '../support/fixtures';
 import { type MaliciousProxy, route, startMaliciousProxy } from '../support/malicious-proxy';
 import { nextBody } from '../shared/protocol/fixtures';
-import { newClient, removeTempDirs, type TestClient } from '../client/sdk/sdk-fixtures';
+import { newClient, removeTempDirs, type TestClient } from '../support/sdk-fixtures';
 
 const server = useServer();
 let proxy: MaliciousProxy;

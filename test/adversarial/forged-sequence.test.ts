@@ -11,8 +11,8 @@ import { toB64 } from '../../shared/crypto/encoding';
 import { randomBytes } from '../../shared/crypto/primitives';
 import { useServer } from '../support/fixtures';
 import { type MaliciousProxy, route, startMaliciousProxy } from '../support/malicious-proxy';
-import { clientGroup } from './client-group';
-import { removeTempDirs, type TestClient, textOf, waitForEvent } from '../client/sdk/sdk-fixtures';
+import { clientGroup } from '../support/client-group';
+import { removeTempDirs, type TestClient, textOf, waitForEvent } from '../support/sdk-fixtures';
 
 const server = useServer();
 let proxy: MaliciousProxy;

@@ -14,9 +14,9 @@ import { TestDevice } from '../support/api-client';
 import { addGhostMembership, appendCommitRow, envelopeRows, messageRows } from '../support/db-tamper';
 import { useServer } from '../support/fixtures';
 import { addOp, nextBody } from '../shared/protocol/fixtures';
-import { clientGroup } from './client-group';
+import { clientGroup } from '../support/client-group';
 import { expectOk } from '../support/http';
-import { newClient, removeTempDirs, type TestClient, textOf } from '../client/sdk/sdk-fixtures';
+import { newClient, removeTempDirs, type TestClient, textOf } from '../support/sdk-fixtures';
 
 const server = useServer();
 let admin: TestClient;

@@ -11,8 +11,8 @@ import { settle } from '../../client/cli/context';
 import type { GapsEvent } from '../../client/sdk/events';
 import { useServer } from '../support/fixtures';
 import { type MaliciousProxy, route, startMaliciousProxy } from '../support/malicious-proxy';
-import { admitClients } from './client-group';
-import { newClient, removeTempDirs, type TestClient } from '../client/sdk/sdk-fixtures';
+import { admitClients } from '../support/client-group';
+import { newClient, removeTempDirs, type TestClient } from '../support/sdk-fixtures';
 
 const server = useServer();
 let toBora: MaliciousProxy;

@@ -10,7 +10,7 @@ import { TestDevice } from '../support/api-client';
 import { joinRequestRows } from '../support/db-tamper';
 import { useServer } from '../support/fixtures';
 import { expectOk } from '../support/http';
-import { newClient, removeTempDirs, type TestClient } from '../client/sdk/sdk-fixtures';
+import { newClient, removeTempDirs, type TestClient } from '../support/sdk-fixtures';
 
 const QUOTA = 4;
 const server = useServer({ env: { MAX_JOIN_REQUESTS_PER_INVITE: String(QUOTA) } });

@@ -15,8 +15,8 @@ import { encryptMessage } from '../../shared/protocol/message-envelope';
 import { encodePlaintext } from '../../shared/protocol/plaintext';
 import { messageRows, setMembershipRole } from '../support/db-tamper';
 import { useServer } from '../support/fixtures';
-import { clientGroup } from './client-group';
-import { removeTempDirs, type TestClient, textOf } from '../client/sdk/sdk-fixtures';
+import { clientGroup } from '../support/client-group';
+import { removeTempDirs, type TestClient, textOf } from '../support/sdk-fixtures';
 
 const server = useServer();
 let admin: TestClient;

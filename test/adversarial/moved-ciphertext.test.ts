@@ -13,8 +13,8 @@ import { sealPost } from '../../client/sdk/send';
 import { derivationCount, MAX_COUNTER } from '../../shared/protocol/sender-chain';
 import { deleteMessageRow, insertMessageRow, messageRows, updateMessageRow } from '../support/db-tamper';
 import { useServer } from '../support/fixtures';
-import { admitClients } from './client-group';
-import { newClient, removeTempDirs, type TestClient, textOf } from '../client/sdk/sdk-fixtures';
+import { admitClients } from '../support/client-group';
+import { newClient, removeTempDirs, type TestClient, textOf } from '../support/sdk-fixtures';
 
 const server = useServer();
 let admin: TestClient;

@@ -9,8 +9,8 @@ import { settle } from '../../client/cli/context';
 import type { ClientEvent, GapsEvent, MessageEvent } from '../../client/sdk/events';
 import { deleteMessageRow, withDb } from '../support/db-tamper';
 import { useServer } from '../support/fixtures';
-import { clientGroup } from './client-group';
-import { removeTempDirs, type TestClient, textOf } from '../client/sdk/sdk-fixtures';
+import { clientGroup } from '../support/client-group';
+import { removeTempDirs, type TestClient, textOf } from '../support/sdk-fixtures';
 
 const server = useServer();
 let alice: TestClient;

@@ -21,8 +21,8 @@ import { addGhostMembership, appendCommitRow, envelopeRows, messageRows, withDb 
 import { useServer } from '../support/fixtures';
 import { expectOk } from '../support/http';
 import { type MaliciousProxy, startMaliciousProxy } from '../support/malicious-proxy';
-import { newClient, removeTempDirs, storedEpochKeys, type TestClient, textOf } from '../client/sdk/sdk-fixtures';
-import { clientGroup } from './client-group';
+import { newClient, removeTempDirs, storedEpochKeys, type TestClient, textOf } from '../support/sdk-fixtures';
+import { clientGroup } from '../support/client-group';
 
 const server = useServer();
 const SURVIVOR_NAME = '수진';

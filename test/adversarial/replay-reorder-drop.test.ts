@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settle } from '../../client/cli/context';
 import type { ClientEvent, MessageEvent } from '../../client/sdk/events';
 import { useServer } from '../support/fixtures';
-import { clientGroup } from './client-group';
+import { clientGroup } from '../support/client-group';
 import { type MaliciousProxy, route, startMaliciousProxy } from '../support/malicious-proxy';
-import { removeTempDirs, type TestClient, textOf, waitForEvent } from '../client/sdk/sdk-fixtures';
+import { removeTempDirs, type TestClient, textOf, waitForEvent } from '../support/sdk-fixtures';
 
 const server = useServer();
 let proxy: MaliciousProxy;

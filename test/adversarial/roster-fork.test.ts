@@ -11,8 +11,8 @@ import type { ForkEvent } from '../../client/sdk/events';
 import { signCommit } from '../../shared/protocol/roster';
 import { useServer } from '../support/fixtures';
 import { type MaliciousProxy, route, startMaliciousProxy } from '../support/malicious-proxy';
-import { admitClients } from './client-group';
-import { newClient, removeTempDirs, type TestClient } from '../client/sdk/sdk-fixtures';
+import { admitClients } from '../support/client-group';
+import { newClient, removeTempDirs, type TestClient } from '../support/sdk-fixtures';
 
 const server = useServer();
 let proxy: MaliciousProxy;

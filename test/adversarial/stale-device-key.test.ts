@@ -13,8 +13,8 @@ import { openEpochEnvelope, peekEpochEnvelope } from '../../shared/protocol/epoc
 import { withDb } from '../support/db-tamper';
 import { useServer } from '../support/fixtures';
 import { type MaliciousProxy, route, startMaliciousProxy } from '../support/malicious-proxy';
-import { removeTempDirs, type TestClient } from '../client/sdk/sdk-fixtures';
-import { clientGroup } from './client-group';
+import { removeTempDirs, type TestClient } from '../support/sdk-fixtures';
+import { clientGroup } from '../support/client-group';
 
 const server = useServer();
 let proxy: MaliciousProxy;

@@ -12,8 +12,8 @@ import { settle } from '../../client/cli/context';
 import { FileStore } from '../../client/node/file-store';
 import type { MessageEvent } from '../../client/sdk/events';
 import { useServer } from '../support/fixtures';
-import { clientGroup } from './client-group';
-import { removeTempDirs, reopen, type TestClient, textOf } from '../client/sdk/sdk-fixtures';
+import { clientGroup } from '../support/client-group';
+import { removeTempDirs, reopen, type TestClient, textOf } from '../support/sdk-fixtures';
 
 const server = useServer();
 let admin: TestClient;

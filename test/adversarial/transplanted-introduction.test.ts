@@ -11,7 +11,7 @@ import { TestDevice } from '../support/api-client';
 import { joinRequestRows, transplantIntroduction, withDb } from '../support/db-tamper';
 import { useServer } from '../support/fixtures';
 import { expectOk } from '../support/http';
-import { newClient, removeTempDirs, type TestClient } from '../client/sdk/sdk-fixtures';
+import { newClient, removeTempDirs, type TestClient } from '../support/sdk-fixtures';
 
 const server = useServer();
 const HER_WORDS = '저 민지예요. 어제 쉼터에서 상담사님을 만났어요.';

@@ -17,8 +17,8 @@ import { decodePlaintext } from '../../shared/protocol/plaintext';
 import { messageRows, type StoredRow, withDb } from '../support/db-tamper';
 import { useServer } from '../support/fixtures';
 import { type MaliciousProxy, route, startMaliciousProxy } from '../support/malicious-proxy';
-import { removeTempDirs, reopen, storedEpochKeys, type TestClient, textOf } from '../client/sdk/sdk-fixtures';
-import { clientGroup } from './client-group';
+import { removeTempDirs, reopen, storedEpochKeys, type TestClient, textOf } from '../support/sdk-fixtures';
+import { clientGroup } from '../support/client-group';
 
 const server = useServer();
 let proxy: MaliciousProxy;

@@ -8,7 +8,7 @@ import { fromB64 } from '../../../shared/crypto/encoding';
 import { peekEpochEnvelope } from '../../../shared/protocol/epoch-envelope';
 import { decryptMessage } from '../../../shared/protocol/message-envelope';
 import { useServer } from '../../support/fixtures';
-import { newClient, PASSPHRASE, removeTempDirs, reopen, storedEpochKeys, type TestClient, textOf, waitForEvent } from './sdk-fixtures';
+import { newClient, PASSPHRASE, removeTempDirs, reopen, storedEpochKeys, type TestClient, textOf, waitForEvent } from '../../support/sdk-fixtures';
 
 const server = useServer();
 

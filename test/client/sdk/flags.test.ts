@@ -15,7 +15,7 @@ import { signCommit } from '../../../shared/protocol/roster';
 import type { StoredMessage } from '../../../shared/schemas/messages';
 import { settle } from '../../../client/cli/context';
 import { useServer } from '../../support/fixtures';
-import { newClient, removeTempDirs, reopen, type TestClient, textOf } from './sdk-fixtures';
+import { newClient, removeTempDirs, reopen, type TestClient, textOf } from '../../support/sdk-fixtures';
 
 const server = useServer();
 

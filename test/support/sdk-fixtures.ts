@@ -4,14 +4,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
-import { FileStore } from '../../../client/node/file-store';
-import type { Client } from '../../../client/sdk/client';
-import type { ClientEvent } from '../../../client/sdk/events';
-import type { WebSocketLike } from '../../../client/sdk/live-socket';
-import { type ClientOptions, createClient, openClient } from '../../../client/sdk/open';
-import { SealedStore } from '../../../client/sdk/sealed-store';
-import { MIN_PASSPHRASE_PARAMS } from '../../../shared/crypto/passphrase-key';
-import { type EpochKeys, type EpochKeysJson, importEpochKeys } from '../../../shared/protocol/epoch-keys';
+import { FileStore } from '../../client/node/file-store';
+import type { Client } from '../../client/sdk/client';
+import type { ClientEvent } from '../../client/sdk/events';
+import type { WebSocketLike } from '../../client/sdk/live-socket';
+import { type ClientOptions, createClient, openClient } from '../../client/sdk/open';
+import { SealedStore } from '../../client/sdk/sealed-store';
+import { MIN_PASSPHRASE_PARAMS } from '../../shared/crypto/passphrase-key';
+import { type EpochKeys, type EpochKeysJson, importEpochKeys } from '../../shared/protocol/epoch-keys';
 
 export const PASSPHRASE = '민들레 홀씨 되어';
 

@@ -1,7 +1,7 @@
 // Real SDK clients in one group, for the attacks that need what a client shows:
 // an admin who creates it and approves each newcomer through an invite.
 import type { Role } from '../../shared/protocol/roster';
-import { newClient, type TestClient } from '../client/sdk/sdk-fixtures';
+import { newClient, type TestClient } from './sdk-fixtures';
 
 type GrantedRole = Exclude<Role, 'admin'>;
 
