@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type BenchRun, summary, table } from '../../bench/report';
 import type { LoadResult } from '../../bench/scenarios/load';
-import { openRound as open } from '../support/open-round';
+import { openRound as open } from './open-round';
 
 const load = (system: LoadResult['system'], p99Ms: number, probe: LoadResult['probe']): LoadResult => ({
   system,

@@ -1,5 +1,10 @@
 // Runs the real Node entry (server/node.ts) as a child process on a free port
 // with a fresh SQLite file, for integration tests. Captures stdout and stderr.
+// The benchmark (bench/run.ts, bench/lib/processes.ts) starts the relay through
+// this file too, so both run the server as it is deployed. That makes bench/
+// depend on test/support/ and never the other way: code here is test-only
+// harness (no production code imports it) and imports nothing from bench/;
+// only the tests of the bench itself (test/bench/) import bench/.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { combineLatency, combineOpen, cpuPerPostUs } from '../../../bench/scenarios/load';
-import { openRound as round } from '../../support/open-round';
+import { openRound as round } from '../open-round';
 
 
 describe('the open-loop rounds of one system as one result', () => {

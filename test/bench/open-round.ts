@@ -1,5 +1,7 @@
 // One open-loop round's result, as a generator reports it with the server's CPU
 // added: the bench tests build theirs from this and change what they test.
+// It lives beside those tests, not in test/support/, because it needs a bench
+// type: test/support/ imports nothing from bench/ (bench/ imports it).
 import type { OpenResult } from '../../bench/load/generator';
 
 export const openRound = (p99Ms: number, over: Partial<OpenResult & { serverCpu: number; serverCpuSeconds: number; loadCpu: number }> = {}) => ({
