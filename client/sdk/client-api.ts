@@ -159,10 +159,3 @@ export interface OpenOptions {
   /** Argon2id cost; tests pass the minimum */
   kdf?: { opslimit: number; memlimit: number };
 }
-
-/**
- * createClient: a new identity in an empty store (registers the device).
- * openClient: an existing store; rejects with code 'wrong_passphrase' if the passphrase does not open it.
- * Both: export async function x(options: OpenOptions & { displayName?: string }): Promise<MindeulleApi>.
- */
-export type ClientFactory = (options: OpenOptions & { displayName?: string }) => Promise<MindeulleApi>;

@@ -52,12 +52,6 @@ function writeU32be(out: Uint8Array, at: number, n: number): void {
   out[at + 3] = n & 0xff;
 }
 
-export function u64be(n: number): Uint8Array {
-  const out = new Uint8Array(8);
-  new DataView(out.buffer).setBigUint64(0, BigInt(n), false);
-  return out;
-}
-
 /**
  * Unambiguous framing for everything that is hashed, signed or used as
  * associated data: the domain label and then each part, each preceded by its

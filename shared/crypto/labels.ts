@@ -50,7 +50,6 @@ export const LABELS = {
 } as const;
 
 export type LabelName = keyof typeof LABELS;
-export type Label = (typeof LABELS)[LabelName];
 
 export type LabelUse = 'hash' | 'signature' | 'kdf' | 'aead';
 

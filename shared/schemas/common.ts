@@ -35,6 +35,5 @@ export const errorSchema = z.object({
     message: z.string(),
   }),
 });
-export type ErrorBody = z.infer<typeof errorSchema>;
 
 export const groupParams = z.object({ groupId: idSchema });

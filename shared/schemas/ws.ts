@@ -24,7 +24,6 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
   postMessageBody.extend({ type: z.literal('post'), ref, groupId: idSchema }),
   z.object({ type: z.literal('ping') }),
 ]);
-export type ClientFrame = z.infer<typeof clientFrameSchema>;
 
 export const serverFrameSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), deviceId: idSchema, groups: z.array(idSchema) }),

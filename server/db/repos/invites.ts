@@ -39,10 +39,6 @@ export async function findInvite(db: Db, groupId: string, inviteId: string): Pro
   return db.kysely.selectFrom('invites').selectAll().where('group_id', '=', groupId).where('id', '=', inviteId).executeTakeFirst();
 }
 
-export async function findInviteById(db: Db, inviteId: string): Promise<InvitesTable | undefined> {
-  return db.kysely.selectFrom('invites').selectAll().where('id', '=', inviteId).executeTakeFirst();
-}
-
 export async function findInviteByCodeHash(db: Db, codeHash: string): Promise<InvitesTable | undefined> {
   return db.kysely.selectFrom('invites').selectAll().where('code_hash', '=', codeHash).executeTakeFirst();
 }
