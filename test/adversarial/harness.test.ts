@@ -7,7 +7,7 @@ import { TestDevice } from '../support/api-client';
 import { addGhostMembership, messageRows } from '../support/db-tamper';
 import { makeGroup, useServer } from '../support/fixtures';
 import { expectOk } from '../support/http';
-import { LiveSocket } from '../support/live-socket';
+import { TestSocket } from '../support/test-socket';
 import { type MaliciousProxy, route, startMaliciousProxy } from '../support/malicious-proxy';
 
 const server = useServer();
@@ -32,7 +32,7 @@ describe('malicious-server harness', () => {
 
   it('relays WebSocket frames both ways and drops, duplicates or injects pushes', async () => {
     const { admin, groupId } = await makeGroup({ url: proxy.url }, []);
-    const socket = await LiveSocket.connect(proxy.wsUrl, admin.token);
+    const socket = await TestSocket.connect(proxy.wsUrl, admin.token);
     expect(socket.ready).toMatchObject({ deviceId: admin.id, groups: [groupId] });
     let first = true;
     const undo = proxy.rewritePushes((f) => {

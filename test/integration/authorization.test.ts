@@ -8,7 +8,7 @@ import { signCommit } from '../../shared/protocol/roster';
 import { admit, TestDevice } from '../support/api-client';
 import { useServer } from '../support/fixtures';
 import { type ApiResponse, expectError, expectOk, request } from '../support/http';
-import { LiveSocket } from '../support/live-socket';
+import { TestSocket } from '../support/test-socket';
 import type { ServerProcess } from '../support/server-process';
 import { socketUrl, startTarget } from '../support/targets';
 
@@ -20,7 +20,7 @@ let member: TestDevice;
 let removed: TestDevice;
 let outsider: TestDevice;
 let groupId: string;
-let removedSocket: LiveSocket;
+let removedSocket: TestSocket;
 
 beforeAll(async () => {
   admin = await TestDevice.create(server.current);
@@ -30,7 +30,7 @@ beforeAll(async () => {
   groupId = await admin.createGroup();
   await admit(admin, member, groupId);
   await admit(admin, removed, groupId);
-  removedSocket = await LiveSocket.connect(socketUrl(server.current, groupId), removed.token);
+  removedSocket = await TestSocket.connect(socketUrl(server.current, groupId), removed.token);
   expectOk(await admin.removeMember(groupId, removed.id));
   for (let i = 0; i < 2; i++) expectOk(await admin.post(groupId), 201);
   later = await startTarget({ env: { CLOCK_SKEW_SECONDS: '120', SESSION_TTL_SECONDS: '1' } }, server.current);
@@ -376,7 +376,7 @@ describe('authentication', () => {
     // The first server, two minutes behind, still accepts it: only expiry differs.
     expectOk(await request(server.current.url, 'GET', '/v1/groups', undefined, { token }));
     expectError(await d.req('GET', '/v1/groups'), 401, 'unauthenticated');
-    const socket = await LiveSocket.open(socketUrl(later));
+    const socket = await TestSocket.open(socketUrl(later));
     socket.send({ type: 'auth', token });
     expect((await socket.closed).code).toBe(4001);
   });
@@ -422,7 +422,7 @@ describe('epochs a post may use (P5)', () => {
 
 describe('asking for a fresh epoch (P8)', () => {
   it('a non-member asking for a rekey gets not_member, and no admin hears of it', async () => {
-    const adminSocket = await LiveSocket.connect(socketUrl(server.current, groupId), admin.token);
+    const adminSocket = await TestSocket.connect(socketUrl(server.current, groupId), admin.token);
     try {
       await refused(() => outsider.req('POST', path('/rekey')), 403, 'not_member');
       await refused(() => removed.req('POST', path('/rekey')), 403, 'not_member');
@@ -433,8 +433,8 @@ describe('asking for a fresh epoch (P8)', () => {
   });
 
   it("a member's rekey request reaches the admins only, stores nothing, and is rate limited", async () => {
-    const adminSocket = await LiveSocket.connect(socketUrl(server.current, groupId), admin.token);
-    const memberSocket = await LiveSocket.connect(socketUrl(server.current, groupId), member.token);
+    const adminSocket = await TestSocket.connect(socketUrl(server.current, groupId), admin.token);
+    const memberSocket = await TestSocket.connect(socketUrl(server.current, groupId), member.token);
     try {
       const before = await snapshot();
       expect(expectOk(await member.req('POST', path('/rekey')), 202)).toEqual({ ok: true });

@@ -9,15 +9,15 @@ import { commitHash } from '../../shared/protocol/roster';
 import { admit, newClientMsgId, TestDevice } from '../support/api-client';
 import { makeGroup, useServer } from '../support/fixtures';
 import { expectError, expectOk } from '../support/http';
-import { LiveSocket } from '../support/live-socket';
+import { TestSocket } from '../support/test-socket';
 import { onWorker, socketUrl } from '../support/targets';
 
 const server = useServer();
-let sockets: LiveSocket[] = [];
+let sockets: TestSocket[] = [];
 
 /** A live socket following `groupId` (all the device's groups on Node; that group's socket on Workers). */
-async function connect(device: TestDevice, groupId: string): Promise<LiveSocket> {
-  const s = await LiveSocket.connect(socketUrl(server.current, groupId), device.token);
+async function connect(device: TestDevice, groupId: string): Promise<TestSocket> {
+  const s = await TestSocket.connect(socketUrl(server.current, groupId), device.token);
   sockets.push(s);
   return s;
 }
@@ -285,7 +285,7 @@ describe('the WebSocket handshake', () => {
     ['an unknown token', { type: 'auth', token: 'bm90LWEtdG9rZW4' }],
     ['non-JSON', 'hello'],
   ])('closes with 4001 on %s', async (_name, frame) => {
-    const s = await LiveSocket.open(socketUrl(server.current));
+    const s = await TestSocket.open(socketUrl(server.current));
     sockets.push(s);
     s.send(frame);
     expect((await s.closed).code).toBe(4001);

@@ -14,7 +14,7 @@ import { TestDevice } from '../support/api-client';
 import { canary, readDirFiles, scan, sealForTest } from '../support/canary';
 import { useServer } from '../support/fixtures';
 import { expectOk, request } from '../support/http';
-import { LiveSocket } from '../support/live-socket';
+import { TestSocket } from '../support/test-socket';
 
 const server = useServer();
 
@@ -69,7 +69,7 @@ beforeAll(async () => {
   remember(member);
   groupId = await admin.createGroup({ retentionSeconds: 7 * 24 * 3600 });
   neverLogged.push(groupId);
-  const adminSocket = await LiveSocket.connect(server.current.wsUrl, admin.token, headersFor('admin-ws'));
+  const adminSocket = await TestSocket.connect(server.current.wsUrl, admin.token, headersFor('admin-ws'));
 
   const { code } = expectOk(await admin.createInvite(groupId, { label: sealed('LABEL') }), 201);
   forbidden.push(code, normalizeInviteCode(code)!);
@@ -83,7 +83,7 @@ beforeAll(async () => {
 
   for (const tag of ['MSG-1', 'MSG-2']) expectOk(await admin.post(groupId, { ciphertext: fromB64(sealed(tag, 256)) }), 201);
   expectOk(await admin.post(groupId, { kind: 'bulletin', pinned: true, ciphertext: fromB64(sealed('BULLETIN', 256)) }), 201);
-  const memberSocket = await LiveSocket.connect(server.current.wsUrl, member.token, headersFor('member-ws'));
+  const memberSocket = await TestSocket.connect(server.current.wsUrl, member.token, headersFor('member-ws'));
   lastStored = sealed('WS-MSG', 256);
   const ack = await memberSocket.post({ groupId, ...(await member.postBody(groupId, { ciphertext: fromB64(lastStored) })) });
   expect(ack.type).toBe('ack');

@@ -11,7 +11,7 @@ import { WS_CLOSE } from '../../shared/schemas/ws';
 import { TestDevice } from '../support/api-client';
 import { DbFile } from '../support/db-file';
 import { expectError, expectOk, request } from '../support/http';
-import { LiveSocket } from '../support/live-socket';
+import { TestSocket } from '../support/test-socket';
 import { type ServerProcess, startServer } from '../support/server-process';
 
 const HEARTBEAT_MS = 300;
@@ -44,17 +44,17 @@ describe('a socket does not outlive its session', () => {
   it('logout everywhere closes every live socket of the device at once; other devices stay', async () => {
     const victim = await TestDevice.create(server);
     const other = await TestDevice.create(server);
-    const thief = await LiveSocket.connect(server.wsUrl, victim.token); // a stolen token in use
+    const thief = await TestSocket.connect(server.wsUrl, victim.token); // a stolen token in use
     const ownToken = victim.token;
     await victim.login();
-    const own = await LiveSocket.connect(server.wsUrl, victim.token);
-    const bystander = await LiveSocket.connect(server.wsUrl, other.token);
+    const own = await TestSocket.connect(server.wsUrl, victim.token);
+    const bystander = await TestSocket.connect(server.wsUrl, other.token);
     expect(expectOk(await victim.req('POST', '/v1/auth/logout-all'))).toEqual({ ok: true, revoked: 2 });
     expect(await within(thief.closed, 1000)).toEqual(ended);
     expect(await within(own.closed, 1000)).toEqual(ended);
     expect(await within(bystander.closed, 500)).toBe('still open');
     expectError(await request(server.url, 'GET', '/v1/groups', undefined, { token: ownToken }), 401, 'unauthenticated');
-    const again = await LiveSocket.open(server.wsUrl);
+    const again = await TestSocket.open(server.wsUrl);
     again.send({ type: 'auth', token: ownToken });
     expect((await again.closed).code).toBe(WS_CLOSE.unauthenticated);
     await bystander.close();
@@ -64,8 +64,8 @@ describe('a socket does not outlive its session', () => {
     const d = await TestDevice.create(server);
     const first = d.token;
     const second = await d.login();
-    const firstSocket = await LiveSocket.connect(server.wsUrl, first);
-    const secondSocket = await LiveSocket.connect(server.wsUrl, second);
+    const firstSocket = await TestSocket.connect(server.wsUrl, first);
+    const secondSocket = await TestSocket.connect(server.wsUrl, second);
     expectOk(await d.req('POST', '/v1/auth/logout', undefined, { token: first }));
     expect(await within(firstSocket.closed, 1000)).toEqual(ended);
     expect(await within(secondSocket.closed, 500)).toBe('still open');
@@ -76,7 +76,7 @@ describe('a socket does not outlive its session', () => {
 
   it('an expired session closes its socket at the next heartbeat', async () => {
     const d = await TestDevice.create(shortLived); // logged in for 2-3 seconds
-    const socket = await LiveSocket.connect(shortLived.wsUrl, d.token);
+    const socket = await TestSocket.connect(shortLived.wsUrl, d.token);
     expect(await within(socket.closed, SESSION_TTL_S * 1000 + 6 * HEARTBEAT_MS)).toEqual(ended);
   });
 });

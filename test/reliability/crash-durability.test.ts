@@ -13,7 +13,7 @@ import { b64ByteLength } from '../../shared/crypto/encoding';
 import type { TestDevice } from '../support/api-client';
 import { DbFile } from '../support/db-file';
 import { makeGroup } from '../support/fixtures';
-import { LiveSocket } from '../support/live-socket';
+import { TestSocket } from '../support/test-socket';
 import { type ServerProcess, startServer } from '../support/server-process';
 
 const KILLS = Number(process.env.CRASH_KILLS ?? 20);
@@ -67,7 +67,7 @@ class Poster {
   async run(server: ServerProcess): Promise<void> {
     if (this.transport === 'http') return this.runHttp();
     while (await this.nextBody()) {
-      const socket = await LiveSocket.connect(server.wsUrl, this.device.token).catch(() => null);
+      const socket = await TestSocket.connect(server.wsUrl, this.device.token).catch(() => null);
       if (!socket) {
         await sleep(20);
         continue;

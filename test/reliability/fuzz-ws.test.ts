@@ -16,7 +16,7 @@ import { DbFile } from '../support/db-file';
 import { makeGroup } from '../support/fixtures';
 import { fromSchema, type JsonSchema, mutationOf, randomBytes } from '../support/fuzz';
 import { expectOk, request } from '../support/http';
-import { LiveSocket } from '../support/live-socket';
+import { TestSocket } from '../support/test-socket';
 import { type ServerProcess, startServer } from '../support/server-process';
 
 const AUTHENTICATED_RUNS = 1500;
@@ -44,7 +44,7 @@ function frames(allowBadUtf8: boolean): fc.Arbitrary<WireFrame> {
   return fc.oneof(...options);
 }
 
-const send = (socket: LiveSocket, frame: WireFrame) =>
+const send = (socket: TestSocket, frame: WireFrame) =>
   'text' in frame ? socket.ws.send(frame.text) : socket.ws.send(Buffer.from(frame.bytes), { binary: frame.binary });
 
 const isAnswer = (f: { type: string }) => ['ack', 'error', 'pong', 'ready'].includes(f.type);
@@ -72,7 +72,7 @@ afterAll(async () => {
 
 describe('WebSocket fuzzing of every client frame type', () => {
   it('after auth: one answer per frame, stable error codes, the socket stays open, refusals change nothing', { timeout: 120_000 }, async () => {
-    const socket = await LiveSocket.connect(server.wsUrl, member.token);
+    const socket = await TestSocket.connect(server.wsUrl, member.token);
     const answered: Record<string, number> = {};
     await fc.assert(
       fc.asyncProperty(frames(false), async (frame) => {
@@ -101,7 +101,7 @@ describe('WebSocket fuzzing of every client frame type', () => {
     const allowed: number[] = [WS_CLOSE.unauthenticated, 1002, 1007, WS_CLOSE.frameTooLarge];
     await fc.assert(
       fc.asyncProperty(frames(true), async (frame) => {
-        const socket = await LiveSocket.open(server.wsUrl);
+        const socket = await TestSocket.open(server.wsUrl);
         send(socket, frame);
         const outcome = await Promise.race([socket.next((f) => f.type === 'ready' || f.type === 'error'), socket.closed]);
         if ('type' in outcome) {

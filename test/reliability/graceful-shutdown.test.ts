@@ -9,7 +9,7 @@ import { WS_CLOSE } from '../../shared/schemas/ws';
 import type { TestDevice } from '../support/api-client';
 import { makeGroup } from '../support/fixtures';
 import { expectOk } from '../support/http';
-import { LiveSocket } from '../support/live-socket';
+import { TestSocket } from '../support/test-socket';
 import { type ServerProcess, startServer } from '../support/server-process';
 
 let server: ServerProcess;
@@ -65,8 +65,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('graceful shutdown (SIGTERM)', () => {
   it('stops accepting, finishes and acks what it received, closes sockets with a reason, exits 0 quickly', async () => {
-    const listener = await LiveSocket.connect(server.wsUrl, admin.token);
-    const poster = await LiveSocket.connect(server.wsUrl, member.token);
+    const listener = await TestSocket.connect(server.wsUrl, admin.token);
+    const poster = await TestSocket.connect(server.wsUrl, member.token);
     const httpBody = await admin.postBody(groupId);
     const upload = slowPost(`/v1/groups/${groupId}/messages`, admin.token, JSON.stringify(httpBody));
     await sleep(100); // the first half has arrived

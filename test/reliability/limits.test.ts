@@ -15,7 +15,7 @@ import { MAX_FRAME_BYTES, WS_CLOSE } from '../../shared/schemas/ws';
 import { TestDevice } from '../support/api-client';
 import { makeGroup } from '../support/fixtures';
 import { type ApiResponse, expectError, expectOk, requestOnFreshConnection } from '../support/http';
-import { LiveSocket } from '../support/live-socket';
+import { TestSocket } from '../support/test-socket';
 import { rssBytes } from '../support/proc';
 import { type ServerProcess, startServer } from '../support/server-process';
 
@@ -30,7 +30,7 @@ const LIMITS = {
 };
 
 let server: ServerProcess;
-let open: LiveSocket[] = [];
+let open: TestSocket[] = [];
 
 beforeAll(async () => {
   await cryptoReady();
@@ -42,8 +42,8 @@ afterAll(async () => {
   await server?.destroy();
 });
 
-async function connect(device: TestDevice): Promise<LiveSocket> {
-  const s = await LiveSocket.connect(server.wsUrl, device.token);
+async function connect(device: TestDevice): Promise<TestSocket> {
+  const s = await TestSocket.connect(server.wsUrl, device.token);
   open.push(s);
   return s;
 }
@@ -111,7 +111,7 @@ describe('sockets', () => {
   it('a device gets at most MAX_SOCKETS_PER_DEVICE sockets (4003), and a slot frees when one closes', async () => {
     const device = await TestDevice.create(server);
     const three = [await connect(device), await connect(device), await connect(device)];
-    const fourth = await LiveSocket.open(server.wsUrl);
+    const fourth = await TestSocket.open(server.wsUrl);
     fourth.send({ type: 'auth', token: device.token });
     expect(await fourth.closed).toEqual({ code: WS_CLOSE.tooManyConnections, reason: 'too many connections for this device' });
     await connect(await TestDevice.create(server)); // another device is not affected
@@ -123,12 +123,12 @@ describe('sockets', () => {
 
   it('at most MAX_SOCKETS sockets in total: the next upgrade is refused with 503 until one closes', async () => {
     await sleep(100);
-    const sockets = await Promise.all(Array.from({ length: 8 }, () => LiveSocket.open(server.wsUrl)));
+    const sockets = await Promise.all(Array.from({ length: 8 }, () => TestSocket.open(server.wsUrl)));
     open.push(...sockets);
-    await expect(LiveSocket.open(server.wsUrl)).rejects.toThrow(/503/);
+    await expect(TestSocket.open(server.wsUrl)).rejects.toThrow(/503/);
     await sockets[0]!.close();
     await sleep(50);
-    open.push(await LiveSocket.open(server.wsUrl));
+    open.push(await TestSocket.open(server.wsUrl));
     await closeAll();
   });
 
@@ -149,12 +149,12 @@ describe('sockets', () => {
         return rssBytes(fast.pid!) - before;
       };
       // control: the same flood with a peer that reads (the heap's own churn)
-      const reader = await LiveSocket.connect(fast.wsUrl, members[0]!.token);
+      const reader = await TestSocket.connect(fast.wsUrl, members[0]!.token);
       await flood(30);
       const churn = await grownDuring(flood(posts));
       await reader.close();
 
-      const stalled = await LiveSocket.connect(fast.wsUrl, members[0]!.token);
+      const stalled = await TestSocket.connect(fast.wsUrl, members[0]!.token);
       const tcp = (stalled.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
       tcp.pause();
       const grown = await grownDuring(flood(posts));

@@ -9,7 +9,7 @@
 import { cryptoReady } from '../../shared/crypto/sodium';
 import type { TestDevice } from '../support/api-client';
 import { makeGroup } from '../support/fixtures';
-import { LiveSocket } from '../support/live-socket';
+import { TestSocket } from '../support/test-socket';
 import { openFds, rssBytes } from '../support/proc';
 import { startServer } from '../support/server-process';
 
@@ -40,7 +40,7 @@ async function client(device: TestDevice, groupId: string, wsUrl: string, until:
         await device.login();
         counts.sessions++;
       }
-      const socket = await LiveSocket.connect(wsUrl, device.token);
+      const socket = await TestSocket.connect(wsUrl, device.token);
       counts.sockets++;
       for (let i = 0, n = 3 + Math.floor(Math.random() * 10); i < n; i++) {
         const reply = await socket.post({ groupId, ...(await device.postBody(groupId, { ciphertext: new Uint8Array(pick([256, 1024, 4096])) })) });

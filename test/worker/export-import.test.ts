@@ -9,7 +9,7 @@ import { cryptoReady } from '../../shared/crypto/sodium';
 import { exportToFile, importFile } from '../../server/tools/export-import';
 import { makeGroup } from '../support/fixtures';
 import { expectOk } from '../support/http';
-import { LiveSocket } from '../support/live-socket';
+import { TestSocket } from '../support/test-socket';
 import { startServer, type ServerProcess } from '../support/server-process';
 import { offlineWranglerEnv, startWorker, type WorkerProcess } from '../support/worker-process';
 
@@ -54,7 +54,7 @@ describe('export from SQLite, import into D1', () => {
     expect(expectOk(await member.req('GET', `/v1/groups/${groupId}/bulletins/pinned`)).messages).toHaveLength(1);
     await member.login();
 
-    const socket = await LiveSocket.connect(`${worker.url.replace('http', 'ws')}/v1/groups/${groupId}/ws`, member.token);
+    const socket = await TestSocket.connect(`${worker.url.replace('http', 'ws')}/v1/groups/${groupId}/ws`, member.token);
     try {
       const { seq } = expectOk(await admin.post(groupId), 201);
       expect(seq).toBe(5);

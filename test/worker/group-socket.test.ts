@@ -5,15 +5,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TestDevice } from '../support/api-client';
 import { makeGroup, useServer } from '../support/fixtures';
 import { expectError, expectOk, request } from '../support/http';
-import { LiveSocket } from '../support/live-socket';
+import { TestSocket } from '../support/test-socket';
 import { socketUrl } from '../support/targets';
 import { expectSecurityHeaders } from '../support/security-headers';
 
 const server = useServer();
-let sockets: LiveSocket[] = [];
+let sockets: TestSocket[] = [];
 
-async function connect(device: TestDevice, groupId: string): Promise<LiveSocket> {
-  const s = await LiveSocket.connect(socketUrl(server.current, groupId), device.token);
+async function connect(device: TestDevice, groupId: string): Promise<TestSocket> {
+  const s = await TestSocket.connect(socketUrl(server.current, groupId), device.token);
   sockets.push(s);
   return s;
 }
@@ -27,13 +27,13 @@ afterEach(async () => {
 describe('the per-group socket on Workers', () => {
   it('/v1/ws does not exist: a JSON 404 and no upgrade', async () => {
     expectError(await request(server.current.url, 'GET', '/v1/ws'), 404, 'route_not_found');
-    await expect(LiveSocket.open(server.current.wsUrl)).rejects.toThrow(/404/);
+    await expect(TestSocket.open(server.current.wsUrl)).rejects.toThrow(/404/);
   });
 
   it('refuses a device that is not a member of the group at auth, with 4001', async () => {
     const { groupId } = await makeGroup(server.current, []);
     const outsider = await TestDevice.create(server.current);
-    const s = await LiveSocket.open(socketUrl(server.current, groupId));
+    const s = await TestSocket.open(socketUrl(server.current, groupId));
     sockets.push(s);
     s.send({ type: 'auth', token: outsider.token });
     expect(await s.closed).toMatchObject({ code: 4001 });

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeGroup, useServer } from '../support/fixtures';
 import { expectOk } from '../support/http';
-import { LiveSocket } from '../support/live-socket';
+import { TestSocket } from '../support/test-socket';
 import { socketUrl } from '../support/targets';
 
 const server = useServer();
@@ -15,8 +15,8 @@ describe('hibernation', () => {
   it('sockets stay authenticated and live across an eviction of their Durable Object', { timeout: 60_000 }, async () => {
     const { admin, members, groupId } = await makeGroup(server.current);
     const member = members[0]!;
-    const adminSocket = await LiveSocket.connect(socketUrl(server.current, groupId), admin.token);
-    const memberSocket = await LiveSocket.connect(socketUrl(server.current, groupId), member.token);
+    const adminSocket = await TestSocket.connect(socketUrl(server.current, groupId), admin.token);
+    const memberSocket = await TestSocket.connect(socketUrl(server.current, groupId), member.token);
     const resumed = () => server.current.logs().split('\n').filter((l) => l.includes('group_socket_session resumed')).length;
     expect(resumed()).toBe(0);
 

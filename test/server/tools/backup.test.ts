@@ -13,7 +13,7 @@ import type { TestDevice } from '../../support/api-client';
 import { DbFile } from '../../support/db-file';
 import { makeGroup } from '../../support/fixtures';
 import { expectOk } from '../../support/http';
-import { LiveSocket } from '../../support/live-socket';
+import { TestSocket } from '../../support/test-socket';
 import { REPO_ROOT, type ServerProcess, startServer } from '../../support/server-process';
 
 let live: ServerProcess;
@@ -55,7 +55,7 @@ async function readAll(device: TestDevice, groupId: string) {
 describe('npm run backup', () => {
   it('makes a consistent, private copy of the live database that a fresh server serves in full', { timeout: 60_000 }, async () => {
     const { admin, members, groupId } = await makeGroup(live, ['member']);
-    const socket = await LiveSocket.connect(live.wsUrl, members[0]!.token);
+    const socket = await TestSocket.connect(live.wsUrl, members[0]!.token);
     const acked = new Map<string, string>();
     for (let i = 0; i < 100; i++) {
       const body = await (i % 2 ? admin : members[0]!).postBody(groupId);

@@ -1,5 +1,6 @@
 // A WebSocket test client: authenticates with the first frame, checks every
-// server frame against the wire schema, and lets a test wait for a frame.
+// server frame against the wire schema, and lets a test wait for a frame. Named
+// TestSocket so it is not mistaken for the SDK's LiveSocket.
 import WebSocket from 'ws';
 import { type ServerFrame, serverFrameSchema } from '../../shared/schemas/ws';
 
@@ -13,7 +14,7 @@ export interface Closed {
 
 let refCounter = 0;
 
-export class LiveSocket {
+export class TestSocket {
   /** every frame received, in order */
   readonly frames: ServerFrame[] = [];
   /** frames that did not match serverFrameSchema (a contract violation) */
@@ -30,9 +31,9 @@ export class LiveSocket {
   }
 
   /** Opens a socket without authenticating. */
-  static async open(wsUrl: string, headers: Record<string, string> = {}): Promise<LiveSocket> {
+  static async open(wsUrl: string, headers: Record<string, string> = {}): Promise<TestSocket> {
     const ws = new WebSocket(wsUrl, { headers });
-    const socket = new LiveSocket(ws);
+    const socket = new TestSocket(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
@@ -41,8 +42,8 @@ export class LiveSocket {
   }
 
   /** Opens, authenticates and waits for `ready`. */
-  static async connect(wsUrl: string, token: string, headers: Record<string, string> = {}): Promise<LiveSocket> {
-    const socket = await LiveSocket.open(wsUrl, headers);
+  static async connect(wsUrl: string, token: string, headers: Record<string, string> = {}): Promise<TestSocket> {
+    const socket = await TestSocket.open(wsUrl, headers);
     socket.send({ type: 'auth', token });
     const refused = socket.closed.then((c) => Promise.reject(new Error(`closed before ready: ${c.code} ${c.reason}`)));
     refused.catch(() => undefined);
