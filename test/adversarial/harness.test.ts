@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestDevice } from '../support/api-client';
 import { addGhostMembership, messageRows } from '../support/db-tamper';
-import { makeGroup, useServer } from '../support/fixtures';
+import { makeServerGroup, useServer } from '../support/fixtures';
 import { expectOk } from '../support/http';
 import { TestSocket } from '../support/test-socket';
 import { type MaliciousProxy, route, startMaliciousProxy } from '../support/malicious-proxy';
@@ -31,7 +31,7 @@ describe('malicious-server harness', () => {
   });
 
   it('relays WebSocket frames both ways and drops, duplicates or injects pushes', async () => {
-    const { admin, groupId } = await makeGroup({ url: proxy.url }, []);
+    const { admin, groupId } = await makeServerGroup({ url: proxy.url }, []);
     const socket = await TestSocket.connect(proxy.wsUrl, admin.token);
     expect(socket.ready).toMatchObject({ deviceId: admin.id, groups: [groupId] });
     let first = true;
@@ -52,7 +52,7 @@ describe('malicious-server harness', () => {
   });
 
   it('lets the relay serve a device that no signed commit added (the threat the clients must catch)', async () => {
-    const { admin, groupId } = await makeGroup(server.current, ['member']);
+    const { admin, groupId } = await makeServerGroup(server.current, ['member']);
     const ghost = await TestDevice.create(server.current);
     expect((await ghost.listMessages(groupId)).status).toBe(403);
     addGhostMembership(server.current.dbPath, groupId, ghost.id);

@@ -7,7 +7,7 @@ import { fromB64, toB64 } from '../../shared/crypto/encoding';
 import { randomBytes } from '../../shared/crypto/primitives';
 import { commitHash } from '../../shared/protocol/roster';
 import { admit, newClientMsgId, TestDevice } from '../support/api-client';
-import { makeGroup, useServer } from '../support/fixtures';
+import { makeServerGroup, useServer } from '../support/fixtures';
 import { expectError, expectOk } from '../support/http';
 import { TestSocket } from '../support/test-socket';
 import { onWorker, socketUrl } from '../support/targets';
@@ -105,7 +105,7 @@ describe('joining a group', () => {
 
 describe('messages', () => {
   it('are delivered live, and after being offline caught up over HTTP with no gap and no duplicate', async () => {
-    const { admin, members, groupId } = await makeGroup(server.current);
+    const { admin, members, groupId } = await makeServerGroup(server.current);
     const member = members[0]!;
     const posted = new Map<number, string>();
     const seen = new Map<number, string>();
@@ -155,7 +155,7 @@ describe('messages', () => {
   });
 
   it('a WebSocket post is acked with its sequence, fanned out once, and a retry is a duplicate', async () => {
-    const { admin, members, groupId } = await makeGroup(server.current);
+    const { admin, members, groupId } = await makeServerGroup(server.current);
     const member = members[0]!;
     const memberSocket = await connect(member, groupId);
     const adminSocket = await connect(admin, groupId);
@@ -175,7 +175,7 @@ describe('messages', () => {
   });
 
   it('a WebSocket post with a bad body gets an error frame with its ref and is not stored', async () => {
-    const { admin, groupId } = await makeGroup(server.current, []);
+    const { admin, groupId } = await makeServerGroup(server.current, []);
     const socket = await connect(admin, groupId);
     const body = { groupId, ...(await admin.postBody(groupId)), ciphertext: toB64(new Uint8Array(100)) };
     socket.send({ type: 'post', ref: 'bad-1', ...body });
@@ -186,7 +186,7 @@ describe('messages', () => {
 
   // Workers: a group's socket refuses a non-member at auth (test/worker covers it).
   it.skipIf(onWorker)('a WebSocket post to a group the device is not in gets not_member with its ref', async () => {
-    const { groupId } = await makeGroup(server.current, []);
+    const { groupId } = await makeServerGroup(server.current, []);
     const outsider = await TestDevice.create(server.current);
     const socket = await connect(outsider, groupId);
     const reply = await socket.post({ groupId, ...(await outsider.postBody(groupId, { epoch: 1 })) });
@@ -194,7 +194,7 @@ describe('messages', () => {
   });
 
   it('an HTTP retry with the same clientMsgId returns the same sequence', async () => {
-    const { admin, members, groupId } = await makeGroup(server.current);
+    const { admin, members, groupId } = await makeServerGroup(server.current);
     const body = await members[0]!.postBody(groupId);
     const first = expectOk(await members[0]!.req('POST', `/v1/groups/${groupId}/messages`, body), 201);
     const retry = expectOk(await members[0]!.req('POST', `/v1/groups/${groupId}/messages`, body), 200);
@@ -205,7 +205,7 @@ describe('messages', () => {
   });
 
   it('stores the exact envelope bytes of every bucket size', async () => {
-    const { admin, groupId } = await makeGroup(server.current, []);
+    const { admin, groupId } = await makeServerGroup(server.current, []);
     for (const size of [256, 4096, 65536]) {
       const ciphertext = randomBytes(size);
       const { seq } = expectOk(await admin.post(groupId, { ciphertext }), 201);
@@ -217,7 +217,7 @@ describe('messages', () => {
 
 describe('bulletins and events', () => {
   it('facilitators post bulletins; pinned ones are listed and can be unpinned', async () => {
-    const { admin, members, groupId } = await makeGroup(server.current, ['facilitator', 'member']);
+    const { admin, members, groupId } = await makeServerGroup(server.current, ['facilitator', 'member']);
     const [facilitator, member] = members as [TestDevice, TestDevice];
     const pinned = expectOk(await facilitator.post(groupId, { kind: 'bulletin', pinned: true }), 201);
     const plain = expectOk(await admin.post(groupId, { kind: 'bulletin' }), 201);
@@ -235,7 +235,7 @@ describe('bulletins and events', () => {
   });
 
   it('key envelopes are pushed to their recipient and listed only to her', async () => {
-    const { admin, members, groupId } = await makeGroup(server.current);
+    const { admin, members, groupId } = await makeServerGroup(server.current);
     const member = members[0]!;
     const memberSocket = await connect(member, groupId);
     const mineSealed = toB64(randomBytes(80));
@@ -253,7 +253,7 @@ describe('bulletins and events', () => {
   });
 
   it('join requests are pushed to admins only', async () => {
-    const { admin, members, groupId } = await makeGroup(server.current);
+    const { admin, members, groupId } = await makeServerGroup(server.current);
     const adminSocket = await connect(admin, groupId);
     const memberSocket = await connect(members[0]!, groupId);
     const { code } = expectOk(await admin.createInvite(groupId), 201);
@@ -264,7 +264,7 @@ describe('bulletins and events', () => {
   });
 
   it('roster commits are pushed to every member', async () => {
-    const { admin, members, groupId } = await makeGroup(server.current, ['member', 'member']);
+    const { admin, members, groupId } = await makeServerGroup(server.current, ['member', 'member']);
     const socket = await connect(members[0]!, groupId);
     const res = expectOk(await admin.removeMember(groupId, members[1]!.id));
     const frame = await socket.nextOf('roster', (f) => f.seq === res.seq);
@@ -274,7 +274,7 @@ describe('bulletins and events', () => {
 
 describe('the WebSocket handshake', () => {
   it('answers ping with pong', async () => {
-    const { admin: d, groupId } = await makeGroup(server.current, []);
+    const { admin: d, groupId } = await makeServerGroup(server.current, []);
     const s = await connect(d, groupId);
     s.send({ type: 'ping' });
     await s.nextOf('pong');
@@ -297,7 +297,7 @@ describe('the WebSocket handshake', () => {
 describe('durability', () => {
   it('messages acknowledged before a crash (SIGKILL) are all there after a restart', async (ctx) => {
     if (!server.current.crash) return ctx.skip();
-    const { admin, members, groupId } = await makeGroup(server.current);
+    const { admin, members, groupId } = await makeServerGroup(server.current);
     const socket = await connect(members[0]!, groupId);
     const acked = new Map<number, string>();
     const bodies = await Promise.all(Array.from({ length: 20 }, () => members[0]!.postBody(groupId)));

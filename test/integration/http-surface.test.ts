@@ -3,7 +3,7 @@
 // trace, nothing changed).
 import { describe, expect, it } from 'vitest';
 import { TestDevice } from '../support/api-client';
-import { makeGroup, useServer } from '../support/fixtures';
+import { makeServerGroup, useServer } from '../support/fixtures';
 import { expectError, expectOk, request, requestOnFreshConnection } from '../support/http';
 
 const server = useServer();
@@ -69,7 +69,7 @@ describe('service endpoints', () => {
 
 describe('no API response is kept by a cache', () => {
   it('Cache-Control: no-store on a success, a refusal, a bad request, an unknown route and a body over the limit', async () => {
-    const { admin, groupId } = await makeGroup(server.current, []);
+    const { admin, groupId } = await makeServerGroup(server.current, []);
     const big = JSON.stringify({ signPk: 'A'.repeat(1024 * 1024) });
     const responses = {
       ok: await admin.listMessages(groupId),
@@ -92,7 +92,7 @@ describe('bad input gets a clear 4xx, never a stack trace, and changes nothing',
   });
 
   it('malformed JSON on an authenticated route is 400 bad_request', async () => {
-    const { admin, groupId } = await makeGroup(server.current, []);
+    const { admin, groupId } = await makeServerGroup(server.current, []);
     expectError(await admin.req('POST', `/v1/groups/${groupId}/messages`, undefined, { rawBody: '[1,' }), 400, 'bad_request');
     expect(expectOk(await admin.listMessages(groupId)).messages).toEqual([]);
   });
@@ -103,14 +103,14 @@ describe('bad input gets a clear 4xx, never a stack trace, and changes nothing',
   });
 
   it('a ciphertext that is not a bucket length is 400 validation_failed and not stored', async () => {
-    const { admin, groupId } = await makeGroup(server.current, []);
+    const { admin, groupId } = await makeServerGroup(server.current, []);
     expectError(await admin.post(groupId, { ciphertext: new Uint8Array(300) }), 400, 'validation_failed');
     expectError(await admin.post(groupId, { kind: 'shout' as never }), 400, 'validation_failed');
     expect(expectOk(await admin.listMessages(groupId)).messages).toEqual([]);
   });
 
   it('a bad query parameter is 400 validation_failed', async () => {
-    const { admin, groupId } = await makeGroup(server.current, []);
+    const { admin, groupId } = await makeServerGroup(server.current, []);
     expectError(await admin.req('GET', `/v1/groups/${groupId}/messages?limit=100000`), 400, 'validation_failed');
     expectError(await admin.req('GET', `/v1/groups/${groupId}/messages?after=-5`), 400, 'validation_failed');
   });
@@ -121,7 +121,7 @@ describe('bad input gets a clear 4xx, never a stack trace, and changes nothing',
   });
 
   it('a body over the limit is 413 payload_too_large and stores nothing', async () => {
-    const { admin, groupId } = await makeGroup(server.current, []);
+    const { admin, groupId } = await makeServerGroup(server.current, []);
     const body = { ...(await admin.postBody(groupId)), padding: 'x'.repeat(512 * 1024) };
     const res = await requestOnFreshConnection(server.current.url, 'POST', `/v1/groups/${groupId}/messages`, JSON.stringify(body), {
       authorization: `Bearer ${admin.token}`,

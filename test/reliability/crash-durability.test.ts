@@ -12,7 +12,7 @@ import { isBucketLength } from '../../shared/protocol/padding';
 import { b64ByteLength } from '../../shared/crypto/encoding';
 import type { TestDevice } from '../support/api-client';
 import { DbFile } from '../support/db-file';
-import { makeGroup } from '../support/fixtures';
+import { makeServerGroup } from '../support/fixtures';
 import { TestSocket } from '../support/test-socket';
 import { type ServerProcess, startServer } from '../support/server-process';
 
@@ -105,7 +105,7 @@ let posters: Poster[];
 beforeAll(async () => {
   await cryptoReady();
   server = await startServer({ env: { MESSAGES_PER_SECOND: '100000' } });
-  const { groupId, admin, members } = await makeGroup(server, ['member', 'member', 'facilitator']);
+  const { groupId, admin, members } = await makeServerGroup(server, ['member', 'member', 'facilitator']);
   const [a, b, c] = members as [TestDevice, TestDevice, TestDevice];
   for (const d of [admin, a, b]) await d.syncRoster(groupId);
   posters = [new Poster(admin, groupId, 'http'), new Poster(a, groupId, 'http'), new Poster(b, groupId, 'ws'), new Poster(c, groupId, 'ws')];

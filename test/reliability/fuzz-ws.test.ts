@@ -13,7 +13,7 @@ import { ERROR_CODES } from '../../shared/schemas/errors';
 import { clientFrameSchema, WS_CLOSE } from '../../shared/schemas/ws';
 import type { TestDevice } from '../support/api-client';
 import { DbFile } from '../support/db-file';
-import { makeGroup } from '../support/fixtures';
+import { makeServerGroup } from '../support/fixtures';
 import { fromSchema, type JsonSchema, mutationOf, randomBytes } from '../support/fuzz';
 import { expectOk, request } from '../support/http';
 import { TestSocket } from '../support/test-socket';
@@ -52,7 +52,7 @@ const isAnswer = (f: { type: string }) => ['ack', 'error', 'pong', 'ready'].incl
 beforeAll(async () => {
   await cryptoReady();
   server = await startServer({ env: { MESSAGES_PER_SECOND: '100000' } });
-  const group = await makeGroup(server, ['member']);
+  const group = await makeServerGroup(server, ['member']);
   groupId = group.groupId;
   member = group.members[0]!;
   validFrames = [

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cryptoReady } from '../../shared/crypto/sodium';
 import { WS_CLOSE } from '../../shared/schemas/ws';
 import type { TestDevice } from '../support/api-client';
-import { makeGroup } from '../support/fixtures';
+import { makeServerGroup } from '../support/fixtures';
 import { expectOk } from '../support/http';
 import { TestSocket } from '../support/test-socket';
 import { type ServerProcess, startServer } from '../support/server-process';
@@ -20,7 +20,7 @@ let groupId: string;
 beforeAll(async () => {
   await cryptoReady();
   server = await startServer({ env: { MESSAGES_PER_SECOND: '100000' } });
-  const group = await makeGroup(server, ['member']);
+  const group = await makeServerGroup(server, ['member']);
   ({ admin, groupId } = group);
   member = group.members[0]!;
 });

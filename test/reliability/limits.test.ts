@@ -13,7 +13,7 @@ import { cryptoReady } from '../../shared/crypto/sodium';
 import { generateInviteCode } from '../../shared/protocol/invite-code';
 import { MAX_FRAME_BYTES, WS_CLOSE } from '../../shared/schemas/ws';
 import { TestDevice } from '../support/api-client';
-import { makeGroup } from '../support/fixtures';
+import { makeServerGroup } from '../support/fixtures';
 import { type ApiResponse, expectError, expectOk, requestOnFreshConnection } from '../support/http';
 import { TestSocket } from '../support/test-socket';
 import { rssBytes } from '../support/proc';
@@ -57,7 +57,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('request bodies', () => {
   it('MAX_BODY_BYTES is the configured ceiling: one byte over gets 413 and stores nothing', async () => {
-    const { admin, groupId } = await makeGroup(server, []);
+    const { admin, groupId } = await makeServerGroup(server, []);
     const body = await admin.postBody(groupId);
     const sized = (n: number) => {
       const text = JSON.stringify({ ...body, pad: '' });
@@ -73,7 +73,7 @@ describe('request bodies', () => {
 
 describe('WebSocket frames', () => {
   it(`a frame over ${MAX_FRAME_BYTES} bytes closes the socket with 1009 and stores nothing`, async () => {
-    const { admin, groupId } = await makeGroup(server, []);
+    const { admin, groupId } = await makeServerGroup(server, []);
     const socket = await connect(admin);
     const body = await admin.postBody(groupId);
     socket.send({ type: 'post', ref: 'big', groupId, ...body, padding: 'x'.repeat(MAX_FRAME_BYTES) });
@@ -85,7 +85,7 @@ describe('WebSocket frames', () => {
 
 describe('messages per second per device', () => {
   it('a burst beyond the limit gets rate_limited over HTTP and WebSocket; refused posts are not stored; others are unaffected', async () => {
-    const { admin, members, groupId } = await makeGroup(server, ['member']);
+    const { admin, members, groupId } = await makeServerGroup(server, ['member']);
     const member = members[0]!;
     const results = await Promise.all(Array.from({ length: 15 }, () => member.post(groupId)));
     const stored = results.filter((r) => r.status === 201).length;
@@ -136,7 +136,7 @@ describe('sockets', () => {
     // its own server: the flood must not be slowed by the rate limit above
     const fast = await startServer({ env: { WS_MAX_BUFFERED_BYTES: LIMITS.WS_MAX_BUFFERED_BYTES, MESSAGES_PER_SECOND: '100000' } });
     try {
-      const { admin, members, groupId } = await makeGroup(fast, ['member']);
+      const { admin, members, groupId } = await makeServerGroup(fast, ['member']);
       // node:crypto: libsodium's randombytes_buf takes ~160 ms for 64 KiB
       const flood = async (n: number) => {
         for (let i = 0; i < n; i++) expectOk(await admin.post(groupId, { ciphertext: nodeRandomBytes(65536) }), 201);
@@ -175,7 +175,7 @@ describe('sockets', () => {
 
 describe('invite codes and join requests', () => {
   it('failed redemptions across the server are capped (brute force from many devices), while a real code still works', async () => {
-    const { admin, groupId } = await makeGroup(server, []);
+    const { admin, groupId } = await makeServerGroup(server, []);
     const guessers = await Promise.all(Array.from({ length: 3 }, () => TestDevice.create(server)));
     const answers: ApiResponse[] = [];
     for (const g of guessers) for (let i = 0; i < 2; i++) answers.push(await g.redeem(generateInviteCode()));
@@ -186,7 +186,7 @@ describe('invite codes and join requests', () => {
   });
 
   it('pending join requests per invite are capped (join_request_limit); deciding one frees a place', async () => {
-    const { admin, groupId } = await makeGroup(server, []);
+    const { admin, groupId } = await makeServerGroup(server, []);
     const { code } = expectOk(await admin.createInvite(groupId, { maxUses: 10 }), 201);
     for (let i = 0; i < 3; i++) expectOk(await (await TestDevice.create(server)).redeem(code, toB64(randomBytes(16))), 201);
     const late = await TestDevice.create(server);

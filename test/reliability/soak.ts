@@ -8,7 +8,7 @@
 // both must be back near where they started. Prints the figures; exits 1 if not.
 import { cryptoReady } from '../../shared/crypto/sodium';
 import type { TestDevice } from '../support/api-client';
-import { makeGroup } from '../support/fixtures';
+import { makeServerGroup } from '../support/fixtures';
 import { TestSocket } from '../support/test-socket';
 import { openFds, rssBytes } from '../support/proc';
 import { startServer } from '../support/server-process';
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
   const server = await startServer({ env: { MESSAGES_PER_SECOND: '1000', LOGIN_CHALLENGES_PER_MINUTE: '1000' } });
   const pid = server.pid!;
   try {
-    const { groupId, admin, members } = await makeGroup(server, Array(CLIENTS - 1).fill('member'));
+    const { groupId, admin, members } = await makeServerGroup(server, Array(CLIENTS - 1).fill('member'));
     const devices = [admin, ...members];
     for (const d of devices) await d.syncRoster(groupId);
     const quiet = async () => {

@@ -24,8 +24,8 @@ export interface TestGroup {
   members: TestDevice[];
 }
 
-/** A fresh group: an admin plus one approved device per given role. */
-export async function makeGroup(server: ServerLike, roles: ('member' | 'facilitator')[] = ['member']): Promise<TestGroup> {
+/** A fresh group on the server: an admin plus one approved device per given role (test/shared/protocol/fixtures.ts has the in-memory makeGroup). */
+export async function makeServerGroup(server: ServerLike, roles: ('member' | 'facilitator')[] = ['member']): Promise<TestGroup> {
   const admin = await TestDevice.create(server);
   const groupId = await admin.createGroup();
   const members: TestDevice[] = [];

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cryptoReady } from '../../shared/crypto/sodium';
 import { exportToFile, importFile } from '../../server/tools/export-import';
-import { makeGroup } from '../support/fixtures';
+import { makeServerGroup } from '../support/fixtures';
 import { expectOk } from '../support/http';
 import { TestSocket } from '../support/test-socket';
 import { startServer, type ServerProcess } from '../support/server-process';
@@ -28,7 +28,7 @@ describe('export from SQLite, import into D1', () => {
     await cryptoReady();
     dir = await mkdtemp(path.join(os.tmpdir(), 'mindeulle-move-'));
     node = await startServer();
-    const { admin, members, groupId } = await makeGroup(node, ['member']);
+    const { admin, members, groupId } = await makeServerGroup(node, ['member']);
     const member = members[0]!;
     for (let i = 0; i < 3; i++) expectOk(await admin.post(groupId), 201);
     expectOk(await admin.post(groupId, { kind: 'bulletin', pinned: true }), 201);

@@ -3,7 +3,7 @@
 // app from the assets binding. Runs the Worker under local workerd.
 import { afterEach, describe, expect, it } from 'vitest';
 import { TestDevice } from '../support/api-client';
-import { makeGroup, useServer } from '../support/fixtures';
+import { makeServerGroup, useServer } from '../support/fixtures';
 import { expectError, expectOk, request } from '../support/http';
 import { TestSocket } from '../support/test-socket';
 import { socketUrl } from '../support/targets';
@@ -31,7 +31,7 @@ describe('the per-group socket on Workers', () => {
   });
 
   it('refuses a device that is not a member of the group at auth, with 4001', async () => {
-    const { groupId } = await makeGroup(server.current, []);
+    const { groupId } = await makeServerGroup(server.current, []);
     const outsider = await TestDevice.create(server.current);
     const s = await TestSocket.open(socketUrl(server.current, groupId));
     sockets.push(s);
@@ -41,7 +41,7 @@ describe('the per-group socket on Workers', () => {
   });
 
   it('a removed member gets the roster commit that removes her, then her socket closes', async () => {
-    const { admin, members, groupId } = await makeGroup(server.current, ['member', 'member']);
+    const { admin, members, groupId } = await makeServerGroup(server.current, ['member', 'member']);
     const [leaving, staying] = members as [TestDevice, TestDevice];
     const leavingSocket = await connect(leaving, groupId);
     const stayingSocket = await connect(staying, groupId);
@@ -54,7 +54,7 @@ describe('the per-group socket on Workers', () => {
   });
 
   it('a newcomer opens the group socket once approved and receives the group live', async () => {
-    const { admin, members, groupId } = await makeGroup(server.current);
+    const { admin, members, groupId } = await makeServerGroup(server.current);
     const s = await connect(members[0]!, groupId);
     expect(s.ready).toMatchObject({ deviceId: members[0]!.id, groups: [groupId] });
     const { seq } = expectOk(await admin.post(groupId), 201);

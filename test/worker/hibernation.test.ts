@@ -2,7 +2,7 @@
 // (the Hibernation API); the next frame wakes a new instance, which rebuilds
 // each socket's session from its attachment.
 import { describe, expect, it } from 'vitest';
-import { makeGroup, useServer } from '../support/fixtures';
+import { makeServerGroup, useServer } from '../support/fixtures';
 import { expectOk } from '../support/http';
 import { TestSocket } from '../support/test-socket';
 import { socketUrl } from '../support/targets';
@@ -13,7 +13,7 @@ const IDLE_MS = 26_000;
 
 describe('hibernation', () => {
   it('sockets stay authenticated and live across an eviction of their Durable Object', { timeout: 60_000 }, async () => {
-    const { admin, members, groupId } = await makeGroup(server.current);
+    const { admin, members, groupId } = await makeServerGroup(server.current);
     const member = members[0]!;
     const adminSocket = await TestSocket.connect(socketUrl(server.current, groupId), admin.token);
     const memberSocket = await TestSocket.connect(socketUrl(server.current, groupId), member.token);

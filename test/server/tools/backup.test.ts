@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cryptoReady } from '../../../shared/crypto/sodium';
 import type { TestDevice } from '../../support/api-client';
 import { DbFile } from '../../support/db-file';
-import { makeGroup } from '../../support/fixtures';
+import { makeServerGroup } from '../../support/fixtures';
 import { expectOk } from '../../support/http';
 import { TestSocket } from '../../support/test-socket';
 import { REPO_ROOT, type ServerProcess, startServer } from '../../support/server-process';
@@ -54,7 +54,7 @@ async function readAll(device: TestDevice, groupId: string) {
 
 describe('npm run backup', () => {
   it('makes a consistent, private copy of the live database that a fresh server serves in full', { timeout: 60_000 }, async () => {
-    const { admin, members, groupId } = await makeGroup(live, ['member']);
+    const { admin, members, groupId } = await makeServerGroup(live, ['member']);
     const socket = await TestSocket.connect(live.wsUrl, members[0]!.token);
     const acked = new Map<string, string>();
     for (let i = 0; i < 100; i++) {
