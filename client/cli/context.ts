@@ -5,11 +5,11 @@ import type { Client } from '../sdk/client';
 import type { GroupView, MindeulleApi } from '../sdk/client-api';
 import type { CommandSpec } from './args';
 import { CliError, type Output } from './output';
-import type { Session } from './session';
+import type { CliSession } from './session';
 import { t } from '../web/i18n';
 
 export interface Ctx {
-  session: Session;
+  session: CliSession;
   out: Output;
 }
 

@@ -8,7 +8,7 @@ import { inviteCommands } from './commands/invites';
 import { messageCommands } from './commands/messages';
 import type { Command, Ctx } from './context';
 import { createOutput, errorLine } from './output';
-import { defaultHome, Session } from './session';
+import { CliSession, defaultHome } from './session';
 
 export const COMMANDS: Command[] = [...identityCommands, ...groupCommands, ...inviteCommands, ...messageCommands];
 
@@ -39,7 +39,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const ctx: Ctx = {
-    session: new Session({ home: global.home, server: global.server }),
+    session: new CliSession({ home: global.home, server: global.server }),
     out: createOutput(global.json),
   };
   try {

@@ -38,7 +38,7 @@ function kdfFromEnv(env: NodeJS.ProcessEnv): PassphraseKdfParams | undefined {
   throw new CliError('MINDEULLE_KDF may only be "min" (tests)');
 }
 
-export class Session {
+export class CliSession {
   readonly home: string;
   private readonly env: NodeJS.ProcessEnv;
 

@@ -4,7 +4,7 @@
 import './core/zod-jitless';
 import { inviteFromFragment, type ParsedInvite } from './core/invite-link';
 import { registerServiceWorker } from './core/service-worker';
-import { Session } from './core/session';
+import { WebSession } from './core/session';
 import { startApp } from './ui/app';
 import './styles.css';
 
@@ -20,7 +20,7 @@ const inviteCode = invite?.code ?? null;
 
 registerServiceWorker();
 
-const session = new Session(window.location.origin);
+const session = new WebSession(window.location.origin);
 const hasIdentity = await session.hasIdentity();
 const root = document.getElementById('app')!;
 const app = startApp(root, session, hasIdentity ? { name: 'unlock' } : inviteCode ? { name: 'setup', mode: 'join' } : { name: 'welcome' }, inviteCode);

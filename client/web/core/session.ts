@@ -11,7 +11,7 @@ import { KDF_PARAMS } from './kdf-params';
 
 export type UnlockResult = 'ok' | 'wrong' | 'duress';
 
-export class Session {
+export class WebSession {
   private readonly sdkStore = idbByteStore('sdk');
   private readonly appStore = idbByteStore('app');
   private unlocked: { client: MindeulleApi; vault: AppVault } | null = null;

@@ -2,7 +2,7 @@
 // region, the live region, navigation, locking and auto-lock.
 import { startAutoLock } from '../core/auto-lock';
 import { listenForDoubleEscape, quickExit } from '../core/quick-exit';
-import type { Session } from '../core/session';
+import type { WebSession } from '../core/session';
 import { setLanguage, t } from '../i18n';
 import { groupView } from '../views/group';
 import { groupsView } from '../views/groups';
@@ -44,7 +44,7 @@ function viewFor(ctx: AppContext, route: Route): View {
   }
 }
 
-export function startApp(root: HTMLElement, session: Session, first: Route, inviteCode: string | null): AppContext {
+export function startApp(root: HTMLElement, session: WebSession, first: Route, inviteCode: string | null): AppContext {
   const main = h('main', { id: 'main' });
   const live = h('div', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
   const exitButton = h('button', { type: 'button', class: 'quick-exit', 'data-testid': 'quick-exit' });

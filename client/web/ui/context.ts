@@ -1,11 +1,11 @@
 // What every view gets: the session, translation, navigation and a polite
 // live region for screen readers.
-import type { Session } from '../core/session';
+import type { WebSession } from '../core/session';
 import type { MessageKey, Params } from '../i18n';
 import type { Route } from './routes';
 
 export interface AppContext {
-  session: Session;
+  session: WebSession;
   t: (key: MessageKey, params?: Params) => string;
   navigate(route: Route): void;
   /** Re-renders the current screen (after a language change). */

@@ -1,11 +1,11 @@
 // Notifications, when turned on, never carry content or names: the same fixed
 // text for everything, shown only while the app is hidden.
-import type { Session } from '../core/session';
+import type { WebSession } from '../core/session';
 import { t } from '../i18n';
 
 const TAG = 'activity';
 
-export function notifyWhenHidden(session: Session): () => void {
+export function notifyWhenHidden(session: WebSession): () => void {
   return session.client.subscribe((event) => {
     if (event.type !== 'message' || event.sender === session.client.deviceId) return;
     if (!session.isUnlocked || !session.settings.notifications || document.visibilityState === 'visible') return;
