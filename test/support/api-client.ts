@@ -5,7 +5,6 @@ import { toB64 } from '../../shared/crypto/encoding';
 import { randomBytes } from '../../shared/crypto/primitives';
 import { signLogin } from '../../shared/protocol/auth';
 import { type DeviceKeys, type DevicePublic, devicePublic, generateDeviceKeys } from '../../shared/protocol/device';
-import { bucketFor } from '../../shared/protocol/padding';
 import {
   applyCommit,
   applyGenesis,
@@ -40,15 +39,6 @@ export const newClientMsgId = (): string => toB64(randomBytes(16));
 /** Random envelope bytes of one bucket length (256 by default). */
 export function randomEnvelope(bucket = 256): Uint8Array {
   return randomBytes(bucket);
-}
-
-/** Pads bytes with zeros up to the smallest bucket that holds them. */
-export function padToBucket(bytes: Uint8Array): Uint8Array {
-  const size = bucketFor(bytes.length);
-  if (size === null) throw new Error('too large for any bucket');
-  const out = new Uint8Array(size);
-  out.set(bytes);
-  return out;
 }
 
 export class TestDevice {
