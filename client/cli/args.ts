@@ -82,7 +82,7 @@ export function parseCommandLine<C>(argv: string[], commands: CommandSpec<C>[]):
     if (words.length === 0 || global.help) return { global, command: null, args: {}, options: {} };
     throw new CliError(`unknown command: ${words.slice(0, 2).join(' ')} (try --help)`, 2);
   }
-  let strict;
+  let strict: ReturnType<typeof parseArgs>;
   try {
     strict = parseArgs({ args: argv, options: { ...GLOBAL_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
   } catch (err) {

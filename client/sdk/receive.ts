@@ -38,7 +38,8 @@ export function receiveStored(state: GroupState, m: StoredMessage, joinEpoch: nu
   const keys = state.keys.get(m.epoch);
   if (!keys) return rejected(state, m.seq, 'no_epoch_key');
 
-  let header, plaintext;
+  let header: ReturnType<typeof decryptMessage>['header'];
+  let plaintext: Uint8Array;
   try {
     ({ header, plaintext } = decryptMessage(keys, fromB64(m.ciphertext), { group: groupId, epoch: m.epoch, kind: m.kind, messageId: m.clientMsgId }));
   } catch (e) {

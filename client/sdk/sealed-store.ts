@@ -70,7 +70,7 @@ export class SealedStore implements DocumentStore {
   private storageName(name: string): string {
     // The index has a fixed name: opening it is how a wrong passphrase is told apart.
     if (name === INDEX_DOC) return INDEX_DOC;
-    return 'd-' + toB64(kdf(LABELS.storeName, this.key, [utf8(name)], 16));
+    return `d-${toB64(kdf(LABELS.storeName, this.key, [utf8(name)], 16))}`;
   }
 
   private serial<T>(op: () => Promise<T>): Promise<T> {

@@ -3,7 +3,7 @@
 import { signLogin } from '../../shared/protocol/auth';
 import { devicePublic } from '../../shared/protocol/device';
 import type { Identity } from './identity';
-import { RelayApi, RelayError } from './relay-api';
+import { type RelayApi, RelayError } from './relay-api';
 
 export class Session {
   private loggingIn: Promise<string> | null = null;

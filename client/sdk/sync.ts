@@ -21,7 +21,7 @@ export interface SyncResult {
   opened: number[];
 }
 
-export function rosterEvent(core: Core, state: GroupState): ClientEvent {
+export function rosterEvent(_core: Core, state: GroupState): ClientEvent {
   const members = [...state.chain.current.members].map(([deviceId, m]) => ({ deviceId, role: m.role }));
   return { type: 'roster', groupId: state.groupId, valid: state.rosterValid, members, removedSelf: state.record.removed };
 }

@@ -30,6 +30,7 @@ class D1Connection implements DatabaseConnection {
     };
   }
 
+  // biome-ignore lint/correctness/useYield: Kysely's interface wants a generator; D1 has no stream to yield from
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
     throw new Error('D1 does not stream query results');
   }

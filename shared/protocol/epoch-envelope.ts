@@ -219,7 +219,7 @@ export function verifyEpochEnvelope(bytes: Uint8Array, { roster, recipientSignPk
 
 /** Verifies the envelope against the roster and returns the 32-byte epoch secret, or throws EpochEnvelopeError. */
 export function openEpochEnvelope(bytes: Uint8Array, { roster, recipient, expected = {} }: OpenEpochArgs): Uint8Array {
-  const { fields, fieldBytes, sealed } = checkEnvelope(decode(bytes), roster, recipient.signPk, recipient.kxVersion, expected);
+  const { fieldBytes, sealed } = checkEnvelope(decode(bytes), roster, recipient.signPk, recipient.kxVersion, expected);
   if (sealed.length !== SEALED_BYTES) fail('unseal_failed', 'sealed secret has the wrong length');
   const plain = boxSealOpen(sealed, recipient.kxPk, recipient.kxSk);
   if (!plain) fail('unseal_failed', 'sealed secret does not open with this key');
@@ -252,7 +252,7 @@ function checkEnvelope(
   if (kxVersion !== undefined && fields.kxVersion !== kxVersion) fail('stale_kx', 'envelope is sealed to another key-exchange key version');
   if (!roster.members.has(fields.recipient)) fail('not_member', 'recipient is not a member at this commit');
   const author = roster.members.get(fields.author);
-  if (!author || author.role !== 'admin') fail('not_admin', 'envelope signer is not an admin at this commit');
+  if (author?.role !== 'admin') fail('not_admin', 'envelope signer is not an admin at this commit');
   if (!verify(LABELS.epochEnvelope, signed, sig, fromB64(author.signPk))) fail('bad_signature', 'envelope signature does not verify');
   return decoded;
 }

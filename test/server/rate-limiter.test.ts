@@ -37,7 +37,7 @@ describe('memory rate limiter', () => {
   });
 
   it('clears everything only when every live window is refusing', async () => {
-    let t = 0;
+    const t = 0;
     const limiter = memoryRateLimiter(() => t, 2);
     for (const k of ['a', 'b']) {
       await limiter.hit(k, 1, 60);

@@ -68,7 +68,7 @@ export function applyGenesis(commit: SignedCommit): RosterState {
   if (body.prev !== null) fail('roster_bad_prev', 'genesis has no previous commit');
   if (body.epoch !== 1) fail('roster_bad_epoch', 'genesis starts epoch 1');
   const first = body.ops[0];
-  if (!first || first.op !== 'add' || first.device !== body.author || first.role !== 'admin')
+  if (first?.op !== 'add' || first.device !== body.author || first.role !== 'admin')
     fail('roster_illegal_op', 'genesis must first add its author as admin');
   if (body.ops.slice(1).some((op) => op.op !== 'settings')) fail('roster_illegal_op', 'genesis may only add its author');
   checkSignature(commit, first.signPk);

@@ -60,9 +60,9 @@ describe('chain key 0', () => {
     const s = randomBytes(32);
     const base = deriveChainKey0(s, GROUP, 1, SENDER);
     expect(deriveChainKey0(s, GROUP, 1, SENDER)).toEqual(base);
-    expect(deriveChainKey0(s, GROUP + 'x', 1, SENDER)).not.toEqual(base);
+    expect(deriveChainKey0(s, `${GROUP}x`, 1, SENDER)).not.toEqual(base);
     expect(deriveChainKey0(s, GROUP, 2, SENDER)).not.toEqual(base);
-    expect(deriveChainKey0(s, GROUP, 1, SENDER + 'x')).not.toEqual(base);
+    expect(deriveChainKey0(s, GROUP, 1, `${SENDER}x`)).not.toEqual(base);
     expect(deriveChainKey0(randomBytes(32), GROUP, 1, SENDER)).not.toEqual(base);
   });
 });
