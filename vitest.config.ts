@@ -3,7 +3,12 @@ import { configDefaults, defineConfig } from 'vitest/config';
 // One integration suite, two targets (test/support/targets.ts): every file runs
 // against Node; the files below run again against the Worker under local
 // workerd, together with the worker-only tests in test/worker/.
-const ON_BOTH_TARGETS = ['test/integration/happy-path.test.ts', 'test/integration/http-surface.test.ts', 'test/integration/authorization.test.ts', 'test/integration/device-keys.test.ts'];
+const ON_BOTH_TARGETS = [
+  'test/integration/happy-path.test.ts',
+  'test/integration/http-surface.test.ts',
+  'test/integration/authorization.test.ts',
+  'test/integration/device-keys.test.ts',
+];
 
 export default defineConfig({
   test: {
@@ -19,7 +24,11 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'worker', include: [...ON_BOTH_TARGETS, 'test/worker/**/*.test.ts'], env: { MINDEULLE_TARGET: 'worker' } },
+        test: {
+          name: 'worker',
+          include: [...ON_BOTH_TARGETS, 'test/worker/**/*.test.ts'],
+          env: { MINDEULLE_TARGET: 'worker' },
+        },
       },
     ],
   },

@@ -103,7 +103,9 @@ export function summary(run: BenchRun): Record<string, unknown> {
   const bySize = sizesOf(run).map((size) => ({ size, ...figures(run.load, size) }));
   const tput = worst(bySize, (f) => f.ratioRaw);
   const lat = worst(bySize, (f) => -(f.p99 / f.rawP99));
-  const correct = run.catchup.gaps + run.catchup.duplicates + run.catchup.missing === 0 && bySize.every((f) => f.gaps + f.duplicates + f.errors === 0 && f.reach === 1);
+  const correct =
+    run.catchup.gaps + run.catchup.duplicates + run.catchup.missing === 0 &&
+    bySize.every((f) => f.gaps + f.duplicates + f.errors === 0 && f.reach === 1);
   return {
     mode: run.mode,
     relay_deliveries_per_s: round(tput.relay, 0),
@@ -130,20 +132,41 @@ export function summary(run: BenchRun): Record<string, unknown> {
     crypto_verify_decrypt_per_s: round(run.crypto.verifyDecryptPerS, 0),
     reach: round(Math.min(...bySize.map((f) => f.reach)), 6),
     correct,
-    by_group_size: Object.fromEntries(bySize.map(({ size, ...f }) => [size, Object.fromEntries(Object.entries(f).map(([k, v]) => [k, round(v, 3)]))])),
+    by_group_size: Object.fromEntries(
+      bySize.map(({ size, ...f }) => [size, Object.fromEntries(Object.entries(f).map(([k, v]) => [k, round(v, 3)]))]),
+    ),
     machine: run.machine,
     duration_s: round(run.durationS, 1),
   };
 }
 
-const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : String(n));
+const fmt = (n: number, digits = 0) =>
+  Number.isFinite(n)
+    ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : String(n);
 const mark = (ok: boolean) => (ok ? 'met' : 'MISSED');
 
 /** The load rows alone (closed and open loop per system and group size). */
 export function loadTable(load: readonly LoadResult[]): string[] {
   const lines: string[] = [];
   const row = (cells: string[]) => lines.push(`| ${cells.join(' | ')} |`);
-  row(['scenario', 'system', 'clients', 'deliveries/s (closed: median; each round)', 'server / load CPU', 'msgs/s open', 'server µs/post (open)', 'p50 ms', 'p99 ms (open: median; each round)', 'ack p99 ms', 'probe p50 / p99 / ack p99 ms', 'reach', 'gaps', 'dups', 'errors']);
+  row([
+    'scenario',
+    'system',
+    'clients',
+    'deliveries/s (closed: median; each round)',
+    'server / load CPU',
+    'msgs/s open',
+    'server µs/post (open)',
+    'p50 ms',
+    'p99 ms (open: median; each round)',
+    'ack p99 ms',
+    'probe p50 / p99 / ack p99 ms',
+    'reach',
+    'gaps',
+    'dups',
+    'errors',
+  ]);
   row(Array(15).fill('---'));
   for (const r of load) {
     const c = r.closed;
@@ -172,7 +195,9 @@ export function loadTable(load: readonly LoadResult[]): string[] {
 export function table(run: BenchRun): string {
   const lines: string[] = [];
   const row = (cells: string[]) => lines.push(`| ${cells.join(' | ')} |`);
-  lines.push(`Mindeulle benchmark (${run.mode}); ${run.machine.nproc} cores (${run.machine.cpu}), Node ${run.machine.node}, ${run.machine.pinned ? 'server and load pinned to separate cores' : 'not pinned'}`);
+  lines.push(
+    `Mindeulle benchmark (${run.mode}); ${run.machine.nproc} cores (${run.machine.cpu}), Node ${run.machine.node}, ${run.machine.pinned ? 'server and load pinned to separate cores' : 'not pinned'}`,
+  );
   lines.push('');
   lines.push(...loadTable(run.load));
   lines.push('');
@@ -181,21 +206,66 @@ export function table(run: BenchRun): string {
   for (const size of sizesOf(run)) {
     const f = figures(run.load, size);
     row([`relay / raw ws deliveries, groups of ${size}`, fmt(f.ratioRaw, 2), '>= 0.7', mark(f.ratioRaw >= 0.7)]);
-    row([`relay / Socket.IO deliveries, groups of ${size}`, fmt(f.ratioSocketio, 2), '>= 1.5', mark(f.ratioSocketio >= 1.5)]);
-    row([`p99 end-to-end at 50 % load, groups of ${size}`, `${fmt(f.p99, 2)} ms (raw ws ${fmt(f.rawP99, 2)} ms)`, '<= 2x raw ws', mark(f.p99 <= 2 * f.rawP99)]);
+    row([
+      `relay / Socket.IO deliveries, groups of ${size}`,
+      fmt(f.ratioSocketio, 2),
+      '>= 1.5',
+      mark(f.ratioSocketio >= 1.5),
+    ]);
+    row([
+      `p99 end-to-end at 50 % load, groups of ${size}`,
+      `${fmt(f.p99, 2)} ms (raw ws ${fmt(f.rawP99, 2)} ms)`,
+      '<= 2x raw ws',
+      mark(f.p99 <= 2 * f.rawP99),
+    ]);
     const probe = `probe ${fmt(f.probeAckP99, 2)} ms, raw ws probe ${fmt(f.rawProbeAckP99, 2)} ms`;
-    row([`publish-to-ack p99, groups of ${size}`, `${fmt(f.ackP99, 2)} ms (${probe})`, '<= 10 ms', mark(f.ackP99 <= 10)]);
+    row([
+      `publish-to-ack p99, groups of ${size}`,
+      `${fmt(f.ackP99, 2)} ms (${probe})`,
+      '<= 10 ms',
+      mark(f.ackP99 <= 10),
+    ]);
   }
   const s = run.storage;
-  row(['storage: relay path / batched better-sqlite3', `${fmt(s.relayRowsPerS)} / ${fmt(s.sqliteBatchRowsPerS)} rows/s = ${fmt(s.ratio, 2)}`, '>= 0.5', mark(s.ratio >= 0.5)]);
+  row([
+    'storage: relay path / batched better-sqlite3',
+    `${fmt(s.relayRowsPerS)} / ${fmt(s.sqliteBatchRowsPerS)} rows/s = ${fmt(s.ratio, 2)}`,
+    '>= 0.5',
+    mark(s.ratio >= 0.5),
+  ]);
   const i = run.idle;
-  row([`idle authenticated connections: ${i.connections}`, `${fmt(i.rssAfterKb / 1024)} MiB RSS, ${fmt(i.rssPerConnKb, 1)} KiB each`, '10,000 in < 1 GiB', mark(i.rssPerConnKb * 10_000 + i.rssBeforeKb < 1024 * 1024)]);
+  row([
+    `idle authenticated connections: ${i.connections}`,
+    `${fmt(i.rssAfterKb / 1024)} MiB RSS, ${fmt(i.rssPerConnKb, 1)} KiB each`,
+    '10,000 in < 1 GiB',
+    mark(i.rssPerConnKb * 10_000 + i.rssBeforeKb < 1024 * 1024),
+  ]);
   const c = run.catchup;
-  row([`catch-up of ${fmt(c.backlog)} messages (${c.pages} pages)`, `${fmt(c.catchupMs, 1)} ms`, '10,000 in < 500 ms', mark((c.catchupMs * 10_000) / c.backlog < 500)]);
-  row(['catch-up correctness', `${c.received} received, ${c.gaps} gaps, ${c.duplicates} dups, ${c.missing} missing`, 'all once, in order', mark(c.gaps + c.duplicates + c.missing === 0 && c.received === c.backlog)]);
+  row([
+    `catch-up of ${fmt(c.backlog)} messages (${c.pages} pages)`,
+    `${fmt(c.catchupMs, 1)} ms`,
+    '10,000 in < 500 ms',
+    mark((c.catchupMs * 10_000) / c.backlog < 500),
+  ]);
+  row([
+    'catch-up correctness',
+    `${c.received} received, ${c.gaps} gaps, ${c.duplicates} dups, ${c.missing} missing`,
+    'all once, in order',
+    mark(c.gaps + c.duplicates + c.missing === 0 && c.received === c.backlog),
+  ]);
   const k = run.crypto;
-  row(['client crypto encrypt+sign', `${fmt(k.encryptSignPerS)} msg/s (${k.envelopeBytes}-byte envelope)`, '>= 5,000', mark(k.encryptSignPerS >= 5000)]);
-  row(['client crypto verify+decrypt', `${fmt(k.verifyDecryptPerS)} msg/s`, '>= 5,000', mark(k.verifyDecryptPerS >= 5000)]);
+  row([
+    'client crypto encrypt+sign',
+    `${fmt(k.encryptSignPerS)} msg/s (${k.envelopeBytes}-byte envelope)`,
+    '>= 5,000',
+    mark(k.encryptSignPerS >= 5000),
+  ]);
+  row([
+    'client crypto verify+decrypt',
+    `${fmt(k.verifyDecryptPerS)} msg/s`,
+    '>= 5,000',
+    mark(k.verifyDecryptPerS >= 5000),
+  ]);
   lines.push('');
   lines.push(`finished in ${fmt(run.durationS, 1)} s`);
   return lines.join('\n');

@@ -20,7 +20,14 @@ import { runCatchup } from './scenarios/catchup';
 import { runCrypto } from './scenarios/crypto';
 import { runIdle } from './scenarios/idle';
 import type { GeneratorClient } from './load/generator';
-import { clientsOf, type LoadProbe, type LoadResult, type LoadTarget, runLoad, startLoadProcesses } from './scenarios/load';
+import {
+  clientsOf,
+  type LoadProbe,
+  type LoadResult,
+  type LoadTarget,
+  runLoad,
+  startLoadProcesses,
+} from './scenarios/load';
 import { runStorage } from './scenarios/storage';
 
 const args = new Set(process.argv.slice(2));
@@ -28,40 +35,79 @@ const quick = args.has('--quick');
 const json = args.has('--json');
 // --profile: the relay writes a V8 CPU profile (node --cpu-prof) into bench/results/profiles/.
 const profileDir = args.has('--profile') ? path.join(REPO_ROOT, 'bench/results/profiles') : null;
-const onlyArg = [...args].find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
-const only = onlyArg ? { size: Number(onlyArg[0]), systems: onlyArg.length > 1 ? onlyArg.slice(1) : ['relay', 'raw_ws', 'socketio'] } : null;
+const onlyArg = [...args]
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
+const only = onlyArg
+  ? { size: Number(onlyArg[0]), systems: onlyArg.length > 1 ? onlyArg.slice(1) : ['relay', 'raw_ws', 'socketio'] }
+  : null;
 
 // 10,000 sockets need file descriptors: run again under a raised limit (and on the load core).
 if (!process.env.MINDEULLE_BENCH_CHILD) {
   const script = 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$@"';
   const cmd = [...pinTo(LOAD_CPU), process.execPath, '--import', 'tsx', 'bench/run.ts', ...process.argv.slice(2)];
-  const child = spawnSync('sh', ['-c', script, 'sh', ...cmd], { cwd: REPO_ROOT, stdio: 'inherit', env: { ...process.env, MINDEULLE_BENCH_CHILD: '1' } });
+  const child = spawnSync('sh', ['-c', script, 'sh', ...cmd], {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, MINDEULLE_BENCH_CHILD: '1' },
+  });
   process.exit(child.status ?? 1);
 }
 
-const BASELINE_SCRIPTS = { raw_ws: 'bench/servers/raw-ws-server.ts', socketio: 'bench/servers/socketio-server.ts' } as const;
+const BASELINE_SCRIPTS = {
+  raw_ws: 'bench/servers/raw-ws-server.ts',
+  socketio: 'bench/servers/socketio-server.ts',
+} as const;
 
 // The open loop's probe: one group of 10 devices of its own, posting 200 messages/s in all.
 const PROBE = { members: 10, messagesPerS: 200 };
 
 const plan = quick
-  ? { clients: 200, sizes: [10, 100], idle: 600, idleDevices: 300, idleSettleMs: 500, backlog: 2000, load: { closed: { warmupMs: 150, measureMs: 400 }, rounds: 3, open: { warmupMs: 100, measureMs: 300 } }, storageMs: 400, cryptoMs: 300 }
-  : { clients: 1000, sizes: [10, 100], idle: 10_000, idleDevices: 2000, idleSettleMs: 2000, backlog: 10_000, load: { closed: { warmupMs: 1000, measureMs: 4000 }, rounds: 3, open: { warmupMs: 500, measureMs: 3000 } }, storageMs: 3000, cryptoMs: 2000 };
+  ? {
+      clients: 200,
+      sizes: [10, 100],
+      idle: 600,
+      idleDevices: 300,
+      idleSettleMs: 500,
+      backlog: 2000,
+      load: { closed: { warmupMs: 150, measureMs: 400 }, rounds: 3, open: { warmupMs: 100, measureMs: 300 } },
+      storageMs: 400,
+      cryptoMs: 300,
+    }
+  : {
+      clients: 1000,
+      sizes: [10, 100],
+      idle: 10_000,
+      idleDevices: 2000,
+      idleSettleMs: 2000,
+      backlog: 10_000,
+      load: { closed: { warmupMs: 1000, measureMs: 4000 }, rounds: 3, open: { warmupMs: 500, measureMs: 3000 } },
+      storageMs: 3000,
+      cryptoMs: 2000,
+    };
 if (only) Object.assign(plan, { sizes: [only.size], idleDevices: 0 });
 
 const started = performance.now();
-const log = (line: string) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(1)} s] ${line}\n`);
+const log = (line: string) =>
+  process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(1)} s] ${line}\n`);
 await cryptoReady();
 
 log('client crypto');
 const crypto = only ? null : runCrypto(plan.cryptoMs);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mindeulle-bench-'));
 // BENCH_RELAY_NODE_FLAGS adds node/V8 flags to the relay alone, for A/B runs (e.g. --trace-gc).
-const relayFlags = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...(process.env.BENCH_RELAY_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
+const relayFlags = [
+  ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+  ...(process.env.BENCH_RELAY_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+];
 const relay = await startServer({
   dbPath: path.join(dir, 'relay.db'),
   // node flags go through a shell: NODE_OPTIONS refuses --cpu-prof.
-  launcher: [...pinTo(SERVER_CPU), ...(relayFlags.length > 0 ? ['sh', '-c', `exec "$0" ${relayFlags.join(' ')} "$@"`] : [])],
+  launcher: [
+    ...pinTo(SERVER_CPU),
+    ...(relayFlags.length > 0 ? ['sh', '-c', `exec "$0" ${relayFlags.join(' ')} "$@"`] : []),
+  ],
   // Every client posts as fast as the loop allows; the per-device limits stay in the path, just higher.
   env: {
     MESSAGES_PER_SECOND: '1000000',
@@ -76,18 +122,33 @@ try {
   log(`registering ${deviceCount} devices and ${PROBE.members} for the probe`);
   const registered = await registerDevices(relay.url, deviceCount + PROBE.members);
   const devices = registered.slice(0, deviceCount);
-  const probeGroup = await createGroup(relay.url, registered, Array.from({ length: PROBE.members }, (_, i) => deviceCount + i));
+  const probeGroup = await createGroup(
+    relay.url,
+    registered,
+    Array.from({ length: PROBE.members }, (_, i) => deviceCount + i),
+  );
   const probe: LoadProbe = { clients: clientsOf(registered, [probeGroup]), messagesPerS: PROBE.messagesPerS };
   const groupsBySize = new Map<number, Awaited<ReturnType<typeof createGroups>>>();
   for (const size of plan.sizes) groupsBySize.set(size, await createGroups(relay.url, devices, 0, plan.clients, size));
   // The devices that only connect for the memory scenario are in groups of 100 too.
   await createGroups(relay.url, devices, plan.clients, devices.length - plan.clients, 100);
-  const storage = only ? null : await (log('storage'), runStorage(groupsBySize.get(10)![0]!.envelopes[0]!, plan.storageMs));
+  const storage = only
+    ? null
+    : await (log('storage'), runStorage(groupsBySize.get(10)![0]!.envelopes[0]!, plan.storageMs));
 
   // Sockets spread over the devices (a full run: 5 per device, as phones, laptops and tabs
   // of one member would), each following all of its device's groups (/v1/ws).
-  const idleClients = Array.from({ length: plan.idle }, (_, i) => ({ token: devices[i % devices.length]!.token, groups: [], group: 0, groupId: '', epoch: 1, envelope: '' }));
-  const idle = only ? null : await (log(`${plan.idle} idle connections`), runIdle(relay.wsUrl, pid, idleClients, plan.idleSettleMs));
+  const idleClients = Array.from({ length: plan.idle }, (_, i) => ({
+    token: devices[i % devices.length]!.token,
+    groups: [],
+    group: 0,
+    groupId: '',
+    epoch: 1,
+    envelope: '',
+  }));
+  const idle = only
+    ? null
+    : await (log(`${plan.idle} idle connections`), runIdle(relay.wsUrl, pid, idleClients, plan.idleSettleMs));
 
   const relayTarget: LoadTarget = { system: 'relay', url: relay.wsUrl, pid };
   const load = await runLoadScenarios(relayTarget, (size) => clientsOf(devices, groupsBySize.get(size)!), probe);
@@ -95,12 +156,21 @@ try {
   if (!crypto || !storage || !idle) console.log(loadTable(load).join('\n'));
   else {
     log(`catch-up of ${plan.backlog}`);
-    const catchGroup = await createGroup(relay.url, devices, Array.from({ length: 10 }, (_, i) => i));
+    const catchGroup = await createGroup(
+      relay.url,
+      devices,
+      Array.from({ length: 10 }, (_, i) => i),
+    );
     const catchup = await runCatchup(relay.url, relay.wsUrl, devices, catchGroup, plan.backlog);
 
     const run: BenchRun = {
       mode: quick ? 'quick' : 'full',
-      machine: { nproc: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, pinned: pinned() },
+      machine: {
+        nproc: os.cpus().length,
+        cpu: os.cpus()[0]?.model ?? 'unknown',
+        node: process.version,
+        pinned: pinned(),
+      },
       load,
       catchup,
       idle,
@@ -112,7 +182,10 @@ try {
     console.log(table(run));
     if (!quick) {
       mkdirSync(path.join(REPO_ROOT, 'bench/results'), { recursive: true });
-      writeFileSync(path.join(REPO_ROOT, 'bench/results/latest.json'), `${JSON.stringify({ summary: result, run }, null, 2)}\n`);
+      writeFileSync(
+        path.join(REPO_ROOT, 'bench/results/latest.json'),
+        `${JSON.stringify({ summary: result, run }, null, 2)}\n`,
+      );
     }
     if (json) console.log(JSON.stringify(result));
   }
@@ -126,7 +199,11 @@ try {
  * the baselines (fresh baseline servers for each size, beside the relay and
  * idle while another system is measured; the generator processes stay).
  */
-async function runLoadScenarios(relayTarget: LoadTarget, clientsFor: (size: number) => GeneratorClient[], probe: LoadProbe): Promise<LoadResult[]> {
+async function runLoadScenarios(
+  relayTarget: LoadTarget,
+  clientsFor: (size: number) => GeneratorClient[],
+  probe: LoadProbe,
+): Promise<LoadResult[]> {
   const wanted = (['raw_ws', 'socketio'] as const).filter((system) => !only || only.systems.includes(system));
   const processes = startLoadProcesses(1 + wanted.length);
   const load: LoadResult[] = [];
@@ -136,14 +213,18 @@ async function runLoadScenarios(relayTarget: LoadTarget, clientsFor: (size: numb
       try {
         const targets: LoadTarget[] = [relayTarget];
         // Started together (booting node is slow here); a baseline that fails to start still gets stopped.
-        const started = await Promise.allSettled(wanted.map(async (system) => startBaseline(BASELINE_SCRIPTS[system], await freePort())));
+        const started = await Promise.allSettled(
+          wanted.map(async (system) => startBaseline(BASELINE_SCRIPTS[system], await freePort())),
+        );
         for (const [i, s] of started.entries()) {
           if (s.status !== 'fulfilled') continue;
           baselines.push(s.value);
           targets.push({ system: wanted[i]!, url: `ws://${s.value.url}`, pid: s.value.pid });
         }
         for (const s of started) if (s.status === 'rejected') throw s.reason;
-        log(`groups of ${size}: ${targets.map((t) => t.system).join(', ')}, ${plan.load.rounds} closed-loop rounds each in turn, then ${plan.load.rounds} open-loop rounds`);
+        log(
+          `groups of ${size}: ${targets.map((t) => t.system).join(', ')}, ${plan.load.rounds} closed-loop rounds each in turn, then ${plan.load.rounds} open-loop rounds`,
+        );
         load.push(...(await runLoad(targets, clientsFor(size), size, plan.load, processes, probe)));
       } finally {
         await Promise.all(baselines.map((b) => b.stop()));

@@ -49,7 +49,8 @@ export function createApp(deps: AppDeps) {
   app.onError((err, c) => {
     const { error, internal } = toApiError(err);
     // Only the error's class and stack frames: messages can quote input.
-    if (internal) deps.log.error(`internal_error ${err.name} ${(err.stack ?? '').split('\n').slice(1, 4).join(' | ').trim()}`);
+    if (internal)
+      deps.log.error(`internal_error ${err.name} ${(err.stack ?? '').split('\n').slice(1, 4).join(' | ').trim()}`);
     return sendError(c, error);
   });
   return app;

@@ -52,7 +52,8 @@ const intFrom = (env: Record<string, string | undefined>, name: string, fallback
 
 export function configFromEnv(env: Record<string, string | undefined>): AppConfig {
   const config = { ...DEFAULT_CONFIG };
-  for (const key of Object.keys(CONFIG_VARS) as (keyof typeof CONFIG_VARS)[]) config[key] = intFrom(env, CONFIG_VARS[key], DEFAULT_CONFIG[key]);
+  for (const key of Object.keys(CONFIG_VARS) as (keyof typeof CONFIG_VARS)[])
+    config[key] = intFrom(env, CONFIG_VARS[key], DEFAULT_CONFIG[key]);
   return config;
 }
 

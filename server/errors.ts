@@ -39,10 +39,12 @@ export function toApiError(err: unknown): { error: ApiError; internal: boolean }
   if (err instanceof ApiError) return { error: err, internal: false };
   if (err instanceof RosterError) return { error: new ApiError(400, err.code, err.message), internal: false };
   if (err instanceof HTTPException) {
-    if (err.status === 413) return { error: new ApiError(413, 'payload_too_large', 'request body is too large'), internal: false };
+    if (err.status === 413)
+      return { error: new ApiError(413, 'payload_too_large', 'request body is too large'), internal: false };
     return { error: new ApiError(400, 'bad_request', 'request body is not valid JSON'), internal: false };
   }
-  if (isConstraintError(err)) return { error: new ApiError(409, 'roster_conflict', 'a concurrent change won; fetch and retry'), internal: false };
+  if (isConstraintError(err))
+    return { error: new ApiError(409, 'roster_conflict', 'a concurrent change won; fetch and retry'), internal: false };
   return { error: new ApiError(500, 'internal_error', 'internal error'), internal: true };
 }
 

@@ -21,7 +21,12 @@ const purgeSeconds = Number(env.PURGE_INTERVAL_SECONDS ?? 300);
 await cryptoReady();
 const storage = await openSqlite(databasePath);
 const socketLimits = socketLimitsFromEnv(env);
-const deps = buildDeps({ db: storage.db, hub: memoryHub(socketLimits.maxSocketsPerDevice), env, assets: webAssets(env.WEB_ROOT ?? './dist/web') });
+const deps = buildDeps({
+  db: storage.db,
+  hub: memoryHub(socketLimits.maxSocketsPerDevice),
+  env,
+  assets: webAssets(env.WEB_ROOT ?? './dist/web'),
+});
 const app = createApp(deps);
 
 /** The built web app; any path that is not a file gets index.html (client-side routes). */
@@ -34,7 +39,9 @@ function webAssets(root: string) {
   };
 }
 
-const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => log.info(`mindeulle listening on port ${info.port}`)) as Server;
+const server = serve({ fetch: app.fetch, port, hostname: host }, (info) =>
+  log.info(`mindeulle listening on port ${info.port}`),
+) as Server;
 const sockets = attachWebSockets(server, deps, socketLimits);
 
 const purgeTimer = setInterval(() => {

@@ -30,7 +30,10 @@ export default {
     const scope = socketScope(new URL(request.url).pathname);
     if (scope === undefined) {
       // /v1/ws follows all of a device's groups at once, which needs one process that sees them all: Node only.
-      return Response.json(errorBody('route_not_found', 'this server has per-group sockets only: /v1/groups/{groupId}/ws'), { status: 404 });
+      return Response.json(
+        errorBody('route_not_found', 'this server has per-group sockets only: /v1/groups/{groupId}/ws'),
+        { status: 404 },
+      );
     }
     if (typeof scope === 'string' && request.headers.get('upgrade')?.toLowerCase() === 'websocket') {
       return env.GROUPS.get(env.GROUPS.idFromName(scope)).fetch(request);

@@ -12,7 +12,14 @@ import { type DeviceKeys, devicePublic, generateDeviceKeys } from '../../shared/
 import { EPOCH_SECRET_BYTES, openEpoch } from '../../shared/protocol/epoch-keys';
 import { encryptMessage } from '../../shared/protocol/message-envelope';
 import { encodePlaintext } from '../../shared/protocol/plaintext';
-import { applyCommit, applyGenesis, MAX_OPS_PER_COMMIT, type RosterOp, type RosterState, signCommit } from '../../shared/protocol/roster';
+import {
+  applyCommit,
+  applyGenesis,
+  MAX_OPS_PER_COMMIT,
+  type RosterOp,
+  type RosterState,
+  signCommit,
+} from '../../shared/protocol/roster';
 
 export interface BenchDevice {
   deviceId: string;
@@ -33,7 +40,11 @@ export interface BenchGroup {
 export const CHAT_TEXT = '내일 오후 3시에 상담소에서 만나요. 괜찮으세요?';
 
 /** Runs `task` over `items` with at most `limit` in flight. */
-export async function pool<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function pool<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
@@ -86,21 +97,49 @@ async function askToJoin(baseUrl: string, admin: RelayApi, groupId: string, newc
 }
 
 /** Creates a group whose admin is `members[0]` and admits the others (each asked to join) in commits of at most 64 adds. */
-export async function createGroup(baseUrl: string, devices: readonly BenchDevice[], members: number[]): Promise<BenchGroup> {
+export async function createGroup(
+  baseUrl: string,
+  devices: readonly BenchDevice[],
+  members: number[],
+): Promise<BenchGroup> {
   const admin = devices[members[0]!]!;
   const api = new RelayApi(baseUrl);
   api.token = admin.token;
   const groupId = toB64(randomBytes(16));
-  const addOp = (d: BenchDevice, role: 'admin' | 'member'): RosterOp => ({ op: 'add', device: d.deviceId, signPk: toB64(d.keys.signPk), role });
-  const genesis = signCommit({ v: 1, group: groupId, seq: 0, prev: null, epoch: 1, author: admin.deviceId, ops: [addOp(admin, 'admin')] }, admin.keys.signSk);
+  const addOp = (d: BenchDevice, role: 'admin' | 'member'): RosterOp => ({
+    op: 'add',
+    device: d.deviceId,
+    signPk: toB64(d.keys.signPk),
+    role,
+  });
+  const genesis = signCommit(
+    { v: 1, group: groupId, seq: 0, prev: null, epoch: 1, author: admin.deviceId, ops: [addOp(admin, 'admin')] },
+    admin.keys.signSk,
+  );
   await api.createGroup(genesis);
   let state: RosterState = applyGenesis(genesis);
   const rest = members.slice(1);
   for (let i = 0; i < rest.length; i += MAX_OPS_PER_COMMIT) {
     const batch = rest.slice(i, i + MAX_OPS_PER_COMMIT);
-    await askToJoin(baseUrl, api, groupId, batch.map((m) => devices[m]!));
+    await askToJoin(
+      baseUrl,
+      api,
+      groupId,
+      batch.map((m) => devices[m]!),
+    );
     const ops = batch.map((m) => addOp(devices[m]!, 'member'));
-    const commit = signCommit({ v: 1, group: groupId, seq: state.seq + 1, prev: state.head, epoch: state.epoch + 1, author: admin.deviceId, ops }, admin.keys.signSk);
+    const commit = signCommit(
+      {
+        v: 1,
+        group: groupId,
+        seq: state.seq + 1,
+        prev: state.head,
+        epoch: state.epoch + 1,
+        author: admin.deviceId,
+        ops,
+      },
+      admin.keys.signSk,
+    );
     await api.appendCommit(groupId, commit);
     state = applyCommit(state, commit);
   }
@@ -116,7 +155,13 @@ export async function createGroup(baseUrl: string, devices: readonly BenchDevice
 }
 
 /** Splits devices [from, from + count) into consecutive groups of `size` and creates them. */
-export function createGroups(baseUrl: string, devices: readonly BenchDevice[], from: number, count: number, size: number): Promise<BenchGroup[]> {
+export function createGroups(
+  baseUrl: string,
+  devices: readonly BenchDevice[],
+  from: number,
+  count: number,
+  size: number,
+): Promise<BenchGroup[]> {
   const specs: number[][] = [];
   for (let g = 0; g + size <= count; g += size) specs.push(Array.from({ length: size }, (_, i) => from + g + i));
   return pool(specs, 8, (members) => createGroup(baseUrl, devices, members));

@@ -67,7 +67,8 @@ export function startBaseline(script: string, port: number, cpu = SERVER_CPU): P
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
     child.stdout!.on('data', (d: Buffer) => {
-      if (d.toString().includes('listening')) resolve({ url: `127.0.0.1:${port}`, pid: child.pid!, stop: () => stopChild(child) });
+      if (d.toString().includes('listening'))
+        resolve({ url: `127.0.0.1:${port}`, pid: child.pid!, stop: () => stopChild(child) });
     });
   });
 }

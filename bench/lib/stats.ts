@@ -9,4 +9,5 @@ export function percentile(sorted: ArrayLike<number>, q: number): number {
 export const round = (n: number, digits = 2): number => (Number.isFinite(n) ? Number(n.toFixed(digits)) : n);
 
 /** The middle item by `key` (the lower of the two middle ones when the count is even). */
-export const median = <T>(items: readonly T[], key: (t: T) => number): T => [...items].sort((a, b) => key(a) - key(b))[Math.floor((items.length - 1) / 2)]!;
+export const median = <T>(items: readonly T[], key: (t: T) => number): T =>
+  [...items].sort((a, b) => key(a) - key(b))[Math.floor((items.length - 1) / 2)]!;

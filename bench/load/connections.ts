@@ -68,12 +68,22 @@ function openWs(url: string, spec: ConnSpec, on: ConnHandlers): Promise<BenchCon
 /** A Socket.IO 4.8 client over WebSocket only, as a team would configure it for chat. */
 function openSocketIo(url: string, spec: ConnSpec, on: ConnHandlers): Promise<BenchConn> {
   return new Promise((resolve, reject) => {
-    const socket: Socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token: spec.token, groups: spec.groups } });
+    const socket: Socket = io(url, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      auth: { token: spec.token, groups: spec.groups },
+    });
     socket.on('connect_error', reject);
-    socket.on('message', (frame: { message: { clientMsgId: string } }) => on.message(decodeStamp(frame.message.clientMsgId)));
+    socket.on('message', (frame: { message: { clientMsgId: string } }) =>
+      on.message(decodeStamp(frame.message.clientMsgId)),
+    );
     socket.on('ready', () =>
       resolve({
-        post: (p) => socket.emit('post', { type: 'post', ...p, kind: 'message' }, (ack: { ref: string; type: string }) => on.ack(ack.ref, ack.type === 'ack')),
+        post: (p) =>
+          socket.emit('post', { type: 'post', ...p, kind: 'message' }, (ack: { ref: string; type: string }) =>
+            on.ack(ack.ref, ack.type === 'ack'),
+          ),
         close: () => socket.disconnect(),
       }),
     );

@@ -81,7 +81,13 @@ function send(index: number, sentAt: number): void {
   c.waitEcho = true;
   c.sentAt.set(counter, sentAt);
   const s = c.spec;
-  c.conn!.post({ ref: String(counter), groupId: s.groupId, epoch: s.epoch, ciphertext: s.envelope, clientMsgId: encodeStamp({ sentAt, sender: index, counter }) });
+  c.conn!.post({
+    ref: String(counter),
+    groupId: s.groupId,
+    epoch: s.epoch,
+    ciphertext: s.envelope,
+    clientMsgId: encodeStamp({ sentAt, sender: index, counter }),
+  });
 }
 
 function maybeNext(index: number): void {
@@ -130,7 +136,16 @@ async function connect(cmd: Extract<GeneratorCommand, { cmd: 'connect' }>): Prom
   const t0 = performance.now();
   const connectedIn = generation;
   for (const spec of cmd.clients) {
-    clients.push({ spec, conn: null, sent: 0, acked: 0, waitAck: false, waitEcho: false, sentAt: new Map(), last: new Map() });
+    clients.push({
+      spec,
+      conn: null,
+      sent: 0,
+      acked: 0,
+      waitAck: false,
+      waitEcho: false,
+      sentAt: new Map(),
+      last: new Map(),
+    });
     groupSize[spec.group] = (groupSize[spec.group] ?? 0) + 1;
   }
   let next = 0;
@@ -155,7 +170,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function drain(timeoutMs = 15_000): Promise<Correctness> {
   const deadline = performance.now() + timeoutMs;
   const expected = () => clients.reduce((n, c) => n + c.acked * groupSize[c.spec.group]!, 0);
-  while (performance.now() < deadline && (clients.some((c) => c.sentAt.size > 0) || counts.received < expected())) await sleep(20);
+  while (performance.now() < deadline && (clients.some((c) => c.sentAt.size > 0) || counts.received < expected()))
+    await sleep(20);
   return { expected: expected(), ...counts };
 }
 

@@ -22,7 +22,13 @@ export interface CatchupResult {
 
 const WINDOW = 32;
 
-async function postBacklog(wsUrl: string, devices: readonly BenchDevice[], group: BenchGroup, posters: number[], backlog: number): Promise<void> {
+async function postBacklog(
+  wsUrl: string,
+  devices: readonly BenchDevice[],
+  group: BenchGroup,
+  posters: number[],
+  backlog: number,
+): Promise<void> {
   let remaining = backlog;
   await Promise.all(
     posters.map(async (member, slot) => {
@@ -35,16 +41,27 @@ async function postBacklog(wsUrl: string, devices: readonly BenchDevice[], group
         remaining--;
         inFlight++;
         const clientMsgId = encodeStamp({ sentAt: 0, sender: slot, counter: ++counter });
-        conn.post({ ref: String(counter), groupId: group.groupId, epoch: group.epoch, ciphertext: group.envelopes[slot]!, clientMsgId });
+        conn.post({
+          ref: String(counter),
+          groupId: group.groupId,
+          epoch: group.epoch,
+          ciphertext: group.envelopes[slot]!,
+          clientMsgId,
+        });
       };
-      const conn = await openConn('relay', wsUrl, { token: devices[group.members[member]!]!.token, groups: [group.groupId] }, {
-        message: () => undefined,
-        ack: (_ref, ok) => {
-          if (!ok) throw new Error('a backlog post was refused');
-          inFlight--;
-          post();
+      const conn = await openConn(
+        'relay',
+        wsUrl,
+        { token: devices[group.members[member]!]!.token, groups: [group.groupId] },
+        {
+          message: () => undefined,
+          ack: (_ref, ok) => {
+            if (!ok) throw new Error('a backlog post was refused');
+            inFlight--;
+            post();
+          },
         },
-      });
+      );
       for (let i = 0; i < WINDOW; i++) post();
       await finished;
       conn.close();
@@ -52,7 +69,13 @@ async function postBacklog(wsUrl: string, devices: readonly BenchDevice[], group
   );
 }
 
-export async function runCatchup(baseUrl: string, wsUrl: string, devices: readonly BenchDevice[], group: BenchGroup, backlog: number): Promise<CatchupResult> {
+export async function runCatchup(
+  baseUrl: string,
+  wsUrl: string,
+  devices: readonly BenchDevice[],
+  group: BenchGroup,
+  backlog: number,
+): Promise<CatchupResult> {
   const catcher = devices[group.members[group.members.length - 1]!]!;
   const posters = group.members.slice(0, -1).map((_, i) => i);
   let t0 = performance.now();

@@ -23,7 +23,15 @@ export function runCrypto(ms: number): CryptoResult {
   const device = generateDeviceKeys();
   const me = devicePublic(device);
   const genesis = signCommit(
-    { v: 1, group: 'cryptobenchgroup0000', seq: 0, prev: null, epoch: 1, author: me.deviceId, ops: [{ op: 'add', device: me.deviceId, signPk: me.signPk, role: 'admin' }] },
+    {
+      v: 1,
+      group: 'cryptobenchgroup0000',
+      seq: 0,
+      prev: null,
+      epoch: 1,
+      author: me.deviceId,
+      ops: [{ op: 'add', device: me.deviceId, signPk: me.signPk, role: 'admin' }],
+    },
     device.signSk,
   );
   const roster = applyGenesis(genesis);
@@ -45,7 +53,11 @@ export function runCrypto(ms: number): CryptoResult {
     const encrypt = sealed.length / ((performance.now() - t0) / 1000);
     t0 = performance.now();
     for (const m of sealed) decryptMessage(receiver, m.envelope, { ...routing, messageId: m.clientMsgId }, { roster });
-    return { encrypt, decrypt: sealed.length / ((performance.now() - t0) / 1000), envelopeBytes: sealed[0]!.envelope.length };
+    return {
+      encrypt,
+      decrypt: sealed.length / ((performance.now() - t0) / 1000),
+      envelopeBytes: sealed[0]!.envelope.length,
+    };
   };
   const roundMs = ms / (ROUNDS + 1);
   round(roundMs);

@@ -13,14 +13,31 @@ export interface IdleResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function runIdle(url: string, serverPid: number, clients: GeneratorClient[], settleMs = 2000): Promise<IdleResult> {
+export async function runIdle(
+  url: string,
+  serverPid: number,
+  clients: GeneratorClient[],
+  settleMs = 2000,
+): Promise<IdleResult> {
   const rssBeforeKb = rssKb(serverPid);
   const generator = startGenerator();
   try {
-    const { connected, ms } = await generator.call<{ connected: number; ms: number }>({ cmd: 'connect', system: 'relay', url, clients, concurrency: 100 });
+    const { connected, ms } = await generator.call<{ connected: number; ms: number }>({
+      cmd: 'connect',
+      system: 'relay',
+      url,
+      clients,
+      concurrency: 100,
+    });
     await sleep(settleMs); // let allocation settle
     const rssAfterKb = rssKb(serverPid);
-    return { connections: connected, rssBeforeKb, rssAfterKb, rssPerConnKb: (rssAfterKb - rssBeforeKb) / connected, connectMs: ms };
+    return {
+      connections: connected,
+      rssBeforeKb,
+      rssAfterKb,
+      rssPerConnKb: (rssAfterKb - rssBeforeKb) / connected,
+      connectMs: ms,
+    };
   } finally {
     await generator.stop();
   }

@@ -64,7 +64,14 @@ export interface LoadTarget {
 
 export function clientsOf(devices: readonly BenchDevice[], groups: readonly BenchGroup[]): GeneratorClient[] {
   return groups.flatMap((g, group) =>
-    g.members.map((m, i) => ({ token: devices[m]!.token, groups: [g.groupId], group, groupId: g.groupId, epoch: g.epoch, envelope: g.envelopes[i]! })),
+    g.members.map((m, i) => ({
+      token: devices[m]!.token,
+      groups: [g.groupId],
+      group,
+      groupId: g.groupId,
+      epoch: g.epoch,
+      envelope: g.envelopes[i]!,
+    })),
   );
 }
 
@@ -74,7 +81,12 @@ async function withCpu<T>(server: number, load: number, run: () => Promise<T>): 
   const result = await run();
   const seconds = (performance.now() - t0) / 1000;
   const serverCpuSeconds = cpuSeconds(server) - server0;
-  return { ...result, serverCpu: serverCpuSeconds / seconds, serverCpuSeconds, loadCpu: (cpuSeconds(load) - load0) / seconds };
+  return {
+    ...result,
+    serverCpu: serverCpuSeconds / seconds,
+    serverCpuSeconds,
+    loadCpu: (cpuSeconds(load) - load0) / seconds,
+  };
 }
 
 /**
@@ -153,7 +165,8 @@ export async function runLoad(
   probe: LoadProbe,
 ): Promise<LoadResult[]> {
   const { generators, probes } = processes;
-  if (Math.min(generators.length, probes.length) < targets.length) throw new Error('a load generator and a probe per target');
+  if (Math.min(generators.length, probes.length) < targets.length)
+    throw new Error('a load generator and a probe per target');
   try {
     for (const [i, t] of targets.entries()) {
       await generators[i]!.call({ cmd: 'connect', system: t.system, url: t.url, clients, concurrency: 50 });
@@ -163,7 +176,8 @@ export async function runLoad(
     const inTurns = async <T>(run: (target: number) => Promise<T>): Promise<(T & ServerCpu)[][]> => {
       const results = targets.map(() => [] as (T & ServerCpu)[]);
       for (let round = 0; round < plan.rounds; round++) {
-        for (const [i, t] of targets.entries()) results[i]!.push(await withCpu(t.pid, generators[i]!.pid, () => run(i)));
+        for (const [i, t] of targets.entries())
+          results[i]!.push(await withCpu(t.pid, generators[i]!.pid, () => run(i)));
       }
       return results;
     };
@@ -171,7 +185,8 @@ export async function runLoad(
     const closed = rounds.map((r) => median(r, (c) => c.deliveriesPerS));
     // BENCH_OPEN_RATE (posts/s) fixes the rate instead, to compare tails at one rate in A/B runs.
     const rate = Number(process.env.BENCH_OPEN_RATE) || closed[0]!.messagesPerS / 2;
-    const open = (generator: Generator, messagesPerS: number) => generator.call<OpenResult>({ cmd: 'open', messagesPerS, ...plan.open });
+    const open = (generator: Generator, messagesPerS: number) =>
+      generator.call<OpenResult>({ cmd: 'open', messagesPerS, ...plan.open });
     const openRounds = await inTurns(async (i) => {
       const [result, probed] = await Promise.all([open(generators[i]!, rate), open(probes[i]!, probe.messagesPerS)]);
       return { ...result, probed };

@@ -28,9 +28,21 @@ async function freshDb(dir: string, name: string): Promise<SqliteHandle> {
   const handle = await openSqlite(path.join(dir, `${name}.db`));
   await handle.db.kysely
     .insertInto('groups')
-    .values({ id: GROUP, created_day: 0, roster_seq: 0, roster_head: 'x'.repeat(43), epoch: 1, retention_seconds: null, announcement_only: 0, purged_seq: 0 })
+    .values({
+      id: GROUP,
+      created_day: 0,
+      roster_seq: 0,
+      roster_head: 'x'.repeat(43),
+      epoch: 1,
+      retention_seconds: null,
+      announcement_only: 0,
+      purged_seq: 0,
+    })
     .execute();
-  await handle.db.kysely.insertInto('memberships').values({ group_id: GROUP, device_id: AUTHOR, role: 'member' }).execute();
+  await handle.db.kysely
+    .insertInto('memberships')
+    .values({ group_id: GROUP, device_id: AUTHOR, role: 'member' })
+    .execute();
   return handle;
 }
 
@@ -45,7 +57,12 @@ function rowMaker(ciphertext: string) {
   });
 }
 
-async function sqliteCeiling(handle: SqliteHandle, makeRow: () => NewMessage, batchRows: number, ms: number): Promise<number> {
+async function sqliteCeiling(
+  handle: SqliteHandle,
+  makeRow: () => NewMessage,
+  batchRows: number,
+  ms: number,
+): Promise<number> {
   const insert = handle.sqlite.prepare(
     `INSERT INTO messages (group_id, seq, client_msg_id, epoch, kind, ciphertext, pinned, expires_at, created_at)
      VALUES (@group_id, @seq, @client_msg_id, @epoch, @kind, @ciphertext, @pinned, @expires_at, @created_at)`,
@@ -60,13 +77,19 @@ async function sqliteCeiling(handle: SqliteHandle, makeRow: () => NewMessage, ba
   return seq / ((performance.now() - t0) / 1000);
 }
 
-async function relayPath(handle: SqliteHandle, makeRow: () => NewMessage, inFlight: number, ms: number): Promise<number> {
+async function relayPath(
+  handle: SqliteHandle,
+  makeRow: () => NewMessage,
+  inFlight: number,
+  ms: number,
+): Promise<number> {
   let stored = 0;
   const deadline = performance.now() + ms;
   const t0 = performance.now();
   const poster = async () => {
     while (performance.now() < deadline) {
-      if (!(await insertMessage(handle.db, AUTHOR, Math.floor(Date.now() / 1000), makeRow()))) throw new Error('the storage bench post was refused');
+      if (!(await insertMessage(handle.db, AUTHOR, Math.floor(Date.now() / 1000), makeRow())))
+        throw new Error('the storage bench post was refused');
       stored++;
     }
   };
@@ -74,7 +97,12 @@ async function relayPath(handle: SqliteHandle, makeRow: () => NewMessage, inFlig
   return stored / ((performance.now() - t0) / 1000);
 }
 
-export async function runStorage(ciphertext: string, ms: number, inFlight = 256, batchRows = 256): Promise<StorageResult> {
+export async function runStorage(
+  ciphertext: string,
+  ms: number,
+  inFlight = 256,
+  batchRows = 256,
+): Promise<StorageResult> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mindeulle-bench-storage-'));
   try {
     const makeRow = rowMaker(ciphertext);

@@ -6,7 +6,12 @@ import { baselineRooms, type PostFrame, portFromArgs } from './baseline-rooms';
 
 const rooms = new Map<string, Set<WebSocket>>();
 const numbering = baselineRooms();
-const wss = new WebSocketServer({ port: portFromArgs(), host: '127.0.0.1', perMessageDeflate: false, maxPayload: MAX_FRAME_BYTES });
+const wss = new WebSocketServer({
+  port: portFromArgs(),
+  host: '127.0.0.1',
+  perMessageDeflate: false,
+  maxPayload: MAX_FRAME_BYTES,
+});
 
 wss.on('connection', (ws) => {
   let joined: string[] | null = null;

@@ -5,7 +5,12 @@ import { MAX_FRAME_BYTES } from '../../shared/schemas/ws';
 import { baselineRooms, type PostFrame, portFromArgs } from './baseline-rooms';
 
 const numbering = baselineRooms();
-const server = new Server(portFromArgs(), { transports: ['websocket'], perMessageDeflate: false, serveClient: false, maxHttpBufferSize: MAX_FRAME_BYTES });
+const server = new Server(portFromArgs(), {
+  transports: ['websocket'],
+  perMessageDeflate: false,
+  serveClient: false,
+  maxHttpBufferSize: MAX_FRAME_BYTES,
+});
 
 server.on('connection', (socket) => {
   const groups = (socket.handshake.auth as { groups?: string[] }).groups ?? [];

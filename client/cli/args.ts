@@ -71,7 +71,10 @@ export function parseCommandLine<C>(argv: string[], commands: CommandSpec<C>[]):
   // first pass, lenient: find the command words among the positionals
   const loose = parseArgs({ args: argv, options: allOptions, allowPositionals: true, strict: false });
   const words = loose.positionals;
-  const command = commands.filter((c) => c.words.every((w, i) => words[i] === w)).sort((a, b) => b.words.length - a.words.length)[0] ?? null;
+  const command =
+    commands
+      .filter((c) => c.words.every((w, i) => words[i] === w))
+      .sort((a, b) => b.words.length - a.words.length)[0] ?? null;
   const global = {
     server: loose.values.server as string | undefined,
     home: loose.values.home as string | undefined,
@@ -84,7 +87,12 @@ export function parseCommandLine<C>(argv: string[], commands: CommandSpec<C>[]):
   }
   let strict: ReturnType<typeof parseArgs>;
   try {
-    strict = parseArgs({ args: argv, options: { ...GLOBAL_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
+    strict = parseArgs({
+      args: argv,
+      options: { ...GLOBAL_OPTIONS, ...command.options },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (err) {
     const first = (err as Error).message.split(/(?<=\.) /)[0]!.replace(/\.$/, '');
     throw new CliError(`${first}; usage: mindeulle ${command.usage}`, 2);

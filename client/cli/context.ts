@@ -54,28 +54,48 @@ export async function settle(client: Client): Promise<void> {
   for (;;) {
     await client.sync(); // runs after any sealing queued on a group's lock, then sends what is pending
     if (client.transport.outbox.size === 0) break;
-    if (Date.now() > deadline) throw new CliError('some posts could not be delivered yet; they are kept and sent next time');
+    if (Date.now() > deadline)
+      throw new CliError('some posts could not be delivered yet; they are kept and sent next time');
     await new Promise((r) => setTimeout(r, 50));
   }
   await client.sync();
 }
 
 /** One item whose id equals `ref`, or whose id starts with it, or whose name equals it; else a clear error. */
-export function pick<T>(items: T[], ref: string, what: string, id: (t: T) => string, name: (t: T) => string | null = () => null): T {
+export function pick<T>(
+  items: T[],
+  ref: string,
+  what: string,
+  id: (t: T) => string,
+  name: (t: T) => string | null = () => null,
+): T {
   const exact = items.filter((t) => id(t) === ref);
   if (exact.length === 1) return exact[0]!;
   const byName = items.filter((t) => name(t) === ref);
   if (byName.length === 1) return byName[0]!;
   const byPrefix = ref.length >= 4 ? items.filter((t) => id(t).startsWith(ref)) : [];
   if (byPrefix.length === 1) return byPrefix[0]!;
-  if (byName.length > 1 || byPrefix.length > 1) throw new CliError(`"${ref}" matches more than one ${what}; give the full id`);
+  if (byName.length > 1 || byPrefix.length > 1)
+    throw new CliError(`"${ref}" matches more than one ${what}; give the full id`);
   throw new CliError(`no ${what} "${ref}"`);
 }
 
 export async function findGroup(client: MindeulleApi, ref: string): Promise<GroupView> {
-  return pick(await client.groups(), ref, 'group', (g) => g.groupId, (g) => g.name);
+  return pick(
+    await client.groups(),
+    ref,
+    'group',
+    (g) => g.groupId,
+    (g) => g.name,
+  );
 }
 
 export function findMember(group: GroupView, ref: string) {
-  return pick(group.members, ref, 'member', (m) => m.deviceId, (m) => m.displayName);
+  return pick(
+    group.members,
+    ref,
+    'member',
+    (m) => m.deviceId,
+    (m) => m.displayName,
+  );
 }

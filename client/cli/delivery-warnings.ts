@@ -10,7 +10,9 @@ export function deliveryWarnings(group: GroupView): string[] {
   if (group.fork) lines.push(t('warn.fork'));
   for (const g of group.openGaps) {
     lines.push(
-      g.hidden ? t('warn.hiddenMember', { name: nameOf(g.sender) }) : t('warn.missingFrom', { count: g.missing, name: nameOf(g.sender) }),
+      g.hidden
+        ? t('warn.hiddenMember', { name: nameOf(g.sender) })
+        : t('warn.missingFrom', { count: g.missing, name: nameOf(g.sender) }),
     );
   }
   return lines;

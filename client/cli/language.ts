@@ -8,7 +8,9 @@ export function cliLanguage(env: Record<string, string | undefined>): Language {
   const chosen = env.MINDEULLE_LANG?.toLowerCase();
   if (chosen && (LANGUAGES as string[]).includes(chosen)) return chosen as Language;
   const locale = (env.LC_ALL || env.LC_MESSAGES || env.LANG || '').toLowerCase();
-  const match = LANGUAGES.find((l) => locale === l || locale.startsWith(`${l}_`) || locale.startsWith(`${l}-`) || locale.startsWith(`${l}.`));
+  const match = LANGUAGES.find(
+    (l) => locale === l || locale.startsWith(`${l}_`) || locale.startsWith(`${l}-`) || locale.startsWith(`${l}.`),
+  );
   return match ?? 'en';
 }
 

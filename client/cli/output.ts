@@ -48,4 +48,5 @@ export function errorLine(err: unknown): string {
 }
 
 /** Spaces out a safety number or an invite code for reading aloud. */
-export const groupsOf = (text: string, size: number): string => text.match(new RegExp(`.{1,${size}}`, 'g'))?.join(' ') ?? text;
+export const groupsOf = (text: string, size: number): string =>
+  text.match(new RegExp(`.{1,${size}}`, 'g'))?.join(' ') ?? text;

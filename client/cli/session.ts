@@ -25,7 +25,8 @@ export interface SessionOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export const defaultHome = (env: NodeJS.ProcessEnv = process.env): string => env.MINDEULLE_HOME || path.join(os.homedir(), '.mindeulle');
+export const defaultHome = (env: NodeJS.ProcessEnv = process.env): string =>
+  env.MINDEULLE_HOME || path.join(os.homedir(), '.mindeulle');
 
 /**
  * MINDEULLE_KDF=min picks libsodium's minimum Argon2id cost (tests only: it

@@ -8,7 +8,8 @@ import type { ByteStore } from '../sdk/store';
 const TMP_PREFIX = '.tmp-';
 
 /** Keys become file names: anything outside [A-Za-z0-9_-] is %-escaped (dots too). */
-const fileName = (key: string): string => encodeURIComponent(key).replace(/[.!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+const fileName = (key: string): string =>
+  encodeURIComponent(key).replace(/[.!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 export class FileStore implements ByteStore {
   private ready: Promise<void> | null = null;

@@ -12,7 +12,8 @@ import { RelayError } from './relay-api';
 
 export function requireAdmin(core: Core, state: GroupState): void {
   if (state.record.removed) throw new ClientError('removed', 'this device is no longer a member of the group');
-  if (state.chain.current.members.get(core.identity.deviceId)?.role !== 'admin') throw new ClientError('not_admin', 'only admins may do this');
+  if (state.chain.current.members.get(core.identity.deviceId)?.role !== 'admin')
+    throw new ClientError('not_admin', 'only admins may do this');
 }
 
 type Submit = (commit: ReturnType<typeof signCommit>) => Promise<unknown>;
@@ -26,7 +27,15 @@ export async function commitOps(core: Core, state: GroupState, ops: RosterOp[], 
   requireAdmin(core, state);
   const cur = state.chain.current;
   const commit = signCommit(
-    { v: 1, group: cur.group, seq: cur.seq + 1, prev: cur.head, epoch: cur.epoch + 1, author: core.identity.deviceId, ops },
+    {
+      v: 1,
+      group: cur.group,
+      seq: cur.seq + 1,
+      prev: cur.head,
+      epoch: cur.epoch + 1,
+      author: core.identity.deviceId,
+      ops,
+    },
     core.identity.keys.signSk,
   );
   applyCommit(cur, commit); // an illegal change fails here, before the server sees it
@@ -44,7 +53,12 @@ const isConflict = (e: unknown) => e instanceof RelayError && e.code === 'roster
  * syncs and tries once more. Resolves once the group name and this admin's
  * profile are posted in the new epoch.
  */
-export async function changeRoster(core: Core, groupId: string, ops: (state: GroupState) => Promise<RosterOp[]> | RosterOp[], submit?: Submit): Promise<void> {
+export async function changeRoster(
+  core: Core,
+  groupId: string,
+  ops: (state: GroupState) => Promise<RosterOp[]> | RosterOp[],
+  submit?: Submit,
+): Promise<void> {
   const state = requireGroup(core, groupId);
   const attempt = async () => commitOps(core, state, await ops(state), submit);
   await core.lock(groupId, async () => {
@@ -65,7 +79,9 @@ export function approve(core: Core, groupId: string, requestId: string): Promise
     core,
     groupId,
     async () => {
-      const request = (await core.session.call((api) => api.joinRequests(groupId))).find((r) => r.requestId === requestId);
+      const request = (await core.session.call((api) => api.joinRequests(groupId))).find(
+        (r) => r.requestId === requestId,
+      );
       if (!request) throw new RelayError(404, 'join_request_not_found', 'no such join request');
       return [{ op: 'add', device: request.device.deviceId, signPk: request.device.signPk, role: request.role }];
     },
@@ -74,12 +90,17 @@ export function approve(core: Core, groupId: string, requestId: string): Promise
 }
 
 /** A new group: the genesis makes this device its first admin, and epoch 1 starts at once. */
-export async function createGroup(core: Core, name: string, settings: { retentionSeconds?: number | null; announcementOnly?: boolean }): Promise<string> {
+export async function createGroup(
+  core: Core,
+  name: string,
+  settings: { retentionSeconds?: number | null; announcementOnly?: boolean },
+): Promise<string> {
   const groupId = toB64(randomBytes(16));
   const self = core.identity.keys;
   const me = core.identity.deviceId;
   const ops: RosterOp[] = [{ op: 'add', device: me, signPk: toB64(self.signPk), role: 'admin' }];
-  if (settings.retentionSeconds !== undefined || settings.announcementOnly !== undefined) ops.push({ op: 'settings', ...settings });
+  if (settings.retentionSeconds !== undefined || settings.announcementOnly !== undefined)
+    ops.push({ op: 'settings', ...settings });
   const genesis = signCommit({ v: 1, group: groupId, seq: 0, prev: null, epoch: 1, author: me, ops }, self.signSk);
   const state = GroupState.create(groupId, RosterChain.verify([genesis]));
   state.record.name = name;

@@ -100,13 +100,22 @@ export interface MindeulleApi {
   sync(groupId?: string): Promise<void>;
 
   groups(): Promise<GroupView[]>;
-  createGroup(name: string, settings?: { retentionSeconds?: number | null; announcementOnly?: boolean }): Promise<string>;
+  createGroup(
+    name: string,
+    settings?: { retentionSeconds?: number | null; announcementOnly?: boolean },
+  ): Promise<string>;
 
   /** `groupHash` is the group's genesis hash, carried by the invite link beside the code (never sent to the server). */
-  createInvite(groupId: string, options?: InviteOptions): Promise<{ code: string; inviteId: string; groupHash: string }>;
+  createInvite(
+    groupId: string,
+    options?: InviteOptions,
+  ): Promise<{ code: string; inviteId: string; groupHash: string }>;
   listInvites(groupId: string): Promise<InviteInfo[]>;
   revokeInvite(groupId: string, inviteId: string): Promise<void>;
-  rotateInvites(groupId: string, options?: InviteOptions): Promise<{ code: string; inviteId: string; revoked: number; groupHash: string }>;
+  rotateInvites(
+    groupId: string,
+    options?: InviteOptions,
+  ): Promise<{ code: string; inviteId: string; revoked: number; groupHash: string }>;
 
   /**
    * Redeems a code: files a join request; the group opens when an admin approves.
@@ -129,7 +138,10 @@ export interface MindeulleApi {
 
   removeMember(groupId: string, deviceId: string): Promise<void>;
   setRole(groupId: string, deviceId: string, role: Role): Promise<void>;
-  setSettings(groupId: string, settings: { retentionSeconds?: number | null; announcementOnly?: boolean }): Promise<void>;
+  setSettings(
+    groupId: string,
+    settings: { retentionSeconds?: number | null; announcementOnly?: boolean },
+  ): Promise<void>;
   /** Starts a new epoch now (also done automatically: weekly or after 1,000 messages). */
   rotateEpoch(groupId: string): Promise<void>;
   setDisplayName(name: string): Promise<void>;

@@ -19,7 +19,16 @@ import type { WebSocketLike } from './live-socket';
 import type { SealedStore } from './sealed-store';
 import { announceSelf, postPlaintext } from './send';
 import type { Session } from './session';
-import { clearJoinRequests, createInvite, join, joinRequests, listInvites, rejectRequest, revokeInvite, rotateInvites } from './invites';
+import {
+  clearJoinRequests,
+  createInvite,
+  join,
+  joinRequests,
+  listInvites,
+  rejectRequest,
+  revokeInvite,
+  rotateInvites,
+} from './invites';
 import { handleFrame } from './live';
 import { compareSummary, discoverGroup, syncGroup } from './sync';
 import { Transport } from './transport';
@@ -127,11 +136,16 @@ export class Client implements MindeulleApi, Core {
   async connect(): Promise<void> {
     if (this.transport.connected()) return;
     const ready = new Promise<void>((resolve) => this.readyWaiters.push(resolve));
-    const sockets = this.transport.start([...this.states.values()].filter((g) => !g.record.removed).map((g) => g.groupId));
+    const sockets = this.transport.start(
+      [...this.states.values()].filter((g) => !g.record.removed).map((g) => g.groupId),
+    );
     if (sockets === 0) return this.sync(); // per-group sockets and no group yet: nothing to follow
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new ClientError('offline', 'the server did not answer')), this.parts.connectTimeoutMs ?? 15_000);
+      timer = setTimeout(
+        () => reject(new ClientError('offline', 'the server did not answer')),
+        this.parts.connectTimeoutMs ?? 15_000,
+      );
     });
     try {
       await Promise.race([ready, timeout]);
@@ -228,11 +242,18 @@ export class Client implements MindeulleApi, Core {
     await resealStale(this, state);
     if (opened.includes(state.latestEpoch)) this.inBackground(this.announceSelf(state, false));
     // The roster changed within the epoch this device holds: members learn its new head (a fork shows, P14).
-    else if (state.chain.current.head !== headBefore && state.chain.current.epoch === state.latestEpoch) this.inBackground(this.announceSelf(state, false, true));
+    else if (state.chain.current.head !== headBefore && state.chain.current.epoch === state.latestEpoch)
+      this.inBackground(this.announceSelf(state, false, true));
     // A member left: the first admin to see it seals the new epoch to those who stay.
-    if (leaveEpochUnsealed(this, state) && (await sealLeaveEpoch(this, state))) this.inBackground(this.announceSelf(state, true));
+    if (leaveEpochUnsealed(this, state) && (await sealLeaveEpoch(this, state)))
+      this.inBackground(this.announceSelf(state, true));
     const me = state.chain.current.members.get(this.deviceId);
-    if (me?.role === 'admin' && !state.record.removed && state.record.consent === 'accepted' && epochDue(state, this.now())) {
+    if (
+      me?.role === 'admin' &&
+      !state.record.removed &&
+      state.record.consent === 'accepted' &&
+      epochDue(state, this.now())
+    ) {
       await commitOps(this, state, []);
       this.inBackground(this.announceSelf(state, true));
     }
@@ -245,7 +266,9 @@ export class Client implements MindeulleApi, Core {
   // ---------------------------------------------------------- groups
 
   async groups(): Promise<GroupView[]> {
-    return [...this.states.values()].filter((g) => !g.record.removed).map((g) => g.view(this.deviceId, this.displayName));
+    return [...this.states.values()]
+      .filter((g) => !g.record.removed)
+      .map((g) => g.view(this.deviceId, this.displayName));
   }
 
   createGroup(name: string, settings: Settings = {}): Promise<string> {
@@ -291,7 +314,10 @@ export class Client implements MindeulleApi, Core {
   }
 
   async pendingJoins() {
-    return (await this.session.call((api) => api.myJoinRequests())).map((r) => ({ requestId: r.requestId, groupId: r.groupId }));
+    return (await this.session.call((api) => api.myJoinRequests())).map((r) => ({
+      requestId: r.requestId,
+      groupId: r.groupId,
+    }));
   }
 
   joinRequests(groupId: string) {

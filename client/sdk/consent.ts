@@ -34,7 +34,11 @@ export async function rememberJoin(core: Core, groupId: string, record: JoiningR
  * at all (null, with a 'wrong-group' event) when its genesis is not the one
  * her invite link named.
  */
-export async function doorOf(core: Core, groupId: string, chain: RosterChain): Promise<{ consent: GroupConsent; doorVerified: boolean } | null> {
+export async function doorOf(
+  core: Core,
+  groupId: string,
+  chain: RosterChain,
+): Promise<{ consent: GroupConsent; doorVerified: boolean } | null> {
   const joining = await core.store.read<JoiningRecord>(joiningDoc(groupId));
   if (!joining) return { consent: 'invited', doorVerified: false };
   if (joining.genesisHash !== null && joining.genesisHash !== chain.genesisHash) {
@@ -47,7 +51,8 @@ export async function doorOf(core: Core, groupId: string, chain: RosterChain): P
 
 /** Refuses any post (a message, a bulletin, her profile) to a group she has not accepted. */
 export function requireAccepted(state: GroupState): void {
-  if (state.record.consent !== 'accepted') throw new ClientError('not_accepted', 'this group is an invitation: accept it first');
+  if (state.record.consent !== 'accepted')
+    throw new ClientError('not_accepted', 'this group is an invitation: accept it first');
 }
 
 const isConflict = (e: unknown) => e instanceof RelayError && e.code === 'roster_conflict';
@@ -56,7 +61,15 @@ async function submitLeave(core: Core, state: GroupState): Promise<void> {
   const cur = state.chain.current;
   const me = core.identity.deviceId;
   const commit = signCommit(
-    { v: 1, group: cur.group, seq: cur.seq + 1, prev: cur.head, epoch: cur.epoch + 1, author: me, ops: [{ op: 'remove', device: me }] },
+    {
+      v: 1,
+      group: cur.group,
+      seq: cur.seq + 1,
+      prev: cur.head,
+      epoch: cur.epoch + 1,
+      author: me,
+      ops: [{ op: 'remove', device: me }],
+    },
     core.identity.keys.signSk,
   );
   applyCommit(cur, commit); // e.g. the last admin cannot leave: fails here, before the server sees it
@@ -143,4 +156,3 @@ export async function sealLeaveEpoch(core: Core, state: GroupState): Promise<boo
   await state.save(core.store);
   return state.keys.has(epoch);
 }
-

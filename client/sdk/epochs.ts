@@ -5,7 +5,13 @@
 // secret (PROTOCOL.md sections 6 and 7). Old epochs are forgotten after a grace period.
 import { fromB64, toB64 } from '../../shared/crypto/encoding';
 import { devicePublic, type DevicePublic, verifyDevicePublic } from '../../shared/protocol/device';
-import { newEpochSecret, openEpochEnvelope, peekEpochEnvelope, sealEpochSecret, verifyEpochEnvelope } from '../../shared/protocol/epoch-envelope';
+import {
+  newEpochSecret,
+  openEpochEnvelope,
+  peekEpochEnvelope,
+  sealEpochSecret,
+  verifyEpochEnvelope,
+} from '../../shared/protocol/epoch-envelope';
 import { openEpoch } from '../../shared/protocol/epoch-keys';
 import { memzero } from '../../shared/crypto/primitives';
 import type { GroupState } from './group-state';
@@ -25,7 +31,13 @@ export const EPOCH_MAX_MESSAGES = 1000;
  * this device had retired before its epoch began is not opened: its epoch
  * goes into `stale` (stale-key.ts reports it).
  */
-export function openEnvelopes(state: GroupState, identity: Identity, sealed: string[], now: number, stale: number[] = []): number[] {
+export function openEnvelopes(
+  state: GroupState,
+  identity: Identity,
+  sealed: string[],
+  now: number,
+  stale: number[] = [],
+): number[] {
   const opened: number[] = [];
   for (const text of sealed) {
     try {
@@ -36,7 +48,11 @@ export function openEnvelopes(state: GroupState, identity: Identity, sealed: str
       const roster = state.chain.atHead(fields.commitHash);
       if (roster && sealedToRetiredKey(state, fields.kxVersion, fields.epoch)) {
         // Verified first (signed by an admin of that roster), so a forgery cannot raise the alarm.
-        verifyEpochEnvelope(bytes, { roster, recipientSignPk: identity.keys.signPk, expected: { group: state.groupId } });
+        verifyEpochEnvelope(bytes, {
+          roster,
+          recipientSignPk: identity.keys.signPk,
+          expected: { group: state.groupId },
+        });
         stale.push(fields.epoch);
         continue;
       }
@@ -53,7 +69,12 @@ export function openEnvelopes(state: GroupState, identity: Identity, sealed: str
 }
 
 /** A member's public keys as the server hands them out, checked against the verified roster (P4). */
-export async function memberKeys(session: Session, state: GroupState, identity: Identity, deviceId: string): Promise<DevicePublic | null> {
+export async function memberKeys(
+  session: Session,
+  state: GroupState,
+  identity: Identity,
+  deviceId: string,
+): Promise<DevicePublic | null> {
   if (deviceId === identity.deviceId) return devicePublic(identity.keys);
   const pub = await session.call((api) => api.device(deviceId)).catch(() => null);
   const member = state.chain.current.members.get(deviceId);
@@ -69,7 +90,13 @@ export async function memberKeys(session: Session, state: GroupState, identity: 
  * the envelopes and opens the epoch here. A member whose key does not verify
  * gets nothing and the roster is flagged.
  */
-export async function startEpoch(session: Session, state: GroupState, identity: Identity, now: number, openHere = true): Promise<void> {
+export async function startEpoch(
+  session: Session,
+  state: GroupState,
+  identity: Identity,
+  now: number,
+  openHere = true,
+): Promise<void> {
   const roster = state.chain.current;
   const secret = newEpochSecret();
   const ids = [...roster.members.keys()];
@@ -81,7 +108,10 @@ export async function startEpoch(session: Session, state: GroupState, identity: 
       state.record.rosterProblem ??= 'a member key is not signed by its identity';
       return;
     }
-    envelopes.push({ recipient: id, sealed: toB64(sealEpochSecret({ secret, roster, admin: identity.keys, recipient: pub })) });
+    envelopes.push({
+      recipient: id,
+      sealed: toB64(sealEpochSecret({ secret, roster, admin: identity.keys, recipient: pub })),
+    });
   });
   // Uploaded before any message of the epoch exists, so a member never sees a message before its key.
   await session.call((api) => api.uploadEnvelopes(state.groupId, roster.epoch, envelopes));

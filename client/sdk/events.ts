@@ -112,4 +112,15 @@ export interface StaleKeyEvent {
   epoch: number;
 }
 
-export type ClientEvent = MessageEvent | UndecryptableEvent | RosterEvent | JoinRequestEvent | ConnectionEvent | GapsEvent | ForkEvent | WrongGroupEvent | InvitationEvent | KeyStateEvent | StaleKeyEvent;
+export type ClientEvent =
+  | MessageEvent
+  | UndecryptableEvent
+  | RosterEvent
+  | JoinRequestEvent
+  | ConnectionEvent
+  | GapsEvent
+  | ForkEvent
+  | WrongGroupEvent
+  | InvitationEvent
+  | KeyStateEvent
+  | StaleKeyEvent;

@@ -2,7 +2,13 @@
 // the keys of the epochs it holds, what it has read, and its decrypted
 // history. Persisted through the sealed store as three kinds of documents:
 // group/<id> (the record), epoch/<id>/<n> (one epoch's keys), history/<id>.
-import { exportEpochKeys, type EpochKeys, type EpochKeysJson, importEpochKeys, wipeEpochKeys } from '../../shared/protocol/epoch-keys';
+import {
+  exportEpochKeys,
+  type EpochKeys,
+  type EpochKeysJson,
+  importEpochKeys,
+  wipeEpochKeys,
+} from '../../shared/protocol/epoch-keys';
 import type { SignedCommit } from '../../shared/protocol/roster';
 import type { GroupView } from './client-api';
 import type { MessageEvent } from './events';
@@ -105,7 +111,11 @@ export class GroupState {
     readonly history: MessageEvent[],
   ) {}
 
-  static create(groupId: string, chain: RosterChain, door: { consent: GroupConsent; doorVerified: boolean } = { consent: 'accepted', doorVerified: false }): GroupState {
+  static create(
+    groupId: string,
+    chain: RosterChain,
+    door: { consent: GroupConsent; doorVerified: boolean } = { consent: 'accepted', doorVerified: false },
+  ): GroupState {
     const record: GroupRecord = {
       v: 1,
       groupId,
@@ -144,7 +154,11 @@ export class GroupState {
     record.doorVerified ??= false;
     record.kxSince ??= {};
     record.staleKeyEpoch ??= null;
-    const state = new GroupState(record, RosterChain.verify(record.commits), (await store.read<MessageEvent[]>(historyDoc(groupId))) ?? []);
+    const state = new GroupState(
+      record,
+      RosterChain.verify(record.commits),
+      (await store.read<MessageEvent[]>(historyDoc(groupId))) ?? [],
+    );
     record.commits = state.chain.commits;
     for (const e of Object.keys(record.epochs).map(Number)) {
       const json = await store.read<EpochKeysJson>(epochDoc(groupId, e));
@@ -321,5 +335,4 @@ export class GroupState {
     for (const e of this.droppedEpochs) await store.remove(epochDoc(this.groupId, e));
     this.droppedEpochs.clear();
   }
-
 }

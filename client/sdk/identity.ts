@@ -71,7 +71,13 @@ export class Identity {
   keysFor(kxVersion: number): DeviceKeys | undefined {
     const kx = [this.doc.kx, ...this.doc.previousKx].find((k) => k.kxVersion === kxVersion);
     if (!kx) return undefined;
-    return { signPk: fromB64(this.doc.signPk), signSk: fromB64(this.doc.signSk), kxPk: fromB64(kx.kxPk), kxSk: fromB64(kx.kxSk), kxVersion: kx.kxVersion };
+    return {
+      signPk: fromB64(this.doc.signPk),
+      signSk: fromB64(this.doc.signSk),
+      kxPk: fromB64(kx.kxPk),
+      kxSk: fromB64(kx.kxSk),
+      kxVersion: kx.kxVersion,
+    };
   }
 
   /** A new identity document with a fresh X25519 key; the old one is kept for the grace period. */
@@ -81,7 +87,10 @@ export class Identity {
       ...this.doc,
       kx: { kxPk: toB64(next.kxPk), kxSk: toB64(next.kxSk), kxVersion: next.kxVersion },
       kxRotatedAt: now,
-      previousKx: [{ ...this.doc.kx, retiredAt: now }, ...this.doc.previousKx.filter((k) => now - k.retiredAt < KX_GRACE_MS)],
+      previousKx: [
+        { ...this.doc.kx, retiredAt: now },
+        ...this.doc.previousKx.filter((k) => now - k.retiredAt < KX_GRACE_MS),
+      ],
     });
   }
 

@@ -54,7 +54,8 @@ async function inviteSpec(core: Core, groupId: string, options: InviteOptions = 
   requireAdmin(core, state);
   const { label, ...rest } = options;
   if (label === undefined || label === '') return rest;
-  if (label.length > MAX_LABEL_CHARS) throw new ClientError('too_long', `a label has at most ${MAX_LABEL_CHARS} characters`);
+  if (label.length > MAX_LABEL_CHARS)
+    throw new ClientError('too_long', `a label has at most ${MAX_LABEL_CHARS} characters`);
   return { ...rest, label: sealNote(label, await adminKeys(core, state), labelContext(groupId), MAX_LABEL_B64) };
 }
 
@@ -84,16 +85,28 @@ export async function revokeInvite(core: Core, groupId: string, inviteId: string
 export async function rotateInvites(core: Core, groupId: string, options?: InviteOptions) {
   const spec = await inviteSpec(core, groupId, options);
   const r = await core.session.call((api) => api.rotateInvites(groupId, spec));
-  return { code: r.code, inviteId: r.invite.inviteId, revoked: r.revoked, groupHash: requireGroup(core, groupId).chain.genesisHash };
+  return {
+    code: r.code,
+    inviteId: r.invite.inviteId,
+    revoked: r.revoked,
+    groupHash: requireGroup(core, groupId).chain.genesisHash,
+  };
 }
 
 /** Redeems a code, sealing the introduction to the group's admins as the server lists them. */
 export async function join(core: Core, code: string, introduction?: string, groupHash: string | null = null) {
   const preview = await core.session.call((api) => api.previewInvite(code));
-  const sealed = introduction ? fitting(sealIntroduction(introduction, preview, core.identity.keys, preview.admins), MAX_INTRODUCTION_B64) : '';
+  const sealed = introduction
+    ? fitting(sealIntroduction(introduction, preview, core.identity.keys, preview.admins), MAX_INTRODUCTION_B64)
+    : '';
   const request = await core.session.call((api) => api.redeemInvite(code, sealed));
   // Her consent to this group, and the genesis her link named, checked when the group appears (consent.ts).
-  await rememberJoin(core, request.groupId, { requestId: request.requestId, inviteId: preview.inviteId, genesisHash: groupHash, at: core.now() });
+  await rememberJoin(core, request.groupId, {
+    requestId: request.requestId,
+    inviteId: preview.inviteId,
+    genesisHash: groupHash,
+    at: core.now(),
+  });
   return { requestId: request.requestId, groupId: request.groupId };
 }
 
@@ -112,7 +125,10 @@ function introductionOf(core: Core, r: JoinRequestView): Pick<JoinRequestInfo, '
   };
   try {
     const binding = { groupId: r.groupId, inviteId: r.inviteId, deviceId: r.device.deviceId, signPk: r.device.signPk };
-    return { introduction: openIntroduction(fromB64(r.introduction), binding, core.identity.deviceId, keysFor), introductionStatus: 'verified' };
+    return {
+      introduction: openIntroduction(fromB64(r.introduction), binding, core.identity.deviceId, keysFor),
+      introductionStatus: 'verified',
+    };
   } catch (err) {
     // sealed to other admins or to a key this device no longer holds: nothing to judge
     const unreadable = keyGone || (err instanceof AdminNoteError && err.code === 'not_for_me');
@@ -141,7 +157,11 @@ export async function rejectRequest(core: Core, groupId: string, requestId: stri
 }
 
 /** Rejects every pending request of the group (or of one invite) at once; returns how many. */
-export async function clearJoinRequests(core: Core, groupId: string, options: { inviteId?: string } = {}): Promise<number> {
+export async function clearJoinRequests(
+  core: Core,
+  groupId: string,
+  options: { inviteId?: string } = {},
+): Promise<number> {
   adminOf(core, groupId);
   return core.session.call((api) => api.clearJoinRequests(groupId, options.inviteId));
 }

@@ -91,7 +91,9 @@ export class LiveSocket {
   }
 
   private sendPost(p: PendingPost): void {
-    this.ws?.send(JSON.stringify({ type: 'post', ref: `${++this.refs}:${p.input.clientMsgId}`, groupId: p.groupId, ...p.input }));
+    this.ws?.send(
+      JSON.stringify({ type: 'post', ref: `${++this.refs}:${p.input.clientMsgId}`, groupId: p.groupId, ...p.input }),
+    );
   }
 
   private async connect(): Promise<void> {
@@ -140,7 +142,10 @@ export class LiveSocket {
 
   private retry(): void {
     if (this.stopped) return;
-    const delay = backoffDelay(this.attempt++, { minMs: this.opts.minBackoffMs ?? 500, maxMs: this.opts.maxBackoffMs ?? 30_000 });
+    const delay = backoffDelay(this.attempt++, {
+      minMs: this.opts.minBackoffMs ?? 500,
+      maxMs: this.opts.maxBackoffMs ?? 30_000,
+    });
     this.timer = setTimeout(() => void this.connect(), delay);
   }
 

@@ -28,7 +28,16 @@ function start(options: ClientOptions, store: SealedStore, identity: Identity): 
   const api = new RelayApi(options.serverUrl.replace(/\/$/, ''), options.fetch);
   let client: Client | null = null;
   const session = new Session(api, () => client?.identity ?? identity);
-  client = new Client({ session, store, identity, serverUrl: options.serverUrl, openSocket: options.openSocket, now: options.now, backoff: options.backoff, perGroupSockets: options.perGroupSockets });
+  client = new Client({
+    session,
+    store,
+    identity,
+    serverUrl: options.serverUrl,
+    openSocket: options.openSocket,
+    now: options.now,
+    backoff: options.backoff,
+    perGroupSockets: options.perGroupSockets,
+  });
   return client;
 }
 
@@ -49,6 +58,7 @@ export async function openClient(options: ClientOptions): Promise<Client> {
   const doc = await store.read<IdentityDoc>(IDENTITY_DOC);
   if (!doc) throw new Error('the store holds no identity');
   const client = start(options, store, new Identity(doc));
-  if (options.displayName !== undefined && options.displayName !== doc.displayName) client.identity.displayName = options.displayName;
+  if (options.displayName !== undefined && options.displayName !== doc.displayName)
+    client.identity.displayName = options.displayName;
   return client.load();
 }

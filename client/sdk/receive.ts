@@ -34,14 +34,19 @@ export function receiveStored(state: GroupState, m: StoredMessage, joinEpoch: nu
   // sequence must not make the real rows after it look already read (P7).
   if (m.seq <= record.lastSeq) return null;
   if (seenAt !== undefined) return state.firstRejection(m.seq) ? replayOf(state, m) : null;
-  if (m.epoch < joinEpoch) return state.firstRejection(m.seq), null;
+  if (m.epoch < joinEpoch) return (state.firstRejection(m.seq), null);
   const keys = state.keys.get(m.epoch);
   if (!keys) return rejected(state, m.seq, 'no_epoch_key');
 
   let header: ReturnType<typeof decryptMessage>['header'];
   let plaintext: Uint8Array;
   try {
-    ({ header, plaintext } = decryptMessage(keys, fromB64(m.ciphertext), { group: groupId, epoch: m.epoch, kind: m.kind, messageId: m.clientMsgId }));
+    ({ header, plaintext } = decryptMessage(keys, fromB64(m.ciphertext), {
+      group: groupId,
+      epoch: m.epoch,
+      kind: m.kind,
+      messageId: m.clientMsgId,
+    }));
   } catch (e) {
     return rejected(state, m.seq, e instanceof MessageError ? e.code : 'malformed');
   }
@@ -56,11 +61,15 @@ export function receiveStored(state: GroupState, m: StoredMessage, joinEpoch: nu
   } catch {
     return undecryptable(groupId, m.seq, 'malformed_plaintext');
   }
-  if (content.type !== 'unsupported' && !typeAllowedIn(m.kind, content.type)) return undecryptable(groupId, m.seq, 'type_not_allowed');
+  if (content.type !== 'unsupported' && !typeAllowedIn(m.kind, content.type))
+    return undecryptable(groupId, m.seq, 'type_not_allowed');
 
   const roster = state.chain.atEpoch(m.epoch);
   const senderRole = roster?.members.get(header.sender)?.role ?? null;
-  const roleRejected = !roster || !senderMayPost(roster, header.sender, m.kind) || (content.type === 'group-name' && senderRole !== 'admin');
+  const roleRejected =
+    !roster ||
+    !senderMayPost(roster, header.sender, m.kind) ||
+    (content.type === 'group-name' && senderRole !== 'admin');
 
   const gap = countAndCheck(state, m.epoch, header.sender, header.counter);
   // Sequences are consecutive; with no retention none expire, so skipped ones were withheld.
@@ -102,7 +111,8 @@ function replayOf(state: GroupState, m: StoredMessage): Received {
 function applyMeta(state: GroupState, e: MessageEvent): void {
   if (e.content.type === 'profile') state.record.displayNames[e.sender] = e.content.displayName;
   if (e.content.type === 'group-name') state.record.name = e.content.name;
-  if (e.content.type === 'epoch-check') applyEpochCheck(state, state.keys.get(e.epoch!)?.self ?? '', e.sender, e.content);
+  if (e.content.type === 'epoch-check')
+    applyEpochCheck(state, state.keys.get(e.epoch!)?.self ?? '', e.sender, e.content);
 }
 
 /**

@@ -14,9 +14,19 @@ import {
   inviteViewSchema,
   rotatedInviteResponse,
 } from '../../shared/schemas/invites';
-import { clearJoinRequestsResponse, joinRequestListResponse, joinRequestViewSchema, myJoinRequestsResponse } from '../../shared/schemas/join-requests';
+import {
+  clearJoinRequestsResponse,
+  joinRequestListResponse,
+  joinRequestViewSchema,
+  myJoinRequestsResponse,
+} from '../../shared/schemas/join-requests';
 import { envelopeListResponse, rekeyResponse, uploadEnvelopesResponse } from '../../shared/schemas/key-envelopes';
-import { messageListResponse, postMessageResponse, storedMessageSchema, type PostMessageInput } from '../../shared/schemas/messages';
+import {
+  messageListResponse,
+  postMessageResponse,
+  storedMessageSchema,
+  type PostMessageInput,
+} from '../../shared/schemas/messages';
 import { z as zod } from 'zod';
 import { ClientError } from './errors';
 import type { SignedCommit } from '../../shared/protocol/roster';
@@ -55,11 +65,20 @@ export class RelayApi {
     private readonly responseTimeoutMs = RESPONSE_TIMEOUT_MS,
   ) {}
 
-  private async call<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<z.infer<S>> {
+  private async call<S extends z.ZodType>(
+    method: string,
+    path: string,
+    schema: S,
+    body?: unknown,
+  ): Promise<z.infer<S>> {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.token) headers.authorization = `Bearer ${this.token}`;
-    const res = await this.send(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await this.send(this.baseUrl + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const json: unknown = await res.json().catch(() => null);
     if (!res.ok) {
       const err = (json as { error?: { code?: string; message?: string } } | null)?.error;
@@ -75,7 +94,11 @@ export class RelayApi {
    */
   private async send(url: string, init: RequestInit): Promise<Response> {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new ClientError('offline', `the server did not answer within ${this.responseTimeoutMs} ms`)), this.responseTimeoutMs);
+    const timer = setTimeout(
+      () =>
+        controller.abort(new ClientError('offline', `the server did not answer within ${this.responseTimeoutMs} ms`)),
+      this.responseTimeoutMs,
+    );
     try {
       return await this.fetcher(url, { ...init, signal: controller.signal });
     } finally {
@@ -86,7 +109,8 @@ export class RelayApi {
   // devices and sessions
   register = (d: Omit<DevicePublicWire, 'deviceId'>) => this.call('POST', '/v1/devices', devicePublicSchema, d);
   device = (deviceId: string) => this.call('GET', `/v1/devices/${deviceId}`, devicePublicSchema);
-  rotateKx = (kx: Pick<DevicePublicWire, 'kxPk' | 'kxVersion' | 'kxSig'>) => this.call('PUT', '/v1/devices/me/kx', devicePublicSchema, kx);
+  rotateKx = (kx: Pick<DevicePublicWire, 'kxPk' | 'kxVersion' | 'kxSig'>) =>
+    this.call('PUT', '/v1/devices/me/kx', devicePublicSchema, kx);
   challenge = (deviceId: string) => this.call('POST', '/v1/auth/challenge', challengeResponse, { deviceId });
   login = (deviceId: string, challenge: string, signature: string) =>
     this.call('POST', '/v1/auth/login', loginResponse, { deviceId, challenge, signature });
@@ -96,35 +120,54 @@ export class RelayApi {
   // groups and roster
   createGroup = (genesis: SignedCommit) => this.call('POST', '/v1/groups', groupSummarySchema, { genesis });
   groups = async () => (await this.call('GET', '/v1/groups', groupListResponse)).groups;
-  roster = async (groupId: string, after = -1) => (await this.call('GET', `/v1/groups/${groupId}/roster?after=${after}`, rosterResponse)).commits;
-  appendCommit = (groupId: string, commit: SignedCommit) => this.call('POST', `/v1/groups/${groupId}/roster`, commitResultSchema, { commit });
+  roster = async (groupId: string, after = -1) =>
+    (await this.call('GET', `/v1/groups/${groupId}/roster?after=${after}`, rosterResponse)).commits;
+  appendCommit = (groupId: string, commit: SignedCommit) =>
+    this.call('POST', `/v1/groups/${groupId}/roster`, commitResultSchema, { commit });
 
   // invites and join requests
-  createInvite = (groupId: string, spec: InviteSpec = {}) => this.call('POST', `/v1/groups/${groupId}/invites`, createdInviteResponse, spec);
-  invites = async (groupId: string) => (await this.call('GET', `/v1/groups/${groupId}/invites`, inviteListResponse)).invites;
-  revokeInvite = (groupId: string, inviteId: string) => this.call('POST', `/v1/groups/${groupId}/invites/${inviteId}/revoke`, inviteViewSchema);
-  rotateInvites = (groupId: string, spec: InviteSpec = {}) => this.call('POST', `/v1/groups/${groupId}/invites/rotate`, rotatedInviteResponse, spec);
+  createInvite = (groupId: string, spec: InviteSpec = {}) =>
+    this.call('POST', `/v1/groups/${groupId}/invites`, createdInviteResponse, spec);
+  invites = async (groupId: string) =>
+    (await this.call('GET', `/v1/groups/${groupId}/invites`, inviteListResponse)).invites;
+  revokeInvite = (groupId: string, inviteId: string) =>
+    this.call('POST', `/v1/groups/${groupId}/invites/${inviteId}/revoke`, inviteViewSchema);
+  rotateInvites = (groupId: string, spec: InviteSpec = {}) =>
+    this.call('POST', `/v1/groups/${groupId}/invites/rotate`, rotatedInviteResponse, spec);
   previewInvite = (code: string) => this.call('POST', '/v1/invites/preview', invitePreviewResponse, { code });
-  redeemInvite = (code: string, introduction = '') => this.call('POST', '/v1/invites/redeem', joinRequestViewSchema, { code, introduction });
+  redeemInvite = (code: string, introduction = '') =>
+    this.call('POST', '/v1/invites/redeem', joinRequestViewSchema, { code, introduction });
   myJoinRequests = async () => (await this.call('GET', '/v1/join-requests', myJoinRequestsResponse)).requests;
-  joinRequests = async (groupId: string) => (await this.call('GET', `/v1/groups/${groupId}/join-requests`, joinRequestListResponse)).requests;
+  joinRequests = async (groupId: string) =>
+    (await this.call('GET', `/v1/groups/${groupId}/join-requests`, joinRequestListResponse)).requests;
   approveJoinRequest = (groupId: string, requestId: string, commit: SignedCommit) =>
     this.call('POST', `/v1/groups/${groupId}/join-requests/${requestId}/approve`, commitResultSchema, { commit });
-  rejectJoinRequest = (groupId: string, requestId: string) => this.call('POST', `/v1/groups/${groupId}/join-requests/${requestId}/reject`, okSchema);
+  rejectJoinRequest = (groupId: string, requestId: string) =>
+    this.call('POST', `/v1/groups/${groupId}/join-requests/${requestId}/reject`, okSchema);
   clearJoinRequests = async (groupId: string, inviteId?: string) =>
-    (await this.call('DELETE', `/v1/groups/${groupId}/join-requests${inviteId === undefined ? '' : `?inviteId=${inviteId}`}`, clearJoinRequestsResponse)).removed;
+    (
+      await this.call(
+        'DELETE',
+        `/v1/groups/${groupId}/join-requests${inviteId === undefined ? '' : `?inviteId=${inviteId}`}`,
+        clearJoinRequestsResponse,
+      )
+    ).removed;
 
   // key envelopes
   uploadEnvelopes = (groupId: string, epoch: number, envelopes: { recipient: string; sealed: string }[]) =>
     this.call('POST', `/v1/groups/${groupId}/key-envelopes`, uploadEnvelopesResponse, { epoch, envelopes });
   envelopes = async (groupId: string, afterEpoch = 0) =>
-    (await this.call('GET', `/v1/groups/${groupId}/key-envelopes?afterEpoch=${afterEpoch}`, envelopeListResponse)).envelopes;
+    (await this.call('GET', `/v1/groups/${groupId}/key-envelopes?afterEpoch=${afterEpoch}`, envelopeListResponse))
+      .envelopes;
   requestRekey = (groupId: string) => this.call('POST', `/v1/groups/${groupId}/rekey`, rekeyResponse);
 
   // messages and bulletins
-  post = (groupId: string, input: PostMessageInput) => this.call('POST', `/v1/groups/${groupId}/messages`, postMessageResponse, input);
+  post = (groupId: string, input: PostMessageInput) =>
+    this.call('POST', `/v1/groups/${groupId}/messages`, postMessageResponse, input);
   messages = (groupId: string, after = 0, limit = 100) =>
     this.call('GET', `/v1/groups/${groupId}/messages?after=${after}&limit=${limit}`, messageListResponse);
-  pinned = async (groupId: string) => (await this.call('GET', `/v1/groups/${groupId}/bulletins/pinned`, pinnedResponse)).messages;
-  pin = (groupId: string, seq: number, pinned: boolean) => this.call('PUT', `/v1/groups/${groupId}/messages/${seq}/pin`, storedMessageSchema, { pinned });
+  pinned = async (groupId: string) =>
+    (await this.call('GET', `/v1/groups/${groupId}/bulletins/pinned`, pinnedResponse)).messages;
+  pin = (groupId: string, seq: number, pinned: boolean) =>
+    this.call('PUT', `/v1/groups/${groupId}/messages/${seq}/pin`, storedMessageSchema, { pinned });
 }

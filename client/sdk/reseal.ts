@@ -10,7 +10,8 @@ import { KEY_WAIT_MS, sealPost } from './send';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const staleOf = (core: Core, groupId: string): PendingPost[] => core.transport.outbox.list().filter((p) => p.groupId === groupId && p.stale);
+const staleOf = (core: Core, groupId: string): PendingPost[] =>
+  core.transport.outbox.list().filter((p) => p.groupId === groupId && p.stale);
 
 /**
  * Seals this group's stale posts again in the newest epoch, if this device
@@ -65,6 +66,11 @@ export async function resealWhenKeyed(core: Core, groupId: string): Promise<void
   }
   for (const post of staleOf(core, groupId)) {
     const id = post.input.clientMsgId;
-    if (core.transport.outbox.awaited(id)) core.transport.outbox.fail(id, 'waiting_for_key', "waiting for the group's new key: a member was removed and the new epoch's key has not arrived");
+    if (core.transport.outbox.awaited(id))
+      core.transport.outbox.fail(
+        id,
+        'waiting_for_key',
+        "waiting for the group's new key: a member was removed and the new epoch's key has not arrived",
+      );
   }
 }

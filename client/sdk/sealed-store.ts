@@ -59,7 +59,8 @@ export class SealedStore implements DocumentStore {
       names = await probe.read<string[]>(INDEX_DOC);
     } catch (e) {
       memzero(key);
-      if (e instanceof AtRestError) throw new ClientError('wrong_passphrase', 'the passphrase does not open this store');
+      if (e instanceof AtRestError)
+        throw new ClientError('wrong_passphrase', 'the passphrase does not open this store');
       throw e;
     }
     if (!names) throw new ClientError('no_store', 'the store has no index');

@@ -18,14 +18,24 @@ import type { ResealInput } from './outbox';
 import { epochClosed } from './sealing-rule';
 import { syncMessages } from './sync';
 
-export function sealPost(state: GroupState, identity: Identity, kind: MessageKind, plaintext: Plaintext, pinned = false): PostMessageInput {
+export function sealPost(
+  state: GroupState,
+  identity: Identity,
+  kind: MessageKind,
+  plaintext: Plaintext,
+  pinned = false,
+): PostMessageInput {
   if (state.record.removed) throw new ClientError('removed', 'this device is no longer a member of the group');
   requireAccepted(state); // an invitation she has not accepted hears nothing from her (P13)
   const epoch = state.latestEpoch;
   const keys = state.keys.get(epoch);
   if (!keys) throw new ClientError('no_epoch_key', 'no epoch key yet: an admin has not sealed one to this device');
   // A removed member holds the keys of the epochs before her removal: never seal in one of those (P5).
-  if (epochClosed(state, epoch)) throw new ClientError('waiting_for_key', "waiting for the group's new key: a member was removed and the new epoch's key has not arrived");
+  if (epochClosed(state, epoch))
+    throw new ClientError(
+      'waiting_for_key',
+      "waiting for the group's new key: a member was removed and the new epoch's key has not arrived",
+    );
   // Checked here too (the server checks again), so a refused post never spends a counter (receivers would see a gap).
   const roster = state.chain.atEpoch(epoch);
   const role = roster?.members.get(identity.deviceId)?.role;
@@ -43,7 +53,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const isWaiting = (e: unknown) => e instanceof ClientError && e.code === 'waiting_for_key';
 
 /** Seals under the group's lock; while the key of a newer epoch is missing, fetches the envelopes again a few times. */
-async function sealWhenKeyed(core: Core, state: GroupState, post: ResealInput): Promise<{ input: PostMessageInput; counter: number }> {
+async function sealWhenKeyed(
+  core: Core,
+  state: GroupState,
+  post: ResealInput,
+): Promise<{ input: PostMessageInput; counter: number }> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await core.lock(state.groupId, async () => {
@@ -80,7 +94,8 @@ export async function postPlaintext(
   await core.lock(groupId, async () => {
     // Ack bookkeeping: this device's epoch-check claims only counters the relay stored
     // (a post sealed again in a newer epoch never stored this counter).
-    if (clientMsgId === input.clientMsgId) state.record.acked[input.epoch] = Math.max(state.record.acked[input.epoch] ?? -1, counter);
+    if (clientMsgId === input.clientMsgId)
+      state.record.acked[input.epoch] = Math.max(state.record.acked[input.epoch] ?? -1, counter);
     if (state.record.lastSeq < seq && !state.record.removed) await syncMessages(core, state);
     else await state.save(core.store);
   });
@@ -99,9 +114,11 @@ export async function announceSelf(core: Core, state: GroupState, withName: bool
   if (state.record.consent !== 'accepted') return; // her name goes only to a group she chose
   const sentAt = core.now();
   const posts: Promise<unknown>[] = [];
-  if (!checkOnly && withName && state.record.name) posts.push(postPlaintext(core, state.groupId, 'meta', { type: 'group-name', sentAt, name: state.record.name }));
+  if (!checkOnly && withName && state.record.name)
+    posts.push(postPlaintext(core, state.groupId, 'meta', { type: 'group-name', sentAt, name: state.record.name }));
   const displayName = core.identity.displayName;
-  if (!checkOnly && displayName) posts.push(postPlaintext(core, state.groupId, 'meta', { type: 'profile', sentAt, displayName }));
+  if (!checkOnly && displayName)
+    posts.push(postPlaintext(core, state.groupId, 'meta', { type: 'profile', sentAt, displayName }));
   posts.push(postPlaintext(core, state.groupId, 'meta', buildEpochCheck(state, core.identity.deviceId, sentAt)));
   await Promise.allSettled(posts);
 }

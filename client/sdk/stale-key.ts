@@ -38,7 +38,8 @@ export function recordRotation(state: GroupState, kxVersion: number): void {
  * epoch is asked for (again after REKEY_ASK_MS while none comes).
  */
 export async function reportStaleKeys(core: Core, state: GroupState, stale: number[], opened: number[]): Promise<void> {
-  if (state.record.staleKeyEpoch !== null && opened.some((e) => e > state.record.staleKeyEpoch!)) state.record.staleKeyEpoch = null;
+  if (state.record.staleKeyEpoch !== null && opened.some((e) => e > state.record.staleKeyEpoch!))
+    state.record.staleKeyEpoch = null;
   const newest = Math.max(...stale.filter((e) => e > state.latestEpoch));
   if (!Number.isFinite(newest)) return;
   if (state.record.staleKeyEpoch !== newest) {
@@ -54,7 +55,8 @@ export async function reportStaleKeys(core: Core, state: GroupState, stale: numb
 /** An admin's client got a `rekey` frame: a fresh epoch (a commit with no operations), at most once a minute per group. */
 export function onRekeyRequest(core: Core, groupId: string): void {
   const state = core.states.get(groupId);
-  if (!state || state.record.removed || state.chain.current.members.get(core.identity.deviceId)?.role !== 'admin') return;
+  if (!state || state.record.removed || state.chain.current.members.get(core.identity.deviceId)?.role !== 'admin')
+    return;
   if (core.now() - state.rekeyStartedAt < REKEY_START_MS) return;
   state.rekeyStartedAt = core.now();
   core.inBackground(changeRoster(core, groupId, () => []));

@@ -23,7 +23,13 @@ export interface SyncResult {
 
 export function rosterEvent(_core: Core, state: GroupState): ClientEvent {
   const members = [...state.chain.current.members].map(([deviceId, m]) => ({ deviceId, role: m.role }));
-  return { type: 'roster', groupId: state.groupId, valid: state.rosterValid, members, removedSelf: state.record.removed };
+  return {
+    type: 'roster',
+    groupId: state.groupId,
+    valid: state.rosterValid,
+    members,
+    removedSelf: state.record.removed,
+  };
 }
 
 function markRemoved(core: Core, state: GroupState): void {
@@ -54,7 +60,13 @@ async function syncEnvelopes(core: Core, state: GroupState): Promise<number[]> {
   const envelopes = await core.session.call((api) => api.envelopes(state.groupId, state.latestEpoch));
   const sealed = envelopes.filter((e) => e.groupId === state.groupId).sort((a, b) => a.epoch - b.epoch);
   const stale: number[] = [];
-  const opened = openEnvelopes(state, core.identity, sealed.map((e) => e.sealed), core.now(), stale);
+  const opened = openEnvelopes(
+    state,
+    core.identity,
+    sealed.map((e) => e.sealed),
+    core.now(),
+    stale,
+  );
   await reportStaleKeys(core, state, stale, opened);
   return opened;
 }
@@ -78,7 +90,11 @@ export async function syncMessages(core: Core, state: GroupState): Promise<void>
 }
 
 /** Reads stored messages into the state; returns the events to emit once the state is saved. */
-export function readAll(state: GroupState, messages: Parameters<typeof receiveStored>[1][], joinEpoch: number): ClientEvent[] {
+export function readAll(
+  state: GroupState,
+  messages: Parameters<typeof receiveStored>[1][],
+  joinEpoch: number,
+): ClientEvent[] {
   const events: ClientEvent[] = [];
   // In sequence order whatever order they came in (a forged row first must not hide the rest).
   for (const m of [...messages].sort((a, b) => a.seq - b.seq)) {
@@ -141,7 +157,9 @@ export async function discoverGroup(core: Core, groupId: string): Promise<GroupS
 export function compareSummary(core: Core, state: GroupState, summary: GroupSummary): void {
   const current = state.chain.current;
   const me = current.members.get(core.identity.deviceId);
-  const disagrees = summary.rosterSeq > current.seq || (summary.rosterSeq === current.seq && (summary.epoch !== current.epoch || summary.role !== me?.role));
+  const disagrees =
+    summary.rosterSeq > current.seq ||
+    (summary.rosterSeq === current.seq && (summary.epoch !== current.epoch || summary.role !== me?.role));
   if (disagrees && state.rosterValid) {
     state.record.rosterProblem = 'the server reports a roster the signed chain does not support';
     core.emit(rosterEvent(core, state));

@@ -23,7 +23,12 @@ registerServiceWorker();
 const session = new WebSession(window.location.origin);
 const hasIdentity = await session.hasIdentity();
 const root = document.getElementById('app')!;
-const app = startApp(root, session, hasIdentity ? { name: 'unlock' } : inviteCode ? { name: 'setup', mode: 'join' } : { name: 'welcome' }, inviteCode);
+const app = startApp(
+  root,
+  session,
+  hasIdentity ? { name: 'unlock' } : inviteCode ? { name: 'setup', mode: 'join' } : { name: 'welcome' },
+  inviteCode,
+);
 app.pendingGroupHash = invite?.groupHash ?? null;
 
 // A link opened while the app is already open only changes the fragment.

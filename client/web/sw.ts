@@ -59,6 +59,8 @@ sw.addEventListener('fetch', (event) => {
 sw.addEventListener('notificationclick', (event) => {
   event.notification.close();
   event.waitUntil(
-    sw.clients.matchAll({ type: 'window' }).then((windows) => (windows[0] ? windows[0].focus() : sw.clients.openWindow('/'))),
+    sw.clients
+      .matchAll({ type: 'window' })
+      .then((windows) => (windows[0] ? windows[0].focus() : sw.clients.openWindow('/'))),
   );
 });

@@ -44,7 +44,9 @@ export function isConstraintError(err: unknown): boolean {
  * that fails the check is simply compiled every time. A statement that needs
  * a value more than once is written with numberedQuery instead.
  */
-export function reusableQuery<P extends unknown[]>(build: (kysely: Kysely<Tables>, ...params: P) => Statement): (db: Db, ...params: P) => CompiledQuery {
+export function reusableQuery<P extends unknown[]>(
+  build: (kysely: Kysely<Tables>, ...params: P) => Statement,
+): (db: Db, ...params: P) => CompiledQuery {
   const texts = new WeakMap<Kysely<Tables>, string | null>();
   return (db, ...params) => {
     const text = texts.get(db.kysely);
@@ -63,11 +65,18 @@ export function reusableQuery<P extends unknown[]>(build: (kysely: Kysely<Tables
  * and may interpolate nothing else but constants; the returned function binds
  * one object with a value for every name. Every name must be used.
  */
-export function numberedQuery<const N extends string>(names: readonly N[], text: (at: Readonly<Record<N, string>>) => string): (values: Readonly<Record<N, unknown>>) => CompiledQuery {
+export function numberedQuery<const N extends string>(
+  names: readonly N[],
+  text: (at: Readonly<Record<N, string>>) => string,
+): (values: Readonly<Record<N, unknown>>) => CompiledQuery {
   const at = Object.fromEntries(names.map((name, i) => [name, `?${i + 1}`])) as Record<N, string>;
   const sqlText = text(at);
   const used = new Set(sqlText.match(/\?\d+/g));
   const unused = names.filter((name) => !used.has(at[name]));
   if (unused.length) throw new Error(`numberedQuery: unused values ${unused.join(', ')}`);
-  return (values) => CompiledQuery.raw(sqlText, names.map((name) => values[name]));
+  return (values) =>
+    CompiledQuery.raw(
+      sqlText,
+      names.map((name) => values[name]),
+    );
 }

@@ -103,7 +103,12 @@ const m0001_initial: Migration = {
       .addPrimaryKeyConstraint('messages_pk', ['group_id', 'seq'])
       .addUniqueConstraint('messages_client_id', ['group_id', 'client_msg_id'])
       .execute();
-    await db.schema.createIndex('messages_expiry').on('messages').column('expires_at').where(sql.ref('expires_at'), 'is not', null).execute();
+    await db.schema
+      .createIndex('messages_expiry')
+      .on('messages')
+      .column('expires_at')
+      .where(sql.ref('expires_at'), 'is not', null)
+      .execute();
   },
 };
 
@@ -114,7 +119,10 @@ const m0001_initial: Migration = {
  */
 const m0002_min_post_epoch: Migration = {
   async up(db: Kysely<any>) {
-    await db.schema.alterTable('groups').addColumn('min_post_epoch', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    await db.schema
+      .alterTable('groups')
+      .addColumn('min_post_epoch', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
   },
 };
 

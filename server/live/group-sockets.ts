@@ -24,7 +24,9 @@ export interface GroupSocket {
  * the frame already serialised (once, by the caller); `remove` closes the
  * sockets of devices that left the roster.
  */
-export type HubOp = { type: 'publish'; text: string; only?: readonly string[] } | { type: 'remove'; devices: readonly string[] };
+export type HubOp =
+  | { type: 'publish'; text: string; only?: readonly string[] }
+  | { type: 'remove'; devices: readonly string[] };
 
 /** Close reason for a device removed from the roster; it must not keep listening. */
 export const REMOVED_REASON = 'no longer a member of this group';
@@ -46,7 +48,11 @@ export function deviceSocketCount(sockets: readonly GroupSocket[], deviceId: str
 }
 
 /** Sockets that have not authenticated within `timeoutMs`, and when the next one will be due. */
-export function overdueSockets(sockets: readonly GroupSocket[], now: number, timeoutMs: number): { overdue: GroupSocket[]; nextDue: number | null } {
+export function overdueSockets(
+  sockets: readonly GroupSocket[],
+  now: number,
+  timeoutMs: number,
+): { overdue: GroupSocket[]; nextDue: number | null } {
   const overdue: GroupSocket[] = [];
   let nextDue: number | null = null;
   for (const socket of sockets) {

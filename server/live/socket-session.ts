@@ -51,7 +51,12 @@ export class SocketSession {
 
   private makePeer(deviceId: string): LivePeer {
     const transport = this.transport;
-    return { deviceId, send: (t) => transport.send(t), close: (c, r) => this.shut(c, r), revalidate: () => this.revalidate() };
+    return {
+      deviceId,
+      send: (t) => transport.send(t),
+      close: (c, r) => this.shut(c, r),
+      revalidate: () => this.revalidate(),
+    };
   }
 
   get authenticated(): boolean {
@@ -59,7 +64,9 @@ export class SocketSession {
   }
 
   onFrame(text: string): void {
-    this.queue = this.queue.then(() => this.handle(text)).catch((err) => this.deps.log.error(`ws_error ${(err as Error).name}`));
+    this.queue = this.queue
+      .then(() => this.handle(text))
+      .catch((err) => this.deps.log.error(`ws_error ${(err as Error).name}`));
   }
 
   /** Resolves when every frame received so far has been handled (and acked). */
@@ -105,10 +112,17 @@ export class SocketSession {
     }
     const parsed = clientFrameSchema.safeParse(json);
     if (!this.peer) {
-      if (!parsed.success || parsed.data.type !== 'auth') return this.shut(WS_CLOSE.unauthenticated, 'authenticate first');
+      if (!parsed.success || parsed.data.type !== 'auth')
+        return this.shut(WS_CLOSE.unauthenticated, 'authenticate first');
       return this.authenticate(parsed.data.token);
     }
-    if (!parsed.success) return this.reply({ type: 'error', ...refOf(json), code: 'validation_failed', message: 'frame does not match any client frame' });
+    if (!parsed.success)
+      return this.reply({
+        type: 'error',
+        ...refOf(json),
+        code: 'validation_failed',
+        message: 'frame does not match any client frame',
+      });
     const frame = parsed.data;
     switch (frame.type) {
       case 'ping':
@@ -117,7 +131,8 @@ export class SocketSession {
         return this.reply({ type: 'error', code: 'bad_request', message: 'already authenticated' });
       case 'post': {
         const { type: _t, ref, groupId, ...input } = frame;
-        if (this.scope && groupId !== this.scope) return this.reply({ type: 'error', ref, code: 'not_member', message: 'this socket is for another group' });
+        if (this.scope && groupId !== this.scope)
+          return this.reply({ type: 'error', ref, code: 'not_member', message: 'this socket is for another group' });
         try {
           const result = await postMessage(this.deps, this.peer.deviceId, groupId, input);
           return this.reply({ type: 'ack', ref, ...result });
@@ -137,11 +152,13 @@ export class SocketSession {
       return this.shut(WS_CLOSE.unauthenticated, 'invalid session');
     }
     const groups = await listDeviceGroupIds(this.deps.db, deviceId);
-    if (this.scope && !groups.includes(this.scope)) return this.shut(WS_CLOSE.unauthenticated, 'not a member of this group');
+    if (this.scope && !groups.includes(this.scope))
+      return this.shut(WS_CLOSE.unauthenticated, 'not a member of this group');
     if (this.closed) return;
     const peer = this.makePeer(deviceId);
     const subscribed = this.scope ? [this.scope] : groups;
-    if (!this.deps.hub.attach(peer, subscribed)) return this.shut(WS_CLOSE.tooManyConnections, 'too many connections for this device');
+    if (!this.deps.hub.attach(peer, subscribed))
+      return this.shut(WS_CLOSE.tooManyConnections, 'too many connections for this device');
     this.peer = peer;
     this.tokenHash = sessionTokenHash(token);
     this.reply({ type: 'ready', deviceId, groups: subscribed });

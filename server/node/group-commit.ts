@@ -46,7 +46,8 @@ export function groupCommit(commitBatch: CommitBatch, onIdle?: () => void): Grou
     const writes = pending;
     pending = [];
     current = commitBatch(writes.map((w) => w.queries)).then(
-      (outcomes) => outcomes.forEach((o, i) => (o.ok ? writes[i]!.resolve(o.results) : writes[i]!.reject(errorFrom(o.error)))),
+      (outcomes) =>
+        outcomes.forEach((o, i) => (o.ok ? writes[i]!.resolve(o.results) : writes[i]!.reject(errorFrom(o.error)))),
       // The commit itself failed (disk full, I/O error): nobody is acked.
       (error: unknown) => writes.forEach((w) => w.reject(error)),
     );
@@ -91,7 +92,8 @@ export class GroupCommitDialect extends SqliteDialect {
     const connection: DatabaseConnection = {
       async executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
         const stmt = prepare(q.sql);
-        if (stmt.reader && !/^\s*(insert|update|delete|replace)\b/i.test(q.sql)) return { rows: stmt.all(...bindArgs(stmt, q.parameters)) as R[] };
+        if (stmt.reader && !/^\s*(insert|update|delete|replace)\b/i.test(q.sql))
+          return { rows: stmt.all(...bindArgs(stmt, q.parameters)) as R[] };
         const [result] = await commit.write([q]);
         return { rows: (result?.rows ?? []) as R[], numAffectedRows: BigInt(result?.changes ?? 0) };
       },

@@ -23,7 +23,10 @@ export type Outcome = { ok: true; results: StatementResult[] } | { ok: false; er
 /** Prepared statements are reused by SQL text; the bound keeps odd one-off texts from piling up. */
 const MAX_CACHED_STATEMENTS = 1000;
 
-export function openConnection(path: string): { sqlite: Database.Database; prepare: (sql: string) => Database.Statement } {
+export function openConnection(path: string): {
+  sqlite: Database.Database;
+  prepare: (sql: string) => Database.Statement;
+} {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
@@ -59,7 +62,11 @@ export function bindArgs(stmt: Database.Statement, parameters: readonly unknown[
 
 export function wireError(error: unknown): WireError {
   const e = error as Error & { code?: unknown };
-  return { name: e?.name ?? 'Error', message: e?.message ?? String(error), ...(typeof e?.code === 'string' ? { code: e.code } : {}) };
+  return {
+    name: e?.name ?? 'Error',
+    message: e?.message ?? String(error),
+    ...(typeof e?.code === 'string' ? { code: e.code } : {}),
+  };
 }
 
 /**
@@ -67,11 +74,16 @@ export function wireError(error: unknown): WireError {
  * savepoint so that a failing write rolls back alone. Throws only if the
  * transaction itself fails; then nothing was committed.
  */
-export function commitWrites(sqlite: Database.Database, prepare: (sql: string) => Database.Statement): (writes: readonly (readonly WireQuery[])[]) => Outcome[] {
+export function commitWrites(
+  sqlite: Database.Database,
+  prepare: (sql: string) => Database.Statement,
+): (writes: readonly (readonly WireQuery[])[]) => Outcome[] {
   const run = (q: WireQuery): StatementResult => {
     const stmt = prepare(q.sql);
     const args = bindArgs(stmt, q.parameters);
-    return stmt.reader ? { rows: stmt.all(...args) as Record<string, unknown>[], changes: 0 } : { rows: [], changes: stmt.run(...args).changes };
+    return stmt.reader
+      ? { rows: stmt.all(...args) as Record<string, unknown>[], changes: 0 }
+      : { rows: [], changes: stmt.run(...args).changes };
   };
   // Called inside the batch's transaction, `runAtomically` becomes a savepoint.
   const runAtomically = sqlite.transaction((queries: readonly WireQuery[]): StatementResult[] => queries.map(run));

@@ -34,7 +34,11 @@ export const CHECKPOINT_EVERY_BATCHES = 10;
 
 function writerThread(path: string): { commit: CommitBatch; idle(): void; stop(): Promise<void> } {
   // The writer is TypeScript like the rest: the thread registers tsx's loader first.
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const tsx = pathToFileURL(
+    createRequire(import.meta.url)
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/, '.mjs'),
+  ).href;
   const entry = new URL('./sqlite-writer.ts', import.meta.url).href;
   const boot = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
   const worker = new Worker(boot, { eval: true, workerData: { path } });

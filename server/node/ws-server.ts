@@ -56,19 +56,24 @@ export function attachWebSockets(server: Server, deps: AppDeps, options: SocketL
 
   function connect(ws: WebSocket, scope: string | undefined, socket: Duplex): void {
     alive.add(ws);
-    const session = new SocketSession(deps, {
-      send: (text) => {
-        if (ws.readyState !== ws.OPEN) return;
-        if (ws.bufferedAmount > options.maxBufferedBytes) return cutOff(ws, WS_CLOSE.slowConsumer, 'too slow; catch up over HTTP');
-        cork(socket);
-        // Past ws's sender, straight to the socket: that sender writes at once
-        // too (it queues only while compressing, which this server never does,
-        // or reading a Blob, which it never sends), so frames keep their order
-        // with the pings and the close that go through it.
-        socket.write(framed(text));
+    const session = new SocketSession(
+      deps,
+      {
+        send: (text) => {
+          if (ws.readyState !== ws.OPEN) return;
+          if (ws.bufferedAmount > options.maxBufferedBytes)
+            return cutOff(ws, WS_CLOSE.slowConsumer, 'too slow; catch up over HTTP');
+          cork(socket);
+          // Past ws's sender, straight to the socket: that sender writes at once
+          // too (it queues only while compressing, which this server never does,
+          // or reading a Blob, which it never sends), so frames keep their order
+          // with the pings and the close that go through it.
+          socket.write(framed(text));
+        },
+        close: (code, reason) => cutOff(ws, code, reason),
       },
-      close: (code, reason) => cutOff(ws, code, reason),
-    }, scope);
+      scope,
+    );
     sessions.set(ws, session);
     const authTimer = setTimeout(() => {
       if (!session.authenticated) cutOff(ws, WS_CLOSE.unauthenticated, 'authenticate first');
@@ -86,7 +91,8 @@ export function attachWebSockets(server: Server, deps: AppDeps, options: SocketL
   }
 
   const heartbeat = setInterval(() => {
-    for (const session of sessions.values()) session.revalidate().catch((err: Error) => deps.log.error(`ws_revalidate_failed ${err.name}`));
+    for (const session of sessions.values())
+      session.revalidate().catch((err: Error) => deps.log.error(`ws_revalidate_failed ${err.name}`));
     for (const ws of wss.clients) {
       if (!alive.has(ws)) {
         ws.terminate();

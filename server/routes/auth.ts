@@ -1,5 +1,11 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { challengeBody, challengeResponse, loginBody, loginResponse, logoutAllResponse } from '../../shared/schemas/auth';
+import {
+  challengeBody,
+  challengeResponse,
+  loginBody,
+  loginResponse,
+  logoutAllResponse,
+} from '../../shared/schemas/auth';
 import { okSchema } from '../../shared/schemas/common';
 import type { AppDeps, AppEnv } from '../deps';
 import { issueChallenge, login, logout, logoutEverywhere } from '../services/sessions';
@@ -13,7 +19,11 @@ const challenge = publicRoute({
   tags: ['auth'],
   summary: 'Get a single-use login challenge',
   request: jsonBody(challengeBody),
-  responses: { 200: jsonResponse(challengeResponse, 'a challenge to sign'), 404: errorResponses[404], 429: errorResponses[429] },
+  responses: {
+    200: jsonResponse(challengeResponse, 'a challenge to sign'),
+    404: errorResponses[404],
+    429: errorResponses[429],
+  },
 });
 
 const loginRoute = publicRoute({
@@ -23,7 +33,11 @@ const loginRoute = publicRoute({
   tags: ['auth'],
   summary: 'Exchange a signed challenge for an opaque session token',
   request: jsonBody(loginBody),
-  responses: { 200: jsonResponse(loginResponse, 'a session token'), 401: errorResponses[401], 404: errorResponses[404] },
+  responses: {
+    200: jsonResponse(loginResponse, 'a session token'),
+    401: errorResponses[401],
+    404: errorResponses[404],
+  },
 });
 
 const logoutRoute = sessionRoute({

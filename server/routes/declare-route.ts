@@ -26,6 +26,9 @@ export function publicRoute<R extends RouteDeclaration>(route: R, limits: RouteL
 
 /** A route for a signed-in device: bearer security, and `c.var.deviceId` in the handler. */
 export function sessionRoute<R extends RouteDeclaration>(route: R, limits: RouteLimits = {}) {
-  const middleware: [MiddlewareHandler<AppEnv>, MiddlewareHandler<SessionEnv>] = [limitBody(limits.bodyLimit), requireSession];
+  const middleware: [MiddlewareHandler<AppEnv>, MiddlewareHandler<SessionEnv>] = [
+    limitBody(limits.bodyLimit),
+    requireSession,
+  ];
   return createRoute({ ...route, security: bearer, middleware });
 }

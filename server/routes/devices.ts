@@ -27,7 +27,11 @@ const read = sessionRoute({
   tags: ['devices'],
   summary: "A device's public keys",
   request: { params: deviceParams },
-  responses: { 200: jsonResponse(devicePublicSchema, 'the device'), 401: errorResponses[401], 404: errorResponses[404] },
+  responses: {
+    200: jsonResponse(devicePublicSchema, 'the device'),
+    401: errorResponses[401],
+    404: errorResponses[404],
+  },
 });
 
 const rotate = sessionRoute({
@@ -37,7 +41,12 @@ const rotate = sessionRoute({
   tags: ['devices'],
   summary: 'Rotate this device’s key-exchange key (version must increase)',
   request: jsonBody(rotateKxBody),
-  responses: { 200: jsonResponse(devicePublicSchema, 'rotated'), 400: errorResponses[400], 401: errorResponses[401], 409: errorResponses[409] },
+  responses: {
+    200: jsonResponse(devicePublicSchema, 'rotated'),
+    400: errorResponses[400],
+    401: errorResponses[401],
+    409: errorResponses[409],
+  },
 });
 
 export function deviceRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps): void {

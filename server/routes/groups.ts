@@ -21,7 +21,12 @@ const create = sessionRoute({
   tags: ['groups'],
   summary: 'Create a group from its signed genesis roster commit',
   request: jsonBody(createGroupBody),
-  responses: { 201: jsonResponse(groupSummarySchema, 'created'), 400: errorResponses[400], 401: errorResponses[401], 409: errorResponses[409] },
+  responses: {
+    201: jsonResponse(groupSummarySchema, 'created'),
+    400: errorResponses[400],
+    401: errorResponses[401],
+    409: errorResponses[409],
+  },
 });
 
 const list = sessionRoute({
@@ -40,7 +45,11 @@ const roster = sessionRoute({
   tags: ['groups'],
   summary: 'Roster commits after a sequence (members only)',
   request: { params: groupParams, query: rosterQuery },
-  responses: { 200: jsonResponse(rosterResponse, 'commits in order'), 401: errorResponses[401], 403: errorResponses[403] },
+  responses: {
+    200: jsonResponse(rosterResponse, 'commits in order'),
+    401: errorResponses[401],
+    403: errorResponses[403],
+  },
 });
 
 const append = sessionRoute({
@@ -48,7 +57,8 @@ const append = sessionRoute({
   method: 'post',
   path: '/v1/groups/{groupId}/roster',
   tags: ['groups'],
-  summary: 'Append a roster commit signed by an admin (or a member leaving); an added device needs a pending join request (403 not_requested)',
+  summary:
+    'Append a roster commit signed by an admin (or a member leaving); an added device needs a pending join request (403 not_requested)',
   request: { params: groupParams, ...jsonBody(appendCommitBody) },
   responses: {
     200: jsonResponse(commitResultSchema, 'appended'),

@@ -13,7 +13,14 @@ import {
 } from '../../shared/schemas/invites';
 import { joinRequestViewSchema } from '../../shared/schemas/join-requests';
 import type { AppDeps, AppEnv } from '../deps';
-import { createInvite, listGroupInvites, previewInvite, redeemInvite, revokeInvite, rotateInvites } from '../services/invites';
+import {
+  createInvite,
+  listGroupInvites,
+  previewInvite,
+  redeemInvite,
+  revokeInvite,
+  rotateInvites,
+} from '../services/invites';
 import { sessionRoute } from './declare-route';
 import { errorResponses, jsonBody, jsonResponse } from './openapi';
 

@@ -10,11 +10,22 @@ import {
   myJoinRequestsResponse,
 } from '../../shared/schemas/join-requests';
 import type { AppDeps, AppEnv } from '../deps';
-import { approveJoinRequest, clearJoinRequests, listJoinRequests, listMyJoinRequests, rejectJoinRequest } from '../services/join-requests';
+import {
+  approveJoinRequest,
+  clearJoinRequests,
+  listJoinRequests,
+  listMyJoinRequests,
+  rejectJoinRequest,
+} from '../services/join-requests';
 import { sessionRoute } from './declare-route';
 import { errorResponses, jsonBody, jsonResponse } from './openapi';
 
-const adminErrors = { 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404] };
+const adminErrors = {
+  400: errorResponses[400],
+  401: errorResponses[401],
+  403: errorResponses[403],
+  404: errorResponses[404],
+};
 
 const list = sessionRoute({
   operationId: 'listJoinRequests',

@@ -1,6 +1,12 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { groupParams } from '../../shared/schemas/common';
-import { envelopeListResponse, envelopeQuery, rekeyResponse, uploadEnvelopesBody, uploadEnvelopesResponse } from '../../shared/schemas/key-envelopes';
+import {
+  envelopeListResponse,
+  envelopeQuery,
+  rekeyResponse,
+  uploadEnvelopesBody,
+  uploadEnvelopesResponse,
+} from '../../shared/schemas/key-envelopes';
 import type { AppDeps, AppEnv } from '../deps';
 import { readEnvelopes, requestRekey, uploadEnvelopes } from '../services/key-envelopes';
 import { sessionRoute } from './declare-route';
@@ -13,7 +19,12 @@ const upload = sessionRoute({
   tags: ['key envelopes'],
   summary: 'Upload one epoch’s sealed epoch secrets (admins)',
   request: { params: groupParams, ...jsonBody(uploadEnvelopesBody) },
-  responses: { 200: jsonResponse(uploadEnvelopesResponse, 'stored'), 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403] },
+  responses: {
+    200: jsonResponse(uploadEnvelopesResponse, 'stored'),
+    400: errorResponses[400],
+    401: errorResponses[401],
+    403: errorResponses[403],
+  },
 });
 
 const read = sessionRoute({
@@ -23,7 +34,11 @@ const read = sessionRoute({
   tags: ['key envelopes'],
   summary: 'This device’s sealed epoch secrets after an epoch',
   request: { params: groupParams, query: envelopeQuery },
-  responses: { 200: jsonResponse(envelopeListResponse, 'envelopes'), 401: errorResponses[401], 403: errorResponses[403] },
+  responses: {
+    200: jsonResponse(envelopeListResponse, 'envelopes'),
+    401: errorResponses[401],
+    403: errorResponses[403],
+  },
 });
 
 const rekey = sessionRoute({
@@ -33,7 +48,12 @@ const rekey = sessionRoute({
   tags: ['key envelopes'],
   summary: 'Ask the group’s admins for a fresh epoch (members; nothing is stored)',
   request: { params: groupParams },
-  responses: { 202: jsonResponse(rekeyResponse, 'passed on to the admins online'), 401: errorResponses[401], 403: errorResponses[403], 429: errorResponses[429] },
+  responses: {
+    202: jsonResponse(rekeyResponse, 'passed on to the admins online'),
+    401: errorResponses[401],
+    403: errorResponses[403],
+    429: errorResponses[429],
+  },
 });
 
 export function keyEnvelopeRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps): void {

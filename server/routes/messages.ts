@@ -50,7 +50,10 @@ const pinned = sessionRoute({
   tags: ['messages'],
   summary: 'Pinned bulletins, newest first',
   request: { params: groupParams },
-  responses: { 200: jsonResponse(z.object({ messages: z.array(storedMessageSchema) }), 'pinned bulletins'), ...memberErrors },
+  responses: {
+    200: jsonResponse(z.object({ messages: z.array(storedMessageSchema) }), 'pinned bulletins'),
+    ...memberErrors,
+  },
 });
 
 const pin = sessionRoute({

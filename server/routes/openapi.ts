@@ -8,7 +8,10 @@ import { describeZodError, errorBody } from '../errors';
 
 export const jsonContent = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 export const jsonBody = <T extends z.ZodType>(schema: T) => ({ body: { ...jsonContent(schema), required: true } });
-export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({ ...jsonContent(schema), description });
+export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
+  ...jsonContent(schema),
+  description,
+});
 
 const errorResponse = (description: string) => jsonResponse(errorSchema, description);
 export const errorResponses = {
@@ -40,7 +43,8 @@ export function serveApiDocument(app: OpenAPIHono<AppEnv>): void {
     info: {
       title: 'Mindeulle relay API',
       version: '1.0.0',
-      description: 'A relay and mailbox for end-to-end encrypted groups. The server stores ciphertext and the least metadata it needs.',
+      description:
+        'A relay and mailbox for end-to-end encrypted groups. The server stores ciphertext and the least metadata it needs.',
     },
     servers: [{ url: '/', description: 'the relay that served this document' }],
   });

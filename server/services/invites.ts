@@ -18,7 +18,12 @@ import {
   takeInviteUseStatement,
   insertJoinRequestIfLiveStatement,
 } from '../db/repos/invites';
-import { countJoinRequests, deleteGroupJoinRequestsStatement, findJoinRequest, findJoinRequestByDevice } from '../db/repos/join-requests';
+import {
+  countJoinRequests,
+  deleteGroupJoinRequestsStatement,
+  findJoinRequest,
+  findJoinRequestByDevice,
+} from '../db/repos/join-requests';
 import type { InvitesTable } from '../db/tables';
 import type { AppDeps } from '../deps';
 import { fail } from '../errors';
@@ -80,7 +85,10 @@ export async function listGroupInvites(deps: AppDeps, deviceId: string, groupId:
 export async function revokeInvite(deps: AppDeps, deviceId: string, groupId: string, inviteId: string) {
   await requireAdmin(deps, groupId, deviceId);
   if (!(await findInvite(deps.db, groupId, inviteId))) fail(404, 'invite_not_found', 'no such invite');
-  await deps.db.atomic([revokeInviteStatement(deps.db, inviteId), deleteGroupJoinRequestsStatement(deps.db, groupId, inviteId)]);
+  await deps.db.atomic([
+    revokeInviteStatement(deps.db, inviteId),
+    deleteGroupJoinRequestsStatement(deps.db, groupId, inviteId),
+  ]);
   return inviteView((await findInvite(deps.db, groupId, inviteId))!);
 }
 
@@ -112,10 +120,15 @@ export async function previewInvite(deps: AppDeps, deviceId: string, code: strin
 /** Files a join request (never a membership). Redeeming again returns the same request. */
 export async function redeemInvite(deps: AppDeps, deviceId: string, code: string, introduction: string) {
   const invite = await inviteForCode(deps, deviceId, code);
-  if (await findMembership(deps.db, invite.group_id, deviceId)) fail(409, 'already_member', 'already a member of this group');
+  if (await findMembership(deps.db, invite.group_id, deviceId))
+    fail(409, 'already_member', 'already a member of this group');
   const device = (await findDevice(deps.db, deviceId))!;
   const existing = await findJoinRequestByDevice(deps.db, invite.id, deviceId);
-  if (existing) return { created: false, request: joinRequestView((await findJoinRequest(deps.db, invite.group_id, existing.id))!, device) };
+  if (existing)
+    return {
+      created: false,
+      request: joinRequestView((await findJoinRequest(deps.db, invite.group_id, existing.id))!, device),
+    };
   requireLive(deps, invite);
   // A leaked multi-use code must not bury the admins in requests: pending ones are capped per invite.
   if ((await countJoinRequests(deps.db, invite.id)) >= deps.config.maxJoinRequestsPerInvite)
@@ -129,6 +142,10 @@ export async function redeemInvite(deps: AppDeps, deviceId: string, code: string
   ]);
   if (!inserted?.changes) fail(410, 'invite_used_up', 'this invite has been used up');
   const request = joinRequestView((await findJoinRequest(deps.db, invite.group_id, id))!, device);
-  deps.hub.publish(invite.group_id, { type: 'join-request', groupId: invite.group_id, request }, await listAdmins(deps.db, invite.group_id));
+  deps.hub.publish(
+    invite.group_id,
+    { type: 'join-request', groupId: invite.group_id, request },
+    await listAdmins(deps.db, invite.group_id),
+  );
   return { created: true, request };
 }

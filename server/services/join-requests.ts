@@ -3,7 +3,13 @@
 import { decodeCommit, type SignedCommit } from '../../shared/protocol/roster';
 import { findDevice, findDevices } from '../db/repos/devices';
 import { findInvite } from '../db/repos/invites';
-import { deleteGroupJoinRequestsStatement, deleteJoinRequestStatement, findJoinRequest, listDeviceJoinRequests, listGroupJoinRequests } from '../db/repos/join-requests';
+import {
+  deleteGroupJoinRequestsStatement,
+  deleteJoinRequestStatement,
+  findJoinRequest,
+  listDeviceJoinRequests,
+  listGroupJoinRequests,
+} from '../db/repos/join-requests';
 import type { AppDeps } from '../deps';
 import { fail } from '../errors';
 import { requireAdmin } from './access';
@@ -13,7 +19,14 @@ import { joinRequestView } from './views';
 export async function listJoinRequests(deps: AppDeps, deviceId: string, groupId: string) {
   await requireAdmin(deps, groupId, deviceId);
   const rows = await listGroupJoinRequests(deps.db, groupId);
-  const devices = new Map((await findDevices(deps.db, rows.map((r) => r.device_id))).map((d) => [d.id, d]));
+  const devices = new Map(
+    (
+      await findDevices(
+        deps.db,
+        rows.map((r) => r.device_id),
+      )
+    ).map((d) => [d.id, d]),
+  );
   return rows.map((r) => joinRequestView(r, devices.get(r.device_id)!));
 }
 
@@ -29,7 +42,13 @@ async function pendingRequest(deps: AppDeps, deviceId: string, groupId: string, 
   return request;
 }
 
-export async function approveJoinRequest(deps: AppDeps, deviceId: string, groupId: string, requestId: string, commit: SignedCommit) {
+export async function approveJoinRequest(
+  deps: AppDeps,
+  deviceId: string,
+  groupId: string,
+  requestId: string,
+  commit: SignedCommit,
+) {
   const request = await pendingRequest(deps, deviceId, groupId, requestId);
   const ops = decodeCommit(commit).ops;
   const add = ops[0];
@@ -39,7 +58,12 @@ export async function approveJoinRequest(deps: AppDeps, deviceId: string, groupI
   return appendCommit(deps, deviceId, groupId, commit, [deleteJoinRequestStatement(deps.db, requestId)]);
 }
 
-export async function rejectJoinRequest(deps: AppDeps, deviceId: string, groupId: string, requestId: string): Promise<void> {
+export async function rejectJoinRequest(
+  deps: AppDeps,
+  deviceId: string,
+  groupId: string,
+  requestId: string,
+): Promise<void> {
   await pendingRequest(deps, deviceId, groupId, requestId);
   await deps.db.atomic([deleteJoinRequestStatement(deps.db, requestId)]);
 }
@@ -48,9 +72,15 @@ export async function rejectJoinRequest(deps: AppDeps, deviceId: string, groupId
  * Rejects every pending request of the group, or of one invite, at once: the
  * way out when a leaked multi-use code has filled an invite's quota. Returns how many went.
  */
-export async function clearJoinRequests(deps: AppDeps, deviceId: string, groupId: string, inviteId?: string): Promise<number> {
+export async function clearJoinRequests(
+  deps: AppDeps,
+  deviceId: string,
+  groupId: string,
+  inviteId?: string,
+): Promise<number> {
   await requireAdmin(deps, groupId, deviceId);
-  if (inviteId !== undefined && !(await findInvite(deps.db, groupId, inviteId))) fail(404, 'invite_not_found', 'no such invite');
+  if (inviteId !== undefined && !(await findInvite(deps.db, groupId, inviteId)))
+    fail(404, 'invite_not_found', 'no such invite');
   const [deleted] = await deps.db.atomic([deleteGroupJoinRequestsStatement(deps.db, groupId, inviteId)]);
   return deleted?.changes ?? 0;
 }

@@ -13,9 +13,15 @@ export interface EnvelopeBatch {
   envelopes: { recipient: string; sealed: string }[];
 }
 
-export async function uploadEnvelopes(deps: AppDeps, deviceId: string, groupId: string, batch: EnvelopeBatch): Promise<number> {
+export async function uploadEnvelopes(
+  deps: AppDeps,
+  deviceId: string,
+  groupId: string,
+  batch: EnvelopeBatch,
+): Promise<number> {
   const group = await requireAdmin(deps, groupId, deviceId);
-  if (batch.epoch > group.epoch || batch.epoch < group.epoch - 1) fail(400, 'epoch_invalid', 'envelopes are for the current epoch (or the one before)');
+  if (batch.epoch > group.epoch || batch.epoch < group.epoch - 1)
+    fail(400, 'epoch_invalid', 'envelopes are for the current epoch (or the one before)');
   const members = await listMemberIds(deps.db, groupId);
   const recipients = new Set(batch.envelopes.map((e) => e.recipient));
   if (recipients.size !== batch.envelopes.length || [...recipients].some((r) => !members.has(r)))
@@ -24,7 +30,8 @@ export async function uploadEnvelopes(deps: AppDeps, deviceId: string, groupId: 
     deps.db,
     batch.envelopes.map((e) => ({ group_id: groupId, epoch: batch.epoch, recipient: e.recipient, sealed: e.sealed })),
   );
-  for (const e of batch.envelopes) deps.hub.publish(groupId, { type: 'key-envelope', groupId, epoch: batch.epoch, sealed: e.sealed }, [e.recipient]);
+  for (const e of batch.envelopes)
+    deps.hub.publish(groupId, { type: 'key-envelope', groupId, epoch: batch.epoch, sealed: e.sealed }, [e.recipient]);
   return stored;
 }
 

@@ -3,7 +3,14 @@
 // this resolves, i.e. after the row is committed.
 import { mayPin } from '../../shared/protocol/posting-rules';
 import type { PostMessageInput, PostResult } from '../../shared/schemas/messages';
-import { findMessage, findSeqByClientId, insertMessage, listMessages, listPinned, setPinned } from '../db/repos/messages';
+import {
+  findMessage,
+  findSeqByClientId,
+  insertMessage,
+  listMessages,
+  listPinned,
+  setPinned,
+} from '../db/repos/messages';
 import type { AppDeps } from '../deps';
 import { fail } from '../errors';
 import { assertMayPost, requireMember, requireRate } from './access';
@@ -12,10 +19,22 @@ import { messageView } from './views';
 /** A refused post and a changed roster racing each other this many times in a row is a fault. */
 const POST_ATTEMPTS = 3;
 
-export async function postMessage(deps: AppDeps, deviceId: string, groupId: string, input: PostMessageInput): Promise<PostResult> {
+export async function postMessage(
+  deps: AppDeps,
+  deviceId: string,
+  groupId: string,
+  input: PostMessageInput,
+): Promise<PostResult> {
   if (input.pinned && input.kind !== 'bulletin') fail(400, 'not_bulletin', 'only bulletins can be pinned');
   await requireRate(deps, `post:${deviceId}`, deps.config.messagesPerSecond, 1);
-  const post = { group_id: groupId, client_msg_id: input.clientMsgId, epoch: input.epoch, kind: input.kind, ciphertext: input.ciphertext, pinned: input.pinned ? 1 : 0 };
+  const post = {
+    group_id: groupId,
+    client_msg_id: input.clientMsgId,
+    epoch: input.epoch,
+    kind: input.kind,
+    ciphertext: input.ciphertext,
+    pinned: input.pinned ? 1 : 0,
+  };
   for (let attempt = 0; attempt < POST_ATTEMPTS; attempt++) {
     // Authorized and stored in one statement (see insertMessage).
     const stored = await insertMessage(deps.db, deviceId, deps.clock.now(), post);

@@ -1,6 +1,12 @@
 // Groups and their signed roster log. The server verifies every commit with the
 // same code the clients use, then derives memberships from it (P4, P9).
-import { applyCommit, applyGenesis, decodeCommit, type RosterState, type SignedCommit } from '../../shared/protocol/roster';
+import {
+  applyCommit,
+  applyGenesis,
+  decodeCommit,
+  type RosterState,
+  type SignedCommit,
+} from '../../shared/protocol/roster';
 import type { GroupSummary } from '../../shared/schemas/groups';
 import { dayOf } from '../clock';
 import { type Statement, isConstraintError } from '../db/database';
@@ -24,11 +30,13 @@ async function requireRegistered(deps: AppDeps, state: RosterState, before?: Ros
   const rows = await findDevices(deps.db, added);
   const known = new Map(rows.map((r) => [r.id, r.sign_pk]));
   for (const d of added) {
-    if (known.get(d) !== state.members.get(d)!.signPk) fail(400, 'roster_illegal_op', 'an added device is not registered');
+    if (known.get(d) !== state.members.get(d)!.signPk)
+      fail(400, 'roster_illegal_op', 'an added device is not registered');
   }
   if (!before) return added;
   const asked = await devicesWithPendingRequest(deps.db, state.group, added);
-  if (added.some((d) => !asked.has(d))) fail(403, 'not_requested', 'a device can be added only after it asked to join this group');
+  if (added.some((d) => !asked.has(d)))
+    fail(403, 'not_requested', 'a device can be added only after it asked to join this group');
   return added;
 }
 
@@ -36,7 +44,8 @@ async function store(deps: AppDeps, statements: Statement[]): Promise<void> {
   try {
     await deps.db.atomic(statements);
   } catch (err) {
-    if (isConstraintError(err)) fail(409, 'roster_conflict', 'another change was committed first; fetch the roster and retry');
+    if (isConstraintError(err))
+      fail(409, 'roster_conflict', 'another change was committed first; fetch the roster and retry');
     throw err;
   }
 }
@@ -57,7 +66,8 @@ function result(state: RosterState) {
 
 export async function createGroup(deps: AppDeps, deviceId: string, genesis: SignedCommit): Promise<GroupSummary> {
   const state = applyGenesis(genesis);
-  if (decodeCommit(genesis).author !== deviceId) fail(400, 'roster_illegal_op', 'the genesis must be authored by the caller');
+  if (decodeCommit(genesis).author !== deviceId)
+    fail(400, 'roster_illegal_op', 'the genesis must be authored by the caller');
   await requireRegistered(deps, state);
   try {
     await deps.db.atomic(commitStatements(deps.db, undefined, state, genesis, deviceId, dayOf(deps.clock.now())));
@@ -101,14 +111,24 @@ export async function readRoster(deps: AppDeps, deviceId: string, groupId: strin
  * own leave commit). `extra`
  * statements (e.g. deleting the join request it approves) commit atomically with it.
  */
-export async function appendCommit(deps: AppDeps, deviceId: string, groupId: string, commit: SignedCommit, extra: Statement[] = []) {
+export async function appendCommit(
+  deps: AppDeps,
+  deviceId: string,
+  groupId: string,
+  commit: SignedCommit,
+  extra: Statement[] = [],
+) {
   await requireMember(deps, groupId, deviceId);
   const before = (await loadRosterState(deps.db, groupId))!;
   const after = applyCommit(before, commit);
   const added = await requireRegistered(deps, after, before);
   // An add consumes the device's pending request for the group (approve also names it in `extra`).
   const consumed = added.length > 0 ? [deleteGroupRequestsOfStatement(deps.db, groupId, added)] : [];
-  await store(deps, [...commitStatements(deps.db, before, after, commit, decodeCommit(commit).author, 0), ...extra, ...consumed]);
+  await store(deps, [
+    ...commitStatements(deps.db, before, after, commit, decodeCommit(commit).author, 0),
+    ...extra,
+    ...consumed,
+  ]);
   publishCommit(deps, before, after, commit);
   return result(after);
 }

@@ -6,7 +6,13 @@ import { deviceIdFromSignPk } from '../../shared/protocol/device';
 import type { DevicePublicWire } from '../../shared/schemas/devices';
 import { dayOf } from '../clock';
 import { findDevice, insertDevice, updateKx } from '../db/repos/devices';
-import { consumeChallenge, deleteDeviceSessions, deleteSession, insertChallenge, insertSession } from '../db/repos/sessions';
+import {
+  consumeChallenge,
+  deleteDeviceSessions,
+  deleteSession,
+  insertChallenge,
+  insertSession,
+} from '../db/repos/sessions';
 import type { AppDeps } from '../deps';
 import { fail } from '../errors';
 import { requireRate } from './access';
@@ -16,7 +22,8 @@ type KxRecord = Pick<DevicePublicWire, 'kxPk' | 'kxVersion' | 'kxSig'>;
 
 export async function registerDevice(deps: AppDeps, input: Omit<DevicePublicWire, 'deviceId'>) {
   const deviceId = deviceIdFromSignPk(fromB64(input.signPk));
-  if (!verifyDevicePublic({ ...input, deviceId })) fail(400, 'bad_key_signature', 'the key-exchange key is not signed by the identity key');
+  if (!verifyDevicePublic({ ...input, deviceId }))
+    fail(400, 'bad_key_signature', 'the key-exchange key is not signed by the identity key');
   await requireRate(deps, 'register', deps.config.registrationsPerMinute, 60);
   const created = await insertDevice(deps.db, {
     id: deviceId,
@@ -38,7 +45,8 @@ export async function getDevice(deps: AppDeps, deviceId: string) {
 
 export async function rotateKx(deps: AppDeps, deviceId: string, kx: KxRecord) {
   const row = (await findDevice(deps.db, deviceId))!;
-  if (!verifyDevicePublic({ deviceId, signPk: row.sign_pk, ...kx })) fail(400, 'bad_key_signature', 'the key-exchange key is not signed by the identity key');
+  if (!verifyDevicePublic({ deviceId, signPk: row.sign_pk, ...kx }))
+    fail(400, 'bad_key_signature', 'the key-exchange key is not signed by the identity key');
   const updated = await updateKx(deps.db, deviceId, { kx_pk: kx.kxPk, kx_version: kx.kxVersion, kx_sig: kx.kxSig });
   if (!updated) fail(409, 'kx_version_stale', 'the key version must be higher than the current one');
   return getDevice(deps, deviceId);

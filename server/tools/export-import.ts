@@ -30,12 +30,21 @@ export function exportToFile(dbPath: string, file: string): Map<string, number> 
 }
 
 /** Runs `wrangler d1 execute DB --file FILE` (binding DB of wrangler.toml); local unless `remote`. */
-export function importFile(file: string, opts: { remote?: boolean; persistTo?: string; env?: NodeJS.ProcessEnv; quiet?: boolean } = {}): void {
+export function importFile(
+  file: string,
+  opts: { remote?: boolean; persistTo?: string; env?: NodeJS.ProcessEnv; quiet?: boolean } = {},
+): void {
   const args = ['d1', 'execute', 'DB', '--file', path.resolve(file), '--yes', opts.remote ? '--remote' : '--local'];
   if (opts.persistTo && !opts.remote) args.push('--persist-to', opts.persistTo);
   const wrangler = path.join(REPO_ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
-  const run = spawnSync(process.execPath, [wrangler, ...args], { cwd: REPO_ROOT, env: opts.env ?? process.env, stdio: opts.quiet ? 'pipe' : 'inherit', encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`wrangler d1 execute failed (${run.status ?? run.signal})\n${run.stdout ?? ''}${run.stderr ?? ''}`);
+  const run = spawnSync(process.execPath, [wrangler, ...args], {
+    cwd: REPO_ROOT,
+    env: opts.env ?? process.env,
+    stdio: opts.quiet ? 'pipe' : 'inherit',
+    encoding: 'utf8',
+  });
+  if (run.status !== 0)
+    throw new Error(`wrangler d1 execute failed (${run.status ?? run.signal})\n${run.stdout ?? ''}${run.stderr ?? ''}`);
 }
 
 function main(argv: string[]): void {

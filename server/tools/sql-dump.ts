@@ -18,7 +18,10 @@ export function sqlLiteral(value: unknown): string {
 const quoteName = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 function ifNotExists(createSql: string): string {
-  return createSql.replace(/^CREATE (UNIQUE )?(TABLE|INDEX) (?!IF NOT EXISTS)/i, (_m, unique: string | undefined, kind: string) => `CREATE ${unique ?? ''}${kind} IF NOT EXISTS `);
+  return createSql.replace(
+    /^CREATE (UNIQUE )?(TABLE|INDEX) (?!IF NOT EXISTS)/i,
+    (_m, unique: string | undefined, kind: string) => `CREATE ${unique ?? ''}${kind} IF NOT EXISTS `,
+  );
 }
 
 interface SchemaRow {
@@ -32,11 +35,18 @@ interface SchemaRow {
 export function dumpSql(db: Database.Database, write: (line: string) => void): Map<string, number> {
   const counts = new Map<string, number>();
   db.transaction(() => {
-    const schema = db.prepare("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('table', 'index') ORDER BY type DESC, name").all() as SchemaRow[];
+    const schema = db
+      .prepare(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('table', 'index') ORDER BY type DESC, name",
+      )
+      .all() as SchemaRow[];
     for (const s of schema) if (s.sql && !SKIP.test(s.tbl_name)) write(`${ifNotExists(s.sql)};`);
     for (const table of schema.filter((s) => s.type === 'table' && !SKIP.test(s.name))) {
       const rows = db.prepare(`SELECT * FROM ${quoteName(table.name)}`).raw(true);
-      const columns = rows.columns().map((c) => quoteName(c.name)).join(', ');
+      const columns = rows
+        .columns()
+        .map((c) => quoteName(c.name))
+        .join(', ');
       let n = 0;
       for (const row of rows.iterate() as Iterable<unknown[]>) {
         write(`INSERT INTO ${quoteName(table.name)} (${columns}) VALUES (${row.map(sqlLiteral).join(', ')});`);

@@ -37,11 +37,15 @@ export class D1Introspector implements DatabaseIntrospector {
       .where('name', 'not like', 'sqlite_%')
       .where(sql<string>`substr(name, 1, 4)`, '!=', '_cf_')
       .orderBy('name');
-    if (!options.withInternalKyselyTables) query = query.where('name', 'not in', [DEFAULT_MIGRATION_TABLE, DEFAULT_MIGRATION_LOCK_TABLE]);
+    if (!options.withInternalKyselyTables)
+      query = query.where('name', 'not in', [DEFAULT_MIGRATION_TABLE, DEFAULT_MIGRATION_LOCK_TABLE]);
     const tables = (await query.execute()) as { name: string; type: string }[];
     return Promise.all(
       tables.map(async ({ name, type }) => {
-        const { rows } = await sql<ColumnRow>`SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info(${name})`.execute(this.db);
+        const { rows } =
+          await sql<ColumnRow>`SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info(${name})`.execute(
+            this.db,
+          );
         const pks = rows.filter((c) => c.pk > 0);
         const autoIncrement = pks.length === 1 && pks[0]!.type.toLowerCase() === 'integer' ? pks[0]!.name : undefined;
         return {

@@ -8,7 +8,14 @@ import { WS_CLOSE } from '../../shared/schemas/ws';
 import { DEFAULT_SOCKET_LIMITS } from '../config';
 import type { AppDeps } from '../deps';
 import { errorBody } from '../error-body';
-import { applyHubOps, deviceSocketCount, type GroupSocket, type GroupSocketState, type HubOp, overdueSockets } from '../live/group-sockets';
+import {
+  applyHubOps,
+  deviceSocketCount,
+  type GroupSocket,
+  type GroupSocketState,
+  type HubOp,
+  overdueSockets,
+} from '../live/group-sockets';
 import type { Hub } from '../live/hub';
 import { opsHub } from '../live/ops-hub';
 import { socketScope } from '../live/socket-path';
@@ -61,11 +68,13 @@ export class GroupHub extends DurableObject<WorkerEnv> implements GroupHubRpc {
     if (typeof groupId !== 'string' || request.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
       return Response.json(errorBody('bad_request', 'expected a WebSocket upgrade'), { status: 426 });
     }
-    if (this.ctx.getWebSockets().length >= LIMITS.maxSocketsPerGroup) return Response.json(errorBody('too_many_connections', 'this group has too many open sockets'), { status: 503 });
+    if (this.ctx.getWebSockets().length >= LIMITS.maxSocketsPerGroup)
+      return Response.json(errorBody('too_many_connections', 'this group has too many open sockets'), { status: 503 });
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
     this.ctx.acceptWebSocket(server);
     server.serializeAttachment({ groupId, since: Date.now() } satisfies GroupSocketState);
-    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + LIMITS.authTimeoutMs);
+    if ((await this.ctx.storage.getAlarm()) === null)
+      await this.ctx.storage.setAlarm(Date.now() + LIMITS.authTimeoutMs);
     return new Response(null, { status: 101, webSocket: client });
   }
 

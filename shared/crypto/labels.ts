@@ -90,5 +90,7 @@ export type AeadLabel = LabelsFor<'aead'>;
 
 /** All labels of one use, e.g. for cross-use tests. */
 export function labelsFor<U extends LabelUse>(use: U): LabelsFor<U>[] {
-  return (Object.keys(LABELS) as LabelName[]).filter((k) => LABEL_USES[k] === use).map((k) => LABELS[k]) as LabelsFor<U>[];
+  return (Object.keys(LABELS) as LabelName[])
+    .filter((k) => LABEL_USES[k] === use)
+    .map((k) => LABELS[k]) as LabelsFor<U>[];
 }

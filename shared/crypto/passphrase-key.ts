@@ -71,7 +71,14 @@ export async function derivePassphraseKey(
   if (salt.length !== PASSPHRASE_SALT_BYTES) throw new AtRestError('bad_params', 'salt must be 16 bytes');
   if (passphrase.length === 0) throw new AtRestError('bad_params', 'empty passphrase');
   const pw = utf8(passphrase.normalize('NFC'));
-  const raw = sodiumSumo.crypto_pwhash(32, pw, salt, params.opslimit, params.memlimit, sodiumSumo.crypto_pwhash_ALG_ARGON2ID13);
+  const raw = sodiumSumo.crypto_pwhash(
+    32,
+    pw,
+    salt,
+    params.opslimit,
+    params.memlimit,
+    sodiumSumo.crypto_pwhash_ALG_ARGON2ID13,
+  );
   memzero(pw);
   const key = kdf(LABELS.passphraseKey, raw);
   memzero(raw);

@@ -22,7 +22,8 @@ const MAX_RANDOM_CHUNK = 65536;
  */
 export function randomBytes(length: number): Uint8Array {
   const out = new Uint8Array(length);
-  for (let at = 0; at < length; at += MAX_RANDOM_CHUNK) crypto.getRandomValues(out.subarray(at, Math.min(length, at + MAX_RANDOM_CHUNK)));
+  for (let at = 0; at < length; at += MAX_RANDOM_CHUNK)
+    crypto.getRandomValues(out.subarray(at, Math.min(length, at + MAX_RANDOM_CHUNK)));
   return out;
 }
 
@@ -71,7 +72,8 @@ export function aeadEncrypt(
   plaintext: Uint8Array,
   adParts: Uint8Array[] = [],
 ): Uint8Array {
-  if (key.length !== KEY_BYTES || nonce.length !== AEAD_NONCE_BYTES) throw new RangeError('bad aead key or nonce length');
+  if (key.length !== KEY_BYTES || nonce.length !== AEAD_NONCE_BYTES)
+    throw new RangeError('bad aead key or nonce length');
   return sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, frame(label, ...adParts), null, nonce, key);
 }
 

@@ -39,11 +39,13 @@ export class AdminNoteError extends Error {
  * | nonce (24) | XChaCha20-Poly1305(key, text, AD = frame(adminNote, context, everything before the nonce))
  */
 export function sealAdminNote(text: Uint8Array, recipients: DevicePublic[], context: string): Uint8Array {
-  if (recipients.length === 0 || recipients.length > MAX_RECIPIENTS) throw new AdminNoteError('bad_recipient', 'one to 255 recipients');
+  if (recipients.length === 0 || recipients.length > MAX_RECIPIENTS)
+    throw new AdminNoteError('bad_recipient', 'one to 255 recipients');
   const key = randomBytes(KEY_BYTES);
   try {
     const entries = recipients.map((r) => {
-      if (!verifyDevicePublic(r)) throw new AdminNoteError('bad_recipient', 'recipient key is not signed by its identity');
+      if (!verifyDevicePublic(r))
+        throw new AdminNoteError('bad_recipient', 'recipient key is not signed by its identity');
       const id = utf8(r.deviceId);
       return concatBytes(new Uint8Array([id.length]), id, u32be(r.kxVersion), boxSeal(key, fromB64(r.kxPk)));
     });

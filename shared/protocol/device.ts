@@ -45,7 +45,8 @@ export function rotateKx(keys: DeviceKeys): DeviceKeys {
 export const MAX_KX_VERSION = 2 ** 31;
 
 function kxBinding(deviceId: string, kxPk: Uint8Array, kxVersion: number): Uint8Array {
-  if (!Number.isInteger(kxVersion) || kxVersion < 1 || kxVersion > MAX_KX_VERSION) throw new RangeError('kx version out of range');
+  if (!Number.isInteger(kxVersion) || kxVersion < 1 || kxVersion > MAX_KX_VERSION)
+    throw new RangeError('kx version out of range');
   return concatBytes(u32be(utf8(deviceId).length), utf8(deviceId), kxPk, u32be(kxVersion));
 }
 

@@ -101,7 +101,13 @@ function contextHash(fields: Uint8Array): Uint8Array {
   return hash(LABELS.epochSecretContext, [fields], CONTEXT_BYTES);
 }
 
-function decode(bytes: Uint8Array): { fields: EpochEnvelopeFields; signed: Uint8Array; fieldBytes: Uint8Array; sealed: Uint8Array; sig: Uint8Array } {
+function decode(bytes: Uint8Array): {
+  fields: EpochEnvelopeFields;
+  signed: Uint8Array;
+  fieldBytes: Uint8Array;
+  sealed: Uint8Array;
+  sig: Uint8Array;
+} {
   try {
     if (bytes.length > MAX_EPOCH_ENVELOPE_BYTES) throw new Error('too long');
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -168,9 +174,11 @@ export interface SealEpochArgs {
 export function sealEpochSecret({ secret, roster, admin, recipient }: SealEpochArgs): Uint8Array {
   if (secret.length !== EPOCH_SECRET_BYTES) throw new RangeError('epoch secret must be 32 bytes');
   const author = deviceIdFromSignPk(admin.signPk);
-  if (roster.members.get(author)?.role !== 'admin') fail('not_admin', 'only an admin of the roster seals epoch secrets');
+  if (roster.members.get(author)?.role !== 'admin')
+    fail('not_admin', 'only an admin of the roster seals epoch secrets');
   // Never seal to a key the roster does not vouch for: the server hands out device records.
-  if (!verifyDevicePublic(recipient)) fail('wrong_recipient', 'recipient key-exchange key is not signed by its identity');
+  if (!verifyDevicePublic(recipient))
+    fail('wrong_recipient', 'recipient key-exchange key is not signed by its identity');
   const member = roster.members.get(recipient.deviceId);
   if (!member || member.signPk !== recipient.signPk) fail('not_member', 'recipient is not this member of the roster');
 
@@ -213,7 +221,10 @@ export interface VerifyEpochArgs {
  * real admin's envelope sealed to a key it retired (an attack to report)
  * from a forgery, without opening it.
  */
-export function verifyEpochEnvelope(bytes: Uint8Array, { roster, recipientSignPk, expected = {} }: VerifyEpochArgs): EpochEnvelopeFields {
+export function verifyEpochEnvelope(
+  bytes: Uint8Array,
+  { roster, recipientSignPk, expected = {} }: VerifyEpochArgs,
+): EpochEnvelopeFields {
   return checkEnvelope(decode(bytes), roster, recipientSignPk, undefined, expected).fields;
 }
 
@@ -248,11 +259,14 @@ function checkEnvelope(
   if (fields.epoch !== roster.epoch || (expected.epoch !== undefined && fields.epoch !== expected.epoch))
     fail('wrong_epoch', 'envelope names another epoch');
   if (fields.commitHash !== roster.head) fail('wrong_commit', 'envelope names another roster commit');
-  if (fields.recipient !== deviceIdFromSignPk(recipientSignPk)) fail('wrong_recipient', 'envelope is for another device');
-  if (kxVersion !== undefined && fields.kxVersion !== kxVersion) fail('stale_kx', 'envelope is sealed to another key-exchange key version');
+  if (fields.recipient !== deviceIdFromSignPk(recipientSignPk))
+    fail('wrong_recipient', 'envelope is for another device');
+  if (kxVersion !== undefined && fields.kxVersion !== kxVersion)
+    fail('stale_kx', 'envelope is sealed to another key-exchange key version');
   if (!roster.members.has(fields.recipient)) fail('not_member', 'recipient is not a member at this commit');
   const author = roster.members.get(fields.author);
   if (author?.role !== 'admin') fail('not_admin', 'envelope signer is not an admin at this commit');
-  if (!verify(LABELS.epochEnvelope, signed, sig, fromB64(author.signPk))) fail('bad_signature', 'envelope signature does not verify');
+  if (!verify(LABELS.epochEnvelope, signed, sig, fromB64(author.signPk)))
+    fail('bad_signature', 'envelope signature does not verify');
   return decoded;
 }

@@ -116,7 +116,10 @@ export function importEpochKeys(json: EpochKeysJson): EpochKeys {
   try {
     metadataKey = fromB64(json.metadataKey);
     members = new Map(
-      Object.entries(json.members ?? {}).map(([id, m]) => [id, { signPk: fromB64(m.signPk), chain: importReceiverChain(m.chain) }]),
+      Object.entries(json.members ?? {}).map(([id, m]) => [
+        id,
+        { signPk: fromB64(m.signPk), chain: importReceiverChain(m.chain) },
+      ]),
     );
   } catch (e) {
     if (e instanceof ChainError) throw e;

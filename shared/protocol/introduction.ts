@@ -60,7 +60,12 @@ export function sealIntroduction(
   device: Pick<DeviceKeys, 'signPk' | 'signSk'>,
   admins: DevicePublic[],
 ): Uint8Array {
-  const binding: IntroductionBinding = { groupId: request.groupId, inviteId: request.inviteId, deviceId: deviceIdFromSignPk(device.signPk), signPk: toB64(device.signPk) };
+  const binding: IntroductionBinding = {
+    groupId: request.groupId,
+    inviteId: request.inviteId,
+    deviceId: deviceIdFromSignPk(device.signPk),
+    signPk: toB64(device.signPk),
+  };
   return sealAdminNote(signIntroduction(text, binding, device.signSk), admins, introductionContext(binding));
 }
 
@@ -84,7 +89,8 @@ export function openIntroduction(
   if (deviceIdFromSignPk(signPk) !== binding.deviceId)
     throw new IntroductionError('wrong_device', 'the request’s device id is not its key’s');
   const plain = openAdminNote(bytes, introductionContext(binding), self, keysFor);
-  if (plain[0] !== INTRODUCTION_VERSION || plain.length < 1 + SIGNATURE_BYTES) throw new IntroductionError('malformed', 'unknown introduction layout');
+  if (plain[0] !== INTRODUCTION_VERSION || plain.length < 1 + SIGNATURE_BYTES)
+    throw new IntroductionError('malformed', 'unknown introduction layout');
   const signature = plain.subarray(1, 1 + SIGNATURE_BYTES);
   const words = plain.subarray(1 + SIGNATURE_BYTES);
   if (!verify(LABELS.introduction, signedBytes(binding, words), signature, signPk))

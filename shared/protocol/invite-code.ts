@@ -26,11 +26,7 @@ export function formatInviteCode(chars: string): string {
  * Crockford's look-alikes folded (O -> 0, I and L -> 1). Null if it cannot be a code.
  */
 export function normalizeInviteCode(input: string): string | null {
-  const chars = input
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
+  const chars = input.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
   if (chars.length !== INVITE_CODE_CHARS) return null;
   for (const c of chars) if (!ALPHABET.includes(c)) return null;
   return chars;

@@ -93,7 +93,8 @@ const isU32 = (n: number) => Number.isInteger(n) && n >= 0 && n <= 0xffffffff;
 export function encodeHeader(h: MessageHeader): Uint8Array {
   if (!ID_RE.test(h.group) || !ID_RE.test(h.sender)) throw new RangeError('group and sender must be ids');
   if (h.messageId.length !== MESSAGE_ID_BYTES) throw new RangeError('message id must be 16 bytes');
-  if (!isU32(h.epoch) || !isU32(h.counter) || h.version !== (h.version & 0xff)) throw new RangeError('header number out of range');
+  if (!isU32(h.epoch) || !isU32(h.counter) || h.version !== (h.version & 0xff))
+    throw new RangeError('header number out of range');
   const kind = MESSAGE_KINDS.indexOf(h.kind);
   if (kind < 0) throw new RangeError('unknown kind');
   const group = utf8(h.group);
@@ -149,7 +150,13 @@ function outerAd(routing: Routing): Uint8Array[] {
 /** The largest plaintext that fits the largest envelope for this group and sender. */
 export function maxPlaintextBytes(group: string, sender: string): number {
   const header = 2 + 8 + MESSAGE_ID_BYTES + 2 + utf8(group).length + utf8(sender).length;
-  return MAX_ENVELOPE_BYTES - OUTER_PREFIX - AEAD_TAG_BYTES - 1 - (2 + header + AEAD_NONCE_BYTES + SIGNATURE_BYTES + AEAD_TAG_BYTES);
+  return (
+    MAX_ENVELOPE_BYTES -
+    OUTER_PREFIX -
+    AEAD_TAG_BYTES -
+    1 -
+    (2 + header + AEAD_NONCE_BYTES + SIGNATURE_BYTES + AEAD_TAG_BYTES)
+  );
 }
 
 /**
@@ -172,7 +179,13 @@ export function openOuter(metadataKey: Uint8Array, routing: Routing, envelope: U
   if (!isBucketLength(envelope.length)) fail('bad_outer', 'envelope is not a bucket length');
   if (envelope[0] !== ENVELOPE_VERSION) fail('bad_outer', 'unknown envelope version');
   const nonce = envelope.subarray(1, OUTER_PREFIX);
-  const padded = aeadDecrypt(LABELS.messageOuter, metadataKey, nonce, envelope.subarray(OUTER_PREFIX), outerAd(routing));
+  const padded = aeadDecrypt(
+    LABELS.messageOuter,
+    metadataKey,
+    nonce,
+    envelope.subarray(OUTER_PREFIX),
+    outerAd(routing),
+  );
   if (!padded) fail('bad_outer', 'envelope does not open under this group, epoch and kind');
   let end = padded.length - 1;
   while (end >= 0 && padded[end] === 0) end--;
@@ -236,7 +249,8 @@ export function encryptMessage(
 ): EncryptedMessage {
   if (deviceIdFromSignPk(device.signPk) !== keys.self) throw new Error('device keys do not belong to this epoch state');
   if (!MESSAGE_KINDS.includes(kind)) throw new RangeError('unknown message kind'); // before a counter is spent
-  if (plaintext.length > maxPlaintextBytes(keys.group, keys.self)) fail('too_large', 'message does not fit the largest envelope');
+  if (plaintext.length > maxPlaintextBytes(keys.group, keys.self))
+    fail('too_large', 'message does not fit the largest envelope');
   const { counter, messageKey } = nextSendKey(keys.sending);
   try {
     const header: MessageHeader = {
@@ -252,7 +266,11 @@ export function encryptMessage(
     const nonce = randomBytes(AEAD_NONCE_BYTES);
     const ciphertext = aeadEncrypt(LABELS.messageInner, messageKey, nonce, plaintext, [headerBytes]);
     const sig = sign(LABELS.messageSig, signedPart(headerBytes, nonce, ciphertext), device.signSk);
-    const envelope = sealOuter(keys.metadataKey, { group: keys.group, epoch: keys.epoch, kind }, encodeInner(headerBytes, nonce, sig, ciphertext));
+    const envelope = sealOuter(
+      keys.metadataKey,
+      { group: keys.group, epoch: keys.epoch, kind },
+      encodeInner(headerBytes, nonce, sig, ciphertext),
+    );
     return { envelope, header, clientMsgId: toB64(header.messageId) };
   } finally {
     memzero(messageKey);
@@ -271,7 +289,8 @@ export function decryptMessage(
   routing: Routing,
   opts: { roster?: RosterState } = {},
 ): DecryptedMessage {
-  if (routing.group !== keys.group || routing.epoch !== keys.epoch) fail('binding', 'these keys are for another group or epoch');
+  if (routing.group !== keys.group || routing.epoch !== keys.epoch)
+    fail('binding', 'these keys are for another group or epoch');
   const inner = openOuter(keys.metadataKey, routing, envelope);
   let parsed: ReturnType<typeof decodeInner>;
   try {

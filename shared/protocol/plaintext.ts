@@ -41,14 +41,22 @@ const epochCheck = z.object({
   prev: z
     .object({
       epoch: z.number().int().min(1),
-      counters: z.record(deviceId, counter).refine((c) => Object.keys(c).length <= MAX_EPOCH_CHECK_COUNTERS, 'too many counters'),
+      counters: z
+        .record(deviceId, counter)
+        .refine((c) => Object.keys(c).length <= MAX_EPOCH_CHECK_COUNTERS, 'too many counters'),
     })
     .optional(),
 });
 
 export const plaintextSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('text'), text: text(MAX_TEXT_CHARS).min(1), replyTo: messageId.optional() }),
-  z.object({ ...base, type: z.literal('reaction'), target: messageId, emoji: text(32).min(1), remove: z.boolean().optional() }),
+  z.object({
+    ...base,
+    type: z.literal('reaction'),
+    target: messageId,
+    emoji: text(32).min(1),
+    remove: z.boolean().optional(),
+  }),
   z.object({ ...base, type: z.literal('edit'), target: messageId, text: text(MAX_TEXT_CHARS).min(1) }),
   z.object({ ...base, type: z.literal('delete'), target: messageId }),
   z.object({ ...base, type: z.literal('urgent-help'), text: text(MAX_TEXT_CHARS).optional() }),
@@ -111,7 +119,8 @@ export function decodePlaintext(bytes: Uint8Array): DecodedPlaintext {
   } catch {
     throw new PlaintextError('malformed', 'plaintext is not UTF-8 JSON');
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new PlaintextError('malformed', 'plaintext is not an object');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new PlaintextError('malformed', 'plaintext is not an object');
   const { v, type, sentAt: at } = raw as Record<string, unknown>;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || typeof type !== 'string')
     throw new PlaintextError('malformed', 'plaintext has no version or type');

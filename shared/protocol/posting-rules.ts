@@ -42,7 +42,9 @@ export type PostRefusal = 'role_forbidden' | 'announcement_only';
 
 /** The refusal in words, for error messages ("only facilitators and admins post bulletins"). */
 export function postRefusalText(refusal: PostRefusal, kind: MessageKind): string {
-  return refusal === 'role_forbidden' ? `only facilitators and admins post ${kind}s` : 'this group is announcement-only';
+  return refusal === 'role_forbidden'
+    ? `only facilitators and admins post ${kind}s`
+    : 'this group is announcement-only';
 }
 
 function isPrivileged(role: Role): boolean {

@@ -45,7 +45,11 @@ function digitsOf(fp: Uint8Array): string {
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The same result whichever key is "mine". */
-export function safetyNumber(signPkA: Uint8Array, signPkB: Uint8Array, iterations = SAFETY_NUMBER_ITERATIONS): SafetyNumber {
+export function safetyNumber(
+  signPkA: Uint8Array,
+  signPkB: Uint8Array,
+  iterations = SAFETY_NUMBER_ITERATIONS,
+): SafetyNumber {
   const halves = [keyFingerprint(signPkA, iterations), keyFingerprint(signPkB, iterations)]
     .map((fp) => ({ fp, digits: digitsOf(fp), id: toB64(fp) }))
     .sort((x, y) => cmp(x.digits, y.digits) || cmp(x.id, y.id));
@@ -58,7 +62,12 @@ export function safetyNumber(signPkA: Uint8Array, signPkB: Uint8Array, iteration
 }
 
 /** Compares a scanned QR payload with the one computed for these two keys. */
-export function safetyQrMatches(scanned: string, signPkA: Uint8Array, signPkB: Uint8Array, iterations = SAFETY_NUMBER_ITERATIONS): boolean {
+export function safetyQrMatches(
+  scanned: string,
+  signPkA: Uint8Array,
+  signPkB: Uint8Array,
+  iterations = SAFETY_NUMBER_ITERATIONS,
+): boolean {
   return constantTimeEqual(utf8(scanned), utf8(safetyNumber(signPkA, signPkB, iterations).qr));
 }
 

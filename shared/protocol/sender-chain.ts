@@ -97,7 +97,8 @@ export function checkCounter(chain: ReceiverChain, counter: number): void {
     if (!chain.skipped.has(counter)) throw new ChainError('replay', 'message counter already used or too old');
     return;
   }
-  if (counter - chain.next > MAX_FORWARD_DISTANCE) throw new ChainError('too_far_ahead', 'message counter too far ahead');
+  if (counter - chain.next > MAX_FORWARD_DISTANCE)
+    throw new ChainError('too_far_ahead', 'message counter too far ahead');
 }
 
 /**

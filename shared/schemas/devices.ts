@@ -3,7 +3,11 @@ import { idSchema, key32Schema, signatureSchema } from './common';
 
 export const kxRecordSchema = z.object({
   kxPk: key32Schema,
-  kxVersion: z.number().int().min(1).max(2 ** 31),
+  kxVersion: z
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 31),
   kxSig: signatureSchema,
 });
 

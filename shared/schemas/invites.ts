@@ -6,7 +6,12 @@ export const MAX_INVITE_SECONDS = 30 * 24 * 3600;
 
 export const createInviteBody = z.object({
   role: grantableRoleSchema.default('member'),
-  expiresInSeconds: z.number().int().min(60).max(MAX_INVITE_SECONDS).default(7 * 24 * 3600),
+  expiresInSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(MAX_INVITE_SECONDS)
+    .default(7 * 24 * 3600),
   maxUses: z.number().int().min(1).max(1000).default(1),
   /** encrypted by the admin's client; the server never reads it */
   label: b64Bytes(0, 1024).default(''),

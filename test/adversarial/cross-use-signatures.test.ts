@@ -46,8 +46,17 @@ function realSignatures() {
   };
   const genesis = g.chain[0]!;
   const commit: Signed = { label: LABELS.rosterCommit, bytes: fromB64(genesis.body), sig: fromB64(genesis.sig) };
-  const env = sealEpochSecret({ secret: newEpochSecret(), roster: g.roster, admin, recipient: devicePublic(g.members[1]!) });
-  const envelope: Signed = { label: LABELS.epochEnvelope, bytes: env.subarray(0, env.length - 64), sig: env.subarray(env.length - 64) };
+  const env = sealEpochSecret({
+    secret: newEpochSecret(),
+    roster: g.roster,
+    admin,
+    recipient: devicePublic(g.members[1]!),
+  });
+  const envelope: Signed = {
+    label: LABELS.epochEnvelope,
+    bytes: env.subarray(0, env.length - 64),
+    sig: env.subarray(env.length - 64),
+  };
   const keys = openAll(g)[0]!;
   const routing = { group: g.group, epoch: g.roster.epoch, kind: 'message' as const };
   const inner = openOuter(keys.metadataKey, routing, encryptMessage(keys, admin, 'message', utf8('hi')).envelope);
@@ -66,19 +75,35 @@ function realSignatures() {
     bytes: lp(utf8(request.groupId), utf8(request.inviteId), utf8(id), admin.signPk, utf8('hello')),
     sig: signIntroduction('hello', request, admin.signSk).subarray(1, 65),
   };
-  return { g, admin, challenge, all: { login, kx, commit, envelope, message, introduction }, env, keys, routing, inner, hlen, request };
+  return {
+    g,
+    admin,
+    challenge,
+    all: { login, kx, commit, envelope, message, introduction },
+    env,
+    keys,
+    routing,
+    inner,
+    hlen,
+    request,
+  };
 }
 
 describe('cross-use signatures (real protocol structures)', () => {
   it('cover every signing label', () => {
     const { all } = realSignatures();
-    expect(Object.values(all).map((s) => s.label).sort()).toEqual([...labelsFor('signature')].sort());
+    expect(
+      Object.values(all)
+        .map((s) => s.label)
+        .sort(),
+    ).toEqual([...labelsFor('signature')].sort());
   });
 
   it('each verifies under its own label and fails under every other one, over the very same bytes', () => {
     const { admin, all } = realSignatures();
     for (const s of Object.values(all))
-      for (const other of labelsFor('signature')) expect(verify(other, s.bytes, s.sig, admin.signPk), `${s.label} under ${other}`).toBe(other === s.label);
+      for (const other of labelsFor('signature'))
+        expect(verify(other, s.bytes, s.sig, admin.signPk), `${s.label} under ${other}`).toBe(other === s.label);
   });
 
   it('a signature of one structure transplanted into another is refused by that structure’s own verifier', () => {
@@ -107,8 +132,13 @@ describe('cross-use signatures (real protocol structures)', () => {
       }
       // as the signature of an introduction (sealed to another member acting as admin)
       const reader = g.members[1]!;
-      const note = sealAdminNote(concatBytes(new Uint8Array([1]), s.sig, utf8('hello')), [devicePublic(reader)], introductionContext(request));
-      const openIntro = () => openIntroduction(note, request, idOf(reader), (v) => (v === reader.kxVersion ? reader : undefined));
+      const note = sealAdminNote(
+        concatBytes(new Uint8Array([1]), s.sig, utf8('hello')),
+        [devicePublic(reader)],
+        introductionContext(request),
+      );
+      const openIntro = () =>
+        openIntroduction(note, request, idOf(reader), (v) => (v === reader.kxVersion ? reader : undefined));
       if (s.label === LABELS.introduction) expect(openIntro()).toBe('hello');
       else expect(openIntro).toThrow(expect.objectContaining({ code: 'bad_signature' }));
     }
@@ -120,6 +150,8 @@ describe('cross-use signatures (real protocol structures)', () => {
     const commit = genesisCommit(admin);
     const body = fromB64(commit.body);
     const proof = signLogin(idOf(admin), toB64(body.subarray(0, 32)), admin.signSk);
-    expect(() => applyGenesis({ body: commit.body, sig: proof })).toThrow(expect.objectContaining({ code: 'roster_bad_signature' }));
+    expect(() => applyGenesis({ body: commit.body, sig: proof })).toThrow(
+      expect.objectContaining({ code: 'roster_bad_signature' }),
+    );
   });
 });

@@ -28,7 +28,11 @@ function snapshot(device: DeviceKeys, epochs: EpochKeys[]) {
 function group() {
   const g = makeGroup(2);
   const [admin, alice, bob] = g.members as [DeviceKeys, DeviceKeys, DeviceKeys];
-  const [adminKeys, aliceKeys, bobKeys] = distributeEpoch(g.roster, admin, g.members).keys as [EpochKeys, EpochKeys, EpochKeys];
+  const [adminKeys, aliceKeys, bobKeys] = distributeEpoch(g.roster, admin, g.members).keys as [
+    EpochKeys,
+    EpochKeys,
+    EpochKeys,
+  ];
   return { g, admin, alice, bob, adminKeys, aliceKeys, bobKeys };
 }
 
@@ -42,7 +46,11 @@ describe('a device snapshot taken now', () => {
     const kinds = ['message', 'message', 'message', 'bulletin', 'bulletin'] as const;
     read.forEach((env, i) => decryptMessage(bobKeys, env, { ...routingOf(bobKeys), kind: kinds[i]! }));
     const stolen = importEpochKeys(JSON.parse(snapshot(bob, [bobKeys]).epochs[0]!));
-    read.forEach((env, i) => expect(() => decryptMessage(stolen, env, { ...routingOf(stolen), kind: kinds[i]! })).toThrow(expect.objectContaining({ code: 'replay' })));
+    read.forEach((env, i) =>
+      expect(() => decryptMessage(stolen, env, { ...routingOf(stolen), kind: kinds[i]! })).toThrow(
+        expect.objectContaining({ code: 'replay' }),
+      ),
+    );
     // a message still unread at the time of the copy is readable from it (the current epoch is exposed until it ends)
     const later = encryptMessage(aliceKeys, alice, 'message', utf8('later')).envelope;
     expect(decryptMessage(stolen, later, routingOf(stolen)).plaintext).toEqual(utf8('later'));
@@ -71,14 +79,20 @@ describe('a device snapshot taken now', () => {
     const secretMsg = encryptMessage(aliceNext, alice, 'message', utf8('after rotation')).envelope;
 
     // the copy holds the old X25519 key: the envelope names the new version, and forcing it does not help
-    expect(() => openEpochEnvelope(envelopes[2]!, { roster: next, recipient: stolen.device })).toThrow(expect.objectContaining({ code: 'stale_kx' }));
-    expect(() => openEpochEnvelope(envelopes[2]!, { roster: next, recipient: { ...stolen.device, kxVersion: bobNow.kxVersion } })).toThrow(
-      expect.objectContaining({ code: 'unseal_failed' }),
+    expect(() => openEpochEnvelope(envelopes[2]!, { roster: next, recipient: stolen.device })).toThrow(
+      expect.objectContaining({ code: 'stale_kx' }),
     );
+    expect(() =>
+      openEpochEnvelope(envelopes[2]!, { roster: next, recipient: { ...stolen.device, kxVersion: bobNow.kxVersion } }),
+    ).toThrow(expect.objectContaining({ code: 'unseal_failed' }));
     // the copied epoch state is for the epoch before
     const oldKeys = importEpochKeys(JSON.parse(stolen.epochs[0]!));
-    expect(() => decryptMessage(oldKeys, secretMsg, routingOf(aliceNext))).toThrow(expect.objectContaining({ code: 'binding' }));
-    expect(() => decryptMessage(oldKeys, secretMsg, routingOf(oldKeys))).toThrow(expect.objectContaining({ code: 'bad_outer' }));
+    expect(() => decryptMessage(oldKeys, secretMsg, routingOf(aliceNext))).toThrow(
+      expect.objectContaining({ code: 'binding' }),
+    );
+    expect(() => decryptMessage(oldKeys, secretMsg, routingOf(oldKeys))).toThrow(
+      expect.objectContaining({ code: 'bad_outer' }),
+    );
     // while bob himself reads on
     expect(decryptMessage(keys[2]!, secretMsg, routingOf(keys[2]!)).plaintext).toEqual(utf8('after rotation'));
   });

@@ -16,7 +16,15 @@ import { formatInviteCode, inviteCodeHash, normalizeInviteCode } from '../../sha
 import { decodeHeader, encodeHeader, type MessageHeader } from '../../shared/protocol/message-envelope';
 import { MESSAGE_KINDS } from '../../shared/protocol/posting-rules';
 import { decodePlaintext, encodePlaintext, type Plaintext } from '../../shared/protocol/plaintext';
-import { applyCommit, type CommitBody, commitSignatureValid, decodeCommit, RosterError, type RosterOp, signCommit } from '../../shared/protocol/roster';
+import {
+  applyCommit,
+  type CommitBody,
+  commitSignatureValid,
+  decodeCommit,
+  RosterError,
+  type RosterOp,
+  signCommit,
+} from '../../shared/protocol/roster';
 import { addOp, idOf, makeGroup } from '../shared/protocol/fixtures';
 
 beforeAll(cryptoReady);
@@ -77,12 +85,18 @@ describe('message headers', () => {
 
 describe('roster commits', () => {
   const g = makeGroup(2, ['facilitator']);
-  const [admin, facilitator, member] = g.members as [ReturnType<typeof generateDeviceKeys>, ...ReturnType<typeof generateDeviceKeys>[]];
+  const [admin, facilitator, member] = g.members as [
+    ReturnType<typeof generateDeviceKeys>,
+    ...ReturnType<typeof generateDeviceKeys>[],
+  ];
   const opArb: fc.Arbitrary<RosterOp[]> = fc.oneof(
     fc.constant<RosterOp[]>([]),
-    fc.record({ retentionSeconds: fc.option(fc.integer({ min: 3600, max: 10 * 365 * 24 * 3600 })), announcementOnly: fc.boolean() }).map((s) => [
-      { op: 'settings', ...s } as RosterOp,
-    ]),
+    fc
+      .record({
+        retentionSeconds: fc.option(fc.integer({ min: 3600, max: 10 * 365 * 24 * 3600 })),
+        announcementOnly: fc.boolean(),
+      })
+      .map((s) => [{ op: 'settings', ...s } as RosterOp]),
     fc.constantFrom<RosterOp[]>(
       [{ op: 'set-role', device: idOf(member!), role: 'facilitator' }],
       [{ op: 'set-role', device: idOf(facilitator!), role: 'admin' }],
@@ -92,7 +106,15 @@ describe('roster commits', () => {
   );
   const bodyOf = (ops: RosterOp[]): CommitBody => {
     const changes = ops.some((o) => o.op === 'add' || o.op === 'remove');
-    return { v: 1, group: g.group, seq: g.roster.seq + 1, prev: g.roster.head, epoch: g.roster.epoch + (changes ? 1 : 0), author: idOf(admin), ops };
+    return {
+      v: 1,
+      group: g.group,
+      seq: g.roster.seq + 1,
+      prev: g.roster.head,
+      epoch: g.roster.epoch + (changes ? 1 : 0),
+      author: idOf(admin),
+      ops,
+    };
   };
 
   it('round-trip through signing, decoding and the chain', () => {
@@ -176,8 +198,19 @@ describe('invite codes', () => {
 
 describe('plaintexts of every type', () => {
   const plaintextArb: fc.Arbitrary<Plaintext> = fc.oneof(
-    fc.record({ type: fc.constant('text' as const), sentAt, text: textArb(300), replyTo: fc.option(messageIdArb, { nil: undefined }) }),
-    fc.record({ type: fc.constant('reaction' as const), sentAt, target: messageIdArb, emoji: textArb(8), remove: fc.option(fc.boolean(), { nil: undefined }) }),
+    fc.record({
+      type: fc.constant('text' as const),
+      sentAt,
+      text: textArb(300),
+      replyTo: fc.option(messageIdArb, { nil: undefined }),
+    }),
+    fc.record({
+      type: fc.constant('reaction' as const),
+      sentAt,
+      target: messageIdArb,
+      emoji: textArb(8),
+      remove: fc.option(fc.boolean(), { nil: undefined }),
+    }),
     fc.record({ type: fc.constant('edit' as const), sentAt, target: messageIdArb, text: textArb(300) }),
     fc.record({ type: fc.constant('delete' as const), sentAt, target: messageIdArb }),
     fc.record({ type: fc.constant('urgent-help' as const), sentAt, text: fc.option(textArb(100), { nil: undefined }) }),
@@ -202,7 +235,12 @@ describe('epoch envelopes', () => {
     fc.assert(
       fc.property(bytesArb(32), fc.nat({ max: 3 }), (secret, i) => {
         const m = g.members[i]!;
-        const env = sealEpochSecret({ secret: secret.slice(), roster: g.roster, admin: g.admin, recipient: devicePublic(m) });
+        const env = sealEpochSecret({
+          secret: secret.slice(),
+          roster: g.roster,
+          admin: g.admin,
+          recipient: devicePublic(m),
+        });
         expect(openEpochEnvelope(env, { roster: g.roster, recipient: m })).toEqual(secret);
       }),
       { numRuns: 50 },

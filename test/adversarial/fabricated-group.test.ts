@@ -40,16 +40,31 @@ function fabricatedChain(newcomer: TestClient): SignedCommit[] {
   const server = generateDeviceKeys();
   const me = devicePublic(server);
   const genesis = signCommit(
-    { v: 1, group: groupId, seq: 0, prev: null, epoch: 1, author: me.deviceId, ops: [{ op: 'add', device: me.deviceId, signPk: me.signPk, role: 'admin' }] },
+    {
+      v: 1,
+      group: groupId,
+      seq: 0,
+      prev: null,
+      epoch: 1,
+      author: me.deviceId,
+      ops: [{ op: 'add', device: me.deviceId, signPk: me.signPk, role: 'admin' }],
+    },
     server.signSk,
   );
   const her = devicePublic(newcomer.client.identity.keys);
-  const add = signCommit(nextBody(applyGenesis(genesis), server, [{ op: 'add', device: her.deviceId, signPk: her.signPk, role: 'member' }]), server.signSk);
+  const add = signCommit(
+    nextBody(applyGenesis(genesis), server, [{ op: 'add', device: her.deviceId, signPk: her.signPk, role: 'member' }]),
+    server.signSk,
+  );
   return [genesis, add];
 }
 
 /** A newcomer behind the proxy joins (from a link or a bare code); the admin approves; the proxy answers her roster fetch with `chain`. */
-async function joinThroughProxy(name: string, input: (code: string, groupHash: string) => string, chain?: (t: TestClient) => SignedCommit[]) {
+async function joinThroughProxy(
+  name: string,
+  input: (code: string, groupHash: string) => string,
+  chain?: (t: TestClient) => SignedCommit[],
+) {
   const newcomer = await newClient(proxy.url, name);
   clients.push(newcomer);
   const { code, groupHash } = await admin.client.createInvite(groupId);
@@ -88,7 +103,9 @@ describe('a group the relay fabricates at the door', () => {
     expect(newcomer.events).toContainEqual({ type: 'wrong-group', groupId });
     // the real group, once the relay stops lying, is hers and verified
     await newcomer.client.sync();
-    expect(await newcomer.client.groups()).toEqual([expect.objectContaining({ groupId, doorVerified: true, invitation: false })]);
+    expect(await newcomer.client.groups()).toEqual([
+      expect.objectContaining({ groupId, doorVerified: true, invitation: false }),
+    ]);
   });
 
   it('is shown as not verified when she typed the code by hand', async () => {

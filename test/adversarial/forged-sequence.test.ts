@@ -21,12 +21,25 @@ let bora: TestClient;
 let groupId: string;
 
 const HUGE = 1_000_000_000;
-const isText = (text: string) => (e: ClientEvent): e is MessageEvent => textOf(e) === text;
-const forgedReports = () => bora.events.filter((e): e is UndecryptableEvent => e.type === 'undecryptable' && e.seq === HUGE);
+const isText =
+  (text: string) =>
+  (e: ClientEvent): e is MessageEvent =>
+    textOf(e) === text;
+const forgedReports = () =>
+  bora.events.filter((e): e is UndecryptableEvent => e.type === 'undecryptable' && e.seq === HUGE);
 
 function forgedRow(seq = HUGE) {
   const epoch = alice.client.states.get(groupId)!.latestEpoch;
-  return { seq, clientMsgId: toB64(randomBytes(16)), epoch, kind: 'message', ciphertext: toB64(randomBytes(256)), pinned: false, createdAt: 0, expiresAt: null };
+  return {
+    seq,
+    clientMsgId: toB64(randomBytes(16)),
+    epoch,
+    kind: 'message',
+    ciphertext: toB64(randomBytes(256)),
+    pinned: false,
+    createdAt: 0,
+    expiresAt: null,
+  };
 }
 
 beforeAll(async () => {
@@ -45,7 +58,10 @@ afterAll(async () => {
 describe('a server that forges a row with a huge sequence', () => {
   it('in the HTTP catch-up: the real messages after it are all read, and the forged row is reported once', async () => {
     const row = forgedRow();
-    const undo = proxy.rewriteResponses(route('GET', /\/messages$/), (body) => ({ ...body, messages: [row, ...body.messages] }));
+    const undo = proxy.rewriteResponses(route('GET', /\/messages$/), (body) => ({
+      ...body,
+      messages: [row, ...body.messages],
+    }));
     await alice.client.send(groupId, 'before the forgery');
     await bora.client.sync(groupId);
     for (const text of ['real one', 'real two', 'real three']) {
@@ -53,7 +69,8 @@ describe('a server that forges a row with a huge sequence', () => {
       await bora.client.sync(groupId);
     }
     undo();
-    for (const text of ['before the forgery', 'real one', 'real two', 'real three']) expect(bora.events.filter(isText(text))).toHaveLength(1);
+    for (const text of ['before the forgery', 'real one', 'real two', 'real three'])
+      expect(bora.events.filter(isText(text))).toHaveLength(1);
     expect(forgedReports()).toHaveLength(1);
     expect(bora.client.states.get(groupId)!.record.lastSeq).toBeLessThan(HUGE);
   });
@@ -61,7 +78,8 @@ describe('a server that forges a row with a huge sequence', () => {
   it('pushed live, at 10^9 or at the very sequence the next real message will take: the real messages are all read', async () => {
     await bora.client.connect();
     const next = bora.client.states.get(groupId)!.record.lastSeq + 1;
-    for (const link of proxy.links) for (const seq of [HUGE, next]) link.push({ type: 'message', groupId, message: forgedRow(seq) });
+    for (const link of proxy.links)
+      for (const seq of [HUGE, next]) link.push({ type: 'message', groupId, message: forgedRow(seq) });
     await waitForEvent(bora, (e): e is UndecryptableEvent => e.type === 'undecryptable' && e.seq === next);
     for (const text of ['live one', 'live two']) {
       await alice.client.send(groupId, text);
@@ -78,7 +96,10 @@ describe('a server that forges a row with a huge sequence', () => {
       if (hidden < 0) hidden = f.message.seq;
       return f.message.seq === hidden ? [] : [f];
     });
-    const undoHttp = proxy.rewriteResponses(route('GET', /\/messages$/), (body) => ({ ...body, messages: body.messages.filter((m: { seq: number }) => m.seq !== hidden) }));
+    const undoHttp = proxy.rewriteResponses(route('GET', /\/messages$/), (body) => ({
+      ...body,
+      messages: body.messages.filter((m: { seq: number }) => m.seq !== hidden),
+    }));
     await alice.client.send(groupId, 'withheld');
     await alice.client.send(groupId, 'after the hole');
     const next = await waitForEvent(bora, isText('after the hole'));

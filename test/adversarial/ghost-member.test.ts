@@ -55,7 +55,8 @@ describe('a member the server adds on its own', () => {
     // what the relay gives her is opaque
     const served = expectOk(await ghost.listMessages(groupId)).messages as { ciphertext: string }[];
     expect(served.length).toBeGreaterThan(0);
-    for (const m of served) expect(Buffer.from(m.ciphertext, 'base64url').includes(Buffer.from('for members only'))).toBe(false);
+    for (const m of served)
+      expect(Buffer.from(m.ciphertext, 'base64url').includes(Buffer.from('for members only'))).toBe(false);
     await member.client.sync(groupId);
     expect(messages(member).map(textOf)).toContain('for members only');
     expect((await member.client.groups())[0]!.members.map((m) => m.deviceId)).not.toContain(ghost.id);
@@ -66,7 +67,14 @@ describe('a member the server adds on its own', () => {
     // random bytes, and a copy of a real member's envelope under a new message id
     const real = messageRows(server.current.dbPath, groupId).at(-1)!;
     expectOk(await ghost.post(groupId), 201);
-    expectOk(await ghost.post(groupId, { epoch: real.epoch, kind: real.kind as 'message', ciphertext: Buffer.from(real.ciphertext, 'base64url') }), 201);
+    expectOk(
+      await ghost.post(groupId, {
+        epoch: real.epoch,
+        kind: real.kind as 'message',
+        ciphertext: Buffer.from(real.ciphertext, 'base64url'),
+      }),
+      201,
+    );
     await member.client.sync(groupId);
     const newUnreadable = unreadable(member).slice(before);
     expect(newUnreadable.map((e) => e.reason).sort()).toEqual(['bad_outer', 'binding']);
@@ -76,7 +84,10 @@ describe('a member the server adds on its own', () => {
   it('once the server writes a commit adding her, every client flags the roster and trusts only the signed chain', async () => {
     const cur = admin.client.states.get(groupId)!.chain.current;
     // the best a server can do: a commit signed by the ghost (it holds no admin key) naming the admin as author
-    const forged = signCommit(nextBody(cur, ghost.keys, [addOp(ghost.keys, 'admin')], { author: admin.client.deviceId }), ghost.keys.signSk);
+    const forged = signCommit(
+      nextBody(cur, ghost.keys, [addOp(ghost.keys, 'admin')], { author: admin.client.deviceId }),
+      ghost.keys.signSk,
+    );
     appendCommitRow(server.current.dbPath, groupId, forged);
     for (const t of [admin, member]) {
       await t.client.sync();

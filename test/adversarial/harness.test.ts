@@ -24,7 +24,10 @@ describe('malicious-server harness', () => {
     const groupId = await admin.createGroup();
     expectOk(await admin.post(groupId), 201);
     expect(expectOk(await admin.listMessages(groupId)).messages).toHaveLength(1);
-    const undo = proxy.rewriteResponses(route('GET', /\/messages$/), (body) => ({ ...body, messages: [...body.messages, ...body.messages] }));
+    const undo = proxy.rewriteResponses(route('GET', /\/messages$/), (body) => ({
+      ...body,
+      messages: [...body.messages, ...body.messages],
+    }));
     expect(expectOk(await admin.listMessages(groupId)).messages).toHaveLength(2);
     undo();
     expect(expectOk(await admin.listMessages(groupId)).messages).toHaveLength(1);
@@ -37,7 +40,7 @@ describe('malicious-server harness', () => {
     let first = true;
     const undo = proxy.rewritePushes((f) => {
       if (f.type !== 'message') return [f];
-      if (first) return (first = false), []; // drop the first message
+      if (first) return ((first = false), []); // drop the first message
       return [f, f]; // duplicate the rest
     });
     expect(await socket.post({ groupId, ...(await admin.postBody(groupId)) })).toMatchObject({ type: 'ack', seq: 1 });

@@ -33,13 +33,20 @@ beforeAll(async () => {
   toBora = await startMaliciousProxy(server.current);
   fromAlice = await startMaliciousProxy(server.current);
   fromAlice.rewriteResponses(route('POST', /\/messages$/), (body) => (aliceSeqs.add(body.seq), body));
-  toBora.rewriteResponses(route('GET', /\/messages$/), (body) => ({ ...body, messages: body.messages.filter((m: { seq: number }) => !hidden.has(m.seq)) }));
+  toBora.rewriteResponses(route('GET', /\/messages$/), (body) => ({
+    ...body,
+    messages: body.messages.filter((m: { seq: number }) => !hidden.has(m.seq)),
+  }));
   admin = await newClient(server.current.url, 'Admin');
   alice = await newClient(fromAlice.url, 'Alice');
   bora = await newClient(toBora.url, 'Bora');
   carol = await newClient(server.current.url); // no display name, and she never writes
   groupId = await admin.client.createGroup('p7-epochs');
-  await admitClients(admin, groupId, [[alice, 'member'], [bora, 'member'], [carol, 'member']]);
+  await admitClients(admin, groupId, [
+    [alice, 'member'],
+    [bora, 'member'],
+    [carol, 'member'],
+  ]);
   await Promise.all([alice, bora, carol].map((t) => settle(t.client)));
 });
 
@@ -74,7 +81,10 @@ describe('a relay that hides messages across an epoch change', () => {
   });
 
   it('every message of Alice hidden from Bora shows as a hidden member; Carol, who never writes, raises nothing', async () => {
-    const hideAlice = toBora.rewriteResponses(route('GET', /\/messages$/), (body) => ({ ...body, messages: body.messages.filter((m: { seq: number }) => !aliceSeqs.has(m.seq)) }));
+    const hideAlice = toBora.rewriteResponses(route('GET', /\/messages$/), (body) => ({
+      ...body,
+      messages: body.messages.filter((m: { seq: number }) => !aliceSeqs.has(m.seq)),
+    }));
     await rotate(); // from this epoch on, Bora reads nothing of Alice, not even her epoch-check
     const epoch = bora.client.states.get(groupId)!.latestEpoch;
     await alice.client.send(groupId, 'Bora never sees this');

@@ -18,7 +18,11 @@ let admin: TestClient;
 let groupId: string;
 const opened: TestClient[] = [];
 
-const codeOf = (p: Promise<unknown>) => p.then(() => 'resolved', (e: { code?: string }) => e.code);
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => 'resolved',
+    (e: { code?: string }) => e.code,
+  );
 
 /** Outsiders holding the leaked code fill its quota; returns their device ids. */
 async function flood(code: string): Promise<string[]> {

@@ -25,7 +25,10 @@ let member: TestClient;
 let groupId: string;
 
 beforeAll(async () => {
-  const g = await clientGroup(server.current.url, 'p9', [['Facilitator', 'facilitator'], ['Member', 'member']]);
+  const g = await clientGroup(server.current.url, 'p9', [
+    ['Facilitator', 'facilitator'],
+    ['Member', 'member'],
+  ]);
   ({ admin, groupId } = g);
   [facilitator, member] = g.others as [TestClient, TestClient];
 });
@@ -39,14 +42,27 @@ afterAll(async () => {
 function handMadeBulletin(text: string) {
   const state = member.client.states.get(groupId)!;
   const keys = state.keys.get(state.latestEpoch)!;
-  const sealed = encryptMessage(keys, member.client.identity.keys, 'bulletin', encodePlaintext({ type: 'text', sentAt: Date.now(), text }));
-  return { clientMsgId: sealed.clientMsgId, epoch: keys.epoch, kind: 'bulletin' as const, ciphertext: toB64(sealed.envelope), pinned: true };
+  const sealed = encryptMessage(
+    keys,
+    member.client.identity.keys,
+    'bulletin',
+    encodePlaintext({ type: 'text', sentAt: Date.now(), text }),
+  );
+  return {
+    clientMsgId: sealed.clientMsgId,
+    epoch: keys.epoch,
+    kind: 'bulletin' as const,
+    ciphertext: toB64(sealed.envelope),
+    pinned: true,
+  };
 }
 
 describe('a bulletin from a plain member', () => {
   it('is refused by her own client, and by the honest relay when a modified client sends one', async () => {
     await expect(member.client.postBulletin(groupId, 'not allowed')).rejects.toMatchObject({ code: 'role_forbidden' });
-    await expect(member.client.session.call((api) => api.post(groupId, handMadeBulletin('not allowed either')))).rejects.toMatchObject({
+    await expect(
+      member.client.session.call((api) => api.post(groupId, handMadeBulletin('not allowed either'))),
+    ).rejects.toMatchObject({
       code: 'role_forbidden',
     });
   });
@@ -54,13 +70,23 @@ describe('a bulletin from a plain member', () => {
   it('accepted by a relay that promoted her on its own is rejected by every client, and her client flags the roster', async () => {
     setMembershipRole(server.current.dbPath, groupId, member.client.deviceId, 'facilitator');
     const { seq } = await member.client.session.call((api) => api.post(groupId, handMadeBulletin('fake announcement')));
-    expect(messageRows(server.current.dbPath, groupId).find((r) => r.seq === seq)).toMatchObject({ kind: 'bulletin', pinned: 1 });
+    expect(messageRows(server.current.dbPath, groupId).find((r) => r.seq === seq)).toMatchObject({
+      kind: 'bulletin',
+      pinned: 1,
+    });
 
     for (const reader of [admin, facilitator]) {
       await reader.client.sync(groupId);
       const e = reader.events.find((x): x is MessageEvent => x.type === 'message' && x.seq === seq)!;
-      expect(e).toMatchObject({ kind: 'bulletin', sender: member.client.deviceId, senderRole: 'member', flags: { verified: true, roleRejected: true } });
-      expect((await reader.client.history(groupId, { kind: 'bulletin' })).map(textOf)).not.toContain('fake announcement');
+      expect(e).toMatchObject({
+        kind: 'bulletin',
+        sender: member.client.deviceId,
+        senderRole: 'member',
+        flags: { verified: true, roleRejected: true },
+      });
+      expect((await reader.client.history(groupId, { kind: 'bulletin' })).map(textOf)).not.toContain(
+        'fake announcement',
+      );
       expect((await reader.client.history(groupId)).map(textOf)).not.toContain('fake announcement');
     }
     // the server's summary names a role the signed chain does not give her

@@ -71,7 +71,8 @@ describe('ciphertext moved by the server', () => {
     expect(bad).toHaveLength(3);
     const texts = readTexts(member);
     expect(texts).toContain('untouched');
-    for (const t of ['relabelled as a bulletin', 'relabelled to an older epoch', 'moved to the other group']) expect(texts).not.toContain(t);
+    for (const t of ['relabelled as a bulletin', 'relabelled to an older epoch', 'moved to the other group'])
+      expect(texts).not.toContain(t);
   });
 });
 
@@ -79,8 +80,21 @@ describe('a counter of 2^32-1', () => {
   it('is refused by every reader without deriving a single key', async () => {
     const state = member.client.states.get(g1)!;
     state.keys.get(state.latestEpoch)!.sending.counter = MAX_COUNTER; // a member (or a bug) jumping to the end
-    const post = sealPost(state, member.client.identity, 'message', { type: 'text', sentAt: Date.now(), text: 'from the end of the counter space' });
-    const row = { group_id: g1, client_msg_id: post.clientMsgId, epoch: post.epoch, kind: post.kind, ciphertext: post.ciphertext, pinned: 0, expires_at: null, created_at: 0 };
+    const post = sealPost(state, member.client.identity, 'message', {
+      type: 'text',
+      sentAt: Date.now(),
+      text: 'from the end of the counter space',
+    });
+    const row = {
+      group_id: g1,
+      client_msg_id: post.clientMsgId,
+      epoch: post.epoch,
+      kind: post.kind,
+      ciphertext: post.ciphertext,
+      pinned: 0,
+      expires_at: null,
+      created_at: 0,
+    };
     const seq = insertMessageRow(server.current.dbPath, row);
     const before = derivationCount();
     await admin.client.sync(g1);

@@ -17,7 +17,10 @@ let alice: TestClient;
 let bora: TestClient;
 let groupId: string;
 
-const isText = (text: string) => (e: ClientEvent): e is MessageEvent => textOf(e) === text;
+const isText =
+  (text: string) =>
+  (e: ClientEvent): e is MessageEvent =>
+    textOf(e) === text;
 const inHistory = async (text: string) => (await bora.client.history(groupId)).find(isText(text))!;
 const view = async () => (await bora.client.groups()).find((g) => g.groupId === groupId)!;
 
@@ -63,7 +66,9 @@ describe('a relay that stores one sender’s posts out of counter order', () => 
     deleteMessageRow(server.current.dbPath, groupId, dropped.seq);
     await bora.client.sync(groupId);
     expect((await inHistory('after the drop')).flags.gap).toBe(true);
-    expect((await view()).openGaps).toEqual([expect.objectContaining({ sender: alice.client.deviceId, missing: 1, hidden: false })]);
+    expect((await view()).openGaps).toEqual([
+      expect.objectContaining({ sender: alice.client.deviceId, missing: 1, hidden: false }),
+    ]);
     const told = bora.events.filter((e): e is GapsEvent => e.type === 'gaps').at(-1);
     expect(told?.open).toHaveLength(1);
   });

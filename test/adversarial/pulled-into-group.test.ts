@@ -62,12 +62,19 @@ async function pullInByRelay(): Promise<{ counselor: TestDevice; groupId: string
   const counselor = await TestDevice.create(server.current);
   const groupId = await counselor.createGroup();
   const mine = devicePublic(survivor.client.identity.keys);
-  const commit = counselor.buildCommit(groupId, [{ op: 'add', device: mine.deviceId, signPk: mine.signPk, role: 'member' }]);
+  const commit = counselor.buildCommit(groupId, [
+    { op: 'add', device: mine.deviceId, signPk: mine.signPk, role: 'member' },
+  ]);
   const roster = applyCommit(counselor.state(groupId), commit);
   appendCommitRow(server.current.dbPath, groupId, commit);
   addGhostMembership(server.current.dbPath, groupId, mine.deviceId, 'member');
   const sealed = sealEpochSecret({ secret: newEpochSecret(), roster, admin: counselor.keys, recipient: mine });
-  expectOk(await counselor.req('POST', `/v1/groups/${groupId}/key-envelopes`, { epoch: roster.epoch, envelopes: [{ recipient: mine.deviceId, sealed: toB64(sealed) }] }));
+  expectOk(
+    await counselor.req('POST', `/v1/groups/${groupId}/key-envelopes`, {
+      epoch: roster.epoch,
+      envelopes: [{ recipient: mine.deviceId, sealed: toB64(sealed) }],
+    }),
+  );
   return { counselor, groupId };
 }
 
@@ -77,11 +84,15 @@ describe('a stranger pulling a survivor into a group', () => {
     clients.push(stranger);
     const groupId = await stranger.client.createGroup('상담 모임');
     const her = devicePublic(survivor.client.identity.keys);
-    const add = changeRoster(stranger.client, groupId, () => [{ op: 'add', device: her.deviceId, signPk: her.signPk, role: 'member' }]);
+    const add = changeRoster(stranger.client, groupId, () => [
+      { op: 'add', device: her.deviceId, signPk: her.signPk, role: 'member' },
+    ]);
     await expect(add).rejects.toMatchObject({ code: 'not_requested' });
     await survivor.client.sync();
     expect((await survivor.client.groups()).map((g) => g.groupId)).not.toContain(groupId);
-    const memberships = withDb(server.current.dbPath, (db) => db.prepare('SELECT device_id FROM memberships WHERE group_id = ?').all(groupId));
+    const memberships = withDb(server.current.dbPath, (db) =>
+      db.prepare('SELECT device_id FROM memberships WHERE group_id = ?').all(groupId),
+    );
     expect(memberships).toEqual([{ device_id: stranger.client.deviceId }]);
   });
 });

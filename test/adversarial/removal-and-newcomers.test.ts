@@ -11,7 +11,12 @@ import type { DeviceKeys } from '../../shared/protocol/device';
 import { devicePublic, generateDeviceKeys } from '../../shared/protocol/device';
 import { newEpochSecret, openEpochEnvelope, sealEpochSecret } from '../../shared/protocol/epoch-envelope';
 import { type EpochKeys, exportEpochKeys, importEpochKeys, openEpoch } from '../../shared/protocol/epoch-keys';
-import { decryptMessage, encryptMessage, type MessageErrorCode, type Routing } from '../../shared/protocol/message-envelope';
+import {
+  decryptMessage,
+  encryptMessage,
+  type MessageErrorCode,
+  type Routing,
+} from '../../shared/protocol/message-envelope';
 import { addOp, commitNext, distributeEpoch, idOf, makeGroup } from '../shared/protocol/fixtures';
 
 beforeAll(cryptoReady);
@@ -41,13 +46,16 @@ describe('a removed member (P5)', () => {
   it('gets no envelope for the next epoch and cannot use anyone else’s', () => {
     const { g, admin, alice, eve } = groupOfThree();
     const after = commitNext(g.roster, admin, [{ op: 'remove', device: idOf(eve) }]).state;
-    expect(() => sealEpochSecret({ secret: newEpochSecret(), roster: after, admin, recipient: devicePublic(eve) })).toThrow(
-      expect.objectContaining({ code: 'not_member' }),
-    );
+    expect(() =>
+      sealEpochSecret({ secret: newEpochSecret(), roster: after, admin, recipient: devicePublic(eve) }),
+    ).toThrow(expect.objectContaining({ code: 'not_member' }));
     const { envelopes } = distributeEpoch(after, admin, [admin, alice]);
     // alice's envelope, as eve: not hers; pretending to be alice, the sealed box does not open with eve's key
     expectCode(() => openEpochEnvelope(envelopes[1]!, { roster: after, recipient: eve }), ['wrong_recipient']);
-    expectCode(() => openEpochEnvelope(envelopes[1]!, { roster: after, recipient: { ...eve, signPk: alice.signPk } }), ['unseal_failed']);
+    expectCode(
+      () => openEpochEnvelope(envelopes[1]!, { roster: after, recipient: { ...eve, signPk: alice.signPk } }),
+      ['unseal_failed'],
+    );
     // and she cannot open the epoch with a secret of her own: she is not in its roster
     expect(() => openEpoch(randomBytes(32), after, idOf(eve))).toThrow(/not a member/);
   });
@@ -59,17 +67,28 @@ describe('a removed member (P5)', () => {
 
     const after = commitNext(g.roster, admin, [{ op: 'remove', device: idOf(eve) }]).state;
     const next = distributeEpoch(after, admin, [admin, alice]).keys;
-    const sentAfter = [encryptMessage(next[1]!, alice, 'message', utf8('after')).envelope, encryptMessage(next[0]!, admin, 'bulletin', utf8('notice')).envelope];
+    const sentAfter = [
+      encryptMessage(next[1]!, alice, 'message', utf8('after')).envelope,
+      encryptMessage(next[0]!, admin, 'bulletin', utf8('notice')).envelope,
+    ];
 
     for (const [i, env] of sentAfter.entries()) {
       const kind = i === 0 ? 'message' : 'bulletin';
       // under the routing the server shows (epoch 3): her keys are for epoch 2
-      expectCode(() => decryptMessage(importEpochKeys(JSON.parse(saved)), env, { ...routingOf(next[0]!), kind }), ['binding']);
+      expectCode(
+        () => decryptMessage(importEpochKeys(JSON.parse(saved)), env, { ...routingOf(next[0]!), kind }),
+        ['binding'],
+      );
       // relabelled as epoch 2 (a server helping her): the outer layer is bound to epoch 3's metadata key
-      expectCode(() => decryptMessage(importEpochKeys(JSON.parse(saved)), env, { group: g.group, epoch: g.roster.epoch, kind }), ['bad_outer']);
+      expectCode(
+        () => decryptMessage(importEpochKeys(JSON.parse(saved)), env, { group: g.group, epoch: g.roster.epoch, kind }),
+        ['bad_outer'],
+      );
     }
     // what was sent before her removal she could read (that is not what P5 promises to hide)
-    expect(decryptMessage(importEpochKeys(JSON.parse(saved)), before, routingOf(keys[2]!)).plaintext).toEqual(utf8('before'));
+    expect(decryptMessage(importEpochKeys(JSON.parse(saved)), before, routingOf(keys[2]!)).plaintext).toEqual(
+      utf8('before'),
+    );
     // the remaining members read the new epoch
     expect(decryptMessage(next[0]!, sentAfter[0]!, routingOf(next[0]!)).plaintext).toEqual(utf8('after'));
   });
@@ -82,7 +101,11 @@ describe('a newcomer (P6)', () => {
     const nora = generateDeviceKeys();
     const joined = commitNext(g.roster, admin, [addOp(nora)]).state;
     expect(joined.epoch).toBe(g.roster.epoch + 1);
-    const [, aliceNow, noraKeys] = distributeEpoch(joined, admin, [admin, alice, nora]).keys as [EpochKeys, EpochKeys, EpochKeys];
+    const [, aliceNow, noraKeys] = distributeEpoch(joined, admin, [admin, alice, nora]).keys as [
+      EpochKeys,
+      EpochKeys,
+      EpochKeys,
+    ];
 
     // her epoch's keys do not open the earlier epoch's messages
     expectCode(() => decryptMessage(noraKeys, history, routingOf(keys[1]!)), ['binding']);

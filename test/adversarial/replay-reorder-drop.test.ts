@@ -18,9 +18,13 @@ let alice: TestClient;
 let bora: TestClient;
 let groupId: string;
 
-const isText = (text: string) => (e: ClientEvent): e is MessageEvent => textOf(e) === text;
+const isText =
+  (text: string) =>
+  (e: ClientEvent): e is MessageEvent =>
+    textOf(e) === text;
 const eventsOf = (text: string) => bora.events.filter(isText(text));
-const isMessagePush = (f: any, text?: string) => f.type === 'message' && f.groupId === groupId && (text === undefined || f.message.clientMsgId === text);
+const isMessagePush = (f: any, text?: string) =>
+  f.type === 'message' && f.groupId === groupId && (text === undefined || f.message.clientMsgId === text);
 
 beforeAll(async () => {
   proxy = await startMaliciousProxy(server.current);
@@ -52,7 +56,7 @@ describe('a server that tampers with live delivery', () => {
     let held: any = null;
     const undo = proxy.rewritePushes((f) => {
       if (!isMessagePush(f)) return [f];
-      if (!held) return (held = f), []; // hold the first back ...
+      if (!held) return ((held = f), []); // hold the first back ...
       return [f, held]; // ... and deliver it after the second
     });
     await alice.client.send(groupId, 'first');
@@ -62,7 +66,10 @@ describe('a server that tampers with live delivery', () => {
     undo();
     const history = (await bora.client.history(groupId)).map(textOf);
     expect(history.slice(-2)).toEqual(['first', 'second']);
-    for (const t of ['first', 'second']) expect(eventsOf(t)).toEqual([expect.objectContaining({ flags: expect.objectContaining({ replay: false, gap: false }) })]);
+    for (const t of ['first', 'second'])
+      expect(eventsOf(t)).toEqual([
+        expect.objectContaining({ flags: expect.objectContaining({ replay: false, gap: false }) }),
+      ]);
   });
 
   it('a message dropped from pushes and catch-up alike shows as a gap on the sender’s next message', async () => {
@@ -72,7 +79,10 @@ describe('a server that tampers with live delivery', () => {
       if (droppedSeq < 0) droppedSeq = f.message.seq;
       return f.message.seq === droppedSeq ? [] : [f];
     });
-    const undoHttp = proxy.rewriteResponses(route('GET', /\/messages$/), (body) => ({ ...body, messages: body.messages.filter((m: { seq: number }) => m.seq !== droppedSeq) }));
+    const undoHttp = proxy.rewriteResponses(route('GET', /\/messages$/), (body) => ({
+      ...body,
+      messages: body.messages.filter((m: { seq: number }) => m.seq !== droppedSeq),
+    }));
     const dropped = await alice.client.send(groupId, 'never delivered');
     await alice.client.send(groupId, 'after the drop');
     const next = await waitForEvent(bora, isText('after the drop'));
@@ -84,11 +94,18 @@ describe('a server that tampers with live delivery', () => {
   });
 
   it('an old message replayed in place of a new one is flagged, shown once in the history, and the lost one leaves a gap', async () => {
-    const old = proxy.links.flatMap((l) => l.received).find((f) => isMessagePush(f) && f.message.clientMsgId === bora.events.find(isText('said once'))!.messageId);
+    const old = proxy.links
+      .flatMap((l) => l.received)
+      .find((f) => isMessagePush(f) && f.message.clientMsgId === bora.events.find(isText('said once'))!.messageId);
     expect(old).toBeDefined();
-    const undo = proxy.rewritePushes((f) => (isMessagePush(f) ? [{ ...old, message: { ...old.message, seq: f.message.seq } }] : [f]));
+    const undo = proxy.rewritePushes((f) =>
+      isMessagePush(f) ? [{ ...old, message: { ...old.message, seq: f.message.seq } }] : [f],
+    );
     const hidden = await alice.client.send(groupId, 'replaced by a replay');
-    const undoHttp = proxy.rewriteResponses(route('GET', /\/messages$/), (body) => ({ ...body, messages: body.messages.filter((m: { seq: number }) => m.seq !== hidden.seq) }));
+    const undoHttp = proxy.rewriteResponses(route('GET', /\/messages$/), (body) => ({
+      ...body,
+      messages: body.messages.filter((m: { seq: number }) => m.seq !== hidden.seq),
+    }));
     const replay = await waitForEvent(bora, (e): e is MessageEvent => isText('said once')(e) && e.flags.replay);
     undo();
     expect(replay.seq).toBe(hidden.seq);

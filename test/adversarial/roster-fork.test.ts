@@ -27,7 +27,15 @@ const forkEvents = (t: TestClient) => t.events.filter((e): e is ForkEvent => e.t
 /** A settings commit by this admin at the next sequence, keeping the epoch (legal: no member changes). */
 function settingsCommit(t: TestClient, settings: { retentionSeconds?: number | null; announcementOnly?: boolean }) {
   const cur = t.client.states.get(groupId)!.chain.current;
-  const body = { v: 1 as const, group: groupId, seq: cur.seq + 1, prev: cur.head, epoch: cur.epoch, author: t.client.deviceId, ops: [{ op: 'settings' as const, ...settings }] };
+  const body = {
+    v: 1 as const,
+    group: groupId,
+    seq: cur.seq + 1,
+    prev: cur.head,
+    epoch: cur.epoch,
+    author: t.client.deviceId,
+    ops: [{ op: 'settings' as const, ...settings }],
+  };
   return signCommit(body, t.client.identity.keys.signSk);
 }
 
@@ -37,7 +45,10 @@ beforeAll(async () => {
   dana = await newClient(server.current.url, 'Dana');
   bora = await newClient(proxy.url, 'Bora');
   groupId = await alice.client.createGroup('p14-fork');
-  await admitClients(alice, groupId, [[dana, 'member'], [bora, 'member']]);
+  await admitClients(alice, groupId, [
+    [dana, 'member'],
+    [bora, 'member'],
+  ]);
   await alice.client.setRole(groupId, dana.client.deviceId, 'admin');
   for (const t of [dana, bora, alice]) await settle(t.client);
 });

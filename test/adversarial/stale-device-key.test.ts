@@ -28,8 +28,14 @@ let replayOldRecord = false;
 /** The sealed envelope the relay holds for Bora at this epoch. */
 const envelopeFor = (epoch: number): Uint8Array =>
   fromB64(
-    withDb(server.current.dbPath, (db) =>
-      (db.prepare('SELECT sealed FROM key_envelopes WHERE group_id = ? AND recipient = ? AND epoch = ?').get(groupId, bora.client.deviceId, epoch) as { sealed: string }).sealed,
+    withDb(
+      server.current.dbPath,
+      (db) =>
+        (
+          db
+            .prepare('SELECT sealed FROM key_envelopes WHERE group_id = ? AND recipient = ? AND epoch = ?')
+            .get(groupId, bora.client.deviceId, epoch) as { sealed: string }
+        ).sealed,
     ),
   );
 
@@ -103,7 +109,11 @@ describe('a relay that serves an admin the key a member retired', () => {
     // and the group talks again in the healed epoch
     const { seq } = await admin.client.send(groupId, 'after healing');
     await bora.client.sync(groupId);
-    expect((await bora.client.history(groupId)).some((e) => e.seq === seq && e.content.type === 'text' && e.content.text === 'after healing')).toBe(true);
+    expect(
+      (await bora.client.history(groupId)).some(
+        (e) => e.seq === seq && e.content.type === 'text' && e.content.text === 'after healing',
+      ),
+    ).toBe(true);
     expect(bora.events.filter(isStaleKey)).toHaveLength(1);
   });
 });

@@ -37,7 +37,11 @@ describe('a copy of a device’s store', () => {
     await admin.client.rotateEpoch(groupId);
     await admin.client.send(groupId, 'after the rotation');
 
-    const thief = await reopen({ ...member, dir: copyDir, options: { ...member.options, store: new FileStore(copyDir) } });
+    const thief = await reopen({
+      ...member,
+      dir: copyDir,
+      options: { ...member.options, store: new FileStore(copyDir) },
+    });
     await thief.client.sync();
     const thiefTexts = thief.events.filter((e): e is MessageEvent => e.type === 'message').map(textOf);
     expect(thiefTexts).not.toContain('after the rotation');

@@ -20,7 +20,15 @@ let her: TestClient;
 let groupId: string;
 
 const storedIntroduction = (requestId: string) =>
-  withDb(server.current.dbPath, (db) => (db.prepare('SELECT introduction FROM join_requests WHERE id = ?').get(requestId) as { introduction: string } | undefined)?.introduction);
+  withDb(
+    server.current.dbPath,
+    (db) =>
+      (
+        db.prepare('SELECT introduction FROM join_requests WHERE id = ?').get(requestId) as
+          | { introduction: string }
+          | undefined
+      )?.introduction,
+  );
 
 beforeAll(async () => {
   admin = await newClient(server.current.url, 'Counselor');
@@ -49,7 +57,12 @@ describe('a newcomer’s introduction moved by the server onto its own device’
 
     const requests = await admin.client.joinRequests(groupId);
     expect(requests).toHaveLength(1);
-    expect(requests[0]).toMatchObject({ requestId: theirs.requestId, deviceId: planted.id, introductionStatus: 'transplanted', introduction: null });
+    expect(requests[0]).toMatchObject({
+      requestId: theirs.requestId,
+      deviceId: planted.id,
+      introductionStatus: 'transplanted',
+      introduction: null,
+    });
     expect(JSON.stringify(requests)).not.toContain('민지');
   });
 
@@ -65,6 +78,9 @@ describe('a newcomer’s introduction moved by the server onto its own device’
       introductionStatus: 'verified',
       introduction: HER_WORDS,
     });
-    expect(requests.find((r) => r.requestId === theirs.requestId)).toMatchObject({ introductionStatus: 'none', introduction: null });
+    expect(requests.find((r) => r.requestId === theirs.requestId)).toMatchObject({
+      introductionStatus: 'none',
+      introduction: null,
+    });
   });
 });

@@ -29,7 +29,12 @@ function readableBy(saved: EpochKeys[], rows: StoredRow[]): string[] {
   for (const row of rows) {
     for (const keys of saved) {
       try {
-        const { plaintext } = decryptMessage(keys, fromB64(row.ciphertext), { group: row.group_id, epoch: row.epoch, kind: row.kind as MessageKind, messageId: row.client_msg_id });
+        const { plaintext } = decryptMessage(keys, fromB64(row.ciphertext), {
+          group: row.group_id,
+          epoch: row.epoch,
+          kind: row.kind as MessageKind,
+          messageId: row.client_msg_id,
+        });
         const content = decodePlaintext(plaintext);
         texts.push(content.type === 'text' ? content.text : JSON.stringify(content));
       } catch {
@@ -41,11 +46,15 @@ function readableBy(saved: EpochKeys[], rows: StoredRow[]): string[] {
 }
 
 /** The relay lets posts in the epoch before the current one through, whatever removed whom. */
-const reopenOldEpochs = (groupId: string) => withDb(server.current.dbPath, (db) => db.prepare('UPDATE groups SET min_post_epoch = 0 WHERE id = ?').run(groupId));
+const reopenOldEpochs = (groupId: string) =>
+  withDb(server.current.dbPath, (db) => db.prepare('UPDATE groups SET min_post_epoch = 0 WHERE id = ?').run(groupId));
 
 /** Hides every envelope of `epoch` and later, from HTTP answers and pushes; returns the undo. */
 function withholdFrom(epoch: number): () => void {
-  const undoHttp = proxy.rewriteResponses(route('GET', /\/key-envelopes$/), (body) => ({ ...body, envelopes: body.envelopes.filter((e: { epoch: number }) => e.epoch < epoch) }));
+  const undoHttp = proxy.rewriteResponses(route('GET', /\/key-envelopes$/), (body) => ({
+    ...body,
+    envelopes: body.envelopes.filter((e: { epoch: number }) => e.epoch < epoch),
+  }));
   const undoPush = proxy.rewritePushes((f) => (f.type === 'key-envelope' && f.epoch >= epoch ? [] : [f]));
   return () => {
     undoHttp();
@@ -53,7 +62,11 @@ function withholdFrom(epoch: number): () => void {
   };
 }
 
-const codeOf = (p: Promise<unknown>) => p.then(() => 'sent', (e: { code?: string }) => e.code);
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => 'sent',
+    (e: { code?: string }) => e.code,
+  );
 
 beforeAll(async () => {
   proxy = await startMaliciousProxy(server.current);
@@ -104,7 +117,9 @@ describe('a relay that withholds the key of the epoch that removed a member', ()
     expect(view.members.map((m) => m.deviceId)).not.toContain(eve.client.deviceId);
     expect(view.epoch).toBe(removalEpoch);
     expect(view.waitingForKey).toBe(true);
-    expect(alice.events.some((e: ClientEvent) => e.type === 'key-state' && e.groupId === groupId && e.waitingForKey)).toBe(true);
+    expect(
+      alice.events.some((e: ClientEvent) => e.type === 'key-state' && e.groupId === groupId && e.waitingForKey),
+    ).toBe(true);
 
     expect(await codeOf(alice.client.send(groupId, 'not for eve'))).toBe('waiting_for_key');
     expect(await codeOf(alice.client.postBulletin(groupId, 'nor this'))).not.toBe('sent');
@@ -132,7 +147,8 @@ describe('a relay that withholds the key of the epoch that removed a member', ()
 async function groupWithFlakyAlice(name: string) {
   const hold = { posts: false };
   const fetcher = async (input: string, init?: RequestInit): Promise<Response> => {
-    if (hold.posts && init?.method === 'POST' && /\/messages$/.test(new URL(input).pathname)) throw new TypeError('fetch failed');
+    if (hold.posts && init?.method === 'POST' && /\/messages$/.test(new URL(input).pathname))
+      throw new TypeError('fetch failed');
     return fetch(input, init);
   };
   const g = await clientGroup(proxy.url, name, [
@@ -181,7 +197,9 @@ describe('a post queued before a removal', () => {
     expect(rows.filter((r) => r.client_msg_id === queued.input.clientMsgId)).toEqual([]);
     expect(readableBy(eveSaved, rows)).not.toContain('queued before the removal');
     await admin.client.sync(groupId);
-    expect((await admin.client.history(groupId)).map(textOf).filter((t) => t === 'queued before the removal')).toHaveLength(1);
+    expect(
+      (await admin.client.history(groupId)).map(textOf).filter((t) => t === 'queued before the removal'),
+    ).toHaveLength(1);
   });
 
   it('that leaves before the client knows of the removal is refused by the relay, then sealed again in the new epoch', async () => {
@@ -200,6 +218,8 @@ describe('a post queued before a removal', () => {
     expect(rows.filter((r) => r.client_msg_id === queued.input.clientMsgId)).toEqual([]);
     expect(readableBy(eveSaved, rows)).not.toContain('in flight at the removal');
     await admin.client.sync(groupId);
-    expect((await admin.client.history(groupId)).map(textOf).filter((t) => t === 'in flight at the removal')).toHaveLength(1);
+    expect(
+      (await admin.client.history(groupId)).map(textOf).filter((t) => t === 'in flight at the removal'),
+    ).toHaveLength(1);
   });
 });

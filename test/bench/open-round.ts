@@ -4,7 +4,10 @@
 // type: test/support/ imports nothing from bench/ (bench/ imports it).
 import type { OpenResult } from '../../bench/load/generator';
 
-export const openRound = (p99Ms: number, over: Partial<OpenResult & { serverCpu: number; serverCpuSeconds: number; loadCpu: number }> = {}) => ({
+export const openRound = (
+  p99Ms: number,
+  over: Partial<OpenResult & { serverCpu: number; serverCpuSeconds: number; loadCpu: number }> = {},
+) => ({
   expected: 100,
   received: 100,
   duplicates: 0,

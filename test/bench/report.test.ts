@@ -7,7 +7,18 @@ const load = (system: LoadResult['system'], p99Ms: number, probe: LoadResult['pr
   system,
   groupSize: 10,
   clients: 1000,
-  closed: { deliveriesPerS: 60_000, messagesPerS: 6000, expected: 0, received: 0, duplicates: 0, gaps: 0, errors: 0, serverCpu: 1, serverCpuSeconds: 4, loadCpu: 1 },
+  closed: {
+    deliveriesPerS: 60_000,
+    messagesPerS: 6000,
+    expected: 0,
+    received: 0,
+    duplicates: 0,
+    gaps: 0,
+    errors: 0,
+    serverCpu: 1,
+    serverCpuSeconds: 4,
+    loadCpu: 1,
+  },
   closedRounds: [60_000],
   open: open(p99Ms),
   openRoundsP99: [p99Ms],
@@ -17,7 +28,11 @@ const load = (system: LoadResult['system'], p99Ms: number, probe: LoadResult['pr
 const run = (probe: (system: LoadResult['system']) => LoadResult['probe']): BenchRun => ({
   mode: 'quick',
   machine: { nproc: 2, cpu: 'test', node: 'v20', pinned: true },
-  load: [load('relay', 40, probe('relay')), load('raw_ws', 30, probe('raw_ws')), load('socketio', 80, probe('socketio'))],
+  load: [
+    load('relay', 40, probe('relay')),
+    load('raw_ws', 30, probe('raw_ws')),
+    load('socketio', 80, probe('socketio')),
+  ],
   catchup: { backlog: 2000, postMs: 100, catchupMs: 50, pages: 2, received: 2000, gaps: 0, duplicates: 0, missing: 0 },
   idle: { connections: 600, rssBeforeKb: 100_000, rssAfterKb: 110_000, rssPerConnKb: 16, connectMs: 100 },
   storage: { sqliteBatchRowsPerS: 100_000, relayRowsPerS: 60_000, ratio: 0.6, inFlight: 100, batchRows: 64 },
@@ -27,7 +42,9 @@ const run = (probe: (system: LoadResult['system']) => LoadResult['probe']): Benc
 
 describe('the benchmark summary with the open-loop probe', () => {
   it("reports the relay's and raw ws's probe ack p99 beside the generator's own", () => {
-    const s = summary(run((system) => open(system === 'relay' ? 12 : 6, { issued: 600, ackP99Ms: system === 'relay' ? 11 : 5 })));
+    const s = summary(
+      run((system) => open(system === 'relay' ? 12 : 6, { issued: 600, ackP99Ms: system === 'relay' ? 11 : 5 })),
+    );
     expect(s.ack_p99_ms).toBe(40);
     expect(s.probe_ack_p99_ms).toBe(11);
     expect(s.raw_ws_probe_ack_p99_ms).toBe(5);

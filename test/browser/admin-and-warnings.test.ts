@@ -15,7 +15,16 @@ import { en } from '../../client/web/i18n/en';
 import { ko } from '../../client/web/i18n/ko';
 import { cryptoReady } from '../../shared/crypto/sodium';
 import { TestDevice } from '../support/api-client';
-import { deleteMessageRow, insertMessageRow, joinRequestRows, messageRows, replayMessageRow, type StoredRow, transplantIntroduction, withDb } from '../support/db-tamper';
+import {
+  deleteMessageRow,
+  insertMessageRow,
+  joinRequestRows,
+  messageRows,
+  replayMessageRow,
+  type StoredRow,
+  transplantIntroduction,
+  withDb,
+} from '../support/db-tamper';
 import { expectOk } from '../support/http';
 import {
   approve,
@@ -62,7 +71,8 @@ beforeAll(async () => {
 
 afterEach(async (test) => {
   if (test.task.result?.state !== 'fail') return;
-  for (const [who, page] of Object.entries({ admin, applicant, member })) await screenshot(page, `failed-admin-${who}`).catch(() => {});
+  for (const [who, page] of Object.entries({ admin, applicant, member }))
+    await screenshot(page, `failed-admin-${who}`).catch(() => {});
   if (session.problems.length) console.error(session.problems.join('\n'));
 });
 
@@ -92,7 +102,8 @@ describe('rejecting a join request', () => {
 
   it('the line is neutral in both catalogues', () => {
     // The line names neither who decided nor why, in either catalogue.
-    for (const text of [ko['waiting.ended'], en['waiting.ended']]) expect(text).not.toMatch(/거절|reject|refus|admin|관리자/i);
+    for (const text of [ko['waiting.ended'], en['waiting.ended']])
+      expect(text).not.toMatch(/거절|reject|refus|admin|관리자/i);
     expect(en['waiting.endedTitle']).toBe('Join request closed');
   });
 });
@@ -171,7 +182,11 @@ describe('a replayed message and a tampered one', () => {
     // ...and one whose bytes were changed on its disk (under a fresh message id, so it is not a replay).
     const bytes = Buffer.from(row.ciphertext, 'base64url');
     bytes[bytes.length >> 1]! ^= 0xff;
-    insertMessageRow(session.server.dbPath, { ...row, client_msg_id: randomBytes(16).toString('base64url'), ciphertext: bytes.toString('base64url') });
+    insertMessageRow(session.server.dbPath, {
+      ...row,
+      client_msg_id: randomBytes(16).toString('base64url'),
+      ciphertext: bytes.toString('base64url'),
+    });
 
     // The next live message shows her SDK a hole in the sequence: it catches up and reads both rows.
     await sendStored('이어지는 소식');
@@ -208,9 +223,17 @@ describe('the new key withheld after a removal', () => {
     await visitor.close();
     const withheld = withDb(session.server.dbPath, (db) => {
       const { epoch } = db.prepare('SELECT epoch FROM groups WHERE id = ?').get(groupId) as { epoch: number };
-      const { device_id } = db.prepare("SELECT device_id FROM memberships WHERE group_id = ? AND role != 'admin'").get(groupId) as { device_id: string };
-      const kept = db.prepare('SELECT * FROM key_envelopes WHERE group_id = ? AND epoch = ? AND recipient = ?').get(groupId, epoch, device_id);
-      db.prepare('DELETE FROM key_envelopes WHERE group_id = ? AND epoch = ? AND recipient = ?').run(groupId, epoch, device_id);
+      const { device_id } = db
+        .prepare("SELECT device_id FROM memberships WHERE group_id = ? AND role != 'admin'")
+        .get(groupId) as { device_id: string };
+      const kept = db
+        .prepare('SELECT * FROM key_envelopes WHERE group_id = ? AND epoch = ? AND recipient = ?')
+        .get(groupId, epoch, device_id);
+      db.prepare('DELETE FROM key_envelopes WHERE group_id = ? AND epoch = ? AND recipient = ?').run(
+        groupId,
+        epoch,
+        device_id,
+      );
       return kept as Record<string, unknown>;
     });
     expect(withheld).toBeDefined();
@@ -226,7 +249,9 @@ describe('the new key withheld after a removal', () => {
 
     // The relay hands it over after all; the admin's next message makes her phone catch up.
     withDb(session.server.dbPath, (db) =>
-      db.prepare('INSERT INTO key_envelopes (group_id, epoch, recipient, sealed) VALUES (?, ?, ?, ?)').run(withheld.group_id, withheld.epoch, withheld.recipient, withheld.sealed),
+      db
+        .prepare('INSERT INTO key_envelopes (group_id, epoch, recipient, sealed) VALUES (?, ?, ?, ?)')
+        .run(withheld.group_id, withheld.epoch, withheld.recipient, withheld.sealed),
     );
     await openTab(admin, 'chat');
     await sendStored('새 열쇠로 보낸 소식');

@@ -94,7 +94,9 @@ describe('first run, invites and joining', () => {
     expect(url.search).toBe('');
     // Beside it, the group's genesis hash: the joining app refuses any other group.
     expect(url.hash).toMatch(/^#join=[0-9A-Z-]{34}&g=[A-Za-z0-9_-]{43}$/);
-    expect(await admin.getByTestId('invite-code').textContent()).toBe(new URLSearchParams(url.hash.slice(1)).get('join'));
+    expect(await admin.getByTestId('invite-code').textContent()).toBe(
+      new URLSearchParams(url.hash.slice(1)).get('join'),
+    );
     expect(await admin.locator('.invite-result svg.qr path').getAttribute('d')).toMatch(/^M/);
     await capture(admin, '03-admin-invite');
   });
@@ -207,7 +209,10 @@ describe('safety number and settings', () => {
     await capture(admin, '10-safety');
 
     await openTab(survivor, 'members');
-    await survivor.locator('li.member', { hasText: '관리자' }).getByRole('button', { name: ko['members.safety'] }).click();
+    await survivor
+      .locator('li.member', { hasText: '관리자' })
+      .getByRole('button', { name: ko['members.safety'] })
+      .click();
     expect(await survivor.locator('.safety-digits').textContent()).toBe(adminDigits);
     expect(adminDigits!.replace(/\D/g, '')).toHaveLength(60);
   });
@@ -220,7 +225,10 @@ describe('safety number and settings', () => {
     await member.getByLabel(ko['members.roleOf'].replace('{name}', '활동가 민')).selectOption('member');
     await member.getByRole('button', { name: ko['members.setRole'] }).click();
     await admin.locator('li.member', { hasText: '활동가 민' }).locator('.badge.role-member').waitFor();
-    await admin.locator('li.member', { hasText: '활동가 민' }).getByRole('button', { name: ko['members.remove'] }).click();
+    await admin
+      .locator('li.member', { hasText: '활동가 민' })
+      .getByRole('button', { name: ko['members.remove'] })
+      .click();
     await admin.getByRole('button', { name: ko['members.removeConfirm'].replace('{name}', '활동가 민') }).click();
     await admin.locator('li.member', { hasText: '활동가 민' }).waitFor({ state: 'detached' });
     expect(await admin.locator('li.member').count()).toBe(2);
@@ -242,44 +250,53 @@ describe('safety number and settings', () => {
     await row.getByRole('button', { name: en['settings.save'] }).click();
     await admin.getByRole('status').filter({ hasText: en['admin.saved'] }).waitFor({ state: 'attached' });
     // The signed settings commit reached the relay, which caches the retention beside the group.
-    expect(withDb(server.dbPath, (db) => db.prepare('SELECT retention_seconds AS r FROM groups').get())).toEqual({ r: 7 * 24 * 3600 });
+    expect(withDb(server.dbPath, (db) => db.prepare('SELECT retention_seconds AS r FROM groups').get())).toEqual({
+      r: 7 * 24 * 3600,
+    });
   });
 });
 
 describe('device safety', () => {
   it('keeps nothing readable outside the sealed IndexedDB', async () => {
-    const found = await survivor.evaluate(async (needles: string[]) => {
-      const dump: string[] = [];
-      let header: unknown = null;
-      for (const info of await indexedDB.databases()) {
-        const db = await new Promise<IDBDatabase>((ok, fail) => {
-          const r = indexedDB.open(info.name!);
-          r.onsuccess = () => ok(r.result);
-          r.onerror = () => fail(r.error);
-        });
-        for (const name of db.objectStoreNames) {
-          const values = await new Promise<unknown[]>((ok) => {
-            const r = db.transaction(name).objectStore(name).getAll();
+    const found = await survivor.evaluate(
+      async (needles: string[]) => {
+        const dump: string[] = [];
+        let header: unknown = null;
+        for (const info of await indexedDB.databases()) {
+          const db = await new Promise<IDBDatabase>((ok, fail) => {
+            const r = indexedDB.open(info.name!);
             r.onsuccess = () => ok(r.result);
+            r.onerror = () => fail(r.error);
           });
-          for (const v of values) dump.push(v instanceof Uint8Array ? new TextDecoder().decode(v) : JSON.stringify(v));
-          if (name === 'app') {
-            const r = db.transaction(name).objectStore(name).get('header');
-            header = await new Promise((ok) => (r.onsuccess = () => ok(JSON.parse(new TextDecoder().decode(r.result as Uint8Array)))));
+          for (const name of db.objectStoreNames) {
+            const values = await new Promise<unknown[]>((ok) => {
+              const r = db.transaction(name).objectStore(name).getAll();
+              r.onsuccess = () => ok(r.result);
+            });
+            for (const v of values)
+              dump.push(v instanceof Uint8Array ? new TextDecoder().decode(v) : JSON.stringify(v));
+            if (name === 'app') {
+              const r = db.transaction(name).objectStore(name).get('header');
+              header = await new Promise(
+                (ok) => (r.onsuccess = () => ok(JSON.parse(new TextDecoder().decode(r.result as Uint8Array)))),
+              );
+            }
           }
+          db.close();
         }
-        db.close();
-      }
-      const cached: string[] = [];
-      for (const name of await caches.keys()) for (const req of await (await caches.open(name)).keys()) cached.push(new URL(req.url).pathname);
-      return {
-        header,
-        storageEntries: localStorage.length + sessionStorage.length,
-        hits: needles.filter((n) => dump.some((d) => d.includes(n))),
-        values: dump.length,
-        cached,
-      };
-    }, ['안녕하세요', '환영합니다', '법률 상담', DRAFT, GROUP, '들꽃', '관리자', PASSPHRASE]);
+        const cached: string[] = [];
+        for (const name of await caches.keys())
+          for (const req of await (await caches.open(name)).keys()) cached.push(new URL(req.url).pathname);
+        return {
+          header,
+          storageEntries: localStorage.length + sessionStorage.length,
+          hits: needles.filter((n) => dump.some((d) => d.includes(n))),
+          values: dump.length,
+          cached,
+        };
+      },
+      ['안녕하세요', '환영합니다', '법률 상담', DRAFT, GROUP, '들꽃', '관리자', PASSPHRASE],
+    );
     expect(found.values).toBeGreaterThan(5);
     // The e2e build's minimum Argon2id cost (client/web/core/kdf-params.ts), stored in clear beside the salt.
     expect(found.header).toMatchObject({ v: 1, opslimit: 1, memlimit: 8192 });
@@ -378,7 +395,9 @@ describe('keyboard', () => {
     await survivor.getByRole('heading', { name: ko['setup.titleCreate'] }).waitFor();
     expect(await survivor.evaluate(() => document.activeElement?.tagName)).toBe('H1');
     await survivor.keyboard.press('Tab');
-    expect(await survivor.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('display-name');
+    expect(await survivor.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe(
+      'display-name',
+    );
   });
 });
 

@@ -25,7 +25,14 @@ function securityReferences(): { file: string; titles: string[] }[] {
       const titles = parts
         .slice(1)
         .map((p) => p.replace(/\s*\([^)]*\)$/, '').trim())
-        .flatMap((p) => p.split('…').map((s) => s.trim().replace(/^\.+|\.+$/g, '').trim()))
+        .flatMap((p) =>
+          p.split('…').map((s) =>
+            s
+              .trim()
+              .replace(/^\.+|\.+$/g, '')
+              .trim(),
+          ),
+        )
         .filter(Boolean);
       refs.push({ file: m[1]!, titles });
     }
@@ -68,7 +75,12 @@ describe('docs/SECURITY.md', () => {
 });
 
 /** The repository's own documents: README.md and docs/*.md. */
-const DOCUMENTS = ['README.md', ...readdirSync(path.join(REPO_ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const DOCUMENTS = [
+  'README.md',
+  ...readdirSync(path.join(REPO_ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 
 /** GitHub's heading anchor: lower case, punctuation dropped, spaces to hyphens. */
 const anchorOf = (heading: string) =>
@@ -78,7 +90,13 @@ const anchorOf = (heading: string) =>
     .replace(/[^\p{L}\p{N}\s_-]/gu, '')
     .replace(/\s/g, '-');
 
-const anchorsIn = (file: string) => new Set(read(file).split('\n').filter((l) => /^#{1,6} /.test(l)).map((l) => anchorOf(l.replace(/^#+ /, ''))));
+const anchorsIn = (file: string) =>
+  new Set(
+    read(file)
+      .split('\n')
+      .filter((l) => /^#{1,6} /.test(l))
+      .map((l) => anchorOf(l.replace(/^#+ /, ''))),
+  );
 
 describe('links between documents', () => {
   it('every relative link in README.md and docs/ reaches a file, and its #anchor a heading', () => {
@@ -89,7 +107,8 @@ describe('links between documents', () => {
         const [file, anchor] = target!.split('#') as [string, string | undefined];
         const resolved = file === '' ? doc : path.posix.join(path.posix.dirname(doc), file);
         if (!existsSync(path.join(REPO_ROOT, resolved))) broken.push(`${doc}: ${target}`);
-        else if (anchor && resolved.endsWith('.md') && !anchorsIn(resolved).has(anchor)) broken.push(`${doc}: ${target} (no such heading)`);
+        else if (anchor && resolved.endsWith('.md') && !anchorsIn(resolved).has(anchor))
+          broken.push(`${doc}: ${target} (no such heading)`);
       }
     }
     expect(broken).toEqual([]);
@@ -99,10 +118,13 @@ describe('links between documents', () => {
     const named = new Set(DOCUMENTS.map((d) => path.basename(d)));
     const files = execFileSync('git', ['ls-files'], { cwd: REPO_ROOT, encoding: 'utf8' })
       .split('\n')
-      .filter((f) => /\.(ts|md|mjs|toml|json)$/.test(f) && !f.startsWith('bench/results/') && f !== 'package-lock.json');
+      .filter(
+        (f) => /\.(ts|md|mjs|toml|json)$/.test(f) && !f.startsWith('bench/results/') && f !== 'package-lock.json',
+      );
     const dangling: string[] = [];
     for (const f of files) {
-      for (const [name] of read(f).matchAll(/\b[A-Z][A-Z0-9_-]*\.md\b/g)) if (!named.has(name)) dangling.push(`${f}: ${name}`);
+      for (const [name] of read(f).matchAll(/\b[A-Z][A-Z0-9_-]*\.md\b/g))
+        if (!named.has(name)) dangling.push(`${f}: ${name}`);
     }
     expect(dangling).toEqual([]);
   });

@@ -64,9 +64,12 @@ const path = (suffix: string) => `/v1/groups/${groupId}${suffix}`;
 const newInvite = async (body: Record<string, unknown> = {}) => expectOk(await admin.createInvite(groupId, body), 201);
 
 describe('membership', () => {
-  it.each(['/messages', '/roster', '/bulletins/pinned', '/key-envelopes'])('a non-member reading %s gets not_member', async (suffix) => {
-    await refused(() => outsider.req('GET', path(suffix)), 403, 'not_member');
-  });
+  it.each(['/messages', '/roster', '/bulletins/pinned', '/key-envelopes'])(
+    'a non-member reading %s gets not_member',
+    async (suffix) => {
+      await refused(() => outsider.req('GET', path(suffix)), 403, 'not_member');
+    },
+  );
 
   it('a non-member posting gets not_member', async () => {
     await refused(() => outsider.post(groupId, { epoch: 2 }), 403, 'not_member');
@@ -126,7 +129,11 @@ describe('invite management is for admins', () => {
     const request = expectOk(await newcomer.redeem(code), 201);
     await refused(() => member.listJoinRequests(groupId), 403, 'not_admin');
     const commit = signCommit({ ...admin.nextBody(groupId, []), author: member.id }, member.keys.signSk);
-    await refused(() => member.req('POST', path(`/join-requests/${request.requestId}/approve`), { commit }), 403, 'not_admin');
+    await refused(
+      () => member.req('POST', path(`/join-requests/${request.requestId}/approve`), { commit }),
+      403,
+      'not_admin',
+    );
   });
 });
 
@@ -217,7 +224,8 @@ describe('pending join requests in bulk (a leaked multi-use code)', () => {
   async function flooded(n: number) {
     const { code, invite } = await newInvite({ maxUses: 10 });
     const ids: string[] = [];
-    for (let i = 0; i < n; i++) ids.push(expectOk(await (await TestDevice.create(server.current)).redeem(code), 201).requestId as string);
+    for (let i = 0; i < n; i++)
+      ids.push(expectOk(await (await TestDevice.create(server.current)).redeem(code), 201).requestId as string);
     return { inviteId: invite.inviteId as string, ids };
   }
   const pendingIds = async () => expectOk(await admin.listJoinRequests(groupId)).requests.map((r) => r.requestId);
@@ -232,7 +240,11 @@ describe('pending join requests in bulk (a leaked multi-use code)', () => {
 
   it('an unknown invite gets invite_not_found and nothing is rejected', async () => {
     await flooded(1);
-    await refused(() => admin.req('DELETE', path(`/join-requests?inviteId=${toB64(randomBytes(16))}`)), 404, 'invite_not_found');
+    await refused(
+      () => admin.req('DELETE', path(`/join-requests?inviteId=${toB64(randomBytes(16))}`)),
+      404,
+      'invite_not_found',
+    );
   });
 
   it('an admin rejects every pending request of one invite, then of the group, and is told how many', async () => {
@@ -250,7 +262,8 @@ describe('pending join requests in bulk (a leaked multi-use code)', () => {
     const revoked = await flooded(2);
     const active = await flooded(2);
     const usedUp = await newInvite({ maxUses: 1 });
-    const waiting = expectOk(await (await TestDevice.create(server.current)).redeem(usedUp.code), 201).requestId as string;
+    const waiting = expectOk(await (await TestDevice.create(server.current)).redeem(usedUp.code), 201)
+      .requestId as string;
     expectOk(await admin.req('POST', path(`/invites/${revoked.inviteId}/revoke`)));
     let left = await pendingIds();
     for (const id of revoked.ids) expect(left).not.toContain(id);
@@ -280,7 +293,11 @@ describe('roster commits', () => {
     const commit = admin.buildCommit(groupId, settings);
     const sig = fromB64(commit.sig);
     sig[10]! ^= 0x01;
-    await refused(() => admin.req('POST', path('/roster'), { commit: { ...commit, sig: toB64(sig) } }), 400, 'roster_bad_signature');
+    await refused(
+      () => admin.req('POST', path('/roster'), { commit: { ...commit, sig: toB64(sig) } }),
+      400,
+      'roster_bad_signature',
+    );
   });
 
   it('a commit with the wrong previous hash gets roster_bad_prev', async () => {
@@ -327,7 +344,7 @@ describe('consent to membership (P13)', () => {
     expect(expectOk(await admin.listJoinRequests(own)).requests).toEqual([]);
   });
 
-  it("a join request for another group does not let an admin add the device", async () => {
+  it('a join request for another group does not let an admin add the device', async () => {
     const { code } = await newInvite({ role: 'member' });
     const newcomer = await TestDevice.create(server.current);
     expectOk(await newcomer.redeem(code), 201);
@@ -347,7 +364,10 @@ describe('consent to membership (P13)', () => {
   it("a member's own leave commit is accepted and ends her membership", async () => {
     const state = await member.syncRoster(own);
     const commit = member.buildCommit(own, [{ op: 'remove', device: member.id }]);
-    expect(expectOk(await member.postCommit(own, commit))).toMatchObject({ seq: state.seq + 1, epoch: state.epoch + 1 });
+    expect(expectOk(await member.postCommit(own, commit))).toMatchObject({
+      seq: state.seq + 1,
+      epoch: state.epoch + 1,
+    });
     expect([...(await admin.syncRoster(own)).members.keys()]).not.toContain(member.id);
     expectError(await member.req('GET', ownPath('/messages')), 403, 'not_member');
   });

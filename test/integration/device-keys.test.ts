@@ -33,15 +33,24 @@ describe('key-exchange key rotation', () => {
     expectError(await device.req('PUT', '/v1/devices/me/kx', replayedOld), 409, 'kx_version_stale');
     const otherV2 = rotateKx(device.keys); // another key, also version 2
     expectError(await device.req('PUT', '/v1/devices/me/kx', kxBody(otherV2)), 409, 'kx_version_stale');
-    expect(expectOk(await device.req('GET', `/v1/devices/${device.id}`))).toMatchObject({ kxPk: toB64(v2.kxPk), kxVersion: 2 });
+    expect(expectOk(await device.req('GET', `/v1/devices/${device.id}`))).toMatchObject({
+      kxPk: toB64(v2.kxPk),
+      kxVersion: 2,
+    });
   });
 
   it('refuses a key signed by another identity with bad_key_signature, and keeps the current key', async () => {
     const device = await TestDevice.create(server.current);
     const stranger = generateDeviceKeys();
-    const forged = { ...kxBody(rotateKx(device.keys)), kxSig: toB64(signKx({ ...rotateKx(device.keys), signSk: stranger.signSk })) };
+    const forged = {
+      ...kxBody(rotateKx(device.keys)),
+      kxSig: toB64(signKx({ ...rotateKx(device.keys), signSk: stranger.signSk })),
+    };
     expectError(await device.req('PUT', '/v1/devices/me/kx', forged), 400, 'bad_key_signature');
-    expect(expectOk(await device.req('GET', `/v1/devices/${device.id}`))).toMatchObject({ kxPk: toB64(device.keys.kxPk), kxVersion: 1 });
+    expect(expectOk(await device.req('GET', `/v1/devices/${device.id}`))).toMatchObject({
+      kxPk: toB64(device.keys.kxPk),
+      kxVersion: 1,
+    });
   });
 
   it('needs a session', async () => {

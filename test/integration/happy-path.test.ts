@@ -39,7 +39,14 @@ describe('joining a group', () => {
 
     const created = expectOk(await admin.createInvite(groupId, { role: 'member', maxUses: 1 }), 201);
     expect(created.code).toEqual(expect.any(String));
-    expect(created.invite).toMatchObject({ groupId, role: 'member', maxUses: 1, uses: 0, revoked: false, creator: admin.id });
+    expect(created.invite).toMatchObject({
+      groupId,
+      role: 'member',
+      maxUses: 1,
+      uses: 0,
+      revoked: false,
+      creator: admin.id,
+    });
 
     const preview = expectOk(await newcomer.preview(created.code));
     expect(preview).toMatchObject({ groupId, inviteId: created.invite.inviteId, role: 'member' });
@@ -83,7 +90,9 @@ describe('joining a group', () => {
     const groupId = await admin.createGroup();
     const { code } = expectOk(await admin.createInvite(groupId), 201);
     const { requestId } = expectOk(await newcomer.redeem(code), 201);
-    expect(expectOk(await admin.req('POST', `/v1/groups/${groupId}/join-requests/${requestId}/reject`))).toEqual({ ok: true });
+    expect(expectOk(await admin.req('POST', `/v1/groups/${groupId}/join-requests/${requestId}/reject`))).toEqual({
+      ok: true,
+    });
     expect(expectOk(await admin.listJoinRequests(groupId)).requests).toEqual([]);
     expect(expectOk(await newcomer.req('GET', '/v1/join-requests')).requests).toEqual([]);
     expectError(await newcomer.listMessages(groupId), 403, 'not_member');
@@ -122,7 +131,13 @@ describe('messages', () => {
       const seq = await postOne();
       const frame = await live.nextOf('message', (f) => f.message.seq === seq);
       expect(frame.groupId).toBe(groupId);
-      expect(frame.message).toMatchObject({ seq, kind: 'message', epoch: 2, ciphertext: posted.get(seq), pinned: false });
+      expect(frame.message).toMatchObject({
+        seq,
+        kind: 'message',
+        epoch: 2,
+        ciphertext: posted.get(seq),
+        pinned: false,
+      });
       seen.set(seq, frame.message.ciphertext);
     }
     await live.close();
@@ -130,7 +145,10 @@ describe('messages', () => {
 
     live = await connect(member, groupId);
     const afterReconnect = await postOne();
-    seen.set(afterReconnect, (await live.nextOf('message', (f) => f.message.seq === afterReconnect)).message.ciphertext);
+    seen.set(
+      afterReconnect,
+      (await live.nextOf('message', (f) => f.message.seq === afterReconnect)).message.ciphertext,
+    );
 
     // catch up from the last sequence seen before going offline, two per page
     let after = Math.max(...[...seen.keys()].filter((s) => s < afterReconnect));
@@ -166,8 +184,12 @@ describe('messages', () => {
     const seq = (ack as { seq: number }).seq;
     // acked means stored: it is readable over HTTP at once
     const stored = expectOk(await admin.listMessages(groupId)).messages;
-    expect(stored).toEqual([expect.objectContaining({ seq, clientMsgId: body.clientMsgId, ciphertext: body.ciphertext })]);
-    expect((await adminSocket.nextOf('message', (f) => f.message.seq === seq)).message.ciphertext).toBe(body.ciphertext);
+    expect(stored).toEqual([
+      expect.objectContaining({ seq, clientMsgId: body.clientMsgId, ciphertext: body.ciphertext }),
+    ]);
+    expect((await adminSocket.nextOf('message', (f) => f.message.seq === seq)).message.ciphertext).toBe(
+      body.ciphertext,
+    );
 
     expect(await memberSocket.post(body)).toMatchObject({ type: 'ack', groupId, seq, duplicate: true });
     expect(await adminSocket.collect((f) => f.type === 'message', 300)).toEqual([]);
@@ -201,7 +223,10 @@ describe('messages', () => {
     expect(retry).toEqual({ groupId, seq: first.seq, duplicate: true });
     const other = expectOk(await members[0]!.post(groupId, { clientMsgId: newClientMsgId() }), 201);
     expect(other.seq).toBe(first.seq + 1);
-    expect(expectOk(await admin.listMessages(groupId)).messages.map((m: { seq: number }) => m.seq)).toEqual([first.seq, other.seq]);
+    expect(expectOk(await admin.listMessages(groupId)).messages.map((m: { seq: number }) => m.seq)).toEqual([
+      first.seq,
+      other.seq,
+    ]);
   });
 
   it('stores the exact envelope bytes of every bucket size', async () => {
@@ -223,14 +248,24 @@ describe('bulletins and events', () => {
     const plain = expectOk(await admin.post(groupId, { kind: 'bulletin' }), 201);
     const chat = expectOk(await member.post(groupId), 201);
     const pinnedSeqs = async () =>
-      expectOk(await member.req('GET', `/v1/groups/${groupId}/bulletins/pinned`)).messages.map((m: { seq: number }) => m.seq);
+      expectOk(await member.req('GET', `/v1/groups/${groupId}/bulletins/pinned`)).messages.map(
+        (m: { seq: number }) => m.seq,
+      );
     expect(await pinnedSeqs()).toEqual([pinned.seq]);
 
     expectOk(await facilitator.req('PUT', `/v1/groups/${groupId}/messages/${plain.seq}/pin`, { pinned: true }));
     expectOk(await admin.req('PUT', `/v1/groups/${groupId}/messages/${pinned.seq}/pin`, { pinned: false }));
     expect(await pinnedSeqs()).toEqual([plain.seq]);
-    expectError(await admin.req('PUT', `/v1/groups/${groupId}/messages/${chat.seq}/pin`, { pinned: true }), 400, 'not_bulletin');
-    expectError(await member.req('PUT', `/v1/groups/${groupId}/messages/${plain.seq}/pin`, { pinned: false }), 403, 'role_forbidden');
+    expectError(
+      await admin.req('PUT', `/v1/groups/${groupId}/messages/${chat.seq}/pin`, { pinned: true }),
+      400,
+      'not_bulletin',
+    );
+    expectError(
+      await member.req('PUT', `/v1/groups/${groupId}/messages/${plain.seq}/pin`, { pinned: false }),
+      403,
+      'role_forbidden',
+    );
     expect(await pinnedSeqs()).toEqual([plain.seq]);
   });
 
@@ -244,7 +279,9 @@ describe('bulletins and events', () => {
       { recipient: member.id, sealed: mineSealed },
       { recipient: admin.id, sealed: adminSealed },
     ];
-    expect(expectOk(await admin.req('POST', `/v1/groups/${groupId}/key-envelopes`, { epoch: 2, envelopes }))).toEqual({ stored: 2 });
+    expect(expectOk(await admin.req('POST', `/v1/groups/${groupId}/key-envelopes`, { epoch: 2, envelopes }))).toEqual({
+      stored: 2,
+    });
     expect(await memberSocket.nextOf('key-envelope')).toMatchObject({ groupId, epoch: 2, sealed: mineSealed });
     expect(await memberSocket.collect((f) => f.type === 'key-envelope', 300)).toEqual([]);
     const list = expectOk(await member.req('GET', `/v1/groups/${groupId}/key-envelopes?afterEpoch=0`)).envelopes;
@@ -310,7 +347,8 @@ describe('durability', () => {
     await server.current.crash!();
     await server.current.restart();
     const { messages } = expectOk(await admin.listMessages(groupId));
-    for (const [seq, ciphertext] of acked) expect(messages.find((m: { seq: number }) => m.seq === seq)?.ciphertext).toBe(ciphertext);
+    for (const [seq, ciphertext] of acked)
+      expect(messages.find((m: { seq: number }) => m.seq === seq)?.ciphertext).toBe(ciphertext);
     expect(messages.map((m: { seq: number }) => m.seq)).toContain(http.seq);
     // the sequence continues after the restart
     expect(expectOk(await admin.post(groupId), 201).seq).toBe(Math.max(http.seq, ...acked.keys()) + 1);

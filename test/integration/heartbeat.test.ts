@@ -28,7 +28,10 @@ describe('heartbeats', () => {
     let pings = 0;
     healthy.ws.on('ping', () => pings++);
 
-    const code = await Promise.race([silent.closed, new Promise<string>((r) => setTimeout(() => r('still open'), HEARTBEAT_MS * 15))]);
+    const code = await Promise.race([
+      silent.closed,
+      new Promise<string>((r) => setTimeout(() => r('still open'), HEARTBEAT_MS * 15)),
+    ]);
     expect(code).toBe(1006); // terminated, no close frame: the peer is gone as far as the server knows
     // the answering peer lives through several more rounds
     await new Promise<void>((resolve) => healthy.ws.on('ping', () => pings >= 4 && resolve()));

@@ -74,32 +74,62 @@ describe('no API response is kept by a cache', () => {
     const responses = {
       ok: await admin.listMessages(groupId),
       unauthenticated: await request(server.current.url, 'GET', '/v1/groups'),
-      invalid: await request(server.current.url, 'GET', `/v1/groups/${groupId}/messages?after=-1`, undefined, { token: admin.token }),
+      invalid: await request(server.current.url, 'GET', `/v1/groups/${groupId}/messages?after=-1`, undefined, {
+        token: admin.token,
+      }),
       unknown: await request(server.current.url, 'GET', '/v1/no-such-thing'),
       tooLarge: await requestOnFreshConnection(server.current.url, 'POST', '/v1/devices', big),
     };
-    const seen = Object.fromEntries(Object.entries(responses).map(([k, r]) => [k, `${r.status} ${r.headers.get('cache-control')}`]));
-    expect(seen).toEqual({ ok: '200 no-store', unauthenticated: '401 no-store', invalid: '400 no-store', unknown: '404 no-store', tooLarge: '413 no-store' });
+    const seen = Object.fromEntries(
+      Object.entries(responses).map(([k, r]) => [k, `${r.status} ${r.headers.get('cache-control')}`]),
+    );
+    expect(seen).toEqual({
+      ok: '200 no-store',
+      unauthenticated: '401 no-store',
+      invalid: '400 no-store',
+      unknown: '404 no-store',
+      tooLarge: '413 no-store',
+    });
   });
 });
 
 describe('bad input gets a clear 4xx, never a stack trace, and changes nothing', () => {
   it('malformed JSON is 400 bad_request', async () => {
     const d = new TestDevice(server.current);
-    expectError(await request(server.current.url, 'POST', '/v1/devices', undefined, { rawBody: '{"signPk":' }), 400, 'bad_request');
+    expectError(
+      await request(server.current.url, 'POST', '/v1/devices', undefined, { rawBody: '{"signPk":' }),
+      400,
+      'bad_request',
+    );
     // nothing was registered: the device cannot ask for a challenge
-    expectError(await request(server.current.url, 'POST', '/v1/auth/challenge', { deviceId: d.id }), 404, 'device_not_found');
+    expectError(
+      await request(server.current.url, 'POST', '/v1/auth/challenge', { deviceId: d.id }),
+      404,
+      'device_not_found',
+    );
   });
 
   it('malformed JSON on an authenticated route is 400 bad_request', async () => {
     const { admin, groupId } = await makeServerGroup(server.current, []);
-    expectError(await admin.req('POST', `/v1/groups/${groupId}/messages`, undefined, { rawBody: '[1,' }), 400, 'bad_request');
+    expectError(
+      await admin.req('POST', `/v1/groups/${groupId}/messages`, undefined, { rawBody: '[1,' }),
+      400,
+      'bad_request',
+    );
     expect(expectOk(await admin.listMessages(groupId)).messages).toEqual([]);
   });
 
   it('a schema violation is 400 validation_failed', async () => {
-    expectError(await request(server.current.url, 'POST', '/v1/devices', { signPk: 'x', kxVersion: -1 }), 400, 'validation_failed');
-    expectError(await request(server.current.url, 'POST', '/v1/auth/challenge', { deviceId: '../../etc' }), 400, 'validation_failed');
+    expectError(
+      await request(server.current.url, 'POST', '/v1/devices', { signPk: 'x', kxVersion: -1 }),
+      400,
+      'validation_failed',
+    );
+    expectError(
+      await request(server.current.url, 'POST', '/v1/auth/challenge', { deviceId: '../../etc' }),
+      400,
+      'validation_failed',
+    );
   });
 
   it('a ciphertext that is not a bucket length is 400 validation_failed and not stored', async () => {
@@ -117,29 +147,53 @@ describe('bad input gets a clear 4xx, never a stack trace, and changes nothing',
 
   it('a body over the limit is 413 payload_too_large (unauthenticated route)', async () => {
     const big = JSON.stringify({ signPk: 'A'.repeat(1024 * 1024) });
-    expectError(await requestOnFreshConnection(server.current.url, 'POST', '/v1/devices', big), 413, 'payload_too_large');
+    expectError(
+      await requestOnFreshConnection(server.current.url, 'POST', '/v1/devices', big),
+      413,
+      'payload_too_large',
+    );
   });
 
   it('a body over the limit is 413 payload_too_large and stores nothing', async () => {
     const { admin, groupId } = await makeServerGroup(server.current, []);
     const body = { ...(await admin.postBody(groupId)), padding: 'x'.repeat(512 * 1024) };
-    const res = await requestOnFreshConnection(server.current.url, 'POST', `/v1/groups/${groupId}/messages`, JSON.stringify(body), {
-      authorization: `Bearer ${admin.token}`,
-    });
+    const res = await requestOnFreshConnection(
+      server.current.url,
+      'POST',
+      `/v1/groups/${groupId}/messages`,
+      JSON.stringify(body),
+      {
+        authorization: `Bearer ${admin.token}`,
+      },
+    );
     expectError(res, 413, 'payload_too_large');
     expect(expectOk(await admin.listMessages(groupId)).messages).toEqual([]);
   });
 
   it('a missing or unknown token is 401 unauthenticated', async () => {
     expectError(await request(server.current.url, 'GET', '/v1/groups'), 401, 'unauthenticated');
-    expectError(await request(server.current.url, 'GET', '/v1/groups', undefined, { token: 'not-a-token' }), 401, 'unauthenticated');
-    expectError(await request(server.current.url, 'GET', '/v1/groups', undefined, { headers: { authorization: 'Basic abc' } }), 401, 'unauthenticated');
+    expectError(
+      await request(server.current.url, 'GET', '/v1/groups', undefined, { token: 'not-a-token' }),
+      401,
+      'unauthenticated',
+    );
+    expectError(
+      await request(server.current.url, 'GET', '/v1/groups', undefined, { headers: { authorization: 'Basic abc' } }),
+      401,
+      'unauthenticated',
+    );
   });
 
   it('every route that declares bearer security answers 401, not 400, to bad parameters and a malformed body without a token', async () => {
     const doc = expectOk(await request(server.current.url, 'GET', '/openapi.json'));
-    const operations = Object.entries(doc.paths as Record<string, Record<string, { security?: Record<string, string[]>[] }>>).flatMap(([path, ops]) =>
-      Object.entries(ops).map(([method, op]) => ({ method: method.toUpperCase(), path, bearer: op.security?.some((s) => 'bearer' in s) })),
+    const operations = Object.entries(
+      doc.paths as Record<string, Record<string, { security?: Record<string, string[]>[] }>>,
+    ).flatMap(([path, ops]) =>
+      Object.entries(ops).map(([method, op]) => ({
+        method: method.toUpperCase(),
+        path,
+        bearer: op.security?.some((s) => 'bearer' in s),
+      })),
     );
     const open = operations.filter((op) => !op.bearer).map((op) => `${op.method} ${op.path}`);
     expect(open.sort()).toEqual(['POST /v1/auth/challenge', 'POST /v1/auth/login', 'POST /v1/devices']);
@@ -147,7 +201,13 @@ describe('bad input gets a clear 4xx, never a stack trace, and changes nothing',
     const answers = await Promise.all(
       secured.map(async ([method, path]) => {
         const url = `${path.replace(/\{[^}]+\}/g, 'x')}?after=-1&limit=-1&afterEpoch=-1&inviteId=x`;
-        const res = await request(server.current.url, method, url, undefined, method === 'GET' ? {} : { rawBody: '{"x":' });
+        const res = await request(
+          server.current.url,
+          method,
+          url,
+          undefined,
+          method === 'GET' ? {} : { rawBody: '{"x":' },
+        );
         return `${method} ${path} ${res.status} ${res.body?.error?.code}`;
       }),
     );
@@ -161,8 +221,13 @@ describe('bad input gets a clear 4xx, never a stack trace, and changes nothing',
     // A server that drops the connection without saying `Connection: close`
     // makes the client's next, unrelated request fail.
     await new Promise((r) => setTimeout(r, 300));
-    const next = await request(server.current.url, 'GET', '/healthz').catch((err: Error) => ({ status: 0, text: String(err.cause ?? err) }));
-    expect({ status: next.status, connection: refused.headers.get('connection') }, next.text).toMatchObject({ status: 200 });
+    const next = await request(server.current.url, 'GET', '/healthz').catch((err: Error) => ({
+      status: 0,
+      text: String(err.cause ?? err),
+    }));
+    expect({ status: next.status, connection: refused.headers.get('connection') }, next.text).toMatchObject({
+      status: 200,
+    });
   });
 
   it('the server logged no stack trace for any of the above', () => {

@@ -24,7 +24,12 @@ interface LintReport {
 /** Runs `redocly lint` on a file; it exits non-zero when it finds errors, so the JSON report is read either way. */
 function lint(file: string): Promise<{ report: LintReport; stderr: string }> {
   const args = ['lint', '--config', path.join(REPO_ROOT, 'redocly.yaml'), '--format=json', file];
-  const env = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NODE_OPTIONS: `--import ${DENY_NETWORK}` };
+  const env = {
+    ...process.env,
+    REDOCLY_TELEMETRY: 'off',
+    REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true',
+    NODE_OPTIONS: `--import ${DENY_NETWORK}`,
+  };
   return new Promise((resolve, reject) => {
     execFile(REDOCLY, args, { cwd: REPO_ROOT, env, timeout: 60_000 }, (err, stdout, stderr) => {
       try {

@@ -81,11 +81,18 @@ beforeAll(async () => {
   const envelopes = [admin, member].map((d) => ({ recipient: d.id, sealed: sealed('EPOCH-SECRET') }));
   expectOk(await admin.req('POST', `/v1/groups/${groupId}/key-envelopes`, { epoch: 2, envelopes }));
 
-  for (const tag of ['MSG-1', 'MSG-2']) expectOk(await admin.post(groupId, { ciphertext: fromB64(sealed(tag, 256)) }), 201);
-  expectOk(await admin.post(groupId, { kind: 'bulletin', pinned: true, ciphertext: fromB64(sealed('BULLETIN', 256)) }), 201);
+  for (const tag of ['MSG-1', 'MSG-2'])
+    expectOk(await admin.post(groupId, { ciphertext: fromB64(sealed(tag, 256)) }), 201);
+  expectOk(
+    await admin.post(groupId, { kind: 'bulletin', pinned: true, ciphertext: fromB64(sealed('BULLETIN', 256)) }),
+    201,
+  );
   const memberSocket = await TestSocket.connect(server.current.wsUrl, member.token, headersFor('member-ws'));
   lastStored = sealed('WS-MSG', 256);
-  const ack = await memberSocket.post({ groupId, ...(await member.postBody(groupId, { ciphertext: fromB64(lastStored) })) });
+  const ack = await memberSocket.post({
+    groupId,
+    ...(await member.postBody(groupId, { ciphertext: fromB64(lastStored) })),
+  });
   expect(ack.type).toBe('ack');
   await adminSocket.nextOf('message', (f) => f.type === 'message' && f.message.seq === (ack as { seq: number }).seq);
 
@@ -93,7 +100,13 @@ beforeAll(async () => {
   const junk = canary('JUNK');
   const noteInQuery = canary('QUERY');
   forbidden.push(junk, noteInQuery);
-  const refusal = await request(server.current.url, 'POST', '/v1/devices', { signPk: junk, kxPk: junk }, { headers: headersFor('junk') });
+  const refusal = await request(
+    server.current.url,
+    'POST',
+    '/v1/devices',
+    { signPk: junk, kxPk: junk },
+    { headers: headersFor('junk') },
+  );
   expect(refusal.status).toBe(400);
   expect(refusal.text).not.toContain(junk);
   const unknown = await request(server.current.url, 'GET', `/v1/${junk}`, undefined, { headers: headersFor('404') });
@@ -109,15 +122,32 @@ beforeAll(async () => {
     ...[
       await member.redeem(code, sealed('INTRO-AGAIN')), // already a member
       await outsider.redeem(`${code.slice(0, -1)}X`), // a near miss
-      await outsider.req('POST', `/v1/groups/${groupId}/messages`, await outsider.postBody(groupId, { epoch: 2, ciphertext: fromB64(ciphertext) })),
-      await request(server.current.url, 'GET', '/v1/groups', undefined, { token: `${admin.token.slice(0, -2)}AA`, headers: headersFor('stolen') }),
-      await request(server.current.url, 'POST', '/v1/auth/login', { deviceId: admin.id, challenge: junk, signature: admin.token }, { headers: headersFor('login') }),
+      await outsider.req(
+        'POST',
+        `/v1/groups/${groupId}/messages`,
+        await outsider.postBody(groupId, { epoch: 2, ciphertext: fromB64(ciphertext) }),
+      ),
+      await request(server.current.url, 'GET', '/v1/groups', undefined, {
+        token: `${admin.token.slice(0, -2)}AA`,
+        headers: headersFor('stolen'),
+      }),
+      await request(
+        server.current.url,
+        'POST',
+        '/v1/auth/login',
+        { deviceId: admin.id, challenge: junk, signature: admin.token },
+        { headers: headersFor('login') },
+      ),
     ].map((r) => {
       expect(r.status, r.text).toBeGreaterThanOrEqual(400);
       return r.text;
     }),
   );
-  const refusedFrame = await memberSocket.post({ groupId, ...(await member.postBody(groupId)), ciphertext: `${ciphertext}A` });
+  const refusedFrame = await memberSocket.post({
+    groupId,
+    ...(await member.postBody(groupId)),
+    ciphertext: `${ciphertext}A`,
+  });
   expect(refusedFrame.type).toBe('error');
   errorTexts.push(JSON.stringify(refusedFrame));
 
@@ -125,7 +155,15 @@ beforeAll(async () => {
   expectOk(await admin.removeMember(groupId, member.id));
   const afterRemoval = await member.post(groupId, { ciphertext: fromB64(sealed('AFTER-REMOVAL', 256)) });
   expect(afterRemoval.status).toBe(403);
-  errorTexts.push(afterRemoval.text, JSON.stringify(await memberSocket.post({ groupId, ...(await member.postBody(groupId, { ciphertext: fromB64(sealed('WS-AFTER-REMOVAL', 256)) })) })));
+  errorTexts.push(
+    afterRemoval.text,
+    JSON.stringify(
+      await memberSocket.post({
+        groupId,
+        ...(await member.postBody(groupId, { ciphertext: fromB64(sealed('WS-AFTER-REMOVAL', 256)) })),
+      }),
+    ),
+  );
   expectOk(await member.req('POST', '/v1/auth/logout-all'));
   errorTexts.push((await member.req('GET', '/v1/groups')).text);
   await Promise.all([adminSocket.close(), memberSocket.close()]);
@@ -151,7 +189,9 @@ describe('the database files', () => {
   it('are really scanned: what the server must store is found (self-check)', async () => {
     const files = await readDirFiles(path.dirname(server.current.dbPath));
     const ciphertext = lastStored; // the last message stored
-    const found = new Set(scan(files, [groupId, admin.pub.signPk, ciphertext], [fromB64(ciphertext)]).map((f) => f.needle));
+    const found = new Set(
+      scan(files, [groupId, admin.pub.signPk, ciphertext], [fromB64(ciphertext)]).map((f) => f.needle),
+    );
     expect(found).toContain(groupId);
     expect(found).toContain(admin.pub.signPk);
     expect(found.size, 'the last ciphertext, as text or as bytes').toBeGreaterThanOrEqual(3);
@@ -161,7 +201,9 @@ describe('the database files', () => {
     const db = new Database(server.current.dbPath, { readonly: true, fileMustExist: true });
     try {
       // kysely_* tables are the migration framework's own bookkeeping
-      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'kysely_%'").all() as { name: string }[];
+      const tables = db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'kysely_%'")
+        .all() as { name: string }[];
       const columns = tables.flatMap(({ name }) =>
         (db.prepare(`PRAGMA table_info("${name}")`).all() as { name: string }[]).map((c) => `${name}.${c.name}`),
       );
@@ -189,7 +231,8 @@ describe('the logs', () => {
 
   it('are one line per request: method, route pattern, status and duration', () => {
     const lines = server.current.logs().split('\n').filter(Boolean);
-    const access = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) (\/[A-Za-z0-9/:._-]*|\(unmatched\)|\(static\)) [1-5]\d\d \d+(\.\d+)?ms$/;
+    const access =
+      /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) (\/[A-Za-z0-9/:._-]*|\(unmatched\)|\(static\)) [1-5]\d\d \d+(\.\d+)?ms$/;
     const other = lines.filter((l) => !access.test(l) && !/listening/.test(l));
     expect(other).toEqual([]);
     const segments = lines.filter((l) => access.test(l)).flatMap((l) => l.split(' ')[1]!.split('/'));

@@ -52,7 +52,9 @@ describe('retention', () => {
       expect(m.expiresAt).toBeLessThanOrEqual(now + 2 * 3600 + 3600);
       expect(m.createdAt % 3600, 'server timestamps are coarse').toBe(0);
     }
-    expect(expectOk(await admin.listMessages(keep)).messages.every((m: { expiresAt: unknown }) => m.expiresAt === null)).toBe(true);
+    expect(
+      expectOk(await admin.listMessages(keep)).messages.every((m: { expiresAt: unknown }) => m.expiresAt === null),
+    ).toBe(true);
 
     // Three hours later (same database, clock moved forward): the purge runs at start.
     await first.stop();
@@ -73,6 +75,11 @@ describe('retention', () => {
     await later!.stop(); // the last connection checkpoints the WAL into the file
     const files = await readDirFiles(path.dirname(first.dbPath));
     // the relay stores envelopes as base64url text
-    expect(scan(files, purged.map((c) => Buffer.from(c).toString('base64url').slice(0, 64)))).toEqual([]);
+    expect(
+      scan(
+        files,
+        purged.map((c) => Buffer.from(c).toString('base64url').slice(0, 64)),
+      ),
+    ).toEqual([]);
   });
 });

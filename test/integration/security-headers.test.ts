@@ -32,7 +32,17 @@ describe('security headers', () => {
     const html = await (await fetch(`${server.url}/`)).text();
     const script = html.match(/src="(\/assets\/[^"]+\.js)"/)?.[1];
     expect(script).toBeDefined();
-    const paths = ['/', '/some/client/route', script!, '/sw.js', '/manifest.webmanifest', '/healthz', '/v1/groups', '/v1/no-such-route', '/openapi.json'];
+    const paths = [
+      '/',
+      '/some/client/route',
+      script!,
+      '/sw.js',
+      '/manifest.webmanifest',
+      '/healthz',
+      '/v1/groups',
+      '/v1/no-such-route',
+      '/openapi.json',
+    ];
     for (const p of paths) {
       const res = await fetch(`${server.url}${p}`);
       await res.arrayBuffer();
@@ -52,15 +62,20 @@ describe('security headers', () => {
 describe('the production build', () => {
   it('names no other origin except the quick-exit destination and identifiers that are never fetched', async () => {
     // Namespace and schema URIs are names, not requests; the quick-exit site is a navigation away.
-    const allowed = new Set(['http://www.w3.org', 'https://json-schema.org', 'http://json-schema.org', new URL(NEUTRAL_URL).origin]);
+    const allowed = new Set([
+      'http://www.w3.org',
+      'https://json-schema.org',
+      'http://json-schema.org',
+      new URL(NEUTRAL_URL).origin,
+    ]);
     const origins = new Set<string>();
     for (const file of await builtFiles(web.dir)) {
       if (!/\.(js|html|css|webmanifest|svg)$/.test(file)) continue;
-      for (const m of (await readFile(file, 'utf8')).matchAll(/\b(?:https?|wss?):\/\/[a-z0-9.-]+(?::\d+)?/gi)) origins.add(m[0].toLowerCase());
+      for (const m of (await readFile(file, 'utf8')).matchAll(/\b(?:https?|wss?):\/\/[a-z0-9.-]+(?::\d+)?/gi))
+        origins.add(m[0].toLowerCase());
     }
     expect([...origins].filter((o) => !allowed.has(o))).toEqual([]);
     // A fresh search finds what it must (the self-check that the scan works).
     expect(origins.has(new URL(NEUTRAL_URL).origin)).toBe(true);
   });
-
 });

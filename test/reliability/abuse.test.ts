@@ -29,7 +29,10 @@ beforeAll(async () => {
   await cryptoReady();
   // the default 30 s heartbeat: logging out must not wait for it
   server = await startServer({ env: { LOGIN_CHALLENGES_PER_MINUTE: '5' } });
-  shortLived = await startServer({ dbPath: server.dbPath, env: { WS_HEARTBEAT_MS: String(HEARTBEAT_MS), SESSION_TTL_SECONDS: String(SESSION_TTL_S) } });
+  shortLived = await startServer({
+    dbPath: server.dbPath,
+    env: { WS_HEARTBEAT_MS: String(HEARTBEAT_MS), SESSION_TTL_SECONDS: String(SESSION_TTL_S) },
+  });
 });
 
 afterAll(async () => {
@@ -38,7 +41,8 @@ afterAll(async () => {
 });
 
 const ended = { code: WS_CLOSE.unauthenticated, reason: 'session ended' };
-const within = <T>(p: Promise<T>, ms: number) => Promise.race([p, new Promise<'still open'>((r) => setTimeout(() => r('still open'), ms))]);
+const within = <T>(p: Promise<T>, ms: number) =>
+  Promise.race([p, new Promise<'still open'>((r) => setTimeout(() => r('still open'), ms))]);
 
 describe('a socket does not outlive its session', () => {
   it('logout everywhere closes every live socket of the device at once; other devices stay', async () => {
@@ -86,7 +90,9 @@ describe('login challenge floods', () => {
     const target = await TestDevice.create(server); // one challenge spent on login
     const file = new DbFile(server.dbPath);
     try {
-      const answers = await Promise.all(Array.from({ length: 10 }, () => target.anon('POST', '/v1/auth/challenge', { deviceId: target.id })));
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, () => target.anon('POST', '/v1/auth/challenge', { deviceId: target.id })),
+      );
       expect(answers.filter((a) => a.status === 200)).toHaveLength(4);
       for (const a of answers.filter((a) => a.status !== 200)) expectError(a, 429, 'rate_limited');
       const stored = file.rows<{ device_id: string }>('auth_challenges').filter((r) => r.device_id === target.id);
@@ -104,7 +110,11 @@ describe('login challenge floods', () => {
     try {
       const before = file.digest();
       const rowsBefore = file.rows('auth_challenges').length;
-      const answers = await Promise.all(Array.from({ length: 200 }, () => request(server.url, 'POST', '/v1/auth/challenge', { deviceId: toB64(randomBytes(32)) })));
+      const answers = await Promise.all(
+        Array.from({ length: 200 }, () =>
+          request(server.url, 'POST', '/v1/auth/challenge', { deviceId: toB64(randomBytes(32)) }),
+        ),
+      );
       for (const a of answers) expectError(a, 404, 'device_not_found');
       expect(file.rows('auth_challenges').length).toBe(rowsBefore);
       expect(file.digest()).toBe(before);
@@ -127,7 +137,8 @@ describe('registration floods', () => {
       const registered = new Set(file.rows<{ id: string }>('devices').map((r) => r.id));
       expect(flood.filter((d) => registered.has(d.id))).toHaveLength(2);
       const refused = flood.filter((_, i) => answers[i]!.status === 429);
-      for (const d of refused) expectError(await d.anon('POST', '/v1/auth/challenge', { deviceId: d.id }), 404, 'device_not_found');
+      for (const d of refused)
+        expectError(await d.anon('POST', '/v1/auth/challenge', { deviceId: d.id }), 404, 'device_not_found');
       expect(file.rows('devices')).toHaveLength(3); // the first, the two accepted, no other
       expect(await existing.login()).toEqual(expect.any(String));
     } finally {

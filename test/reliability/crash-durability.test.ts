@@ -74,7 +74,10 @@ class Poster {
       }
       for (let body = await this.nextBody(); body; body = await this.nextBody()) {
         this.inFlight = true;
-        const reply = await Promise.race([socket.post({ groupId: this.groupId, ...body }, 10_000).catch(() => null), socket.closed.then(() => null)]);
+        const reply = await Promise.race([
+          socket.post({ groupId: this.groupId, ...body }, 10_000).catch(() => null),
+          socket.closed.then(() => null),
+        ]);
         this.inFlight = false;
         if (!reply) break; // the server died: reconnect, then retry the same body
         if (reply.type === 'ack') this.acked(reply.seq, reply.duplicate);
@@ -108,7 +111,12 @@ beforeAll(async () => {
   const { groupId, admin, members } = await makeServerGroup(server, ['member', 'member', 'facilitator']);
   const [a, b, c] = members as [TestDevice, TestDevice, TestDevice];
   for (const d of [admin, a, b]) await d.syncRoster(groupId);
-  posters = [new Poster(admin, groupId, 'http'), new Poster(a, groupId, 'http'), new Poster(b, groupId, 'ws'), new Poster(c, groupId, 'ws')];
+  posters = [
+    new Poster(admin, groupId, 'http'),
+    new Poster(a, groupId, 'http'),
+    new Poster(b, groupId, 'ws'),
+    new Poster(c, groupId, 'ws'),
+  ];
 });
 
 afterAll(async () => {
@@ -116,7 +124,9 @@ afterAll(async () => {
 });
 
 describe('crash durability', () => {
-  it(`every acknowledged message survives ${KILLS} SIGKILLs exactly once, in order, intact`, { timeout: KILLS * 20_000 }, async () => {
+  it(`every acknowledged message survives ${KILLS} SIGKILLs exactly once, in order, intact`, {
+    timeout: KILLS * 20_000,
+  }, async () => {
     const running = posters.map((p) => p.run(server));
     const acked = () => posters.reduce((n, p) => n + p.acks.length, 0);
     const delays: number[] = [];
@@ -156,7 +166,10 @@ describe('crash durability', () => {
     const file = new DbFile(server.dbPath);
     try {
       expect(file.integrityCheck()).toBe('ok');
-      const rows = file.rows<{ seq: number; client_msg_id: string; epoch: number; kind: string; ciphertext: string }>('messages', 'seq');
+      const rows = file.rows<{ seq: number; client_msg_id: string; epoch: number; kind: string; ciphertext: string }>(
+        'messages',
+        'seq',
+      );
       const byClientId = new Map(rows.map((r) => [r.client_msg_id, r]));
       expect(byClientId.size, 'a clientMsgId stored twice').toBe(rows.length);
       expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => i + 1)); // contiguous from 1
@@ -165,19 +178,26 @@ describe('crash durability', () => {
       for (const row of rows) {
         const body = sent.get(row.client_msg_id);
         expect(body, `row ${row.seq} was never sent`).toBeDefined();
-        expect({ epoch: row.epoch, kind: row.kind, ciphertext: row.ciphertext }).toEqual({ epoch: body!.epoch, kind: body!.kind, ciphertext: body!.ciphertext });
+        expect({ epoch: row.epoch, kind: row.kind, ciphertext: row.ciphertext }).toEqual({
+          epoch: body!.epoch,
+          kind: body!.kind,
+          ciphertext: body!.ciphertext,
+        });
         expect(isBucketLength(b64ByteLength(row.ciphertext))).toBe(true);
       }
       for (const p of posters) {
         // every message the client sent was acked in the end, each once, in send order
         expect(p.acks.length).toBe(p.sent.size);
         expect(new Set(p.acks.map((a) => a.clientMsgId)).size).toBe(p.sent.size);
-        for (const ack of p.acks) expect(byClientId.get(ack.clientMsgId)?.seq, `ack of ${p.transport} client`).toBe(ack.seq);
+        for (const ack of p.acks)
+          expect(byClientId.get(ack.clientMsgId)?.seq, `ack of ${p.transport} client`).toBe(ack.seq);
         const seqs = p.acks.map((a) => a.seq);
         expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
       }
       expect(rows.length).toBe(sent.size);
-      console.info(`crash durability: ${KILLS} kills, ${rows.length} messages, ${posters.flatMap((p) => p.acks).filter((a) => a.duplicate).length} retried after a lost ack`);
+      console.info(
+        `crash durability: ${KILLS} kills, ${rows.length} messages, ${posters.flatMap((p) => p.acks).filter((a) => a.duplicate).length} retried after a lost ack`,
+      );
     } finally {
       file.close();
     }

@@ -50,7 +50,9 @@ let otherCode: string;
 
 beforeAll(async () => {
   await cryptoReady();
-  server = await startServer({ env: { MESSAGES_PER_SECOND: '100000', INVITE_REDEEM_LIMIT: '100000', LOGIN_CHALLENGES_PER_MINUTE: '100000' } });
+  server = await startServer({
+    env: { MESSAGES_PER_SECOND: '100000', INVITE_REDEEM_LIMIT: '100000', LOGIN_CHALLENGES_PER_MINUTE: '100000' },
+  });
   admin = await TestDevice.create(server);
   member = await TestDevice.create(server);
   groupId = await admin.createGroup();
@@ -66,7 +68,16 @@ beforeAll(async () => {
   const { deviceId: _d, ...registration } = spare.pub;
   const newGroup = newId();
   valid = {
-    params: { groupId, inviteId: invite.inviteId, requestId: request_.requestId, deviceId: admin.id, seq: String(seq), after: '0', afterEpoch: '0', limit: '10' },
+    params: {
+      groupId,
+      inviteId: invite.inviteId,
+      requestId: request_.requestId,
+      deviceId: admin.id,
+      seq: String(seq),
+      after: '0',
+      afterEpoch: '0',
+      limit: '10',
+    },
     bodies: {
       'post /v1/devices': registration,
       'post /v1/auth/challenge': { deviceId: admin.id },
@@ -75,7 +86,18 @@ beforeAll(async () => {
         return { deviceId: admin.id, challenge, signature: admin.signChallenge(challenge) };
       },
       'post /v1/groups': {
-        genesis: signCommit({ v: 1, group: newGroup, seq: 0, prev: null, epoch: 1, author: admin.id, ops: [{ op: 'add', device: admin.id, signPk: admin.pub.signPk, role: 'admin' }] }, admin.keys.signSk),
+        genesis: signCommit(
+          {
+            v: 1,
+            group: newGroup,
+            seq: 0,
+            prev: null,
+            epoch: 1,
+            author: admin.id,
+            ops: [{ op: 'add', device: admin.id, signPk: admin.pub.signPk, role: 'admin' }],
+          },
+          admin.keys.signSk,
+        ),
       },
       'post /v1/groups/{groupId}/roster': async () => {
         await admin.syncRoster(groupId);
@@ -93,7 +115,10 @@ beforeAll(async () => {
         await admin.syncRoster(groupId);
         return { commit: admin.admitCommit(groupId, newcomer.pub, 'member') };
       },
-      'post /v1/groups/{groupId}/key-envelopes': { epoch: 2, envelopes: [{ recipient: member.id, sealed: toB64(cryptoRandomBytes(80)) }] },
+      'post /v1/groups/{groupId}/key-envelopes': {
+        epoch: 2,
+        envelopes: [{ recipient: member.id, sealed: toB64(cryptoRandomBytes(80)) }],
+      },
       'post /v1/groups/{groupId}/messages': async () => {
         await member.syncRoster(groupId);
         return member.postBody(groupId);
@@ -124,13 +149,15 @@ const paramValue = (name: string, schema: JsonSchema) =>
   fc.oneof(
     { weight: 4, arbitrary: fc.constant(valid.params[name] ?? newId()) },
     { weight: 1, arbitrary: fc.constant(newId()) },
-    { weight: 2, arbitrary: fromSchema(schema).map((v) => (typeof v === 'string' ? v : JSON.stringify(v) ?? '')) },
+    { weight: 2, arbitrary: fromSchema(schema).map((v) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? ''))) },
   );
 
 /** Logging out with a real token would end the fuzzer's own sessions; those two get no real token. */
 const tokenFor = (op: Operation) => {
   const garbage = fc.oneof(fc.constant(''), fc.constant(toB64(cryptoRandomBytes(32))), fc.string({ maxLength: 40 }));
-  return op.path.startsWith('/v1/auth/logout') ? garbage : fc.oneof({ weight: 3, arbitrary: fc.constantFrom(admin.token, member.token) }, { weight: 1, arbitrary: garbage });
+  return op.path.startsWith('/v1/auth/logout')
+    ? garbage
+    : fc.oneof({ weight: 3, arbitrary: fc.constantFrom(admin.token, member.token) }, { weight: 1, arbitrary: garbage });
 };
 
 function requestFor(op: Operation, body: fc.Arbitrary<unknown>) {
@@ -140,7 +167,9 @@ function requestFor(op: Operation, body: fc.Arbitrary<unknown>) {
 
 /** Percent-encodes every byte outside the unreserved set (lone surrogates become U+FFFD, as on the wire). */
 function encodeSegment(value: string): string {
-  const out = [...Buffer.from(value, 'utf8')].map((b) => (/[A-Za-z0-9_.~-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).padStart(2, '0')}`));
+  const out = [...Buffer.from(value, 'utf8')].map((b) =>
+    /[A-Za-z0-9_.~-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).padStart(2, '0')}`,
+  );
   return out.join('') || '%20';
 }
 
@@ -156,12 +185,22 @@ function urlOf(op: Operation, params: readonly (readonly [Operation['params'][nu
 }
 
 /** Sends one request and checks the contract; a refusal must leave the stored state alone. */
-async function check(op: Operation, path: string, token: string, payload: string | Uint8Array | undefined, contentType = 'application/json'): Promise<void> {
+async function check(
+  op: Operation,
+  path: string,
+  token: string,
+  payload: string | Uint8Array | undefined,
+  contentType = 'application/json',
+): Promise<void> {
   cases++;
   const headers: Record<string, string> = {};
   if (token) headers.authorization = `Bearer ${token}`;
   if (payload !== undefined) headers['content-type'] = contentType;
-  const res = await fetch(`${server.url}${path}`, { method: op.method.toUpperCase(), headers, body: typeof payload === 'string' || payload === undefined ? payload : Buffer.from(payload) });
+  const res = await fetch(`${server.url}${path}`, {
+    method: op.method.toUpperCase(),
+    headers,
+    body: typeof payload === 'string' || payload === undefined ? payload : Buffer.from(payload),
+  });
   const text = await res.text();
   let body: unknown;
   try {
@@ -187,7 +226,9 @@ describe('HTTP fuzzing of every operation in /openapi.json', () => {
     expect(operations.length).toBeGreaterThanOrEqual(27);
   });
 
-  it('schema-drawn and mutated requests: < 500, stable error codes, refusals change nothing', { timeout: 180_000 }, async () => {
+  it('schema-drawn and mutated requests: < 500, stable error codes, refusals change nothing', {
+    timeout: 180_000,
+  }, async () => {
     for (const op of operations) {
       const key = `${op.method} ${op.path}`;
       const made = valid.bodies[key];
@@ -198,7 +239,12 @@ describe('HTTP fuzzing of every operation in /openapi.json', () => {
       const body = op.body ? fc.oneof(...bodies) : fc.constant(undefined);
       await fc.assert(
         fc.asyncProperty(requestFor(op, body), async ({ params, token, body }) => {
-          await check(op, urlOf(op, params), token, body === undefined || op.method === 'get' ? undefined : JSON.stringify(body));
+          await check(
+            op,
+            urlOf(op, params),
+            token,
+            body === undefined || op.method === 'get' ? undefined : JSON.stringify(body),
+          );
         }),
         { numRuns: RUNS },
       );
@@ -206,7 +252,13 @@ describe('HTTP fuzzing of every operation in /openapi.json', () => {
   });
 
   it('random bytes as the body, under several content types', { timeout: 120_000 }, async () => {
-    const contentType = fc.constantFrom('application/json', 'text/plain', 'application/octet-stream', 'application/json; charset=utf-16', 'multipart/form-data; boundary=x');
+    const contentType = fc.constantFrom(
+      'application/json',
+      'text/plain',
+      'application/octet-stream',
+      'application/json; charset=utf-16',
+      'multipart/form-data; boundary=x',
+    );
     for (const op of operations.filter((o) => o.method !== 'get')) {
       await fc.assert(
         fc.asyncProperty(requestFor(op, randomBytes), contentType, async ({ params, token, body }, type) => {

@@ -33,8 +33,15 @@ let baseline: string;
 type WireFrame = { text: string } | { bytes: Uint8Array; binary: boolean };
 
 function frames(allowBadUtf8: boolean): fc.Arbitrary<WireFrame> {
-  const schemas = clientFrameSchema.options.map((o) => z.toJSONSchema(o, { io: 'input', unrepresentable: 'any' }) as JsonSchema);
-  const values = fc.oneof(...schemas.map((s) => fromSchema(s)), ...validFrames.map((f) => mutationOf(f)), fc.constantFrom(...validFrames), fc.jsonValue({ maxDepth: 3 }));
+  const schemas = clientFrameSchema.options.map(
+    (o) => z.toJSONSchema(o, { io: 'input', unrepresentable: 'any' }) as JsonSchema,
+  );
+  const values = fc.oneof(
+    ...schemas.map((s) => fromSchema(s)),
+    ...validFrames.map((f) => mutationOf(f)),
+    fc.constantFrom(...validFrames),
+    fc.jsonValue({ maxDepth: 3 }),
+  );
   const options: fc.Arbitrary<WireFrame>[] = [
     values.map((v) => ({ text: JSON.stringify(v) ?? 'null' })),
     fc.string({ maxLength: 200 }).map((text) => ({ text })),
@@ -71,7 +78,9 @@ afterAll(async () => {
 });
 
 describe('WebSocket fuzzing of every client frame type', () => {
-  it('after auth: one answer per frame, stable error codes, the socket stays open, refusals change nothing', { timeout: 120_000 }, async () => {
+  it('after auth: one answer per frame, stable error codes, the socket stays open, refusals change nothing', {
+    timeout: 120_000,
+  }, async () => {
     const socket = await TestSocket.connect(server.wsUrl, member.token);
     const answered: Record<string, number> = {};
     await fc.assert(
@@ -82,7 +91,9 @@ describe('WebSocket fuzzing of every client frame type', () => {
         const after = file.digest();
         if (answer.type === 'error') {
           expect(ERROR_CODES, JSON.stringify(answer)).toContain(answer.code);
-          expect(after === baseline, `state changed by a refused frame: ${JSON.stringify(frame).slice(0, 200)}`).toBe(true);
+          expect(after === baseline, `state changed by a refused frame: ${JSON.stringify(frame).slice(0, 200)}`).toBe(
+            true,
+          );
         }
         expect(answer.type).not.toBe('ready');
         baseline = after;
@@ -97,13 +108,18 @@ describe('WebSocket fuzzing of every client frame type', () => {
     await socket.close();
   });
 
-  it('before auth: only a valid auth frame opens the session; anything else closes with a known code', { timeout: 120_000 }, async () => {
+  it('before auth: only a valid auth frame opens the session; anything else closes with a known code', {
+    timeout: 120_000,
+  }, async () => {
     const allowed: number[] = [WS_CLOSE.unauthenticated, 1002, 1007, WS_CLOSE.frameTooLarge];
     await fc.assert(
       fc.asyncProperty(frames(true), async (frame) => {
         const socket = await TestSocket.open(server.wsUrl);
         send(socket, frame);
-        const outcome = await Promise.race([socket.next((f) => f.type === 'ready' || f.type === 'error'), socket.closed]);
+        const outcome = await Promise.race([
+          socket.next((f) => f.type === 'ready' || f.type === 'error'),
+          socket.closed,
+        ]);
         if ('type' in outcome) {
           expect(outcome.type).toBe('ready');
           expect('text' in frame && JSON.parse(frame.text)).toMatchObject({ type: 'auth', token: member.token });

@@ -36,7 +36,11 @@ function slowPost(path: string, token: string, body: string) {
     const req = http.request(`${server.url}${path}`, {
       method: 'POST',
       agent: false,
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}` },
+      headers: {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        authorization: `Bearer ${token}`,
+      },
     });
     req.on('response', (res) => {
       let text = '';
@@ -87,7 +91,8 @@ describe('graceful shutdown (SIGTERM)', () => {
     const [posterClosed, listenerClosed] = await Promise.all([poster.closed, listener.closed]);
     await stopped;
     const elapsed = Date.now() - sentAt;
-    for (const closed of [posterClosed, listenerClosed]) expect(closed).toEqual({ code: WS_CLOSE.goingAway, reason: 'server restarting; reconnect shortly' });
+    for (const closed of [posterClosed, listenerClosed])
+      expect(closed).toEqual({ code: WS_CLOSE.goingAway, reason: 'server restarting; reconnect shortly' });
     expect(server.lastExit).toEqual({ code: 0, signal: null });
     expect(elapsed, 'before the forced exit at 5 s').toBeLessThan(4500);
 
@@ -100,7 +105,9 @@ describe('graceful shutdown (SIGTERM)', () => {
 
     // nothing stored without its ack, nothing acked and lost
     await server.restart();
-    const stored = expectOk(await admin.listMessages(groupId, 0, 500)).messages.map((m: { clientMsgId: string }) => m.clientMsgId);
+    const stored = expectOk(await admin.listMessages(groupId, 0, 500)).messages.map(
+      (m: { clientMsgId: string }) => m.clientMsgId,
+    );
     expect(new Set(stored)).toEqual(new Set([...acked, httpBody.clientMsgId]));
     expect(stored).toHaveLength(acked.size + 1);
     expect(server.logs()).not.toMatch(/internal_error|ws_error/);

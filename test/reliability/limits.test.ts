@@ -65,7 +65,11 @@ describe('request bodies', () => {
     };
     const headers = { authorization: `Bearer ${admin.token}` };
     const path = `/v1/groups/${groupId}/messages`;
-    expectError(await requestOnFreshConnection(server.url, 'POST', path, sized(4097), headers), 413, 'payload_too_large');
+    expectError(
+      await requestOnFreshConnection(server.url, 'POST', path, sized(4097), headers),
+      413,
+      'payload_too_large',
+    );
     expect(expectOk(await admin.listMessages(groupId)).messages).toEqual([]);
     expectOk(await requestOnFreshConnection(server.url, 'POST', path, sized(4096), headers), 201);
   });
@@ -95,9 +99,13 @@ describe('messages per second per device', () => {
     expect(stored).toBeLessThanOrEqual(10);
     expect(refused.length).toBe(15 - stored);
     const socket = await connect(member);
-    const replies = await Promise.all(Array.from({ length: 12 }, async () => socket.post({ groupId, ...(await member.postBody(groupId)) })));
+    const replies = await Promise.all(
+      Array.from({ length: 12 }, async () => socket.post({ groupId, ...(await member.postBody(groupId)) })),
+    );
     const acked = replies.filter((r) => r.type === 'ack').length;
-    expect(replies.filter((r) => r.type === 'error').map((r) => (r as { code: string }).code)).toEqual(Array(12 - acked).fill('rate_limited'));
+    expect(replies.filter((r) => r.type === 'error').map((r) => (r as { code: string }).code)).toEqual(
+      Array(12 - acked).fill('rate_limited'),
+    );
     expect(acked).toBeLessThanOrEqual(10);
     expectOk(await admin.post(groupId), 201); // another device has its own budget
     await sleep(1100);
@@ -113,7 +121,10 @@ describe('sockets', () => {
     const three = [await connect(device), await connect(device), await connect(device)];
     const fourth = await TestSocket.open(server.wsUrl);
     fourth.send({ type: 'auth', token: device.token });
-    expect(await fourth.closed).toEqual({ code: WS_CLOSE.tooManyConnections, reason: 'too many connections for this device' });
+    expect(await fourth.closed).toEqual({
+      code: WS_CLOSE.tooManyConnections,
+      reason: 'too many connections for this device',
+    });
     await connect(await TestDevice.create(server)); // another device is not affected
     await three[0]!.close();
     await sleep(50);
@@ -134,7 +145,9 @@ describe('sockets', () => {
 
   it('a peer that never reads is cut off, and the server does not buffer for it', { timeout: 60_000 }, async () => {
     // its own server: the flood must not be slowed by the rate limit above
-    const fast = await startServer({ env: { WS_MAX_BUFFERED_BYTES: LIMITS.WS_MAX_BUFFERED_BYTES, MESSAGES_PER_SECOND: '100000' } });
+    const fast = await startServer({
+      env: { WS_MAX_BUFFERED_BYTES: LIMITS.WS_MAX_BUFFERED_BYTES, MESSAGES_PER_SECOND: '100000' },
+    });
     try {
       const { admin, members, groupId } = await makeServerGroup(fast, ['member']);
       // node:crypto: libsodium's randombytes_buf takes ~160 ms for 64 KiB
@@ -188,7 +201,8 @@ describe('invite codes and join requests', () => {
   it('pending join requests per invite are capped (join_request_limit); deciding one frees a place', async () => {
     const { admin, groupId } = await makeServerGroup(server, []);
     const { code } = expectOk(await admin.createInvite(groupId, { maxUses: 10 }), 201);
-    for (let i = 0; i < 3; i++) expectOk(await (await TestDevice.create(server)).redeem(code, toB64(randomBytes(16))), 201);
+    for (let i = 0; i < 3; i++)
+      expectOk(await (await TestDevice.create(server)).redeem(code, toB64(randomBytes(16))), 201);
     const late = await TestDevice.create(server);
     expectError(await late.redeem(code), 429, 'join_request_limit');
     expect(expectOk(await late.req('GET', '/v1/join-requests')).requests).toEqual([]);

@@ -43,7 +43,10 @@ async function client(device: TestDevice, groupId: string, wsUrl: string, until:
       const socket = await TestSocket.connect(wsUrl, device.token);
       counts.sockets++;
       for (let i = 0, n = 3 + Math.floor(Math.random() * 10); i < n; i++) {
-        const reply = await socket.post({ groupId, ...(await device.postBody(groupId, { ciphertext: new Uint8Array(pick([256, 1024, 4096])) })) });
+        const reply = await socket.post({
+          groupId,
+          ...(await device.postBody(groupId, { ciphertext: new Uint8Array(pick([256, 1024, 4096])) })),
+        });
         if (reply.type === 'ack') counts.wsPosts++;
         else failed(`ws post: ${reply.code}`);
       }
@@ -103,16 +106,24 @@ async function main(): Promise<void> {
     const end = await quiet();
 
     const posts = counts.wsPosts + counts.httpPosts - before.wsPosts - before.httpPosts;
-    console.log(`load: ${posts} posts (${(posts / elapsed).toFixed(0)}/s), ${counts.sockets - before.sockets} sockets opened (${counts.dropped - before.dropped} dropped without closing), ${counts.sessions - before.sessions} logins, ${counts.pages - before.pages} history pages, ${counts.errors} errors`);
+    console.log(
+      `load: ${posts} posts (${(posts / elapsed).toFixed(0)}/s), ${counts.sockets - before.sockets} sockets opened (${counts.dropped - before.dropped} dropped without closing), ${counts.sessions - before.sessions} logins, ${counts.pages - before.pages} history pages, ${counts.errors} errors`,
+    );
     console.log(`rss: start ${mb(start.rss)}, after warm-up ${mb(base.rss)}, peak ${mb(peak.rss)}, end ${mb(end.rss)}`);
     console.log(`fds: start ${start.fds}, after warm-up ${base.fds}, peak ${peak.fds}, end ${end.fds}`);
     const failures: string[] = [];
-    if (end.rss > base.rss + RSS_SLACK_BYTES) failures.push(`RSS grew by ${mb(end.rss - base.rss)} (allowed ${mb(RSS_SLACK_BYTES)})`);
-    if (end.fds > base.fds + FD_SLACK) failures.push(`open file descriptors grew by ${end.fds - base.fds} (allowed ${FD_SLACK})`);
+    if (end.rss > base.rss + RSS_SLACK_BYTES)
+      failures.push(`RSS grew by ${mb(end.rss - base.rss)} (allowed ${mb(RSS_SLACK_BYTES)})`);
+    if (end.fds > base.fds + FD_SLACK)
+      failures.push(`open file descriptors grew by ${end.fds - base.fds} (allowed ${FD_SLACK})`);
     if (counts.errors > 0) failures.push(`${counts.errors} requests failed, e.g. ${[...errorSamples].join(' | ')}`);
     if (posts === 0) failures.push('no load was applied');
     if (server.logs().match(/internal_error|ws_error/)) failures.push('the server logged an internal error');
-    console.log(failures.length ? `FAIL: ${failures.join('; ')}` : 'PASS: memory and file descriptors are back near where they started');
+    console.log(
+      failures.length
+        ? `FAIL: ${failures.join('; ')}`
+        : 'PASS: memory and file descriptors are back near where they started',
+    );
     process.exitCode = failures.length ? 1 : 0;
   } finally {
     await server.destroy();

@@ -11,7 +11,13 @@ import { jsonBody, jsonResponse, newRouter } from '../../server/routes/openapi';
 
 const text = z.object({ text: z.string().min(2) });
 const echo = (path: string) =>
-  ({ operationId: path.slice(1), method: 'post', path, request: jsonBody(text), responses: { 200: jsonResponse(text, 'the same') } }) as const;
+  ({
+    operationId: path.slice(1),
+    method: 'post',
+    path,
+    request: jsonBody(text),
+    responses: { 200: jsonResponse(text, 'the same') },
+  }) as const;
 
 function testApp() {
   const app = newRouter();
@@ -22,7 +28,9 @@ function testApp() {
   });
   app.onError((err, c) => sendError(c, toApiError(err).error));
   app.openapi(publicRoute(echo('/default')), (c) => c.json(c.req.valid('json'), 200));
-  app.openapi(publicRoute(echo('/upload'), { bodyLimit: (config) => config.maxBodyBytes * 4 }), (c) => c.json(c.req.valid('json'), 200));
+  app.openapi(publicRoute(echo('/upload'), { bodyLimit: (config) => config.maxBodyBytes * 4 }), (c) =>
+    c.json(c.req.valid('json'), 200),
+  );
   app.openapi(sessionRoute(echo('/mine')), (c) => c.json({ text: c.var.deviceId }, 200));
   return app;
 }
@@ -49,6 +57,9 @@ describe('route declarations', () => {
 
   it('a session route answers 401 unauthenticated to a request without a session, even with an invalid body', async () => {
     const res = await post('/mine', '{"text":', { authorization: 'Basic abc' });
-    expect({ status: res.status, body: await res.json() }).toMatchObject({ status: 401, body: { error: { code: 'unauthenticated' } } });
+    expect({ status: res.status, body: await res.json() }).toMatchObject({
+      status: 401,
+      body: { error: { code: 'unauthenticated' } },
+    });
   });
 });

@@ -17,7 +17,13 @@ describe('buildDeps (one way to build the app’s dependencies)', () => {
     const clock = { now: () => 42 };
     const config = { ...DEFAULT_CONFIG, sessionTtlSeconds: 5 };
     expect(buildDeps({ db, hub: memoryHub() }).config).toEqual(DEFAULT_CONFIG);
-    const deps = buildDeps({ db, hub: memoryHub(), env: { SESSION_TTL_SECONDS: '9', CLOCK_SKEW_SECONDS: '60' }, clock, config });
+    const deps = buildDeps({
+      db,
+      hub: memoryHub(),
+      env: { SESSION_TTL_SECONDS: '9', CLOCK_SKEW_SECONDS: '60' },
+      clock,
+      config,
+    });
     expect(deps.clock.now()).toBe(42);
     expect(deps.config.sessionTtlSeconds).toBe(5);
     expect(deps.assets).toBeUndefined();

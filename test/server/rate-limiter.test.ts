@@ -5,7 +5,8 @@ describe('memory rate limiter', () => {
   it('allows the limit per window per key, then refuses until the window passes', async () => {
     let t = 0;
     const limiter = memoryRateLimiter(() => t);
-    const hits = async (key: string, n: number) => Promise.all(Array.from({ length: n }, () => limiter.hit(key, 3, 60)));
+    const hits = async (key: string, n: number) =>
+      Promise.all(Array.from({ length: n }, () => limiter.hit(key, 3, 60)));
     expect(await hits('k', 4)).toEqual([true, true, true, false]);
     expect(await limiter.hit('other', 3, 60)).toBe(true);
     t = 60;

@@ -113,7 +113,10 @@ export class TestDevice {
     const groupId = newId();
     const ops: RosterOp[] = [{ op: 'add', device: this.id, signPk: toB64(this.keys.signPk), role: 'admin' }];
     if (settings) ops.push({ op: 'settings', ...settings });
-    const genesis = signCommit({ v: 1, group: groupId, seq: 0, prev: null, epoch: 1, author: this.id, ops }, this.keys.signSk);
+    const genesis = signCommit(
+      { v: 1, group: groupId, seq: 0, prev: null, epoch: 1, author: this.id, ops },
+      this.keys.signSk,
+    );
     expectOk(await this.req('POST', '/v1/groups', { genesis }), 201);
     this.rosters.set(groupId, applyGenesis(genesis));
     this.lastCommits.set(groupId, genesis);
@@ -130,10 +133,24 @@ export class TestDevice {
   nextBody(groupId: string, ops: RosterOp[], overrides: Partial<CommitBody> = {}): CommitBody {
     const s = this.state(groupId);
     const changes = ops.some((o) => o.op === 'add' || o.op === 'remove');
-    return { v: 1, group: groupId, seq: s.seq + 1, prev: s.head, epoch: s.epoch + (changes ? 1 : 0), author: this.id, ops, ...overrides };
+    return {
+      v: 1,
+      group: groupId,
+      seq: s.seq + 1,
+      prev: s.head,
+      epoch: s.epoch + (changes ? 1 : 0),
+      author: this.id,
+      ops,
+      ...overrides,
+    };
   }
 
-  buildCommit(groupId: string, ops: RosterOp[], overrides: Partial<CommitBody> = {}, signSk = this.keys.signSk): SignedCommit {
+  buildCommit(
+    groupId: string,
+    ops: RosterOp[],
+    overrides: Partial<CommitBody> = {},
+    signSk = this.keys.signSk,
+  ): SignedCommit {
     return signCommit(this.nextBody(groupId, ops, overrides), signSk);
   }
 
@@ -157,7 +174,10 @@ export class TestDevice {
     return this.appendCommit(groupId, [{ op: 'remove', device: deviceId }]);
   }
 
-  async roster(groupId: string, after = -1): Promise<ApiResponse<{ commits: { seq: number; commit: SignedCommit }[] }>> {
+  async roster(
+    groupId: string,
+    after = -1,
+  ): Promise<ApiResponse<{ commits: { seq: number; commit: SignedCommit }[] }>> {
     return this.req('GET', `/v1/groups/${groupId}/roster?after=${after}`);
   }
 
@@ -234,7 +254,12 @@ export class TestDevice {
 }
 
 /** Invite, redeem, approve: `newcomer` becomes a member of the admin's group. */
-export async function admit(admin: TestDevice, newcomer: TestDevice, groupId: string, role: 'member' | 'facilitator' = 'member') {
+export async function admit(
+  admin: TestDevice,
+  newcomer: TestDevice,
+  groupId: string,
+  role: 'member' | 'facilitator' = 'member',
+) {
   const { code } = expectOk(await admin.createInvite(groupId, { role }), 201);
   const request = expectOk(await newcomer.redeem(code), 201);
   const { requests } = expectOk(await admin.listJoinRequests(groupId));

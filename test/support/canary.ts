@@ -49,7 +49,9 @@ export function scan(
   for (const { name, bytes } of haystacks) {
     const lower = bytes.toString('latin1').toLowerCase();
     for (const n of needles) if (lower.includes(n.toLowerCase())) findings.push({ where: name, needle: n });
-    for (const b of binary) if (bytes.indexOf(Buffer.from(b)) >= 0) findings.push({ where: name, needle: `bytes ${Buffer.from(b).toString('hex')}` });
+    for (const b of binary)
+      if (bytes.indexOf(Buffer.from(b)) >= 0)
+        findings.push({ where: name, needle: `bytes ${Buffer.from(b).toString('hex')}` });
   }
   return findings;
 }

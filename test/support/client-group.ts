@@ -6,7 +6,11 @@ import { newClient, type TestClient } from './sdk-fixtures';
 type GrantedRole = Exclude<Role, 'admin'>;
 
 /** Invite, redeem, approve for each newcomer; then each catches up. */
-export async function admitClients(admin: TestClient, groupId: string, newcomers: [TestClient, GrantedRole][]): Promise<void> {
+export async function admitClients(
+  admin: TestClient,
+  groupId: string,
+  newcomers: [TestClient, GrantedRole][],
+): Promise<void> {
   for (const [t, role] of newcomers) {
     const { code } = await admin.client.createInvite(groupId, { role });
     await admin.client.approve(groupId, (await t.client.join(code)).requestId);
@@ -19,6 +23,10 @@ export async function clientGroup(serverUrl: string, name: string, people: [stri
   const admin = await newClient(serverUrl, 'Admin');
   const others = await Promise.all(people.map(([n]) => newClient(serverUrl, n)));
   const groupId = await admin.client.createGroup(name);
-  await admitClients(admin, groupId, others.map((t, i) => [t, people[i]![1]]));
+  await admitClients(
+    admin,
+    groupId,
+    others.map((t, i) => [t, people[i]![1]]),
+  );
   return { admin, others, groupId };
 }

@@ -19,7 +19,9 @@ export class DbFile {
   }
 
   tables(): string[] {
-    const rows = this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'kysely_%' ORDER BY name").all() as { name: string }[];
+    const rows = this.db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'kysely_%' ORDER BY name")
+      .all() as { name: string }[];
     return rows.map((r) => r.name);
   }
 
@@ -33,13 +35,16 @@ export class DbFile {
     for (const table of this.tables()) {
       if (VOLATILE.has(table)) continue;
       h.update(`\u0000${table}\u0000`);
-      for (const row of this.db.prepare(`SELECT * FROM "${table}" ORDER BY rowid`).raw().iterate()) h.update(JSON.stringify(row));
+      for (const row of this.db.prepare(`SELECT * FROM "${table}" ORDER BY rowid`).raw().iterate())
+        h.update(JSON.stringify(row));
     }
     return h.digest('hex');
   }
 
   integrityCheck(): string {
-    return (this.db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).join('; ');
+    return (this.db.pragma('integrity_check') as { integrity_check: string }[])
+      .map((r) => r.integrity_check)
+      .join('; ');
   }
 
   close(): void {

@@ -18,12 +18,16 @@ export function withDb<T>(dbPath: string, fn: (db: Database.Database) => T): T {
 
 /** The server puts a device into a group on its own: a membership row that no signed commit backs. */
 export function addGhostMembership(dbPath: string, groupId: string, deviceId: string, role = 'member'): void {
-  withDb(dbPath, (db) => db.prepare('INSERT INTO memberships (group_id, device_id, role) VALUES (?, ?, ?)').run(groupId, deviceId, role));
+  withDb(dbPath, (db) =>
+    db.prepare('INSERT INTO memberships (group_id, device_id, role) VALUES (?, ?, ?)').run(groupId, deviceId, role),
+  );
 }
 
 /** The server changes a member's role on its own (no signed commit). */
 export function setMembershipRole(dbPath: string, groupId: string, deviceId: string, role: string): void {
-  withDb(dbPath, (db) => db.prepare('UPDATE memberships SET role = ? WHERE group_id = ? AND device_id = ?').run(role, groupId, deviceId));
+  withDb(dbPath, (db) =>
+    db.prepare('UPDATE memberships SET role = ? WHERE group_id = ? AND device_id = ?').run(role, groupId, deviceId),
+  );
 }
 
 export type StoredRow = Omit<MessagesTable, 'rowid'>;
@@ -44,11 +48,23 @@ export function messageRows(dbPath: string, groupId: string): StoredRow[] {
 export function insertMessageRow(dbPath: string, row: Omit<StoredRow, 'seq'>): number {
   return withDb(dbPath, (db) => {
     const { next } = db
-      .prepare('SELECT MAX(COALESCE((SELECT MAX(seq) FROM messages WHERE group_id = ?), 0), purged_seq) + 1 AS next FROM groups WHERE id = ?')
+      .prepare(
+        'SELECT MAX(COALESCE((SELECT MAX(seq) FROM messages WHERE group_id = ?), 0), purged_seq) + 1 AS next FROM groups WHERE id = ?',
+      )
       .get(row.group_id, row.group_id) as { next: number };
     db.prepare(
       'INSERT INTO messages (group_id, seq, client_msg_id, epoch, kind, ciphertext, pinned, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ).run(row.group_id, next, row.client_msg_id, row.epoch, row.kind, row.ciphertext, row.pinned, row.expires_at, row.created_at);
+    ).run(
+      row.group_id,
+      next,
+      row.client_msg_id,
+      row.epoch,
+      row.kind,
+      row.ciphertext,
+      row.pinned,
+      row.expires_at,
+      row.created_at,
+    );
     return next;
   });
 }
@@ -56,14 +72,21 @@ export function insertMessageRow(dbPath: string, row: Omit<StoredRow, 'seq'>): n
 /** Hands a stored message out again as the group's newest (the same envelope and id, under a new sequence): a replay. Returns its new sequence. */
 export function replayMessageRow(dbPath: string, groupId: string, seq: number): number {
   return withDb(dbPath, (db) => {
-    const { next } = db.prepare('SELECT MAX(seq) + 1 AS next FROM messages WHERE group_id = ?').get(groupId) as { next: number };
+    const { next } = db.prepare('SELECT MAX(seq) + 1 AS next FROM messages WHERE group_id = ?').get(groupId) as {
+      next: number;
+    };
     db.prepare('UPDATE messages SET seq = ? WHERE group_id = ? AND seq = ?').run(next, groupId, seq);
     return next;
   });
 }
 
 /** Rewrites stored messages in place. */
-export function updateMessageRow(dbPath: string, groupId: string, seq: number, change: Partial<Pick<StoredRow, 'epoch' | 'kind' | 'ciphertext' | 'client_msg_id'>>): void {
+export function updateMessageRow(
+  dbPath: string,
+  groupId: string,
+  seq: number,
+  change: Partial<Pick<StoredRow, 'epoch' | 'kind' | 'ciphertext' | 'client_msg_id'>>,
+): void {
   const cols = Object.keys(change);
   withDb(dbPath, (db) =>
     db
@@ -80,23 +103,27 @@ export function deleteMessageRow(dbPath: string, groupId: string, seq: number): 
 export function appendCommitRow(dbPath: string, groupId: string, commit: SignedCommit): void {
   const body = decodeCommit(commit);
   withDb(dbPath, (db) => {
-    db.prepare('INSERT INTO roster_commits (group_id, seq, prev_hash, hash, author, body, sig, epoch) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
-      groupId,
+    db.prepare(
+      'INSERT INTO roster_commits (group_id, seq, prev_hash, hash, author, body, sig, epoch) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(groupId, body.seq, body.prev, commitHash(commit), body.author, commit.body, commit.sig, body.epoch);
+    db.prepare('UPDATE groups SET roster_seq = ?, roster_head = ?, epoch = ? WHERE id = ?').run(
       body.seq,
-      body.prev,
       commitHash(commit),
-      body.author,
-      commit.body,
-      commit.sig,
       body.epoch,
+      groupId,
     );
-    db.prepare('UPDATE groups SET roster_seq = ?, roster_head = ?, epoch = ? WHERE id = ?').run(body.seq, commitHash(commit), body.epoch, groupId);
   });
 }
 
 /** Key envelopes the server holds for a device in a group. */
 export function envelopeRows(dbPath: string, groupId: string, recipient: string): { epoch: number }[] {
-  return withDb(dbPath, (db) => db.prepare('SELECT epoch FROM key_envelopes WHERE group_id = ? AND recipient = ?').all(groupId, recipient) as { epoch: number }[]);
+  return withDb(
+    dbPath,
+    (db) =>
+      db.prepare('SELECT epoch FROM key_envelopes WHERE group_id = ? AND recipient = ?').all(groupId, recipient) as {
+        epoch: number;
+      }[],
+  );
 }
 
 /**
@@ -106,7 +133,11 @@ export function envelopeRows(dbPath: string, groupId: string, recipient: string)
 export function transplantIntroduction(dbPath: string, fromRequestId: string, toRequestId: string): void {
   withDb(dbPath, (db) =>
     db.transaction(() => {
-      const moved = db.prepare('UPDATE join_requests SET introduction = (SELECT introduction FROM join_requests WHERE id = ?) WHERE id = ?').run(fromRequestId, toRequestId);
+      const moved = db
+        .prepare(
+          'UPDATE join_requests SET introduction = (SELECT introduction FROM join_requests WHERE id = ?) WHERE id = ?',
+        )
+        .run(fromRequestId, toRequestId);
       if (moved.changes !== 1) throw new Error('no join request to move the introduction onto');
       db.prepare('DELETE FROM join_requests WHERE id = ?').run(fromRequestId);
     })(),
@@ -114,10 +145,21 @@ export function transplantIntroduction(dbPath: string, fromRequestId: string, to
 }
 
 /** The pending join requests the relay stores for an invite (every one if no invite is given). */
-export function joinRequestRows(dbPath: string, inviteId?: string): { id: string; invite_id: string; device_id: string }[] {
+export function joinRequestRows(
+  dbPath: string,
+  inviteId?: string,
+): { id: string; invite_id: string; device_id: string }[] {
   return withDb(dbPath, (db) =>
     inviteId === undefined
-      ? (db.prepare('SELECT id, invite_id, device_id FROM join_requests').all() as { id: string; invite_id: string; device_id: string }[])
-      : (db.prepare('SELECT id, invite_id, device_id FROM join_requests WHERE invite_id = ?').all(inviteId) as { id: string; invite_id: string; device_id: string }[]),
+      ? (db.prepare('SELECT id, invite_id, device_id FROM join_requests').all() as {
+          id: string;
+          invite_id: string;
+          device_id: string;
+        }[])
+      : (db.prepare('SELECT id, invite_id, device_id FROM join_requests WHERE invite_id = ?').all(inviteId) as {
+          id: string;
+          invite_id: string;
+          device_id: string;
+        }[]),
   );
 }

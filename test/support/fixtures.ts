@@ -25,7 +25,10 @@ export interface TestGroup {
 }
 
 /** A fresh group on the server: an admin plus one approved device per given role (test/shared/protocol/fixtures.ts has the in-memory makeGroup). */
-export async function makeServerGroup(server: ServerLike, roles: ('member' | 'facilitator')[] = ['member']): Promise<TestGroup> {
+export async function makeServerGroup(
+  server: ServerLike,
+  roles: ('member' | 'facilitator')[] = ['member'],
+): Promise<TestGroup> {
   const admin = await TestDevice.create(server);
   const groupId = await admin.createGroup();
   const members: TestDevice[] = [];

@@ -45,7 +45,11 @@ const nasty = fc.constantFrom<unknown>(
 
 /** A value for `schema`: usually one that fits its types and patterns, sometimes anything. */
 export function fromSchema(schema: JsonSchema, depth = 0): fc.Arbitrary<unknown> {
-  return fc.oneof({ weight: 6, arbitrary: fitting(schema, depth) }, { weight: 1, arbitrary: nasty }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) });
+  return fc.oneof(
+    { weight: 6, arbitrary: fitting(schema, depth) },
+    { weight: 1, arbitrary: nasty },
+    { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
+  );
 }
 
 function fitting(schema: JsonSchema, depth: number): fc.Arbitrary<unknown> {
@@ -59,7 +63,10 @@ function fitting(schema: JsonSchema, depth: number): fc.Arbitrary<unknown> {
       return fc.stringMatching(new RegExp(schema.pattern)).map((s) => s.slice(0, schema.maxLength ?? s.length));
     }
     case 'integer':
-      return fc.oneof(fc.integer({ min: schema.minimum ?? -10, max: Math.min(schema.maximum ?? 1000, 2 ** 31) }), fc.integer());
+      return fc.oneof(
+        fc.integer({ min: schema.minimum ?? -10, max: Math.min(schema.maximum ?? 1000, 2 ** 31) }),
+        fc.integer(),
+      );
     case 'number':
       return fc.double();
     case 'boolean':
@@ -70,10 +77,14 @@ function fitting(schema: JsonSchema, depth: number): fc.Arbitrary<unknown> {
     }
     case 'object': {
       if (depth >= 3) return fc.object({ maxDepth: 1 });
-      const props = Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, v]) => [k, fromSchema(v, depth + 1)]));
+      const props = Object.fromEntries(
+        Object.entries(schema.properties ?? {}).map(([k, v]) => [k, fromSchema(v, depth + 1)]),
+      );
       const record = fc.record(props, { requiredKeys: (schema.required ?? []).filter((k) => k in props) });
       // now and then an unknown extra key
-      return fc.tuple(record, fc.option(fc.tuple(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 1 })))).map(([r, extra]) => (extra ? { ...r, [extra[0]]: extra[1] } : r));
+      return fc
+        .tuple(record, fc.option(fc.tuple(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 1 }))))
+        .map(([r, extra]) => (extra ? { ...r, [extra[0]]: extra[1] } : r));
     }
     default:
       return fc.jsonValue({ maxDepth: 2 });
@@ -83,7 +94,9 @@ function fitting(schema: JsonSchema, depth: number): fc.Arbitrary<unknown> {
 /** Flips, truncates or extends a string: close to valid, rarely valid. */
 const mutateString = (s: string) =>
   fc.oneof(
-    fc.nat({ max: Math.max(0, s.length - 1) }).map((i) => s.slice(0, i) + String.fromCharCode(((s.charCodeAt(i) || 65) ^ 1) & 0x7f) + s.slice(i + 1)),
+    fc
+      .nat({ max: Math.max(0, s.length - 1) })
+      .map((i) => s.slice(0, i) + String.fromCharCode(((s.charCodeAt(i) || 65) ^ 1) & 0x7f) + s.slice(i + 1)),
     fc.nat({ max: s.length }).map((i) => s.slice(0, i)),
     fc.string({ minLength: 1, maxLength: 8 }).map((x) => s + x),
   );
@@ -98,9 +111,14 @@ export function mutationOf(valid: unknown, schema?: JsonSchema): fc.Arbitrary<un
   return fc.constantFrom(...entries.map(([k]) => k)).chain((key) => {
     const inner = (valid as Record<string, unknown>)[key];
     const innerSchema = schema?.properties?.[key] ?? (Array.isArray(valid) ? schema?.items : undefined);
-    const copy = (v: unknown) => (Array.isArray(valid) ? Object.assign([...valid], { [key]: v }) : { ...(valid as object), [key]: v });
+    const copy = (v: unknown) =>
+      Array.isArray(valid) ? Object.assign([...valid], { [key]: v }) : { ...(valid as object), [key]: v };
     return fc.oneof(
-      fc.constant(Array.isArray(valid) ? valid.filter((_, i) => String(i) !== key) : Object.fromEntries(entries.filter(([k]) => k !== key))),
+      fc.constant(
+        Array.isArray(valid)
+          ? valid.filter((_, i) => String(i) !== key)
+          : Object.fromEntries(entries.filter(([k]) => k !== key)),
+      ),
       mutationOf(inner, innerSchema).map(copy),
       (innerSchema ? fromSchema(innerSchema) : nasty).map(copy),
     );

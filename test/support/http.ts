@@ -32,7 +32,7 @@ export async function request<T = any>(
   if (payload !== undefined) headers['content-type'] ??= 'application/json';
   const res = await fetch(`${baseUrl}${path}`, { method, headers, body: payload });
   const text = await res.text();
-  let parsed: any ;
+  let parsed: any;
   try {
     parsed = text ? JSON.parse(text) : undefined;
   } catch {

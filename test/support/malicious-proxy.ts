@@ -48,7 +48,14 @@ export function route(method: string, pattern: RegExp): (req: Exchange) => boole
   return (req) => req.method === method && pattern.test(req.path.split('?')[0]!);
 }
 
-const HOP_HEADERS = new Set(['connection', 'content-length', 'transfer-encoding', 'keep-alive', 'host', 'content-encoding']);
+const HOP_HEADERS = new Set([
+  'connection',
+  'content-length',
+  'transfer-encoding',
+  'keep-alive',
+  'host',
+  'content-encoding',
+]);
 
 function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -71,7 +78,8 @@ export async function startMaliciousProxy(upstream: { url: string }): Promise<Ma
       const exchange: Exchange = { method: req.method ?? 'GET', path: req.url ?? '/' };
       const body = await readBody(req);
       const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && !HOP_HEADERS.has(k)) headers[k] = v;
+      for (const [k, v] of Object.entries(req.headers))
+        if (typeof v === 'string' && !HOP_HEADERS.has(k)) headers[k] = v;
       const answer = await fetch(`${upstream.url}${exchange.path}`, {
         method: exchange.method,
         headers,

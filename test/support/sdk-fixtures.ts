@@ -45,7 +45,11 @@ function track(client: Client, dir: string, options: ClientOptions): TestClient 
 }
 
 /** A new identity in a fresh temporary directory. */
-export async function newClient(serverUrl: string, displayName?: string, extra: Partial<ClientOptions> = {}): Promise<TestClient> {
+export async function newClient(
+  serverUrl: string,
+  displayName?: string,
+  extra: Partial<ClientOptions> = {},
+): Promise<TestClient> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'mindeulle-sdk-'));
   dirs.push(dir);
   const options = clientOptions(serverUrl, dir, { displayName, ...extra });
@@ -66,7 +70,11 @@ export async function removeTempDirs(): Promise<void> {
 }
 
 /** Resolves when an event matching `match` arrives (or has arrived). */
-export async function waitForEvent<E extends ClientEvent>(t: TestClient, match: (e: ClientEvent) => e is E, timeoutMs = 10_000): Promise<E> {
+export async function waitForEvent<E extends ClientEvent>(
+  t: TestClient,
+  match: (e: ClientEvent) => e is E,
+  timeoutMs = 10_000,
+): Promise<E> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const found = t.events.find(match);

@@ -20,7 +20,10 @@ export const EXPECTED_CSP = [
 ];
 
 export function expectSecurityHeaders(res: Response, what: string): void {
-  const csp = (res.headers.get('content-security-policy') ?? '').split(';').map((d) => d.trim()).filter(Boolean);
+  const csp = (res.headers.get('content-security-policy') ?? '')
+    .split(';')
+    .map((d) => d.trim())
+    .filter(Boolean);
   expect(csp.sort(), what).toEqual([...EXPECTED_CSP].sort());
   expect(res.headers.get('referrer-policy'), what).toBe('no-referrer');
   expect(res.headers.get('x-content-type-options'), what).toBe('nosniff');

@@ -14,7 +14,8 @@ export const onWorker = TARGET === 'worker';
 
 /** Starts a server of the target under test; `sharing` another one makes it use the same data (SQLite file or D1 state). */
 export function startTarget(options: ServerOptions = {}, sharing?: ServerProcess): Promise<ServerProcess> {
-  if (onWorker) return startWorker({ ...options, ...(sharing ? { persistDir: (sharing as WorkerProcess).persistDir } : {}) });
+  if (onWorker)
+    return startWorker({ ...options, ...(sharing ? { persistDir: (sharing as WorkerProcess).persistDir } : {}) });
   return startServer({ ...options, ...(sharing ? { dbPath: sharing.dbPath } : {}) });
 }
 

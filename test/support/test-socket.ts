@@ -25,7 +25,9 @@ export class TestSocket {
   private waiters: Waiter[] = [];
 
   private constructor(readonly ws: WebSocket) {
-    this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) =>
+      ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
     ws.on('error', () => undefined);
     ws.on('message', (data) => this.receive(data.toString()));
   }
@@ -47,7 +49,10 @@ export class TestSocket {
     socket.send({ type: 'auth', token });
     const refused = socket.closed.then((c) => Promise.reject(new Error(`closed before ready: ${c.code} ${c.reason}`)));
     refused.catch(() => undefined);
-    socket.ready = (await Promise.race([socket.next((f) => f.type === 'ready' || f.type === 'error'), refused])) as FrameOf<'ready'>;
+    socket.ready = (await Promise.race([
+      socket.next((f) => f.type === 'ready' || f.type === 'error'),
+      refused,
+    ])) as FrameOf<'ready'>;
     if (socket.ready.type !== 'ready') throw new Error(`auth refused: ${JSON.stringify(socket.ready)}`);
     return socket;
   }
@@ -86,13 +91,19 @@ export class TestSocket {
       };
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new Error(`no matching frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames.map((f) => f.type))}`));
+        reject(
+          new Error(`no matching frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames.map((f) => f.type))}`),
+        );
       }, timeoutMs);
       this.waiters.push(waiter);
     });
   }
 
-  nextOf<T extends ServerFrame['type']>(type: T, pred: (f: FrameOf<T>) => boolean = () => true, timeoutMs = 5000): Promise<FrameOf<T>> {
+  nextOf<T extends ServerFrame['type']>(
+    type: T,
+    pred: (f: FrameOf<T>) => boolean = () => true,
+    timeoutMs = 5000,
+  ): Promise<FrameOf<T>> {
     return this.next((f) => f.type === type && pred(f as FrameOf<T>), timeoutMs) as Promise<FrameOf<T>>;
   }
 

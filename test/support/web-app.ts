@@ -48,12 +48,16 @@ export async function capture(page: Page, name: string): Promise<void> {
   await screenshot(page, name);
   expect(await unlabelledControls(page), name).toEqual([]);
   expect(await page.title(), name).toBe(NEUTRAL_TITLE);
-  expect(await page.evaluate(() => document.documentElement.scrollWidth), name).toBeLessThanOrEqual(page.viewportSize()!.width);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth), name).toBeLessThanOrEqual(
+    page.viewportSize()!.width,
+  );
 }
 
 /** The neutral site of quick exit, answered locally: the test machine has no internet. */
 export async function stubNeutralSite(context: BrowserContext): Promise<void> {
-  await context.route(`${NEUTRAL_URL}**`, (route) => route.fulfill({ contentType: 'text/html', body: '<title>날씨</title><h1>오늘 날씨</h1>' }));
+  await context.route(`${NEUTRAL_URL}**`, (route) =>
+    route.fulfill({ contentType: 'text/html', body: '<title>날씨</title><h1>오늘 날씨</h1>' }),
+  );
 }
 
 /** A test build of the app served by a real server, and Chromium with one phone per person. */
@@ -70,7 +74,10 @@ export interface WebSession {
 // The server may start slowly while Vite builds beside other suites on two busy cores: it gets a minute.
 export async function openWebSession(): Promise<WebSession> {
   const web = await buildWebForTests();
-  const [server, browser] = await Promise.all([startServer({ env: { WEB_ROOT: web.dir }, startTimeoutMs: 60_000 }), launchChromium()]);
+  const [server, browser] = await Promise.all([
+    startServer({ env: { WEB_ROOT: web.dir }, startTimeoutMs: 60_000 }),
+    launchChromium(),
+  ]);
   const origin = new URL(server.url).origin;
   const contexts: BrowserContext[] = [];
   const problems: string[] = [];
@@ -81,14 +88,16 @@ export async function openWebSession(): Promise<WebSession> {
     // Nothing but the app's own origin is ever asked for (the quick-exit page is the one navigation away).
     context.on('request', (request) => {
       const url = new URL(request.url());
-      if (/^(https?|wss?):$/.test(url.protocol) && url.origin !== origin && !request.url().startsWith(NEUTRAL_URL)) problems.push(`third-party request: ${url.origin}`);
+      if (/^(https?|wss?):$/.test(url.protocol) && url.origin !== origin && !request.url().startsWith(NEUTRAL_URL))
+        problems.push(`third-party request: ${url.origin}`);
     });
     contexts.push(context);
     const page = await context.newPage();
     page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
     // An HTTP error status is logged by the browser too; those are answers (e.g. 403 after a removal), not faults.
     page.on('console', (msg) => {
-      if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) problems.push(`console: ${msg.text()} at ${msg.location().url}`);
+      if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource'))
+        problems.push(`console: ${msg.text()} at ${msg.location().url}`);
     });
     await page.goto(server.url);
     return page;
@@ -102,7 +111,11 @@ export async function openWebSession(): Promise<WebSession> {
   return { server, browser, newPage, problems, close };
 }
 
-export async function fillNewPassphrase(page: Page, passphrase: string, label: string = ko['setup.passphrase']): Promise<void> {
+export async function fillNewPassphrase(
+  page: Page,
+  passphrase: string,
+  label: string = ko['setup.passphrase'],
+): Promise<void> {
   await page.getByLabel(label, { exact: true }).fill(passphrase);
   await page.getByLabel(ko['setup.passphraseConfirm'], { exact: true }).fill(passphrase);
 }
@@ -156,7 +169,10 @@ export async function approve(page: Page, introduction: string): Promise<void> {
 }
 
 export async function openTab(page: Page, tab: 'chat' | 'board' | 'members' | 'admin'): Promise<void> {
-  await page.getByRole('navigation', { name: ko['group.sections'] }).getByRole('button', { name: ko[`tab.${tab}`] }).click();
+  await page
+    .getByRole('navigation', { name: ko['group.sections'] })
+    .getByRole('button', { name: ko[`tab.${tab}`] })
+    .click();
 }
 
 /** Types a message and sends it with the button, or with Enter from the keyboard. */
@@ -170,7 +186,11 @@ export async function sendMessage(page: Page, text: string, by: 'button' | 'ente
 export const message = (page: Page, text: string) => page.locator('li.msg', { hasText: text });
 
 /** Unlocks from the lock screen, in Korean (after a reload) or in the language the open page was in. */
-export async function unlock(page: Page, passphrase: string, catalogue: Record<'unlock.passphrase' | 'unlock.submit', string> = ko): Promise<void> {
+export async function unlock(
+  page: Page,
+  passphrase: string,
+  catalogue: Record<'unlock.passphrase' | 'unlock.submit', string> = ko,
+): Promise<void> {
   await page.getByLabel(catalogue['unlock.passphrase'], { exact: true }).fill(passphrase);
   await button(page, catalogue['unlock.submit']).click();
 }

@@ -8,7 +8,8 @@ import { REPO_ROOT } from './server-process';
 export function ensureWebDist(): void {
   const dir = path.join(REPO_ROOT, 'dist', 'web');
   mkdirSync(dir, { recursive: true });
-  if (!existsSync(path.join(dir, 'index.html'))) writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>Mindeulle</title>\n');
+  if (!existsSync(path.join(dir, 'index.html')))
+    writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>Mindeulle</title>\n');
 }
 
 /** vitest globalSetup: runs once before any test file. */

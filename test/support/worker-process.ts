@@ -25,13 +25,26 @@ const WRANGLER = path.join(REPO_ROOT, 'node_modules', 'wrangler', 'bin', 'wrangl
 /** The environment wrangler runs with: no Cloudflare credentials, no telemetry, no prompts. */
 export function offlineWranglerEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('CLOUDFLARE_') && !k.startsWith('CF_')) env[k] = v;
-  return { ...env, WRANGLER_SEND_METRICS: 'false', WRANGLER_SEND_ERROR_REPORTS: 'false', WRANGLER_HIDE_BANNER: 'true', CI: 'true', NO_COLOR: '1', ...extra };
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && !k.startsWith('CLOUDFLARE_') && !k.startsWith('CF_')) env[k] = v;
+  return {
+    ...env,
+    WRANGLER_SEND_METRICS: 'false',
+    WRANGLER_SEND_ERROR_REPORTS: 'false',
+    WRANGLER_HIDE_BANNER: 'true',
+    CI: 'true',
+    NO_COLOR: '1',
+    ...extra,
+  };
 }
 
 /** Runs a wrangler command to completion (e.g. `d1 execute --local`), returning its output. */
 export async function wrangler(args: string[], timeoutMs = 60_000): Promise<string> {
-  const proc = spawn(process.execPath, [WRANGLER, ...args], { cwd: REPO_ROOT, env: offlineWranglerEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [WRANGLER, ...args], {
+    cwd: REPO_ROOT,
+    env: offlineWranglerEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   proc.stdout!.on('data', (d: Buffer) => (out += d.toString('utf8')));
   proc.stderr!.on('data', (d: Buffer) => (out += d.toString('utf8')));
@@ -65,10 +78,25 @@ export async function startWorker(options: WorkerOptions = {}): Promise<WorkerPr
   async function launch(): Promise<void> {
     const inspectorPort = await freePort();
     const vars = Object.entries(options.env ?? {}).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
-    const args = [WRANGLER, 'dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspectorPort)];
+    const args = [
+      WRANGLER,
+      'dev',
+      '--local',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--inspector-port',
+      String(inspectorPort),
+    ];
     args.push('--persist-to', persistDir, '--test-scheduled', '--show-interactive-dev-session=false', ...vars);
     // Its own process group, so stopping it also stops the workerd it starts.
-    const proc = spawn(process.execPath, args, { cwd: REPO_ROOT, env: offlineWranglerEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const proc = spawn(process.execPath, args, {
+      cwd: REPO_ROOT,
+      env: offlineWranglerEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     child = proc;
     let alive = true;
     exited = new Promise((resolve) => proc.once('exit', () => ((alive = false), resolve())));

@@ -54,7 +54,10 @@ describe('export from SQLite, import into D1', () => {
     expect(expectOk(await member.req('GET', `/v1/groups/${groupId}/bulletins/pinned`)).messages).toHaveLength(1);
     await member.login();
 
-    const socket = await TestSocket.connect(`${worker.url.replace('http', 'ws')}/v1/groups/${groupId}/ws`, member.token);
+    const socket = await TestSocket.connect(
+      `${worker.url.replace('http', 'ws')}/v1/groups/${groupId}/ws`,
+      member.token,
+    );
     try {
       const { seq } = expectOk(await admin.post(groupId), 201);
       expect(seq).toBe(5);

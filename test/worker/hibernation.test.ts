@@ -12,12 +12,18 @@ const server = useServer();
 const IDLE_MS = 26_000;
 
 describe('hibernation', () => {
-  it('sockets stay authenticated and live across an eviction of their Durable Object', { timeout: 60_000 }, async () => {
+  it('sockets stay authenticated and live across an eviction of their Durable Object', {
+    timeout: 60_000,
+  }, async () => {
     const { admin, members, groupId } = await makeServerGroup(server.current);
     const member = members[0]!;
     const adminSocket = await TestSocket.connect(socketUrl(server.current, groupId), admin.token);
     const memberSocket = await TestSocket.connect(socketUrl(server.current, groupId), member.token);
-    const resumed = () => server.current.logs().split('\n').filter((l) => l.includes('group_socket_session resumed')).length;
+    const resumed = () =>
+      server.current
+        .logs()
+        .split('\n')
+        .filter((l) => l.includes('group_socket_session resumed')).length;
     expect(resumed()).toBe(0);
 
     // Idle: workerd evicts an object ten seconds after its last event (here
@@ -27,7 +33,12 @@ describe('hibernation', () => {
     const first = await memberSocket.post({ groupId, ...body });
     expect(first).toMatchObject({ type: 'ack', duplicate: false });
     // The worker's log line travels workerd -> wrangler -> this process, so it may arrive after the ack.
-    await expect.poll(resumed, { message: 'the frame woke a new instance, which rebuilt the session from its attachment', timeout: 5000 }).toBeGreaterThan(0);
+    await expect
+      .poll(resumed, {
+        message: 'the frame woke a new instance, which rebuilt the session from its attachment',
+        timeout: 5000,
+      })
+      .toBeGreaterThan(0);
     await adminSocket.nextOf('message', (f) => f.message.seq === (first as { seq: number }).seq);
 
     // HTTP posts reach both sockets through the woken object, and posting over a socket still works.

@@ -8,7 +8,11 @@ import { type Command, findMember, withClient, withGroup } from '../context';
 import { CliError } from '../output';
 
 /** group accept / group decline: her answer to a group she was put in without asking. */
-function consentCommand(verb: 'accept' | 'decline', usage: string, act: (client: Client, group: GroupView) => Promise<string>): Command {
+function consentCommand(
+  verb: 'accept' | 'decline',
+  usage: string,
+  act: (client: Client, group: GroupView) => Promise<string>,
+): Command {
   return {
     words: ['group', verb],
     args: ['GROUP'],
@@ -16,7 +20,10 @@ function consentCommand(verb: 'accept' | 'decline', usage: string, act: (client:
     async run(ctx, args) {
       await withGroup(ctx, args.GROUP!, async (client, group) => {
         if (!group.invitation) throw new CliError(`${group.name ?? group.groupId} is not an invitation`, 2);
-        ctx.out.result({ ok: true, group: group.groupId, [verb === 'accept' ? 'accepted' : 'declined']: true }, await act(client, group));
+        ctx.out.result(
+          { ok: true, group: group.groupId, [verb === 'accept' ? 'accepted' : 'declined']: true },
+          await act(client, group),
+        );
       });
     },
   };
@@ -98,7 +105,10 @@ export const groupCommands: Command[] = [
       if (opts.yes !== true) throw new CliError('leaving cannot be undone: add --yes to leave', 2);
       await withGroup(ctx, args.GROUP!, async (client, group) => {
         await client.leaveGroup(group.groupId);
-        ctx.out.result({ ok: true, left: group.groupId }, `Left ${group.name ?? group.groupId}; an admin's app will start a new epoch without you.`);
+        ctx.out.result(
+          { ok: true, left: group.groupId },
+          `Left ${group.name ?? group.groupId}; an admin's app will start a new epoch without you.`,
+        );
       });
     },
   },
@@ -110,7 +120,10 @@ export const groupCommands: Command[] = [
       await withGroup(ctx, args.GROUP!, async (client, group) => {
         const member = findMember(group, args.MEMBER!);
         await client.removeMember(group.groupId, member.deviceId);
-        ctx.out.result({ ok: true, removed: member.deviceId }, `Removed ${member.displayName ?? member.deviceId}; a new epoch has started.`);
+        ctx.out.result(
+          { ok: true, removed: member.deviceId },
+          `Removed ${member.displayName ?? member.deviceId}; a new epoch has started.`,
+        );
       });
     },
   },
@@ -124,7 +137,10 @@ export const groupCommands: Command[] = [
       await withGroup(ctx, args.GROUP!, async (client, group) => {
         const member = findMember(group, args.MEMBER!);
         await client.setRole(group.groupId, member.deviceId, role);
-        ctx.out.result({ ok: true, member: member.deviceId, role }, `${member.displayName ?? member.deviceId} is now ${role}.`);
+        ctx.out.result(
+          { ok: true, member: member.deviceId, role },
+          `${member.displayName ?? member.deviceId} is now ${role}.`,
+        );
       });
     },
   },

@@ -13,7 +13,9 @@ export const identityCommands: Command[] = [
       if (!name) throw new CliError('init needs --name NAME', 2);
       const client = await ctx.session.create(name);
       try {
-        ctx.out.result({ id: client.deviceId, name }, [`Created ${name} (device ${client.deviceId}) in ${ctx.session.home}`]);
+        ctx.out.result({ id: client.deviceId, name }, [
+          `Created ${name} (device ${client.deviceId}) in ${ctx.session.home}`,
+        ]);
       } finally {
         await client.close();
       }

@@ -17,7 +17,8 @@ const inviteOptions = {
 function toInviteOptions(opts: Record<string, string | boolean | undefined>): InviteOptions {
   const out: InviteOptions = {};
   if (opts.role !== undefined) {
-    if (!(GRANTABLE_ROLES as readonly unknown[]).includes(opts.role)) throw new CliError(`--role must be ${GRANTABLE_ROLES.join(' or ')}`, 2);
+    if (!(GRANTABLE_ROLES as readonly unknown[]).includes(opts.role))
+      throw new CliError(`--role must be ${GRANTABLE_ROLES.join(' or ')}`, 2);
     out.role = opts.role as GrantableRole;
   }
   if (typeof opts.uses === 'string') out.maxUses = parsePositiveInt(opts.uses, '--uses');
@@ -51,16 +52,28 @@ function inviteCodeCommand(verb: 'create' | 'rotate'): Command {
     async run(ctx, args, opts) {
       const options = toInviteOptions(opts);
       await withGroup(ctx, args.GROUP!, async (client, group) => {
-        const made = verb === 'create' ? await client.createInvite(group.groupId, options) : await client.rotateInvites(group.groupId, options);
+        const made =
+          verb === 'create'
+            ? await client.createInvite(group.groupId, options)
+            : await client.rotateInvites(group.groupId, options);
         const revoked = 'revoked' in made ? made.revoked : undefined;
         // The link carries the group's genesis hash: whoever joins with it cannot be shown another group.
         const link = inviteLink((await ctx.session.server()) ?? '', made.code, made.groupHash);
-        ctx.out.result({ code: made.code, id: made.inviteId, groupHash: made.groupHash, link, ...(revoked === undefined ? {} : { revoked }) }, [
-          ...(revoked === undefined ? [] : [`Revoked ${revoked} invite(s).`]),
-          `Invite link: ${link}`,
-          `Invite code: ${made.code}  (group hash ${made.groupHash})`,
-          'Share the link privately (a code alone cannot prove which group it opens); the newcomer still needs your approval.',
-        ]);
+        ctx.out.result(
+          {
+            code: made.code,
+            id: made.inviteId,
+            groupHash: made.groupHash,
+            link,
+            ...(revoked === undefined ? {} : { revoked }),
+          },
+          [
+            ...(revoked === undefined ? [] : [`Revoked ${revoked} invite(s).`]),
+            `Invite link: ${link}`,
+            `Invite code: ${made.code}  (group hash ${made.groupHash})`,
+            'Share the link privately (a code alone cannot prove which group it opens); the newcomer still needs your approval.',
+          ],
+        );
       });
     },
   };
@@ -76,10 +89,21 @@ export const inviteCommands: Command[] = [
       await withGroup(ctx, args.GROUP!, async (client, group) => {
         const invites = await client.listInvites(group.groupId);
         ctx.out.result(
-          invites.map((i) => ({ id: i.inviteId, role: i.role, uses: i.uses, maxUses: i.maxUses, expiresAt: i.expiresAt, revoked: i.revoked, label: i.label })),
+          invites.map((i) => ({
+            id: i.inviteId,
+            role: i.role,
+            uses: i.uses,
+            maxUses: i.maxUses,
+            expiresAt: i.expiresAt,
+            revoked: i.revoked,
+            label: i.label,
+          })),
           invites.length === 0
             ? 'No invites.'
-            : invites.map((i) => `${i.inviteId}  ${i.role}  ${i.uses}/${i.maxUses} used  expires ${when(i.expiresAt)}${i.revoked ? '  revoked' : ''}`),
+            : invites.map(
+                (i) =>
+                  `${i.inviteId}  ${i.role}  ${i.uses}/${i.maxUses} used  expires ${when(i.expiresAt)}${i.revoked ? '  revoked' : ''}`,
+              ),
         );
       });
     },
@@ -90,9 +114,18 @@ export const inviteCommands: Command[] = [
     usage: 'invite revoke GROUP INVITE',
     async run(ctx, args) {
       await withGroup(ctx, args.GROUP!, async (client, group) => {
-        const invite = pick(await client.listInvites(group.groupId), args.INVITE!, 'invite', (i) => i.inviteId, (i) => i.label);
+        const invite = pick(
+          await client.listInvites(group.groupId),
+          args.INVITE!,
+          'invite',
+          (i) => i.inviteId,
+          (i) => i.label,
+        );
         await client.revokeInvite(group.groupId, invite.inviteId);
-        ctx.out.result({ ok: true, id: invite.inviteId }, `Revoked invite ${invite.inviteId}; its pending requests were rejected.`);
+        ctx.out.result(
+          { ok: true, id: invite.inviteId },
+          `Revoked invite ${invite.inviteId}; its pending requests were rejected.`,
+        );
       });
     },
   },
@@ -137,7 +170,10 @@ export const inviteCommands: Command[] = [
           })),
           requests.length === 0
             ? 'No pending requests.'
-            : requests.map((r) => `${r.requestId}  ${r.role}  device ${r.deviceId}  ${introductionLine(r)}  safety number ${groupsOf(r.safetyNumber.replace(/\s/g, ""), 5)}`),
+            : requests.map(
+                (r) =>
+                  `${r.requestId}  ${r.role}  device ${r.deviceId}  ${introductionLine(r)}  safety number ${groupsOf(r.safetyNumber.replace(/\s/g, ''), 5)}`,
+              ),
         );
       });
     },
@@ -151,9 +187,20 @@ export const inviteCommands: Command[] = [
     async run(ctx, args, opts) {
       await withGroup(ctx, args.GROUP!, async (client, group) => {
         const invite =
-          typeof opts.invite === 'string' ? pick(await client.listInvites(group.groupId), opts.invite, 'invite', (i) => i.inviteId, (i) => i.label) : undefined;
+          typeof opts.invite === 'string'
+            ? pick(
+                await client.listInvites(group.groupId),
+                opts.invite,
+                'invite',
+                (i) => i.inviteId,
+                (i) => i.label,
+              )
+            : undefined;
         const removed = await client.clearJoinRequests(group.groupId, invite ? { inviteId: invite.inviteId } : {});
-        ctx.out.result({ removed }, `Rejected ${removed} pending request(s)${invite ? ` of invite ${invite.inviteId}` : ''}.`);
+        ctx.out.result(
+          { removed },
+          `Rejected ${removed} pending request(s)${invite ? ` of invite ${invite.inviteId}` : ''}.`,
+        );
       });
     },
   },
@@ -164,11 +211,20 @@ export const inviteCommands: Command[] = [
       usage: `${verb} GROUP REQUEST`,
       async run(ctx, args) {
         await withGroup(ctx, args.GROUP!, async (client, group) => {
-          const request = pick(await client.joinRequests(group.groupId), args.REQUEST!, 'join request', (r) => r.requestId);
-          await (verb === 'approve' ? client.approve(group.groupId, request.requestId) : client.reject(group.groupId, request.requestId));
+          const request = pick(
+            await client.joinRequests(group.groupId),
+            args.REQUEST!,
+            'join request',
+            (r) => r.requestId,
+          );
+          await (verb === 'approve'
+            ? client.approve(group.groupId, request.requestId)
+            : client.reject(group.groupId, request.requestId));
           ctx.out.result(
             { ok: true, id: request.requestId, device: request.deviceId },
-            verb === 'approve' ? `Approved ${request.deviceId}; a new epoch has started.` : `Rejected request ${request.requestId}.`,
+            verb === 'approve'
+              ? `Approved ${request.deviceId}; a new epoch has started.`
+              : `Rejected request ${request.requestId}.`,
           );
         });
       },

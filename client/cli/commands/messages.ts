@@ -70,8 +70,13 @@ export const messageCommands: Command[] = [
     usage: 'bulletin GROUP TEXT [--pin]',
     async run(ctx, args, opts) {
       await withGroup(ctx, args.GROUP!, async (client, group) => {
-        const { messageId, seq } = await unlessWaitingForKey(client.postBulletin(group.groupId, args.TEXT!, { pin: opts.pin === true }));
-        ctx.out.result({ messageId, seq, pinned: opts.pin === true }, `Posted bulletin (#${seq})${opts.pin ? ', pinned' : ''}.`);
+        const { messageId, seq } = await unlessWaitingForKey(
+          client.postBulletin(group.groupId, args.TEXT!, { pin: opts.pin === true }),
+        );
+        ctx.out.result(
+          { messageId, seq, pinned: opts.pin === true },
+          `Posted bulletin (#${seq})${opts.pin ? ', pinned' : ''}.`,
+        );
       });
     },
   },
@@ -97,14 +102,17 @@ export const messageCommands: Command[] = [
             sentAt: e.sentAt,
             flags: e.flags,
           })),
-          [...deliveryWarnings(group), ...(events.length === 0
-            ? ['No messages.']
-            : events.map((e) => {
-                const who = names.get(e.sender) ?? e.sender.slice(0, 8);
-                const tag = e.kind === 'bulletin' ? `[bulletin${e.pinned ? ', pinned' : ''}] ` : '';
-                const warn = warnings(e);
-                return `#${e.seq} ${who}: ${tag}${textOf(e.content)}${warn.length ? `  (${warn.join('; ')})` : ''}`;
-              }))],
+          [
+            ...deliveryWarnings(group),
+            ...(events.length === 0
+              ? ['No messages.']
+              : events.map((e) => {
+                  const who = names.get(e.sender) ?? e.sender.slice(0, 8);
+                  const tag = e.kind === 'bulletin' ? `[bulletin${e.pinned ? ', pinned' : ''}] ` : '';
+                  const warn = warnings(e);
+                  return `#${e.seq} ${who}: ${tag}${textOf(e.content)}${warn.length ? `  (${warn.join('; ')})` : ''}`;
+                })),
+          ],
         );
       });
     },

@@ -17,7 +17,20 @@ const POOLS: { test: RegExp; size: number }[] = [
   { test: /[^\x00-\x7f\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]/, size: 100 },
 ];
 
-const COMMON = ['password', 'passwort', 'qwerty', 'asdf', 'zxcv', 'abcd', '1234', '0000', '1111', 'iloveyou', '사랑해', '비밀번호'];
+const COMMON = [
+  'password',
+  'passwort',
+  'qwerty',
+  'asdf',
+  'zxcv',
+  'abcd',
+  '1234',
+  '0000',
+  '1111',
+  'iloveyou',
+  '사랑해',
+  '비밀번호',
+];
 
 export function passphraseStrength(passphrase: string): { level: StrengthLevel; bits: number } {
   const chars = [...passphrase.normalize('NFC')];

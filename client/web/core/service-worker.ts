@@ -6,7 +6,10 @@ export const TRUSTED_TYPES_POLICY = 'app-sw';
 
 /** The part of the Trusted Types API used here (not yet in TypeScript's DOM library). */
 interface TrustedTypesLike {
-  createPolicy(name: string, rules: { createScriptURL(url: string): string }): { createScriptURL(url: string): unknown };
+  createPolicy(
+    name: string,
+    rules: { createScriptURL(url: string): string },
+  ): { createScriptURL(url: string): unknown };
 }
 
 export function registerServiceWorker(): void {

@@ -21,7 +21,9 @@ export class WebSession {
 
   /** False on a fresh install and after a wipe: the database is not even created until then. */
   async hasIdentity(): Promise<boolean> {
-    return (await databaseExists()) && (await AppVault.exists(this.appStore)) && (await this.sdkStore.keys()).length > 0;
+    return (
+      (await databaseExists()) && (await AppVault.exists(this.appStore)) && (await this.sdkStore.keys()).length > 0
+    );
   }
 
   get isUnlocked(): boolean {

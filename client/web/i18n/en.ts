@@ -10,7 +10,8 @@ export const en: Catalogue = {
   'nav.back': 'Back',
 
   'welcome.title': 'Get started',
-  'welcome.intro': 'Secure group conversations for organisations and peer groups. Messages are encrypted on this device; not even the server can read them.',
+  'welcome.intro':
+    'Secure group conversations for organisations and peer groups. Messages are encrypted on this device; not even the server can read them.',
   'welcome.join': 'Join with an invite code',
   'welcome.create': 'Start fresh (create a group)',
   'welcome.privacy': 'No phone number or e-mail needed. The data on this device is locked with your passphrase.',
@@ -53,7 +54,8 @@ export const en: Catalogue = {
   'waiting.hint': 'You can close this screen. Next time you open the app it keeps waiting.',
   'waiting.approved': 'Approved. Opening the group.',
   'waiting.endedTitle': 'Join request closed',
-  'waiting.ended': 'This join request is no longer waiting, and you were not added to the group. If you need to, ask the person who invited you for a new invite.',
+  'waiting.ended':
+    'This join request is no longer waiting, and you were not added to the group. If you need to, ask the person who invited you for a new invite.',
 
   'groups.title': 'Conversations',
   'groups.empty': 'No groups yet.',
@@ -106,9 +108,11 @@ export const en: Catalogue = {
   'warn.seqJump': 'The server held back some messages before this one.',
   'warn.missingFrom': '{count} message(s) from {name} never arrived. The server may have held them back.',
   'warn.hiddenMember': 'The server may be hiding {name}’s messages from you alone. Other members received them.',
-  'warn.fork': 'The server is showing members different versions of this group. Do not send anything sensitive; meet in person to compare safety numbers and the group version, and tell an admin.',
+  'warn.fork':
+    'The server is showing members different versions of this group. Do not send anything sensitive; meet in person to compare safety numbers and the group version, and tell an admin.',
   'safety.roster': 'Group version: #{seq} · {hash}',
-  'safety.rosterHint': 'The group version must also be the same on both screens. If it differs, the server is showing you two different groups.',
+  'safety.rosterHint':
+    'The group version must also be the same on both screens. If it differs, the server is showing you two different groups.',
 
   'board.list': 'Posts',
   'board.empty': 'No posts.',
@@ -138,8 +142,10 @@ export const en: Catalogue = {
   'requests.approve': 'Approve',
   'requests.reject': 'Reject',
   'requests.approved': 'Approved.',
-  'requests.transplanted': 'Warning: this introduction was not written by this device. The server may have swapped the person. Do not approve; compare safety numbers in person.',
-  'requests.unreadableIntroduction': 'There is a note, but it cannot be read on this device (it was sealed to other admins or to an older key). Compare safety numbers in person before approving.',
+  'requests.transplanted':
+    'Warning: this introduction was not written by this device. The server may have swapped the person. Do not approve; compare safety numbers in person.',
+  'requests.unreadableIntroduction':
+    'There is a note, but it cannot be read on this device (it was sealed to other admins or to an older key). Compare safety numbers in person before approving.',
   'requests.clearAll': 'Reject all {count} pending requests',
   'requests.clearInvite': 'Reject its {count} pending requests',
   'requests.clearConfirm': 'Really reject {count} requests? Press again to reject',
@@ -184,7 +190,8 @@ export const en: Catalogue = {
   'retention.days': '{count} days',
 
   'safety.title': 'Safety number',
-  'safety.intro': 'Meet {name} in person and check that the numbers (or QR codes) on both screens are the same. If they are, nobody has come between you.',
+  'safety.intro':
+    'Meet {name} in person and check that the numbers (or QR codes) on both screens are the same. If they are, nobody has come between you.',
   'safety.qr': 'Safety number QR code',
   'safety.mismatch': 'If the numbers differ, do not send this person anything sensitive and tell an admin.',
 
@@ -198,7 +205,8 @@ export const en: Catalogue = {
   'settings.notificationsHint': 'Notifications never show content or names.',
   'settings.retentionHint': 'After this time the server deletes messages. Only the groups you administer are listed.',
   'settings.duressTitle': 'Emergency passphrase',
-  'settings.duressHint': 'Typing this passphrase on the lock screen erases all data on this device and opens an empty app, as if newly installed.',
+  'settings.duressHint':
+    'Typing this passphrase on the lock screen erases all data on this device and opens an empty app, as if newly installed.',
   'settings.duressPassphrase': 'Emergency passphrase',
   'settings.duressSave': 'Save emergency passphrase',
   'settings.duressClear': 'Remove emergency passphrase',
@@ -230,7 +238,8 @@ export const en: Catalogue = {
   'error.payload_too_large': 'That is too long.',
 
   'consent.invitationBadge': 'Invitation',
-  'consent.invitation': 'You were added to this group without asking to join it. Nothing is sent to it, not even your name, until you accept.',
+  'consent.invitation':
+    'You were added to this group without asking to join it. Nothing is sent to it, not even your name, until you accept.',
   'consent.checkWho': 'Accept only if you know who runs it: compare safety numbers with them in person.',
   'consent.accept': 'Accept',
   'consent.decline': 'Decline and leave',
@@ -240,11 +249,16 @@ export const en: Catalogue = {
   'group.leaveConfirm': 'Really leave? Press again to leave',
   'group.left': 'You left the group.',
   'warn.notVerifiedBadge': 'Not verified',
-  'warn.notVerified': 'Not verified: you joined with a code typed by hand, so the app cannot tell this is the group you were invited to. Compare safety numbers with the admin.',
-  'warn.wrongGroup': 'This is not the group the invite was for, so it was not opened. Ask the person who invited you for a new link.',
+  'warn.notVerified':
+    'Not verified: you joined with a code typed by hand, so the app cannot tell this is the group you were invited to. Compare safety numbers with the admin.',
+  'warn.wrongGroup':
+    'This is not the group the invite was for, so it was not opened. Ask the person who invited you for a new link.',
   'error.not_requested': 'That person has not asked to join this group.',
-  'error.roster_illegal_op': 'This change is not allowed (for example, the last admin cannot leave: make someone else an admin first).',
+  'error.roster_illegal_op':
+    'This change is not allowed (for example, the last admin cannot leave: make someone else an admin first).',
   // the group's keys (a removal's new key withheld; an old device key served)
-  'key.waiting': "Waiting for the group's new key. Someone left the group, so the key that protects the conversation changed. You can send again when the new key reaches this device. What you wrote is kept.",
-  'key.stale': 'Warning: the server seems to have given an admin an old key of this device. Nothing locked with that old key was opened, and a new key has been asked for.',
+  'key.waiting':
+    "Waiting for the group's new key. Someone left the group, so the key that protects the conversation changed. You can send again when the new key reaches this device. What you wrote is kept.",
+  'key.stale':
+    'Warning: the server seems to have given an admin an old key of this device. Nothing locked with that old key was opened, and a new key has been asked for.',
 };

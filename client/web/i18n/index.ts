@@ -33,4 +33,5 @@ export function t(key: MessageKey, params?: Params): string {
 /** Number and date formatting in the current language. */
 export const formatDateTime = (ms: number) =>
   new Intl.DateTimeFormat(current, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(ms));
-export const formatTime = (ms: number) => new Intl.DateTimeFormat(current, { hour: 'numeric', minute: '2-digit' }).format(new Date(ms));
+export const formatTime = (ms: number) =>
+  new Intl.DateTimeFormat(current, { hour: 'numeric', minute: '2-digit' }).format(new Date(ms));

@@ -11,7 +11,8 @@ export const ko = {
   'nav.back': '뒤로',
 
   'welcome.title': '시작하기',
-  'welcome.intro': '단체와 모임을 위한 안전한 그룹 대화입니다. 메시지는 이 기기에서 암호화되어 서버도 읽을 수 없습니다.',
+  'welcome.intro':
+    '단체와 모임을 위한 안전한 그룹 대화입니다. 메시지는 이 기기에서 암호화되어 서버도 읽을 수 없습니다.',
   'welcome.join': '초대 코드로 참여하기',
   'welcome.create': '새로 시작하기 (그룹 만들기)',
   'welcome.privacy': '전화번호나 이메일은 필요하지 않습니다. 이 기기의 데이터는 암호로 잠깁니다.',
@@ -54,7 +55,8 @@ export const ko = {
   'waiting.hint': '이 화면을 닫아도 됩니다. 다음에 앱을 열면 이어서 기다립니다.',
   'waiting.approved': '승인되었습니다. 그룹을 엽니다.',
   'waiting.endedTitle': '참여 요청이 끝났습니다',
-  'waiting.ended': '이 참여 요청은 더 이상 기다리고 있지 않으며, 그룹에 들어가지 않았습니다. 필요하면 초대해 준 사람에게 새 초대를 받으세요.',
+  'waiting.ended':
+    '이 참여 요청은 더 이상 기다리고 있지 않으며, 그룹에 들어가지 않았습니다. 필요하면 초대해 준 사람에게 새 초대를 받으세요.',
 
   'groups.title': '대화',
   'groups.empty': '아직 그룹이 없습니다.',
@@ -106,10 +108,13 @@ export const ko = {
   // What a server that hides or forks did (delivery checks)
   'warn.seqJump': '서버가 이 메시지 앞의 메시지 일부를 보내주지 않았습니다.',
   'warn.missingFrom': '{name}님의 메시지 {count}개가 끝내 도착하지 않았습니다. 서버가 빼돌렸을 수 있습니다.',
-  'warn.hiddenMember': '서버가 {name}님의 메시지를 나에게만 숨기고 있을 수 있습니다. 다른 구성원은 그 메시지를 받았습니다.',
-  'warn.fork': '서버가 구성원마다 다른 그룹을 보여주고 있습니다. 민감한 내용을 보내지 말고, 직접 만나 안전 번호와 그룹 버전을 비교한 뒤 관리자에게 알리세요.',
+  'warn.hiddenMember':
+    '서버가 {name}님의 메시지를 나에게만 숨기고 있을 수 있습니다. 다른 구성원은 그 메시지를 받았습니다.',
+  'warn.fork':
+    '서버가 구성원마다 다른 그룹을 보여주고 있습니다. 민감한 내용을 보내지 말고, 직접 만나 안전 번호와 그룹 버전을 비교한 뒤 관리자에게 알리세요.',
   'safety.roster': '그룹 버전: {seq}번 · {hash}',
-  'safety.rosterHint': '그룹 버전도 두 화면에서 같아야 합니다. 다르면 서버가 두 사람에게 다른 그룹을 보여주고 있는 것입니다.',
+  'safety.rosterHint':
+    '그룹 버전도 두 화면에서 같아야 합니다. 다르면 서버가 두 사람에게 다른 그룹을 보여주고 있는 것입니다.',
 
   'board.list': '게시글',
   'board.empty': '게시글이 없습니다.',
@@ -139,8 +144,10 @@ export const ko = {
   'requests.approve': '승인',
   'requests.reject': '거절',
   'requests.approved': '승인했습니다.',
-  'requests.transplanted': '경고: 이 소개 글은 이 기기가 쓴 것이 아닙니다. 서버가 사람을 바꿔치기했을 수 있습니다. 승인하지 말고, 직접 만나 안전 번호를 비교하세요.',
-  'requests.unreadableIntroduction': '남긴 말이 있지만 이 기기에서는 읽을 수 없습니다 (다른 관리자나 이전 키 앞으로 봉인됨). 승인하기 전에 직접 만나 안전 번호를 비교하세요.',
+  'requests.transplanted':
+    '경고: 이 소개 글은 이 기기가 쓴 것이 아닙니다. 서버가 사람을 바꿔치기했을 수 있습니다. 승인하지 말고, 직접 만나 안전 번호를 비교하세요.',
+  'requests.unreadableIntroduction':
+    '남긴 말이 있지만 이 기기에서는 읽을 수 없습니다 (다른 관리자나 이전 키 앞으로 봉인됨). 승인하기 전에 직접 만나 안전 번호를 비교하세요.',
   'requests.clearAll': '기다리는 요청 {count}개 모두 거절',
   'requests.clearInvite': '이 초대의 요청 {count}개 거절',
   'requests.clearConfirm': '요청 {count}개를 정말 거절할까요? 한 번 더 누르면 거절합니다',
@@ -185,7 +192,8 @@ export const ko = {
   'retention.days': '{count}일',
 
   'safety.title': '안전 번호',
-  'safety.intro': '{name}님과 직접 만나 두 화면의 숫자(또는 QR 코드)가 같은지 확인하세요. 같으면 중간에서 아무도 끼어들지 않은 것입니다.',
+  'safety.intro':
+    '{name}님과 직접 만나 두 화면의 숫자(또는 QR 코드)가 같은지 확인하세요. 같으면 중간에서 아무도 끼어들지 않은 것입니다.',
   'safety.qr': '안전 번호 QR 코드',
   'safety.mismatch': '숫자가 다르면 이 사람에게 민감한 내용을 보내지 말고 관리자에게 알리세요.',
 
@@ -199,7 +207,8 @@ export const ko = {
   'settings.notificationsHint': '알림에는 내용이나 이름이 절대 나오지 않습니다.',
   'settings.retentionHint': '기간이 지나면 서버에서 메시지가 지워집니다. 관리하는 그룹만 여기에 나옵니다.',
   'settings.duressTitle': '비상 암호',
-  'settings.duressHint': '잠금 화면에서 이 암호를 입력하면 이 기기의 모든 데이터가 지워지고, 처음 설치한 것처럼 빈 앱이 열립니다.',
+  'settings.duressHint':
+    '잠금 화면에서 이 암호를 입력하면 이 기기의 모든 데이터가 지워지고, 처음 설치한 것처럼 빈 앱이 열립니다.',
   'settings.duressPassphrase': '비상 암호',
   'settings.duressSave': '비상 암호 저장',
   'settings.duressClear': '비상 암호 없애기',
@@ -231,7 +240,8 @@ export const ko = {
   'error.payload_too_large': '내용이 너무 깁니다.',
 
   'consent.invitationBadge': '초대',
-  'consent.invitation': '참여를 요청하지 않은 그룹에 추가되었습니다. 수락하기 전에는 이 그룹에 이름을 포함해 아무것도 보내지 않습니다.',
+  'consent.invitation':
+    '참여를 요청하지 않은 그룹에 추가되었습니다. 수락하기 전에는 이 그룹에 이름을 포함해 아무것도 보내지 않습니다.',
   'consent.checkWho': '누가 운영하는 그룹인지 알 때만 수락하세요. 그 사람과 직접 만나 안전 번호를 비교하세요.',
   'consent.accept': '수락',
   'consent.decline': '거절하고 나가기',
@@ -241,13 +251,17 @@ export const ko = {
   'group.leaveConfirm': '정말 나갈까요? 한 번 더 누르면 나갑니다',
   'group.left': '그룹에서 나왔습니다.',
   'warn.notVerifiedBadge': '확인되지 않음',
-  'warn.notVerified': '확인되지 않음: 직접 입력한 코드로 참여해서, 초대받은 그룹이 맞는지 앱이 확인할 수 없습니다. 관리자와 안전 번호를 비교하세요.',
+  'warn.notVerified':
+    '확인되지 않음: 직접 입력한 코드로 참여해서, 초대받은 그룹이 맞는지 앱이 확인할 수 없습니다. 관리자와 안전 번호를 비교하세요.',
   'warn.wrongGroup': '초대받은 그룹이 아니어서 열지 않았습니다. 초대한 사람에게 새 링크를 요청하세요.',
   'error.not_requested': '그 사람은 이 그룹에 참여를 요청하지 않았습니다.',
-  'error.roster_illegal_op': '허용되지 않는 변경입니다(예: 마지막 관리자는 나갈 수 없습니다. 먼저 다른 사람을 관리자로 정하세요).',
+  'error.roster_illegal_op':
+    '허용되지 않는 변경입니다(예: 마지막 관리자는 나갈 수 없습니다. 먼저 다른 사람을 관리자로 정하세요).',
   // the group's keys (a removal's new key withheld; an old device key served)
-  'key.waiting': '그룹의 새 열쇠를 기다리고 있습니다. 한 사람이 그룹에서 빠져서 대화를 지키는 열쇠가 바뀌었습니다. 새 열쇠가 이 기기에 도착하면 다시 보낼 수 있습니다. 쓰던 글은 그대로 남아 있습니다.',
-  'key.stale': '주의: 서버가 관리자에게 이 기기의 예전 열쇠를 건넨 것으로 보입니다. 그 열쇠로 잠긴 내용은 열지 않았고, 관리자에게 새 열쇠를 요청했습니다.',
+  'key.waiting':
+    '그룹의 새 열쇠를 기다리고 있습니다. 한 사람이 그룹에서 빠져서 대화를 지키는 열쇠가 바뀌었습니다. 새 열쇠가 이 기기에 도착하면 다시 보낼 수 있습니다. 쓰던 글은 그대로 남아 있습니다.',
+  'key.stale':
+    '주의: 서버가 관리자에게 이 기기의 예전 열쇠를 건넨 것으로 보입니다. 그 열쇠로 잠긴 내용은 열지 않았고, 관리자에게 새 열쇠를 요청했습니다.',
 } as const;
 
 export type MessageKey = keyof typeof ko;

@@ -24,7 +24,9 @@ export function parseSettings(raw: unknown): AppSettings {
     for (const [k, v] of Object.entries(r.drafts)) if (typeof v === 'string') drafts[k] = v;
   return {
     language: LANGUAGES.includes(r.language as Language) ? (r.language as Language) : DEFAULT_SETTINGS.language,
-    lockMinutes: (LOCK_MINUTE_CHOICES as readonly unknown[]).includes(r.lockMinutes) ? (r.lockMinutes as number) : DEFAULT_SETTINGS.lockMinutes,
+    lockMinutes: (LOCK_MINUTE_CHOICES as readonly unknown[]).includes(r.lockMinutes)
+      ? (r.lockMinutes as number)
+      : DEFAULT_SETTINGS.lockMinutes,
     notifications: r.notifications === true,
     drafts,
   };

@@ -38,7 +38,12 @@ export class AppVault {
     return (await store.get(HEADER)) !== undefined;
   }
 
-  static async create(store: ByteStore, passphrase: string, params: PassphraseKdfParams | undefined, settings: Partial<AppSettings>): Promise<AppVault> {
+  static async create(
+    store: ByteStore,
+    passphrase: string,
+    params: PassphraseKdfParams | undefined,
+    settings: Partial<AppSettings>,
+  ): Promise<AppVault> {
     await cryptoReady();
     const header = newPassphraseHeader(params);
     const key = await keyFromHeader(passphrase, header);
@@ -50,12 +55,17 @@ export class AppVault {
   }
 
   static async open(store: ByteStore, passphrase: string): Promise<VaultOpening> {
-    const [rawHeader, sealedSettings, duress] = await Promise.all([store.get(HEADER), store.get(SETTINGS), store.get(DURESS)]);
+    const [rawHeader, sealedSettings, duress] = await Promise.all([
+      store.get(HEADER),
+      store.get(SETTINGS),
+      store.get(DURESS),
+    ]);
     if (!rawHeader || !sealedSettings) return { kind: 'wrong' };
     const header = JSON.parse(fromUtf8(rawHeader)) as PassphraseHeader;
     const key = await keyFromHeader(passphrase, header);
     const settings = tryOpen(key, SETTINGS, sealedSettings);
-    if (settings) return { kind: 'ok', vault: new AppVault(store, header, key, parseSettings(JSON.parse(fromUtf8(settings)))) };
+    if (settings)
+      return { kind: 'ok', vault: new AppVault(store, header, key, parseSettings(JSON.parse(fromUtf8(settings)))) };
     const isDuress = duress !== undefined && tryOpen(key, DURESS, duress) !== null;
     memzero(key);
     return isDuress ? { kind: 'duress' } : { kind: 'wrong' };

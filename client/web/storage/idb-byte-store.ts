@@ -26,7 +26,8 @@ export function openDatabase(): Promise<IDBDatabase> {
   opening ??= new Promise<IDBDatabase>((resolve, reject) => {
     const req = indexedDB.open(DATABASE_NAME, DATABASE_VERSION);
     req.onupgradeneeded = () => {
-      for (const name of OBJECT_STORES) if (!req.result.objectStoreNames.contains(name)) req.result.createObjectStore(name);
+      for (const name of OBJECT_STORES)
+        if (!req.result.objectStoreNames.contains(name)) req.result.createObjectStore(name);
     };
     req.onsuccess = () => {
       const db = req.result;

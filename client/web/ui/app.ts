@@ -88,7 +88,10 @@ export function startApp(root: HTMLElement, session: WebSession, first: Route, i
 
   function onUnlocked(): void {
     setLanguage(session.settings.language);
-    stopAutoLock = startAutoLock(() => (session.isUnlocked ? session.settings.lockMinutes * 60_000 : Infinity), () => session.lock());
+    stopAutoLock = startAutoLock(
+      () => (session.isUnlocked ? session.settings.lockMinutes * 60_000 : Infinity),
+      () => session.lock(),
+    );
     stopNotifications = notifyWhenHidden(session);
   }
 

@@ -5,7 +5,11 @@ export type Child = Node | string | number | null | undefined | false | Child[];
 type Handler = (event: Event) => void;
 export type Attrs = Record<string, string | number | boolean | Handler | null | undefined>;
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs | null, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs?: Attrs | null,
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs ?? {})) {
     if (value === null || value === undefined || value === false) continue;
@@ -30,14 +34,22 @@ let nextId = 0;
 export const uid = (prefix: string) => `${prefix}-${++nextId}`;
 
 /** A labelled form field: the label names the control for screen readers. */
-export function field(label: string, control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, hint?: Child): HTMLElement {
+export function field(
+  label: string,
+  control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement,
+  hint?: Child,
+): HTMLElement {
   control.id ||= uid('f');
   const hintEl = hint ? h('p', { class: 'hint', id: `${control.id}-hint` }, hint) : null;
   if (hintEl) control.setAttribute('aria-describedby', hintEl.id);
   return h('div', { class: 'field' }, h('label', { for: control.id }, label), control, hintEl);
 }
 
-export function select<V extends string | number>(name: string, options: { value: V; label: string }[], selected: V): HTMLSelectElement {
+export function select<V extends string | number>(
+  name: string,
+  options: { value: V; label: string }[],
+  selected: V,
+): HTMLSelectElement {
   return h(
     'select',
     { name },

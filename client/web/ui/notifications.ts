@@ -10,6 +10,8 @@ export function notifyWhenHidden(session: WebSession): () => void {
     if (event.type !== 'message' || event.sender === session.client.deviceId) return;
     if (!session.isUnlocked || !session.settings.notifications || document.visibilityState === 'visible') return;
     if (!('Notification' in window) || Notification.permission !== 'granted') return;
-    void navigator.serviceWorker?.ready.then((reg) => reg.showNotification(t('notify.title'), { body: t('notify.body'), tag: TAG, icon: '/icon-192.png' }));
+    void navigator.serviceWorker?.ready.then((reg) =>
+      reg.showNotification(t('notify.title'), { body: t('notify.body'), tag: TAG, icon: '/icon-192.png' }),
+    );
   });
 }

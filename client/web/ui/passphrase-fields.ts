@@ -10,12 +10,25 @@ export interface PassphraseFields {
   problem(): string | null;
 }
 
-export function passphraseFields(ctx: AppContext, labelKey: 'setup.passphrase' | 'settings.duressPassphrase'): PassphraseFields {
+export function passphraseFields(
+  ctx: AppContext,
+  labelKey: 'setup.passphrase' | 'settings.duressPassphrase',
+): PassphraseFields {
   const input = h('input', { type: 'password', name: 'passphrase', autocomplete: 'new-password', required: true });
-  const confirm = h('input', { type: 'password', name: 'passphrase-confirm', autocomplete: 'new-password', required: true });
+  const confirm = h('input', {
+    type: 'password',
+    name: 'passphrase-confirm',
+    autocomplete: 'new-password',
+    required: true,
+  });
   const bar = h('span', { class: 'strength-bar' });
   const text = h('span', { class: 'strength-text' });
-  const meter = h('div', { class: 'strength', 'data-level': 'too-short', 'aria-live': 'polite' }, h('span', { class: 'strength-track', 'aria-hidden': 'true' }, bar), text);
+  const meter = h(
+    'div',
+    { class: 'strength', 'data-level': 'too-short', 'aria-live': 'polite' },
+    h('span', { class: 'strength-track', 'aria-hidden': 'true' }, bar),
+    text,
+  );
 
   const update = () => {
     const { level } = passphraseStrength(input.value);

@@ -24,7 +24,8 @@ export function qrSvg(text: string, label: string): SVGSVGElement {
   svg.appendChild(bg);
   // One path for all dark modules keeps the node count small.
   let d = '';
-  for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) if (qr.isDark(r, c)) d += `M${c + margin} ${r + margin}h1v1h-1z`;
+  for (let r = 0; r < n; r++)
+    for (let c = 0; c < n; c++) if (qr.isDark(r, c)) d += `M${c + margin} ${r + margin}h1v1h-1z`;
   const path = document.createElementNS(SVG, 'path');
   path.setAttribute('d', d);
   path.setAttribute('fill', '#000');

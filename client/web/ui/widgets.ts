@@ -10,7 +10,13 @@ export function screenHeader(ctx: AppContext, title: Child, back?: Route, action
   return h(
     'div',
     { class: 'screen-head' },
-    back ? h('button', { type: 'button', class: 'back', 'aria-label': ctx.t('nav.back'), onclick: () => ctx.navigate(back) }, '‹') : null,
+    back
+      ? h(
+          'button',
+          { type: 'button', class: 'back', 'aria-label': ctx.t('nav.back'), onclick: () => ctx.navigate(back) },
+          '‹',
+        )
+      : null,
     h('h1', { tabindex: '-1' }, title),
     actions,
   );
@@ -44,7 +50,12 @@ export function errorText(ctx: AppContext, err: unknown): string {
 }
 
 /** Runs an action with its button disabled and marked busy; errors go to the alert. */
-export async function runBusy(button: HTMLButtonElement, alert: ReturnType<typeof alertBox>, ctx: AppContext, action: () => Promise<void>): Promise<void> {
+export async function runBusy(
+  button: HTMLButtonElement,
+  alert: ReturnType<typeof alertBox>,
+  ctx: AppContext,
+  action: () => Promise<void>,
+): Promise<void> {
   if (button.disabled) return;
   alert.clear();
   button.disabled = true;
@@ -68,5 +79,9 @@ export const shortId = (deviceId: string) => deviceId.slice(0, 6);
 /** Safety number digits in groups of five, read in order by screen readers. */
 export function safetyDigits(digits: string): HTMLElement {
   const groups = digits.match(/.{1,5}/g) ?? [];
-  return h('p', { class: 'safety-digits' }, groups.map((g) => h('span', null, g)));
+  return h(
+    'p',
+    { class: 'safety-digits' },
+    groups.map((g) => h('span', null, g)),
+  );
 }

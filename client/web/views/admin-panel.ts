@@ -22,7 +22,12 @@ export function adminPanel(ctx: AppContext, group: GroupView, reloadGroup: () =>
   let disposed = false;
 
   /** A button that asks once more (its label changes) before it acts. */
-  function pressTwice(label: string, confirmLabel: string, className: string, action: () => Promise<void>): HTMLButtonElement {
+  function pressTwice(
+    label: string,
+    confirmLabel: string,
+    className: string,
+    action: () => Promise<void>,
+  ): HTMLButtonElement {
     const button = h('button', { type: 'button', class: className }, label);
     button.addEventListener('click', () => {
       if (button.dataset.confirm !== 'yes') {
@@ -51,24 +56,50 @@ export function adminPanel(ctx: AppContext, group: GroupView, reloadGroup: () =>
     const expiresAt = i.expiresAt * 1000; // the relay counts in seconds
     const expired = expiresAt <= Date.now();
     const usedUp = i.uses >= i.maxUses;
-    const status = i.revoked ? ctx.t('invite.statusRevoked') : expired ? ctx.t('invite.statusExpired') : usedUp ? ctx.t('invite.statusUsedUp') : ctx.t('invite.statusActive');
+    const status = i.revoked
+      ? ctx.t('invite.statusRevoked')
+      : expired
+        ? ctx.t('invite.statusExpired')
+        : usedUp
+          ? ctx.t('invite.statusUsedUp')
+          : ctx.t('invite.statusActive');
     // revoking also rejects the invite's pending requests (a leaked code's flood goes with it)
     const pending = requests.filter((r) => r.inviteId === i.inviteId).length;
     const revokeAction = () => client.revokeInvite(gid, i.inviteId).then(load);
     const revoke =
       pending === 0
         ? h('button', { type: 'button', class: 'small danger' }, ctx.t('invite.revoke'))
-        : pressTwice(ctx.t('invite.revoke'), ctx.t('invite.revokeConfirm', { count: pending }), 'small danger', revokeAction);
+        : pressTwice(
+            ctx.t('invite.revoke'),
+            ctx.t('invite.revokeConfirm', { count: pending }),
+            'small danger',
+            revokeAction,
+          );
     if (pending === 0) revoke.addEventListener('click', () => runBusy(revoke, alert, ctx, revokeAction));
     const clearThese =
       pending === 0
         ? null
-        : pressTwice(ctx.t('requests.clearInvite', { count: pending }), ctx.t('requests.clearConfirm', { count: pending }), 'small danger', () => clearRequests(i.inviteId));
+        : pressTwice(
+            ctx.t('requests.clearInvite', { count: pending }),
+            ctx.t('requests.clearConfirm', { count: pending }),
+            'small danger',
+            () => clearRequests(i.inviteId),
+          );
     return h(
       'li',
       { class: 'invite' },
-      h('p', { class: 'meta' }, h('span', { class: 'sender' }, inviteName(i.inviteId)), roleBadge(ctx, i.role), h('span', { class: 'badge' }, status)),
-      h('p', { class: 'hint' }, ctx.t('invite.usage', { uses: i.uses, max: i.maxUses, when: formatDateTime(expiresAt) })),
+      h(
+        'p',
+        { class: 'meta' },
+        h('span', { class: 'sender' }, inviteName(i.inviteId)),
+        roleBadge(ctx, i.role),
+        h('span', { class: 'badge' }, status),
+      ),
+      h(
+        'p',
+        { class: 'hint' },
+        ctx.t('invite.usage', { uses: i.uses, max: i.maxUses, when: formatDateTime(expiresAt) }),
+      ),
       h('div', { class: 'actions' }, i.revoked || expired || usedUp ? null : revoke, clearThese),
     );
   }
@@ -97,11 +128,18 @@ export function adminPanel(ctx: AppContext, group: GroupView, reloadGroup: () =>
         reloadGroup();
       }),
     );
-    reject.addEventListener('click', () => runBusy(reject, alert, ctx, () => client.reject(gid, r.requestId).then(load)));
+    reject.addEventListener('click', () =>
+      runBusy(reject, alert, ctx, () => client.reject(gid, r.requestId).then(load)),
+    );
     return h(
       'li',
       { class: 'request' },
-      h('p', { class: 'meta' }, h('span', { class: 'sender' }, ctx.t('requests.via', { invite: inviteName(r.inviteId) })), roleBadge(ctx, r.role)),
+      h(
+        'p',
+        { class: 'meta' },
+        h('span', { class: 'sender' }, ctx.t('requests.via', { invite: inviteName(r.inviteId) })),
+        roleBadge(ctx, r.role),
+      ),
       introductionOf(r),
       h('p', { class: 'hint' }, ctx.t('requests.safety')),
       safetyDigits(r.safetyNumber),
@@ -115,11 +153,22 @@ export function adminPanel(ctx: AppContext, group: GroupView, reloadGroup: () =>
       if (disposed) return;
       invites = inv;
       requests = reqs;
-      invitesList.replaceChildren(...(inv.length ? inv.map(inviteItem) : [h('li', { class: 'empty' }, ctx.t('invite.none'))]));
-      requestsList.replaceChildren(...(reqs.length ? reqs.map(requestItem) : [h('li', { class: 'empty' }, ctx.t('requests.none'))]));
+      invitesList.replaceChildren(
+        ...(inv.length ? inv.map(inviteItem) : [h('li', { class: 'empty' }, ctx.t('invite.none'))]),
+      );
+      requestsList.replaceChildren(
+        ...(reqs.length ? reqs.map(requestItem) : [h('li', { class: 'empty' }, ctx.t('requests.none'))]),
+      );
       clearAllSlot.replaceChildren(
         ...(reqs.length > 1
-          ? [pressTwice(ctx.t('requests.clearAll', { count: reqs.length }), ctx.t('requests.clearConfirm', { count: reqs.length }), 'small danger', () => clearRequests())]
+          ? [
+              pressTwice(
+                ctx.t('requests.clearAll', { count: reqs.length }),
+                ctx.t('requests.clearConfirm', { count: reqs.length }),
+                'small danger',
+                () => clearRequests(),
+              ),
+            ]
           : []),
       );
     } catch (err) {
@@ -140,16 +189,21 @@ export function adminPanel(ctx: AppContext, group: GroupView, reloadGroup: () =>
   settingsForm.addEventListener('submit', (event) => {
     event.preventDefault();
     void runBusy(saveSettings, alert, ctx, async () => {
-      await client.setSettings(gid, { retentionSeconds: retention.value(), announcementOnly: announcementOnly.checked });
+      await client.setSettings(gid, {
+        retentionSeconds: retention.value(),
+        announcementOnly: announcementOnly.checked,
+      });
       ctx.announce(ctx.t('admin.saved'));
       reloadGroup();
     });
   });
   const rotateKeys = h('button', { type: 'button' }, ctx.t('admin.rotateEpoch'));
-  rotateKeys.addEventListener('click', () => runBusy(rotateKeys, alert, ctx, async () => {
-    await client.rotateEpoch(gid);
-    ctx.announce(ctx.t('admin.rotated'));
-  }));
+  rotateKeys.addEventListener('click', () =>
+    runBusy(rotateKeys, alert, ctx, async () => {
+      await client.rotateEpoch(gid);
+      ctx.announce(ctx.t('admin.rotated'));
+    }),
+  );
 
   const unsubscribe = client.subscribe((event) => {
     if (event.type === 'join-request' && event.groupId === gid) void load();
@@ -161,9 +215,27 @@ export function adminPanel(ctx: AppContext, group: GroupView, reloadGroup: () =>
       'div',
       { class: 'panel admin' },
       alert.el,
-      h('section', { 'aria-labelledby': 'admin-requests' }, h('h2', { id: 'admin-requests' }, ctx.t('requests.title')), clearAllSlot, requestsList),
-      h('section', { 'aria-labelledby': 'admin-invite' }, h('h2', { id: 'admin-invite' }, ctx.t('invite.title')), inviteForm(ctx, gid, () => void load()), invitesList),
-      h('section', { 'aria-labelledby': 'admin-settings' }, h('h2', { id: 'admin-settings' }, ctx.t('admin.settings')), settingsForm, rotateKeys),
+      h(
+        'section',
+        { 'aria-labelledby': 'admin-requests' },
+        h('h2', { id: 'admin-requests' }, ctx.t('requests.title')),
+        clearAllSlot,
+        requestsList,
+      ),
+      h(
+        'section',
+        { 'aria-labelledby': 'admin-invite' },
+        h('h2', { id: 'admin-invite' }, ctx.t('invite.title')),
+        inviteForm(ctx, gid, () => void load()),
+        invitesList,
+      ),
+      h(
+        'section',
+        { 'aria-labelledby': 'admin-settings' },
+        h('h2', { id: 'admin-settings' }, ctx.t('admin.settings')),
+        settingsForm,
+        rotateKeys,
+      ),
     ),
     dispose: () => {
       disposed = true;

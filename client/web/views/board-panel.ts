@@ -10,7 +10,14 @@ import { field, h } from '../ui/dom';
 import { alertBox, errorText, runBusy } from '../ui/widgets';
 import { boardOrder } from './board-order';
 import { isKeyWait, type KeyWait, keyWait } from './key-wait';
-import { contentText, contentTrusted, flagWarnings, onMetaMessage, refreshSenderNames, senderLine } from './message-parts';
+import {
+  contentText,
+  contentTrusted,
+  flagWarnings,
+  onMetaMessage,
+  refreshSenderNames,
+  senderLine,
+} from './message-parts';
 
 export function boardPanel(ctx: AppContext, initial: GroupView): View {
   let group = initial;
@@ -29,7 +36,10 @@ export function boardPanel(ctx: AppContext, initial: GroupView): View {
             {
               type: 'button',
               class: 'small',
-              onclick: (ev) => void runBusy(ev.currentTarget as HTMLButtonElement, alert, ctx, () => client.pin(group.groupId, e.seq, !e.pinned).then(reload)),
+              onclick: (ev) =>
+                void runBusy(ev.currentTarget as HTMLButtonElement, alert, ctx, () =>
+                  client.pin(group.groupId, e.seq, !e.pinned).then(reload),
+                ),
             },
             ctx.t(e.pinned ? 'board.unpin' : 'board.pin'),
           )
@@ -41,7 +51,9 @@ export function boardPanel(ctx: AppContext, initial: GroupView): View {
       senderLine(ctx, group, e),
       flagWarnings(ctx, e.flags),
       trusted ? h('p', { class: 'text' }, contentText(ctx, e)) : null,
-      e.expiresAt !== null ? h('p', { class: 'hint' }, ctx.t('board.expires', { when: formatDateTime(e.expiresAt * 1000) })) : null,
+      e.expiresAt !== null
+        ? h('p', { class: 'hint' }, ctx.t('board.expires', { when: formatDateTime(e.expiresAt * 1000) }))
+        : null,
       pinToggle,
     );
   }
@@ -52,7 +64,9 @@ export function boardPanel(ctx: AppContext, initial: GroupView): View {
       const events = await client.history(group.groupId, { kind: 'bulletin' });
       if (disposed) return;
       const shown = boardOrder(events, Date.now());
-      list.replaceChildren(...(shown.length ? shown.map(bulletin) : [h('li', { class: 'empty' }, ctx.t('board.empty'))]));
+      list.replaceChildren(
+        ...(shown.length ? shown.map(bulletin) : [h('li', { class: 'empty' }, ctx.t('board.empty'))]),
+      );
     } catch (err) {
       alert.show(errorText(ctx, err));
     }

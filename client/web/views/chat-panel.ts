@@ -9,7 +9,14 @@ import { alertBox, errorText } from '../ui/widgets';
 import { draftKeeper } from './drafts';
 import { isKeyWait, keyWait } from './key-wait';
 import { unreadableWarning } from './unreadable-warning';
-import { contentText, contentTrusted, flagWarnings, onMetaMessage, refreshSenderNames, senderLine } from './message-parts';
+import {
+  contentText,
+  contentTrusted,
+  flagWarnings,
+  onMetaMessage,
+  refreshSenderNames,
+  senderLine,
+} from './message-parts';
 
 type SendState = 'sending' | 'stored' | 'failed';
 
@@ -86,7 +93,8 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
     if (c.type === 'reaction') return;
     if (c.type === 'edit' || c.type === 'delete') {
       const target = items.get(c.target);
-      if (target?.text && target.sender === event.sender && event.flags.verified) target.text.textContent = c.type === 'edit' ? `${c.text} ${ctx.t('chat.edited')}` : ctx.t('chat.deleted');
+      if (target?.text && target.sender === event.sender && event.flags.verified)
+        target.text.textContent = c.type === 'edit' ? `${c.text} ${ctx.t('chat.edited')}` : ctx.t('chat.deleted');
       return;
     }
     if (event.flags.replay) return notice(ctx.t('warn.replay'), 'notice warning');
@@ -94,7 +102,13 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
     const existing = items.get(event.messageId);
     if (existing) return existing.setState('stored');
     const text = contentTrusted(event.flags) ? h('p', { class: 'text' }, contentText(ctx, event)) : null;
-    const li = h('li', { class: mine ? 'msg mine' : 'msg' }, senderLine(ctx, group, event), flagWarnings(ctx, event.flags), text);
+    const li = h(
+      'li',
+      { class: mine ? 'msg mine' : 'msg' },
+      senderLine(ctx, group, event),
+      flagWarnings(ctx, event.flags),
+      text,
+    );
     if (event.flags.gap) gapped.set(event.messageId, li);
     const entry = item(li, text, mine, event.sender);
     if (mine) entry.setState('stored');
@@ -107,7 +121,8 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
     if (event.type === 'message' || event.type === 'gaps') recheckGaps();
     if (event.type === 'message') {
       show(event);
-      if (event.kind === 'message' && event.sender !== client.deviceId && document.visibilityState === 'visible') void client.markRead(group.groupId).catch(() => {});
+      if (event.kind === 'message' && event.sender !== client.deviceId && document.visibilityState === 'visible')
+        void client.markRead(group.groupId).catch(() => {});
     } else if (event.type === 'undecryptable') notice(ctx.t(unreadableWarning(event.reason)), 'notice warning');
     else if (event.type === 'roster' && !event.valid) notice(ctx.t('warn.invalidRoster'), 'notice warning');
     else if (event.type === 'stale-key') notice(ctx.t('key.stale'), 'notice warning');
@@ -117,7 +132,13 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
     }
   }
 
-  const input = h('textarea', { name: 'message', rows: 2, maxlength: 16000, 'aria-label': ctx.t('chat.compose'), placeholder: ctx.t('chat.compose') });
+  const input = h('textarea', {
+    name: 'message',
+    rows: 2,
+    maxlength: 16000,
+    'aria-label': ctx.t('chat.compose'),
+    placeholder: ctx.t('chat.compose'),
+  });
   const drafts = draftKeeper(ctx, group.groupId, input);
   const sendButton = h('button', { type: 'submit', class: 'primary' }, ctx.t('chat.send'));
   const form = h('form', { class: 'compose' }, input, sendButton);
@@ -132,7 +153,12 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
     input.value = '';
     drafts.clear();
     alert.clear();
-    const li = h('li', { class: 'msg mine' }, h('p', { class: 'meta' }, h('span', { class: 'sender' }, ctx.t('chat.you'))), h('p', { class: 'text' }, text));
+    const li = h(
+      'li',
+      { class: 'msg mine' },
+      h('p', { class: 'meta' }, h('span', { class: 'sender' }, ctx.t('chat.you'))),
+      h('p', { class: 'text' }, text),
+    );
     const pending = item(li, li.querySelector('.text'), true, client.deviceId);
     pending.setState('sending');
     push(li);

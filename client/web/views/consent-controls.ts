@@ -8,8 +8,16 @@ import { type alertBox, runBusy } from '../ui/widgets';
 
 export function invitationPanel(ctx: AppContext, group: GroupView, alert: ReturnType<typeof alertBox>): HTMLElement {
   const client = ctx.session.client;
-  const accept = h('button', { type: 'button', class: 'primary', 'data-testid': 'accept-invitation' }, ctx.t('consent.accept'));
-  const decline = h('button', { type: 'button', class: 'danger', 'data-testid': 'decline-invitation' }, ctx.t('consent.decline'));
+  const accept = h(
+    'button',
+    { type: 'button', class: 'primary', 'data-testid': 'accept-invitation' },
+    ctx.t('consent.accept'),
+  );
+  const decline = h(
+    'button',
+    { type: 'button', class: 'danger', 'data-testid': 'decline-invitation' },
+    ctx.t('consent.decline'),
+  );
   accept.addEventListener('click', () =>
     runBusy(accept, alert, ctx, async () => {
       await client.acceptInvitation(group.groupId);
@@ -34,7 +42,11 @@ export function invitationPanel(ctx: AppContext, group: GroupView, alert: Return
 }
 
 export function leaveButton(ctx: AppContext, group: GroupView, alert: ReturnType<typeof alertBox>): HTMLElement {
-  const leave = h('button', { type: 'button', class: 'small danger', 'data-testid': 'leave-group' }, ctx.t('group.leave'));
+  const leave = h(
+    'button',
+    { type: 'button', class: 'small danger', 'data-testid': 'leave-group' },
+    ctx.t('group.leave'),
+  );
   leave.addEventListener('click', () => {
     if (leave.dataset.confirm !== 'yes') {
       leave.dataset.confirm = 'yes';

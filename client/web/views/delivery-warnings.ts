@@ -13,7 +13,9 @@ export function deliveryWarnings(ctx: AppContext, group: GroupView): HTMLElement
   if (group.fork) lines.push(h('p', { class: 'warning fork', role: 'alert' }, ctx.t('warn.fork')));
   for (const gap of group.openGaps) {
     const name = senderName(ctx, group, gap.sender);
-    const text = gap.hidden ? ctx.t('warn.hiddenMember', { name }) : ctx.t('warn.missingFrom', { name, count: gap.missing });
+    const text = gap.hidden
+      ? ctx.t('warn.hiddenMember', { name })
+      : ctx.t('warn.missingFrom', { name, count: gap.missing });
     lines.push(h('p', { class: 'warning gap', role: 'note' }, text));
   }
   return lines;
@@ -25,10 +27,13 @@ export function deliveryBanner(ctx: AppContext, initial: GroupView): { el: HTMLE
   const client = ctx.session.client;
   const unsubscribe = client.subscribe((event) => {
     if ((event.type !== 'gaps' && event.type !== 'fork') || event.groupId !== initial.groupId) return;
-    void client.groups().then((groups) => {
-      const group = groups.find((g) => g.groupId === initial.groupId);
-      if (group) el.replaceChildren(...deliveryWarnings(ctx, group));
-    }, () => {});
+    void client.groups().then(
+      (groups) => {
+        const group = groups.find((g) => g.groupId === initial.groupId);
+        if (group) el.replaceChildren(...deliveryWarnings(ctx, group));
+      },
+      () => {},
+    );
   });
   return { el, dispose: unsubscribe };
 }

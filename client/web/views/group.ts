@@ -57,7 +57,9 @@ export const groupView: ViewFactory<GroupRoute> = (ctx, route) => {
         tabs(group, tab),
         group.rosterValid ? '' : h('p', { class: 'warning', role: 'alert' }, ctx.t('warn.invalidRoster')),
         group.staleKey ? h('p', { class: 'warning', role: 'alert' }, ctx.t('key.stale')) : '',
-        group.doorVerified ? '' : h('p', { class: 'warning', 'data-testid': 'not-verified' }, ctx.t('warn.notVerified')),
+        group.doorVerified
+          ? ''
+          : h('p', { class: 'warning', 'data-testid': 'not-verified' }, ctx.t('warn.notVerified')),
         banner.el,
         panel.el,
         leaveButton(ctx, group, alert),
@@ -69,7 +71,8 @@ export const groupView: ViewFactory<GroupRoute> = (ctx, route) => {
   }
 
   function tabs(group: GroupView, active: GroupTab): HTMLElement {
-    const names: GroupTab[] = group.role === 'admin' ? ['chat', 'board', 'members', 'admin'] : ['chat', 'board', 'members'];
+    const names: GroupTab[] =
+      group.role === 'admin' ? ['chat', 'board', 'members', 'admin'] : ['chat', 'board', 'members'];
     return h(
       'nav',
       { class: 'tabs', 'aria-label': ctx.t('group.sections') },
@@ -105,10 +108,13 @@ export const groupView: ViewFactory<GroupRoute> = (ctx, route) => {
     const mine = event.members.find((m) => m.deviceId === client.deviceId);
     if (event.removedSelf || mine?.role !== lastRole) return void load();
     // A settings commit changes who may write in the chat.
-    void client.groups().then((groups) => {
-      const group = groups.find((g) => g.groupId === route.groupId);
-      if (group && !disposed && group.announcementOnly !== lastAnnouncementOnly) void load();
-    }, () => {});
+    void client.groups().then(
+      (groups) => {
+        const group = groups.find((g) => g.groupId === route.groupId);
+        if (group && !disposed && group.announcementOnly !== lastAnnouncementOnly) void load();
+      },
+      () => {},
+    );
   });
   void load();
 

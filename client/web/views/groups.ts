@@ -19,14 +19,20 @@ export const groupsView: ViewFactory = (ctx) => {
       null,
       h(
         'button',
-        { type: 'button', class: 'group-item', onclick: () => ctx.navigate({ name: 'group', groupId: g.groupId, tab: 'chat' }) },
+        {
+          type: 'button',
+          class: 'group-item',
+          onclick: () => ctx.navigate({ name: 'group', groupId: g.groupId, tab: 'chat' }),
+        },
         h('span', { class: 'group-name' }, g.name ?? ctx.t('group.unnamed')),
         roleBadge(ctx, g.role),
         g.rosterValid ? null : h('span', { class: 'badge warn' }, ctx.t('warn.invalidRoster')),
         g.fork ? h('span', { class: 'badge warn' }, ctx.t('warn.fork')) : null,
         g.invitation ? h('span', { class: 'badge warn' }, ctx.t('consent.invitationBadge')) : null,
         !g.invitation && !g.doorVerified ? h('span', { class: 'badge' }, ctx.t('warn.notVerifiedBadge')) : null,
-        g.unread > 0 ? h('span', { class: 'unread', 'aria-label': ctx.t('groups.unread', { count: g.unread }) }, String(g.unread)) : null,
+        g.unread > 0
+          ? h('span', { class: 'unread', 'aria-label': ctx.t('groups.unread', { count: g.unread }) }, String(g.unread))
+          : null,
       ),
     );
 
@@ -38,9 +44,19 @@ export const groupsView: ViewFactory = (ctx) => {
     try {
       const [groups, joins] = await Promise.all([client.groups(), client.pendingJoins()]);
       if (disposed) return;
-      list.replaceChildren(...(groups.length ? groups.map(groupItem) : [h('li', { class: 'empty' }, ctx.t('groups.empty'))]));
+      list.replaceChildren(
+        ...(groups.length ? groups.map(groupItem) : [h('li', { class: 'empty' }, ctx.t('groups.empty'))]),
+      );
       const waiting = joins.filter((j) => !groups.some((g) => g.groupId === j.groupId));
-      if (waiting.length && !poll) poll = setInterval(() => void client.sync().catch(() => {}).then(reload), POLL_MS);
+      if (waiting.length && !poll)
+        poll = setInterval(
+          () =>
+            void client
+              .sync()
+              .catch(() => {})
+              .then(reload),
+          POLL_MS,
+        );
       if (!waiting.length && poll) {
         clearInterval(poll);
         poll = null;
@@ -50,7 +66,15 @@ export const groupsView: ViewFactory = (ctx) => {
           h(
             'li',
             null,
-            h('button', { type: 'button', class: 'group-item pending', onclick: () => ctx.navigate({ name: 'waiting', groupId: j.groupId }) }, ctx.t('groups.pending')),
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'group-item pending',
+                onclick: () => ctx.navigate({ name: 'waiting', groupId: j.groupId }),
+              },
+              ctx.t('groups.pending'),
+            ),
           ),
         ),
       );
@@ -73,7 +97,16 @@ export const groupsView: ViewFactory = (ctx) => {
     el: h(
       'section',
       { class: 'screen groups' },
-      screenHeader(ctx, ctx.t('groups.title'), undefined, h('button', { type: 'button', class: 'icon', onclick: () => ctx.navigate({ name: 'settings' }) }, ctx.t('settings.title'))),
+      screenHeader(
+        ctx,
+        ctx.t('groups.title'),
+        undefined,
+        h(
+          'button',
+          { type: 'button', class: 'icon', onclick: () => ctx.navigate({ name: 'settings' }) },
+          ctx.t('settings.title'),
+        ),
+      ),
       alert.el,
       list,
       pending,

@@ -22,7 +22,11 @@ export function inviteForm(ctx: AppContext, groupId: string, onChange: () => voi
   const uses = h('input', { type: 'number', name: 'invite-uses', min: 1, max: 1000, value: 1, inputmode: 'numeric' });
   const expiry = select(
     'invite-expiry',
-    EXPIRY_CHOICES.map((s) => ({ value: s, label: s < 24 * HOUR ? ctx.t('invite.hours', { count: s / HOUR }) : ctx.t('invite.days', { count: s / (24 * HOUR) }) })),
+    EXPIRY_CHOICES.map((s) => ({
+      value: s,
+      label:
+        s < 24 * HOUR ? ctx.t('invite.hours', { count: s / HOUR }) : ctx.t('invite.days', { count: s / (24 * HOUR) }),
+    })),
     DEFAULT_EXPIRY,
   );
   const label = h('input', { name: 'invite-label', maxlength: 100, autocomplete: 'off' });
@@ -41,7 +45,10 @@ export function inviteForm(ctx: AppContext, groupId: string, onChange: () => voi
   function showCode(code: string, groupHash: string, revoked?: number): void {
     const link = inviteLink(window.location.origin, code, groupHash);
     const copy = h('button', { type: 'button', class: 'small' }, ctx.t('invite.copyLink'));
-    copy.addEventListener('click', () => void navigator.clipboard?.writeText(link).then(() => ctx.announce(ctx.t('invite.copied'))));
+    copy.addEventListener(
+      'click',
+      () => void navigator.clipboard?.writeText(link).then(() => ctx.announce(ctx.t('invite.copied'))),
+    );
     result.replaceChildren();
     append(result, [
       h('h3', null, ctx.t('invite.newCode')),

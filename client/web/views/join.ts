@@ -20,5 +20,7 @@ export const joinView: ViewFactory = (ctx) => {
       ctx.navigate({ name: 'waiting', groupId });
     });
   });
-  return { el: h('section', { class: 'screen join' }, screenHeader(ctx, ctx.t('join.title'), { name: 'groups' }), form) };
+  return {
+    el: h('section', { class: 'screen join' }, screenHeader(ctx, ctx.t('join.title'), { name: 'groups' }), form),
+  };
 };

@@ -49,7 +49,12 @@ export function membersPanel(ctx: AppContext, group: GroupView, reloadGroup: () 
     return h(
       'li',
       { class: 'member' },
-      h('p', { class: 'meta' }, h('span', { class: 'sender' }, senderName(ctx, group, m.deviceId)), roleBadge(ctx, m.role)),
+      h(
+        'p',
+        { class: 'meta' },
+        h('span', { class: 'sender' }, senderName(ctx, group, m.deviceId)),
+        roleBadge(ctx, m.role),
+      ),
       self
         ? null
         : h(
@@ -57,7 +62,11 @@ export function membersPanel(ctx: AppContext, group: GroupView, reloadGroup: () 
             { class: 'row' },
             h(
               'button',
-              { type: 'button', class: 'small', onclick: () => ctx.navigate({ name: 'safety', groupId: group.groupId, deviceId: m.deviceId }) },
+              {
+                type: 'button',
+                class: 'small',
+                onclick: () => ctx.navigate({ name: 'safety', groupId: group.groupId, deviceId: m.deviceId }),
+              },
               ctx.t('members.safety'),
             ),
           ),

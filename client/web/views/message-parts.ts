@@ -9,10 +9,16 @@ import { roleBadge, shortId } from '../ui/widgets';
 
 export function senderName(ctx: AppContext, group: GroupView, deviceId: string): string {
   if (deviceId === ctx.session.client.deviceId) return ctx.t('chat.you');
-  return group.members.find((m) => m.deviceId === deviceId)?.displayName ?? ctx.t('chat.member', { id: shortId(deviceId) });
+  return (
+    group.members.find((m) => m.deviceId === deviceId)?.displayName ?? ctx.t('chat.member', { id: shortId(deviceId) })
+  );
 }
 
-export function senderLine(ctx: AppContext, group: GroupView, event: Pick<MessageEvent, 'sender' | 'senderRole' | 'sentAt'>): HTMLElement {
+export function senderLine(
+  ctx: AppContext,
+  group: GroupView,
+  event: Pick<MessageEvent, 'sender' | 'senderRole' | 'sentAt'>,
+): HTMLElement {
   return h(
     'p',
     { class: 'meta' },
@@ -24,7 +30,8 @@ export function senderLine(ctx: AppContext, group: GroupView, event: Pick<Messag
 
 /** Display names arrive in encrypted profile messages, possibly after the messages they label. */
 export function refreshSenderNames(ctx: AppContext, root: HTMLElement, group: GroupView): void {
-  for (const el of root.querySelectorAll<HTMLElement>('.sender[data-device]')) el.textContent = senderName(ctx, group, el.dataset.device!);
+  for (const el of root.querySelectorAll<HTMLElement>('.sender[data-device]'))
+    el.textContent = senderName(ctx, group, el.dataset.device!);
 }
 
 /** Calls back with the group's fresh view whenever one of its profile or name messages arrives. */
@@ -32,10 +39,13 @@ export function onMetaMessage(ctx: AppContext, groupId: string, update: (group: 
   const client = ctx.session.client;
   return client.subscribe((event) => {
     if (event.type !== 'message' || event.groupId !== groupId || event.kind !== 'meta') return;
-    void client.groups().then((groups) => {
-      const group = groups.find((g) => g.groupId === groupId);
-      if (group) update(group);
-    }, () => {});
+    void client.groups().then(
+      (groups) => {
+        const group = groups.find((g) => g.groupId === groupId);
+        if (group) update(group);
+      },
+      () => {},
+    );
   });
 }
 
@@ -46,7 +56,8 @@ export function onMetaMessage(ctx: AppContext, groupId: string, update: (group: 
  */
 export function flagWarnings(ctx: AppContext, flags: EventFlags): HTMLElement[] {
   const lines: HTMLElement[] = [];
-  const warn = (key: Parameters<AppContext['t']>[0], flag?: string) => lines.push(h('p', { class: 'warning', role: 'note', 'data-flag': flag ?? null }, ctx.t(key)));
+  const warn = (key: Parameters<AppContext['t']>[0], flag?: string) =>
+    lines.push(h('p', { class: 'warning', role: 'note', 'data-flag': flag ?? null }, ctx.t(key)));
   if (!flags.verified) warn('warn.unverified');
   if (flags.invalidRoster) warn('warn.invalidRoster');
   if (flags.roleRejected) warn('warn.roleRejected');

@@ -27,6 +27,11 @@ export const newGroupView: ViewFactory = (ctx) => {
     });
   });
   return {
-    el: h('section', { class: 'screen new-group' }, screenHeader(ctx, ctx.t('newGroup.title'), { name: 'groups' }), form),
+    el: h(
+      'section',
+      { class: 'screen new-group' },
+      screenHeader(ctx, ctx.t('newGroup.title'), { name: 'groups' }),
+      form,
+    ),
   };
 };

@@ -10,7 +10,10 @@ export function retentionLabel(ctx: AppContext, seconds: number | null): string 
   return ctx.t('retention.days', { count: Math.round(seconds / DAY) });
 }
 
-export function retentionSelect(ctx: AppContext, current: number | null): { el: HTMLSelectElement; value(): number | null } {
+export function retentionSelect(
+  ctx: AppContext,
+  current: number | null,
+): { el: HTMLSelectElement; value(): number | null } {
   const choices = RETENTION_CHOICES.includes(current) ? RETENTION_CHOICES : [...RETENTION_CHOICES, current];
   const el = select(
     'retention',

@@ -14,14 +14,20 @@ export const safetyView: ViewFactory<Extract<Route, { name: 'safety' }>> = (ctx,
   void Promise.all([client.safetyNumber(route.groupId, route.deviceId), client.groups()])
     .then(([number, groups]) => {
       if (disposed) return;
-      const member = groups.find((g) => g.groupId === route.groupId)?.members.find((m) => m.deviceId === route.deviceId);
+      const member = groups
+        .find((g) => g.groupId === route.groupId)
+        ?.members.find((m) => m.deviceId === route.deviceId);
       const name = member?.displayName ?? ctx.t('chat.member', { id: shortId(route.deviceId) });
       body.replaceChildren(
         h('p', { class: 'lead' }, ctx.t('safety.intro', { name })),
         safetyDigits(number.digits),
         qrSvg(number.qr, ctx.t('safety.qr')),
         h('p', { class: 'hint' }, ctx.t('safety.mismatch')),
-        h('p', { class: 'roster-version' }, ctx.t('safety.roster', { seq: number.roster.seq, hash: number.roster.hash })),
+        h(
+          'p',
+          { class: 'roster-version' },
+          ctx.t('safety.roster', { seq: number.roster.seq, hash: number.roster.hash }),
+        ),
         h('p', { class: 'hint' }, ctx.t('safety.rosterHint')),
       );
       body.removeAttribute('aria-busy');

@@ -16,12 +16,23 @@ export const settingsView: ViewFactory = (ctx) => {
 
   const language = languagePicker(ctx, (l: Language) => void session.updateSettings({ language: l }));
 
-  const name = h('input', { name: 'display-name', maxlength: 100, autocomplete: 'off', value: session.client.displayName ?? '' });
+  const name = h('input', {
+    name: 'display-name',
+    maxlength: 100,
+    autocomplete: 'off',
+    value: session.client.displayName ?? '',
+  });
   const saveName = h('button', { type: 'submit' }, ctx.t('settings.save'));
-  const nameForm = h('form', { class: 'stack' }, field(ctx.t('setup.displayName'), name, ctx.t('setup.displayNameHint')), saveName);
+  const nameForm = h(
+    'form',
+    { class: 'stack' },
+    field(ctx.t('setup.displayName'), name, ctx.t('setup.displayNameHint')),
+    saveName,
+  );
   nameForm.addEventListener('submit', (e) => {
     e.preventDefault();
-    if (name.value.trim()) void runBusy(saveName, alert, ctx, () => session.client.setDisplayName(name.value.trim()).then(saved));
+    if (name.value.trim())
+      void runBusy(saveName, alert, ctx, () => session.client.setDisplayName(name.value.trim()).then(saved));
   });
 
   const lock = select(
@@ -34,7 +45,8 @@ export const settingsView: ViewFactory = (ctx) => {
   const notify = h('input', { type: 'checkbox', name: 'notifications', checked: session.settings.notifications });
   notify.addEventListener('change', () => {
     void (async () => {
-      if (notify.checked && 'Notification' in window && Notification.permission !== 'granted') notify.checked = (await Notification.requestPermission()) === 'granted';
+      if (notify.checked && 'Notification' in window && Notification.permission !== 'granted')
+        notify.checked = (await Notification.requestPermission()) === 'granted';
       await session.updateSettings({ notifications: notify.checked });
       saved();
     })();
@@ -53,7 +65,11 @@ export const settingsView: ViewFactory = (ctx) => {
       h('p', { class: 'hint' }, ctx.t('settings.notificationsHint')),
       retentionSection(ctx),
       duressSection(ctx),
-      h('section', { class: 'stack' }, h('button', { type: 'button', onclick: () => session.lock() }, ctx.t('settings.lockNow'))),
+      h(
+        'section',
+        { class: 'stack' },
+        h('button', { type: 'button', onclick: () => session.lock() }, ctx.t('settings.lockNow')),
+      ),
       wipeSection(ctx),
     ),
   };
@@ -69,12 +85,23 @@ function retentionSection(ctx: AppContext): HTMLElement {
       const retention = retentionSelect(ctx, g.retentionSeconds);
       const save = h('button', { type: 'button', class: 'small' }, ctx.t('settings.save'));
       save.addEventListener('click', () =>
-        runBusy(save, alert, ctx, () => client.setSettings(g.groupId, { retentionSeconds: retention.value() }).then(() => ctx.announce(ctx.t('admin.saved')))),
+        runBusy(save, alert, ctx, () =>
+          client
+            .setSettings(g.groupId, { retentionSeconds: retention.value() })
+            .then(() => ctx.announce(ctx.t('admin.saved'))),
+        ),
       );
       list.append(h('div', { class: 'row' }, field(g.name ?? ctx.t('group.unnamed'), retention.el), save));
     }
   });
-  return h('section', null, h('h2', null, ctx.t('admin.retention')), h('p', { class: 'hint' }, ctx.t('settings.retentionHint')), alert.el, list);
+  return h(
+    'section',
+    null,
+    h('h2', null, ctx.t('admin.retention')),
+    h('p', { class: 'hint' }, ctx.t('settings.retentionHint')),
+    alert.el,
+    list,
+  );
 }
 
 function duressSection(ctx: AppContext): HTMLElement {
@@ -103,7 +130,11 @@ function duressSection(ctx: AppContext): HTMLElement {
       ctx.announce(ctx.t('settings.duressSet'));
     });
   });
-  clear.addEventListener('click', () => runBusy(clear, alert, ctx, () => ctx.session.setDuress(null).then(() => ctx.announce(ctx.t('settings.duressCleared')))));
+  clear.addEventListener('click', () =>
+    runBusy(clear, alert, ctx, () =>
+      ctx.session.setDuress(null).then(() => ctx.announce(ctx.t('settings.duressCleared'))),
+    ),
+  );
   return form;
 }
 
@@ -117,5 +148,11 @@ function wipeSection(ctx: AppContext): HTMLElement {
     }
     void ctx.session.wipe().then(() => window.location.replace('/'));
   });
-  return h('section', { class: 'stack', 'aria-labelledby': 'wipe-title' }, h('h2', { id: 'wipe-title' }, ctx.t('settings.wipeTitle')), h('p', { class: 'hint' }, ctx.t('settings.wipeHint')), wipe);
+  return h(
+    'section',
+    { class: 'stack', 'aria-labelledby': 'wipe-title' },
+    h('h2', { id: 'wipe-title' }, ctx.t('settings.wipeTitle')),
+    h('p', { class: 'hint' }, ctx.t('settings.wipeHint')),
+    wipe,
+  );
 }

@@ -14,7 +14,11 @@ export const setupView: ViewFactory<Extract<Route, { name: 'setup' }>> = (ctx, r
   const name = h('input', { name: 'display-name', autocomplete: 'off', maxlength: 100 });
   const passphrase = passphraseFields(ctx, 'setup.passphrase');
   const alert = alertBox();
-  const submit = h('button', { type: 'submit', class: 'primary' }, ctx.t(joining ? 'setup.submitJoin' : 'setup.submitCreate'));
+  const submit = h(
+    'button',
+    { type: 'submit', class: 'primary' },
+    ctx.t(joining ? 'setup.submitJoin' : 'setup.submitCreate'),
+  );
   const status = h('p', { class: 'hint', role: 'status' });
 
   const form = h(

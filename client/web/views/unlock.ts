@@ -9,7 +9,13 @@ export const unlockView: ViewFactory = (ctx) => {
   const input = h('input', { type: 'password', name: 'passphrase', autocomplete: 'current-password', required: true });
   const alert = alertBox();
   const submit = h('button', { type: 'submit', class: 'primary' }, ctx.t('unlock.submit'));
-  const form = h('form', { class: 'stack', novalidate: true }, field(ctx.t('unlock.passphrase'), input), alert.el, submit);
+  const form = h(
+    'form',
+    { class: 'stack', novalidate: true },
+    field(ctx.t('unlock.passphrase'), input),
+    alert.el,
+    submit,
+  );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     if (!input.value) return alert.show(ctx.t('unlock.wrong'));

@@ -7,4 +7,5 @@ import type { MessageKey } from '../i18n';
 
 const UNVERIFIED_SENDER = new Set(['unknown_sender', 'bad_signature']);
 
-export const unreadableWarning = (reason: string): MessageKey => (UNVERIFIED_SENDER.has(reason) ? 'warn.unverified' : 'warn.undecryptable');
+export const unreadableWarning = (reason: string): MessageKey =>
+  UNVERIFIED_SENDER.has(reason) ? 'warn.unverified' : 'warn.undecryptable';

@@ -48,7 +48,14 @@ export const waitingView: ViewFactory<Extract<Route, { name: 'waiting' }>> = (ct
     if (event.type === 'wrong-group' && event.groupId === route.groupId) return wrongGroup();
     if (event.type !== 'connection' && 'groupId' in event && event.groupId === route.groupId) void check();
   });
-  const timer = setInterval(() => void client.sync().catch(() => {}).then(check), POLL_MS);
+  const timer = setInterval(
+    () =>
+      void client
+        .sync()
+        .catch(() => {})
+        .then(check),
+    POLL_MS,
+  );
   const stop = () => {
     clearInterval(timer);
     unsubscribe();

@@ -13,8 +13,16 @@ export const welcomeView: ViewFactory = (ctx) => ({
     h(
       'div',
       { class: 'actions stacked' },
-      h('button', { type: 'button', class: 'primary', onclick: () => ctx.navigate({ name: 'setup', mode: 'join' }) }, ctx.t('welcome.join')),
-      h('button', { type: 'button', onclick: () => ctx.navigate({ name: 'setup', mode: 'create' }) }, ctx.t('welcome.create')),
+      h(
+        'button',
+        { type: 'button', class: 'primary', onclick: () => ctx.navigate({ name: 'setup', mode: 'join' }) },
+        ctx.t('welcome.join'),
+      ),
+      h(
+        'button',
+        { type: 'button', onclick: () => ctx.navigate({ name: 'setup', mode: 'create' }) },
+        ctx.t('welcome.create'),
+      ),
     ),
     h('p', { class: 'hint' }, ctx.t('welcome.privacy')),
     languagePicker(ctx),

@@ -11,19 +11,33 @@ const IDS_PER_QUERY = 90;
 export async function findDevices(db: Db, ids: readonly string[]): Promise<DevicesTable[]> {
   const rows: DevicesTable[] = [];
   for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
-    rows.push(...(await db.kysely.selectFrom('devices').selectAll().where('id', 'in', ids.slice(i, i + IDS_PER_QUERY)).execute()));
+    rows.push(
+      ...(await db.kysely
+        .selectFrom('devices')
+        .selectAll()
+        .where('id', 'in', ids.slice(i, i + IDS_PER_QUERY))
+        .execute()),
+    );
   }
   return rows;
 }
 
 /** Registers a device; registering the same identity again is a no-op. Returns whether it was new. */
 export async function insertDevice(db: Db, row: DevicesTable): Promise<boolean> {
-  const res = await db.kysely.insertInto('devices').values(row).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
+  const res = await db.kysely
+    .insertInto('devices')
+    .values(row)
+    .onConflict((oc) => oc.column('id').doNothing())
+    .executeTakeFirst();
   return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
 /** Replaces the key-exchange key only with a newer version; returns whether it did. */
-export async function updateKx(db: Db, id: string, kx: Pick<DevicesTable, 'kx_pk' | 'kx_version' | 'kx_sig'>): Promise<boolean> {
+export async function updateKx(
+  db: Db,
+  id: string,
+  kx: Pick<DevicesTable, 'kx_pk' | 'kx_version' | 'kx_sig'>,
+): Promise<boolean> {
   const res = await db.kysely
     .updateTable('devices')
     .set(kx)

@@ -27,7 +27,12 @@ type MembershipRow = { role: Role; epoch: number; announcement_only: number; min
 export async function findMembership(db: Db, groupId: string, deviceId: string): Promise<GroupContext | undefined> {
   const row = (await db.kysely.executeQuery<MembershipRow>(membershipQuery(db, groupId, deviceId))).rows[0];
   if (!row) return undefined;
-  return { role: row.role, epoch: row.epoch, announcementOnly: row.announcement_only === 1, minPostEpoch: row.min_post_epoch };
+  return {
+    role: row.role,
+    epoch: row.epoch,
+    announcementOnly: row.announcement_only === 1,
+    minPostEpoch: row.min_post_epoch,
+  };
 }
 
 export async function findGroup(db: Db, groupId: string): Promise<Selectable<GroupsTable> | undefined> {
@@ -51,7 +56,13 @@ export async function listDeviceGroups(db: Db, deviceId: string) {
       'g.retention_seconds',
       'g.announcement_only',
       eb.fn
-        .coalesce(eb.selectFrom('messages').select((e) => e.fn.max('seq').as('s')).whereRef('messages.group_id', '=', 'g.id'), 'g.purged_seq')
+        .coalesce(
+          eb
+            .selectFrom('messages')
+            .select((e) => e.fn.max('seq').as('s'))
+            .whereRef('messages.group_id', '=', 'g.id'),
+          'g.purged_seq',
+        )
         .as('last_seq'),
     ])
     .where('m.device_id', '=', deviceId)
@@ -60,7 +71,12 @@ export async function listDeviceGroups(db: Db, deviceId: string) {
 }
 
 export async function listAdmins(db: Db, groupId: string): Promise<string[]> {
-  const rows = await db.kysely.selectFrom('memberships').select('device_id').where('group_id', '=', groupId).where('role', '=', 'admin').execute();
+  const rows = await db.kysely
+    .selectFrom('memberships')
+    .select('device_id')
+    .where('group_id', '=', groupId)
+    .where('role', '=', 'admin')
+    .execute();
   return rows.map((r) => r.device_id);
 }
 
@@ -105,7 +121,14 @@ export function removesMember(before: RosterState | undefined, after: RosterStat
  * from `before` to `after`. The commit's primary key (group, seq) makes a
  * concurrent append of the same sequence fail as a whole.
  */
-export function commitStatements(db: Db, before: RosterState | undefined, after: RosterState, commit: SignedCommit, author: string, createdDay: number): Compilable[] {
+export function commitStatements(
+  db: Db,
+  before: RosterState | undefined,
+  after: RosterState,
+  commit: SignedCommit,
+  author: string,
+  createdDay: number,
+): Compilable[] {
   const k = db.kysely;
   const out: Compilable[] = [
     k.insertInto('roster_commits').values({
@@ -136,10 +159,18 @@ export function commitStatements(db: Db, before: RosterState | undefined, after:
   for (const [device, m] of after.members) {
     const old = before?.members.get(device);
     if (!old) out.push(k.insertInto('memberships').values({ group_id: after.group, device_id: device, role: m.role }));
-    else if (old.role !== m.role) out.push(k.updateTable('memberships').set({ role: m.role }).where('group_id', '=', after.group).where('device_id', '=', device));
+    else if (old.role !== m.role)
+      out.push(
+        k
+          .updateTable('memberships')
+          .set({ role: m.role })
+          .where('group_id', '=', after.group)
+          .where('device_id', '=', device),
+      );
   }
   for (const device of before?.members.keys() ?? []) {
-    if (!after.members.has(device)) out.push(k.deleteFrom('memberships').where('group_id', '=', after.group).where('device_id', '=', device));
+    if (!after.members.has(device))
+      out.push(k.deleteFrom('memberships').where('group_id', '=', after.group).where('device_id', '=', device));
   }
   return out;
 }

@@ -19,7 +19,10 @@ function activeInviteIds(db: Db, groupId: string, now: number) {
 
 /** Revokes every active invite of the group (rotation). */
 export function revokeGroupInvitesStatement(db: Db, groupId: string, now: number): Compilable {
-  return db.kysely.updateTable('invites').set({ revoked: 1 }).where('id', 'in', activeInviteIds(db, groupId, now));
+  return db.kysely
+    .updateTable('invites')
+    .set({ revoked: 1 })
+    .where('id', 'in', activeInviteIds(db, groupId, now));
 }
 
 /**
@@ -32,11 +35,21 @@ export function deleteActiveInvitesJoinRequestsStatement(db: Db, groupId: string
 }
 
 export async function listInvites(db: Db, groupId: string): Promise<InvitesTable[]> {
-  return db.kysely.selectFrom('invites').selectAll().where('group_id', '=', groupId).orderBy('expires_at', 'desc').execute();
+  return db.kysely
+    .selectFrom('invites')
+    .selectAll()
+    .where('group_id', '=', groupId)
+    .orderBy('expires_at', 'desc')
+    .execute();
 }
 
 export async function findInvite(db: Db, groupId: string, inviteId: string): Promise<InvitesTable | undefined> {
-  return db.kysely.selectFrom('invites').selectAll().where('group_id', '=', groupId).where('id', '=', inviteId).executeTakeFirst();
+  return db.kysely
+    .selectFrom('invites')
+    .selectAll()
+    .where('group_id', '=', groupId)
+    .where('id', '=', inviteId)
+    .executeTakeFirst();
 }
 
 export async function findInviteByCodeHash(db: Db, codeHash: string): Promise<InvitesTable | undefined> {
@@ -68,7 +81,13 @@ export function insertJoinRequestIfLiveStatement(db: Db, row: JoinRequestsTable,
     .expression(
       k
         .selectFrom('invites')
-        .select((eb) => [eb.val(row.id).as('id'), 'id as invite_id', eb.val(row.device_id).as('d'), eb.val(row.introduction).as('i'), eb.val(row.created_day).as('c')])
+        .select((eb) => [
+          eb.val(row.id).as('id'),
+          'id as invite_id',
+          eb.val(row.device_id).as('d'),
+          eb.val(row.introduction).as('i'),
+          eb.val(row.created_day).as('c'),
+        ])
         .where('id', '=', row.invite_id)
         .where('revoked', '=', 0)
         .where('expires_at', '>', now)

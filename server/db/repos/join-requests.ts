@@ -13,8 +13,17 @@ export function deleteGroupJoinRequestsStatement(db: Db, groupId: string, invite
   return db.kysely.deleteFrom('join_requests').where('invite_id', 'in', invites);
 }
 
-export async function findJoinRequestByDevice(db: Db, inviteId: string, deviceId: string): Promise<JoinRequestsTable | undefined> {
-  return db.kysely.selectFrom('join_requests').selectAll().where('invite_id', '=', inviteId).where('device_id', '=', deviceId).executeTakeFirst();
+export async function findJoinRequestByDevice(
+  db: Db,
+  inviteId: string,
+  deviceId: string,
+): Promise<JoinRequestsTable | undefined> {
+  return db.kysely
+    .selectFrom('join_requests')
+    .selectAll()
+    .where('invite_id', '=', inviteId)
+    .where('device_id', '=', deviceId)
+    .executeTakeFirst();
 }
 
 /** The devices among `deviceIds` that have a pending join request for this group (their consent to be added). */
@@ -39,11 +48,23 @@ export function deleteGroupRequestsOfStatement(db: Db, groupId: string, deviceId
 }
 
 export async function countJoinRequests(db: Db, inviteId: string): Promise<number> {
-  const row = await db.kysely.selectFrom('join_requests').select((eb) => eb.fn.countAll<number>().as('n')).where('invite_id', '=', inviteId).executeTakeFirstOrThrow();
+  const row = await db.kysely
+    .selectFrom('join_requests')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('invite_id', '=', inviteId)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
-const requestColumns = ['j.id', 'j.invite_id', 'j.device_id', 'j.introduction', 'j.created_day', 'i.group_id', 'i.role'] as const;
+const requestColumns = [
+  'j.id',
+  'j.invite_id',
+  'j.device_id',
+  'j.introduction',
+  'j.created_day',
+  'i.group_id',
+  'i.role',
+] as const;
 
 /** A pending request with its invite's group and role. */
 export async function findJoinRequest(db: Db, groupId: string, requestId: string) {

@@ -4,7 +4,12 @@ import type { KeyEnvelopesTable } from '../tables';
 /** Stores a batch; an envelope already stored for (group, recipient, epoch) is kept, so a retried upload is harmless. */
 export async function insertEnvelopes(db: Db, rows: KeyEnvelopesTable[]): Promise<number> {
   const results = await db.atomic(
-    rows.map((r) => db.kysely.insertInto('key_envelopes').values(r).onConflict((oc) => oc.columns(['group_id', 'recipient', 'epoch']).doNothing())),
+    rows.map((r) =>
+      db.kysely
+        .insertInto('key_envelopes')
+        .values(r)
+        .onConflict((oc) => oc.columns(['group_id', 'recipient', 'epoch']).doNothing()),
+    ),
   );
   return results.reduce((n, r) => n + r.changes, 0);
 }

@@ -1,5 +1,10 @@
 import { sql } from 'kysely';
-import { MESSAGE_KINDS, type PostingRule, PRIVILEGED_ROLES, WHO_MAY_POST } from '../../../shared/protocol/posting-rules';
+import {
+  MESSAGE_KINDS,
+  type PostingRule,
+  PRIVILEGED_ROLES,
+  WHO_MAY_POST,
+} from '../../../shared/protocol/posting-rules';
 import { hourOf } from '../../clock';
 import { type Db, numberedQuery } from '../database';
 import type { MessagesTable } from '../tables';
@@ -62,11 +67,26 @@ const insertQuery = numberedQuery(
  * stored (services/messages.ts tells which). The expiry is the group's
  * retention from `now`, to the hour after (server timestamps are coarse, P12).
  */
-export async function insertMessage(db: Db, author: string, now: number, m: NewMessage): Promise<MessageRow | undefined> {
+export async function insertMessage(
+  db: Db,
+  author: string,
+  now: number,
+  m: NewMessage,
+): Promise<MessageRow | undefined> {
   const createdAt = hourOf(now);
   // Through `atomic`, so that on Node it joins the turn's group commit.
   const [inserted] = await db.atomic([
-    insertQuery({ group: m.group_id, clientMsgId: m.client_msg_id, epoch: m.epoch, kind: m.kind, ciphertext: m.ciphertext, pinned: m.pinned, now, createdAt, author }),
+    insertQuery({
+      group: m.group_id,
+      clientMsgId: m.client_msg_id,
+      epoch: m.epoch,
+      kind: m.kind,
+      ciphertext: m.ciphertext,
+      pinned: m.pinned,
+      now,
+      createdAt,
+      author,
+    }),
   ]);
   const row = inserted?.rows[0] as { seq: number; expires_at: number | null } | undefined;
   return row && { ...m, seq: row.seq, expires_at: row.expires_at, created_at: createdAt };
@@ -74,7 +94,12 @@ export async function insertMessage(db: Db, author: string, now: number, m: NewM
 
 /** The sequence a client message id was stored under, if it was. */
 export async function findSeqByClientId(db: Db, groupId: string, clientMsgId: string): Promise<number | undefined> {
-  const row = await db.kysely.selectFrom('messages').select('seq').where('group_id', '=', groupId).where('client_msg_id', '=', clientMsgId).executeTakeFirst();
+  const row = await db.kysely
+    .selectFrom('messages')
+    .select('seq')
+    .where('group_id', '=', groupId)
+    .where('client_msg_id', '=', clientMsgId)
+    .executeTakeFirst();
   return row?.seq;
 }
 
@@ -105,11 +130,21 @@ export async function listPinned(db: Db, groupId: string, now: number) {
 }
 
 export async function findMessage(db: Db, groupId: string, seq: number) {
-  return db.kysely.selectFrom('messages').select(columns).where('group_id', '=', groupId).where('seq', '=', seq).executeTakeFirst();
+  return db.kysely
+    .selectFrom('messages')
+    .select(columns)
+    .where('group_id', '=', groupId)
+    .where('seq', '=', seq)
+    .executeTakeFirst();
 }
 
 export async function setPinned(db: Db, groupId: string, seq: number, pinned: boolean): Promise<void> {
-  await db.kysely.updateTable('messages').set({ pinned: pinned ? 1 : 0 }).where('group_id', '=', groupId).where('seq', '=', seq).execute();
+  await db.kysely
+    .updateTable('messages')
+    .set({ pinned: pinned ? 1 : 0 })
+    .where('group_id', '=', groupId)
+    .where('seq', '=', seq)
+    .execute();
 }
 
 /** Deletes expired rows, first remembering each group's highest deleted sequence so sequences never repeat. */

@@ -1,7 +1,15 @@
 import type { Db } from '../database';
 
-export async function insertChallenge(db: Db, challengeHash: string, deviceId: string, expiresAt: number): Promise<void> {
-  await db.kysely.insertInto('auth_challenges').values({ challenge_hash: challengeHash, device_id: deviceId, expires_at: expiresAt }).execute();
+export async function insertChallenge(
+  db: Db,
+  challengeHash: string,
+  deviceId: string,
+  expiresAt: number,
+): Promise<void> {
+  await db.kysely
+    .insertInto('auth_challenges')
+    .values({ challenge_hash: challengeHash, device_id: deviceId, expires_at: expiresAt })
+    .execute();
 }
 
 /** Deletes the challenge and says whether it was live: one statement, so a replay always loses. */
@@ -17,7 +25,10 @@ export async function consumeChallenge(db: Db, challengeHash: string, deviceId: 
 }
 
 export async function insertSession(db: Db, tokenHash: string, deviceId: string, expiresAt: number): Promise<void> {
-  await db.kysely.insertInto('sessions').values({ token_hash: tokenHash, device_id: deviceId, expires_at: expiresAt }).execute();
+  await db.kysely
+    .insertInto('sessions')
+    .values({ token_hash: tokenHash, device_id: deviceId, expires_at: expiresAt })
+    .execute();
 }
 
 export async function findSessionDevice(db: Db, tokenHash: string, now: number): Promise<string | undefined> {

@@ -20,7 +20,8 @@ function fail(code: RosterError['code'], message: string): never {
 }
 
 function checkSignature(commit: SignedCommit, signPk: string): void {
-  if (!commitSignatureValid(commit, fromB64(signPk))) fail('roster_bad_signature', 'roster commit signature does not verify');
+  if (!commitSignatureValid(commit, fromB64(signPk)))
+    fail('roster_bad_signature', 'roster commit signature does not verify');
 }
 
 /** Applies the operations to a copy of the members and settings. */
@@ -30,7 +31,8 @@ function applyOps(body: CommitBody, members: Map<string, Member>, settings: Grou
     switch (op.op) {
       case 'add':
         if (members.has(op.device)) fail('roster_illegal_op', 'device is already a member');
-        if (deviceIdFromSignPk(fromB64(op.signPk)) !== op.device) fail('roster_illegal_op', 'device id does not match its key');
+        if (deviceIdFromSignPk(fromB64(op.signPk)) !== op.device)
+          fail('roster_illegal_op', 'device id does not match its key');
         members.set(op.device, { role: op.role, signPk: op.signPk });
         changesMembers = true;
         break;
@@ -51,7 +53,8 @@ function applyOps(body: CommitBody, members: Map<string, Member>, settings: Grou
     }
   }
   if (members.size > MAX_MEMBERS) fail('roster_illegal_op', 'group is full');
-  if (![...members.values()].some((m) => m.role === 'admin')) fail('roster_illegal_op', 'the last admin cannot leave or be demoted');
+  if (![...members.values()].some((m) => m.role === 'admin'))
+    fail('roster_illegal_op', 'the last admin cannot leave or be demoted');
   return changesMembers;
 }
 
@@ -70,7 +73,8 @@ export function applyGenesis(commit: SignedCommit): RosterState {
   const first = body.ops[0];
   if (first?.op !== 'add' || first.device !== body.author || first.role !== 'admin')
     fail('roster_illegal_op', 'genesis must first add its author as admin');
-  if (body.ops.slice(1).some((op) => op.op !== 'settings')) fail('roster_illegal_op', 'genesis may only add its author');
+  if (body.ops.slice(1).some((op) => op.op !== 'settings'))
+    fail('roster_illegal_op', 'genesis may only add its author');
   checkSignature(commit, first.signPk);
   const members = new Map<string, Member>();
   const settings = { ...DEFAULT_SETTINGS };
@@ -85,13 +89,16 @@ export function applyCommit(state: RosterState, commit: SignedCommit): RosterSta
   if (body.seq !== state.seq + 1) fail('roster_bad_sequence', `expected sequence ${state.seq + 1}`);
   if (body.prev !== state.head) fail('roster_bad_prev', 'previous hash does not match the head');
   const author = state.members.get(body.author);
-  if (!author || (author.role !== 'admin' && !isLeave(body))) fail('roster_not_admin', 'author is not an admin of the group');
+  if (!author || (author.role !== 'admin' && !isLeave(body)))
+    fail('roster_not_admin', 'author is not an admin of the group');
   checkSignature(commit, author.signPk);
   const members = new Map(state.members);
   const settings = { ...state.settings };
   const changesMembers = applyOps(body, members, settings);
   // Every join and removal starts a new epoch (P5, P6); an admin may also rotate at will.
-  const epochOk = changesMembers ? body.epoch === state.epoch + 1 : body.epoch === state.epoch || body.epoch === state.epoch + 1;
+  const epochOk = changesMembers
+    ? body.epoch === state.epoch + 1
+    : body.epoch === state.epoch || body.epoch === state.epoch + 1;
   if (!epochOk) fail('roster_bad_epoch', 'a commit that adds or removes members must start the next epoch');
   return { group: state.group, seq: body.seq, head: commitHash(commit), epoch: body.epoch, members, settings };
 }

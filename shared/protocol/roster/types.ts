@@ -34,10 +34,18 @@ export const commitBodySchema = z
   .object({
     v: z.literal(1),
     group: id,
-    seq: z.number().int().min(0).max(2 ** 31),
+    seq: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31),
     /** hash of the previous commit; null only in the genesis */
     prev: key32.nullable(),
-    epoch: z.number().int().min(1).max(2 ** 31),
+    epoch: z
+      .number()
+      .int()
+      .min(1)
+      .max(2 ** 31),
     author: id,
     ops: z.array(rosterOpSchema).max(MAX_OPS_PER_COMMIT),
   })

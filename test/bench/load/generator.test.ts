@@ -6,7 +6,14 @@ import { type Baseline, type Generator, startBaseline, startGenerator } from '..
 import { freePort } from '../../support/server-process';
 
 const clients = (groupId: string, count: number): GeneratorClient[] =>
-  Array.from({ length: count }, () => ({ token: 'unused-by-raw-ws', groups: [groupId], group: 0, groupId, epoch: 1, envelope: 'AAAA' }));
+  Array.from({ length: count }, () => ({
+    token: 'unused-by-raw-ws',
+    groups: [groupId],
+    group: 0,
+    groupId,
+    epoch: 1,
+    envelope: 'AAAA',
+  }));
 
 describe('a load generator process reused after a reset', () => {
   let server: Baseline;
@@ -24,13 +31,33 @@ describe('a load generator process reused after a reset', () => {
 
   it('counts only the clients and messages of the scenario after the reset', async () => {
     const url = `ws://${server.url}`;
-    expect(await generator.call<{ connected: number }>({ cmd: 'connect', system: 'raw_ws', url, clients: clients('group-a', 5), concurrency: 5 })).toMatchObject({ connected: 5 });
-    const closed = await generator.call<{ received: number; expected: number }>({ cmd: 'closed', warmupMs: 50, measureMs: 300 });
+    expect(
+      await generator.call<{ connected: number }>({
+        cmd: 'connect',
+        system: 'raw_ws',
+        url,
+        clients: clients('group-a', 5),
+        concurrency: 5,
+      }),
+    ).toMatchObject({ connected: 5 });
+    const closed = await generator.call<{ received: number; expected: number }>({
+      cmd: 'closed',
+      warmupMs: 50,
+      measureMs: 300,
+    });
     expect(closed.received).toBeGreaterThan(0);
     expect(closed.received).toBe(closed.expected);
 
     await generator.call({ cmd: 'reset' });
-    expect(await generator.call<{ connected: number }>({ cmd: 'connect', system: 'raw_ws', url, clients: clients('group-b', 3), concurrency: 3 })).toMatchObject({ connected: 3 });
+    expect(
+      await generator.call<{ connected: number }>({
+        cmd: 'connect',
+        system: 'raw_ws',
+        url,
+        clients: clients('group-b', 3),
+        concurrency: 3,
+      }),
+    ).toMatchObject({ connected: 3 });
     const open = await generator.call<OpenResult>({ cmd: 'open', messagesPerS: 200, warmupMs: 50, measureMs: 250 });
     // 60 posts to a group of 3: nothing of the 5 clients' closed loop is left in the counts.
     expect(open.issued).toBe(60);

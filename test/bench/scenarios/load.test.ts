@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { combineLatency, combineOpen, cpuPerPostUs } from '../../../bench/scenarios/load';
 import { openRound as round } from '../open-round';
 
-
 describe('the open-loop rounds of one system as one result', () => {
   it('takes each latency as its median over the rounds, so one round in a slow spell does not set it', () => {
     const open = combineOpen([round(20), round(300, { ackP99Ms: 290 }), round(25, { ackP99Ms: 40 })]);
@@ -12,7 +11,11 @@ describe('the open-loop rounds of one system as one result', () => {
   });
 
   it('adds up posts and CPU seconds (CPU per post covers every round) and keeps the last round counts', () => {
-    const open = combineOpen([round(20), round(30, { serverCpu: 0.9 }), round(25, { expected: 300, received: 299, gaps: 1 })]);
+    const open = combineOpen([
+      round(20),
+      round(30, { serverCpu: 0.9 }),
+      round(25, { expected: 300, received: 299, gaps: 1 }),
+    ]);
     expect(open.issued).toBe(3000);
     expect(open.serverCpuSeconds).toBeCloseTo(0.6);
     expect(open.serverCpu).toBeCloseTo(0.7);
@@ -30,6 +33,8 @@ describe("the probe's rounds and the CPU per post", () => {
   it("divides the server's CPU by every post it handled, the probe's included", () => {
     const result = { open: combineOpen([round(20)]), probe: combineLatency([round(5, { issued: 250 })]) };
     expect(cpuPerPostUs(result)).toBeCloseTo((0.2 * 1e6) / 1250);
-    expect(cpuPerPostUs({ ...result, probe: combineLatency([round(5, { issued: 0 })]) })).toBeCloseTo((0.2 * 1e6) / 1000);
+    expect(cpuPerPostUs({ ...result, probe: combineLatency([round(5, { issued: 0 })]) })).toBeCloseTo(
+      (0.2 * 1e6) / 1000,
+    );
   });
 });

@@ -29,7 +29,12 @@ describe('CLI arguments', () => {
   });
 
   it('refuse another command’s options, missing arguments and unknown commands with a usage line', () => {
-    for (const line of [['send', 'G1234', 'hi', '--pin'], ['approve', 'G1234'], ['remove', 'a', 'b', 'c'], ['frobnicate']]) {
+    for (const line of [
+      ['send', 'G1234', 'hi', '--pin'],
+      ['approve', 'G1234'],
+      ['remove', 'a', 'b', 'c'],
+      ['frobnicate'],
+    ]) {
       expect(() => parse(line)).toThrow(CliError);
       try {
         parse(line);
@@ -41,7 +46,9 @@ describe('CLI arguments', () => {
   });
 
   it('read durations in seconds, minutes, hours and days', () => {
-    expect([parseDuration('90'), parseDuration('30m'), parseDuration('12h'), parseDuration('7d')]).toEqual([90, 1800, 43200, 604800]);
+    expect([parseDuration('90'), parseDuration('30m'), parseDuration('12h'), parseDuration('7d')]).toEqual([
+      90, 1800, 43200, 604800,
+    ]);
     expect(() => parseDuration('soon')).toThrow(CliError);
   });
 });

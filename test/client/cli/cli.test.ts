@@ -29,14 +29,21 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 async function homeFiles(home: string) {
   const entries = await readdir(home, { recursive: true, withFileTypes: true });
   return Promise.all(
-    entries.filter((e) => e.isFile()).map(async (e) => ({ name: path.join(e.parentPath, e.name), bytes: await readFile(path.join(e.parentPath, e.name)) })),
+    entries
+      .filter((e) => e.isFile())
+      .map(async (e) => ({
+        name: path.join(e.parentPath, e.name),
+        bytes: await readFile(path.join(e.parentPath, e.name)),
+      })),
   );
 }
 
 const texts = (read: { text: string }[]) => read.map((m) => m.text);
 
 describe('the mindeulle CLI', () => {
-  it('three people: invites, approval, chat, bulletins, invite revocation and rotation, roles and removal; a removed or never-approved person sees nothing after', { timeout: 240_000 }, async () => {
+  it('three people: invites, approval, chat, bulletins, invite revocation and rotation, roles and removal; a removed or never-approved person sees nothing after', {
+    timeout: 240_000,
+  }, async () => {
     const secret = {
       group: canary('GROUP'),
       before: canary('BEFORE-CHAE'),
@@ -46,7 +53,12 @@ describe('the mindeulle CLI', () => {
       after: canary('AFTER-REMOVAL'),
       intro: canary('INTRO'),
     };
-    const [alice, bora, chae, dana] = ['alice', 'bora', 'chae', 'dana'].map(user) as [CliUser, CliUser, CliUser, CliUser];
+    const [alice, bora, chae, dana] = ['alice', 'bora', 'chae', 'dana'].map(user) as [
+      CliUser,
+      CliUser,
+      CliUser,
+      CliUser,
+    ];
 
     // identities
     const ids: Record<string, string> = {};
@@ -65,7 +77,9 @@ describe('the mindeulle CLI', () => {
     const boraJoin = await bora.ok('join', forBora.code, '--intro', secret.intro);
     expect(boraJoin.groupId).toBe(groupId);
     const pending = await alice.ok('requests', groupId);
-    expect(pending).toEqual([expect.objectContaining({ id: boraJoin.requestId, device: ids.bora, introduction: secret.intro })]);
+    expect(pending).toEqual([
+      expect.objectContaining({ id: boraJoin.requestId, device: ids.bora, introduction: secret.intro }),
+    ]);
     await alice.ok('approve', groupId, pending[0].id);
     expect(await alice.fails('invite', 'create', groupId, '--role', 'admin')).toMatch(/member or facilitator/);
 
@@ -80,11 +94,18 @@ describe('the mindeulle CLI', () => {
     await alice.ok('send', groupId, secret.hello);
     await bora.ok('send', groupId, secret.reply);
     await chae.ok('bulletin', groupId, secret.bulletin, '--pin');
-    expect(await bora.fails('bulletin', groupId, 'members may not post bulletins')).toMatch(/role_forbidden|facilitator/);
+    expect(await bora.fails('bulletin', groupId, 'members may not post bulletins')).toMatch(
+      /role_forbidden|facilitator/,
+    );
 
     const boraRead = await bora.ok('read', groupId);
     expect(texts(boraRead)).toEqual([secret.before, secret.hello, secret.reply, secret.bulletin]);
-    for (const m of boraRead) expect(m).toMatchObject({ kind: expect.stringMatching(/^(message|bulletin)$/), sender: expect.any(String), verified: true });
+    for (const m of boraRead)
+      expect(m).toMatchObject({
+        kind: expect.stringMatching(/^(message|bulletin)$/),
+        sender: expect.any(String),
+        verified: true,
+      });
     expect(boraRead[3]).toMatchObject({ kind: 'bulletin', sender: ids.chae, pinned: true });
     expect(boraRead[1]).toMatchObject({ kind: 'message', sender: ids.alice });
     // chae reads from her join on (P6), including her own bulletin
@@ -118,7 +139,8 @@ describe('the mindeulle CLI', () => {
     expect((await chae.ok('requests', groupId)).map((r: { id: string }) => r.id)).toEqual([danaJoin.requestId]);
 
     // bora is removed, which starts a new epoch; then alice writes
-    const epochOf = async (u: CliUser) => (await u.ok('group', 'list')).find((g: { id: string }) => g.id === groupId).epoch as number;
+    const epochOf = async (u: CliUser) =>
+      (await u.ok('group', 'list')).find((g: { id: string }) => g.id === groupId).epoch as number;
     const epochBefore = await epochOf(chae);
     await alice.ok('remove', groupId, ids.bora!);
     await alice.ok('send', groupId, secret.after);
@@ -142,7 +164,9 @@ describe('the mindeulle CLI', () => {
     for (const u of [alice, bora, chae, dana]) expect(scan(await homeFiles(u.home), needles)).toEqual([]);
   });
 
-  it('joins from an invite link (the group verified) or a bare code (not verified), and leaves a group only with --yes', { timeout: 180_000 }, async () => {
+  it('joins from an invite link (the group verified) or a bare code (not verified), and leaves a group only with --yes', {
+    timeout: 180_000,
+  }, async () => {
     const [fay, gil, hana] = ['fay', 'gil', 'hana'].map(user) as [CliUser, CliUser, CliUser];
     for (const u of [fay, gil, hana]) await u.ok('init', '--name', u.name);
     const { id: groupId } = await fay.ok('group', 'create', 'door');
@@ -153,8 +177,12 @@ describe('the mindeulle CLI', () => {
     const hanaJoin = await hana.ok('join', (await fay.ok('invite', 'create', groupId)).code);
     expect(hanaJoin.verified).toBe(false);
     for (const j of [gilJoin, hanaJoin]) await fay.ok('approve', groupId, j.requestId);
-    expect(await gil.ok('group', 'list')).toEqual([expect.objectContaining({ id: groupId, invitation: false, doorVerified: true })]);
-    expect(await hana.ok('group', 'list')).toEqual([expect.objectContaining({ id: groupId, invitation: false, doorVerified: false })]);
+    expect(await gil.ok('group', 'list')).toEqual([
+      expect.objectContaining({ id: groupId, invitation: false, doorVerified: true }),
+    ]);
+    expect(await hana.ok('group', 'list')).toEqual([
+      expect.objectContaining({ id: groupId, invitation: false, doorVerified: false }),
+    ]);
     expect(await gil.fails('group', 'accept', groupId)).toMatch(/not an invitation/);
     expect(await hana.fails('group', 'leave', groupId)).toMatch(/--yes/);
     await hana.ok('group', 'leave', groupId, '--yes');
@@ -162,7 +190,9 @@ describe('the mindeulle CLI', () => {
     expect(await fay.ok('group', 'list')).toEqual([expect.objectContaining({ id: groupId, members: 2 })]);
   });
 
-  it("a send that waits for the group's new key says so, and the group list shows it, in English or Korean", { timeout: 120_000 }, async () => {
+  it("a send that waits for the group's new key says so, and the group list shows it, in English or Korean", {
+    timeout: 120_000,
+  }, async () => {
     const [ines, gia, jo] = ['ines', 'gia', 'jo'].map(user) as [CliUser, CliUser, CliUser];
     const ids: Record<string, string> = {};
     for (const u of [ines, gia, jo]) ids[u.name] = (await u.ok('init', '--name', u.name)).id;
@@ -175,22 +205,37 @@ describe('the mindeulle CLI', () => {
     await ines.ok('remove', groupId, ids.jo!);
     // the relay keeps back gia's envelope of the epoch that removed jo
     const withheld = withDb(server.current.dbPath, (db) => {
-      const row = db.prepare('SELECT * FROM key_envelopes WHERE group_id = ? AND recipient = ? ORDER BY epoch DESC').get(groupId, ids.gia) as Record<string, string | number>;
-      db.prepare('DELETE FROM key_envelopes WHERE group_id = ? AND recipient = ? AND epoch = ?').run(groupId, ids.gia, row.epoch);
+      const row = db
+        .prepare('SELECT * FROM key_envelopes WHERE group_id = ? AND recipient = ? ORDER BY epoch DESC')
+        .get(groupId, ids.gia) as Record<string, string | number>;
+      db.prepare('DELETE FROM key_envelopes WHERE group_id = ? AND recipient = ? AND epoch = ?').run(
+        groupId,
+        ids.gia,
+        row.epoch,
+      );
       return row;
     });
     expect(await gia.fails('send', groupId, 'not yet')).toMatch(/waiting for the group's new key/i);
-    expect((await gia.ok('group', 'list')).find((g: { id: string }) => g.id === groupId)).toMatchObject({ waitingForKey: true, staleKey: false });
+    expect((await gia.ok('group', 'list')).find((g: { id: string }) => g.id === groupId)).toMatchObject({
+      waitingForKey: true,
+      staleKey: false,
+    });
     expect((await gia.run('group', 'list')).stdout).toMatch(/waiting for the group's new key/i);
     // the same words as the web app, in Korean when she asks for it
     expect((await gia.runWith({ MINDEULLE_LANG: 'ko' }, 'group', 'list')).stdout).toContain(ko['key.waiting']);
-    expect((await gia.runWith({ LANG: 'ko_KR.UTF-8' }, 'send', groupId, 'not yet')).stderr).toContain(ko['key.waiting']);
+    expect((await gia.runWith({ LANG: 'ko_KR.UTF-8' }, 'send', groupId, 'not yet')).stderr).toContain(
+      ko['key.waiting'],
+    );
 
     withDb(server.current.dbPath, (db) =>
-      db.prepare('INSERT INTO key_envelopes (group_id, epoch, recipient, sealed) VALUES (?, ?, ?, ?)').run(withheld.group_id, withheld.epoch, withheld.recipient, withheld.sealed),
+      db
+        .prepare('INSERT INTO key_envelopes (group_id, epoch, recipient, sealed) VALUES (?, ?, ?, ?)')
+        .run(withheld.group_id, withheld.epoch, withheld.recipient, withheld.sealed),
     );
     await gia.ok('send', groupId, 'now it goes');
-    expect((await gia.ok('group', 'list')).find((g: { id: string }) => g.id === groupId)).toMatchObject({ waitingForKey: false });
+    expect((await gia.ok('group', 'list')).find((g: { id: string }) => g.id === groupId)).toMatchObject({
+      waitingForKey: false,
+    });
     expect(texts(await ines.ok('read', groupId))).toContain('now it goes');
   });
 
@@ -211,31 +256,42 @@ describe('the mindeulle CLI', () => {
     expect(help.stdout).toContain('invite rotate GROUP');
   });
 
-  it('asks for the passphrase when MINDEULLE_PASSPHRASE is unset, and keeps its state in ~/.mindeulle by default', { timeout: 60_000 }, async () => {
+  it('asks for the passphrase when MINDEULLE_PASSPHRASE is unset, and keeps its state in ~/.mindeulle by default', {
+    timeout: 60_000,
+  }, async () => {
     const home = path.join(root, 'prompted-home');
     const noEnv = { HOME: home, MINDEULLE_PASSPHRASE: '' };
     const piped = (input: string, ...args: string[]) => runCli(args, noEnv, { input: `${input}\n` });
     const made = await piped(CLI_PASSPHRASE, 'init', '--name', 'Gayoung', '--server', server.current.url, '--json');
     expect(made.code).toBe(0);
     expect((await stat(path.join(home, '.mindeulle', 'store'))).isDirectory()).toBe(true);
-    expect(JSON.parse(await readFile(path.join(home, '.mindeulle', 'config.json'), 'utf8'))).toEqual({ server: server.current.url });
+    expect(JSON.parse(await readFile(path.join(home, '.mindeulle', 'config.json'), 'utf8'))).toEqual({
+      server: server.current.url,
+    });
     const me = await piped(CLI_PASSPHRASE, 'whoami', '--json');
     expect(me.json).toEqual({ id: made.json.id, name: 'Gayoung', server: server.current.url });
     const wrong = await piped('not the passphrase', 'whoami', '--json');
     expect(wrong.code).not.toBe(0);
     expect(wrong.stderr.trim().split('\n')).toEqual([expect.stringMatching(/passphrase/i)]);
     // the environment variable, when set, wins over whatever is typed
-    expect((await runCli(['whoami', '--json'], { HOME: home }, { input: 'typed\n' })).json).toMatchObject({ id: made.json.id });
+    expect((await runCli(['whoami', '--json'], { HOME: home }, { input: 'typed\n' })).json).toMatchObject({
+      id: made.json.id,
+    });
   });
 
   it('runs as `npx mindeulle` in the installed package (the bin in package.json)', { timeout: 60_000 }, async () => {
     const pkg = JSON.parse(await readFile(path.join(REPO_ROOT, 'package.json'), 'utf8'));
     expect(pkg.bin).toEqual({ mindeulle: 'client/cli/bin.mjs' });
     // --offline --no: npx may only run what is installed, never fetch a package of that name
-    const npx = (...args: string[]) => runCli(args, { HOME: root }, { command: ['npx', '--offline', '--no', '--', 'mindeulle'], cwd: REPO_ROOT });
+    const npx = (...args: string[]) =>
+      runCli(args, { HOME: root }, { command: ['npx', '--offline', '--no', '--', 'mindeulle'], cwd: REPO_ROOT });
     const home = path.join(root, 'npx-home');
     const made = await npx('--home', home, '--server', server.current.url, 'init', '--name', 'Hana', '--json');
     expect(made.code).toBe(0);
-    expect((await npx('--home', home, 'whoami', '--json')).json).toEqual({ id: made.json.id, name: 'Hana', server: server.current.url });
+    expect((await npx('--home', home, 'whoami', '--json')).json).toEqual({
+      id: made.json.id,
+      name: 'Hana',
+      server: server.current.url,
+    });
   });
 });

@@ -22,7 +22,9 @@ beforeAll(async () => {
 afterAll(() => rm(root, { recursive: true, force: true }));
 
 describe('join requests in the CLI', () => {
-  it('a moved introduction is printed as a warning, and reject-all clears every pending request', { timeout: 120_000 }, async () => {
+  it('a moved introduction is printed as a warning, and reject-all clears every pending request', {
+    timeout: 120_000,
+  }, async () => {
     const [alice, bora] = [user('alice'), user('bora')];
     await alice.ok('init', '--name', 'alice');
     const { id: boraId } = await bora.ok('init', '--name', 'bora');
@@ -44,7 +46,14 @@ describe('join requests in the CLI', () => {
 
     transplantIntroduction(server.current.dbPath, mine.requestId, theirs.requestId);
     const moved = await alice.ok('requests', groupId);
-    expect(moved).toEqual([expect.objectContaining({ id: theirs.requestId, device: planted.id, introduction: null, introductionStatus: 'transplanted' })]);
+    expect(moved).toEqual([
+      expect.objectContaining({
+        id: theirs.requestId,
+        device: planted.id,
+        introduction: null,
+        introductionStatus: 'transplanted',
+      }),
+    ]);
     const text = await alice.run('requests', groupId);
     expect(text.stdout).toContain('this introduction was not written by this device');
     expect(text.stdout).not.toContain(words);

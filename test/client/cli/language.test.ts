@@ -20,10 +20,20 @@ describe('the CLI language', () => {
   });
 
   it('says a fork and a member hidden from her in the catalogue words of that language', () => {
-    const group = { fork: true, openGaps: [{ epoch: 2, sender: 'alice-device-id', missing: 1, hidden: true }], members: [{ deviceId: 'alice-device-id', role: 'member', displayName: 'Alice' }] };
-    for (const [env, catalogue] of [[{ MINDEULLE_LANG: 'ko' }, ko], [{}, en]] as const) {
+    const group = {
+      fork: true,
+      openGaps: [{ epoch: 2, sender: 'alice-device-id', missing: 1, hidden: true }],
+      members: [{ deviceId: 'alice-device-id', role: 'member', displayName: 'Alice' }],
+    };
+    for (const [env, catalogue] of [
+      [{ MINDEULLE_LANG: 'ko' }, ko],
+      [{}, en],
+    ] as const) {
       useCliLanguage(env);
-      expect(deliveryWarnings(group as unknown as GroupView)).toEqual([catalogue['warn.fork'], catalogue['warn.hiddenMember'].replace('{name}', 'Alice')]);
+      expect(deliveryWarnings(group as unknown as GroupView)).toEqual([
+        catalogue['warn.fork'],
+        catalogue['warn.hiddenMember'].replace('{name}', 'Alice'),
+      ]);
     }
   });
 });

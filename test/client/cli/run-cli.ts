@@ -33,7 +33,13 @@ export function runCli(args: string[], env: Record<string, string> = {}, opts: R
       [...lead, ...args],
       {
         cwd: opts.cwd ?? os.tmpdir(),
-        env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), MINDEULLE_PASSPHRASE: CLI_PASSPHRASE, MINDEULLE_KDF: 'min', ...env },
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: os.tmpdir(),
+          MINDEULLE_PASSPHRASE: CLI_PASSPHRASE,
+          MINDEULLE_KDF: 'min',
+          ...env,
+        },
         timeout: 60_000,
       },
       (err, stdout, stderr) => {
@@ -72,7 +78,8 @@ export class CliUser {
   /** Runs with --json and expects success; returns the JSON value. */
   async ok(...args: string[]): Promise<any> {
     const r = await this.run(...args, '--json');
-    if (r.code !== 0 || r.json === undefined) throw new Error(`mindeulle ${args.join(' ')} failed (${r.code}): ${r.stderr}${r.stdout}`);
+    if (r.code !== 0 || r.json === undefined)
+      throw new Error(`mindeulle ${args.join(' ')} failed (${r.code}): ${r.stderr}${r.stdout}`);
     return r.json;
   }
 

@@ -8,7 +8,16 @@ import { fromB64 } from '../../../shared/crypto/encoding';
 import { peekEpochEnvelope } from '../../../shared/protocol/epoch-envelope';
 import { decryptMessage } from '../../../shared/protocol/message-envelope';
 import { useServer } from '../../support/fixtures';
-import { newClient, PASSPHRASE, removeTempDirs, reopen, storedEpochKeys, type TestClient, textOf, waitForEvent } from '../../support/sdk-fixtures';
+import {
+  newClient,
+  PASSPHRASE,
+  removeTempDirs,
+  reopen,
+  storedEpochKeys,
+  type TestClient,
+  textOf,
+  waitForEvent,
+} from '../../support/sdk-fixtures';
 
 const server = useServer();
 
@@ -17,10 +26,18 @@ let facilitator: TestClient;
 let member: TestClient;
 let groupId: string;
 
-const texts = async (c: Client, kind?: 'message' | 'bulletin') => (await c.history(groupId, kind ? { kind } : {})).map(textOf);
-const isText = (text: string) => (e: ClientEvent): e is MessageEvent => textOf(e) === text;
+const texts = async (c: Client, kind?: 'message' | 'bulletin') =>
+  (await c.history(groupId, kind ? { kind } : {})).map(textOf);
+const isText =
+  (text: string) =>
+  (e: ClientEvent): e is MessageEvent =>
+    textOf(e) === text;
 const epochOf = async (c: Client) => (await c.groups()).find((g) => g.groupId === groupId)!.epoch;
-const codeOf = (p: Promise<unknown>) => p.then(() => 'resolved', (e: { code?: string }) => e.code);
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => 'resolved',
+    (e: { code?: string }) => e.code,
+  );
 
 beforeAll(async () => {
   [admin, facilitator, member] = await Promise.all([
@@ -39,7 +56,14 @@ describe('groups, invites and joining', () => {
   it('creates a group whose name and roster only the clients know', async () => {
     groupId = await admin.client.createGroup('뭉치 모임', { retentionSeconds: 30 * 24 * 3600 });
     const [view] = await admin.client.groups();
-    expect(view).toMatchObject({ groupId, name: '뭉치 모임', role: 'admin', epoch: 1, rosterValid: true, retentionSeconds: 30 * 24 * 3600 });
+    expect(view).toMatchObject({
+      groupId,
+      name: '뭉치 모임',
+      role: 'admin',
+      epoch: 1,
+      rosterValid: true,
+      retentionSeconds: 30 * 24 * 3600,
+    });
     expect(view!.members).toEqual([{ deviceId: admin.client.deviceId, role: 'admin', displayName: '관리자' }]);
   });
 
@@ -48,7 +72,12 @@ describe('groups, invites and joining', () => {
     const second = await admin.client.createInvite(groupId, { role: 'facilitator' });
     await admin.client.revokeInvite(groupId, second.inviteId);
     let list = await admin.client.listInvites(groupId);
-    expect(list.find((i) => i.inviteId === first.inviteId)).toMatchObject({ label: '상담소 A', maxUses: 3, revoked: false, role: 'member' });
+    expect(list.find((i) => i.inviteId === first.inviteId)).toMatchObject({
+      label: '상담소 A',
+      maxUses: 3,
+      revoked: false,
+      role: 'member',
+    });
     expect(list.find((i) => i.inviteId === second.inviteId)).toMatchObject({ revoked: true, label: null });
     expect(await codeOf(facilitator.client.join(second.code))).toBe('invite_revoked');
 
@@ -67,8 +96,16 @@ describe('groups, invites and joining', () => {
 
     const requests = await admin.client.joinRequests(groupId);
     const fr = requests.find((r) => r.requestId === f.requestId)!;
-    expect(fr).toMatchObject({ deviceId: facilitator.client.deviceId, role: 'facilitator', introduction: '활동가입니다', introductionStatus: 'verified' });
-    expect(requests.find((r) => r.requestId === m.requestId)).toMatchObject({ introduction: null, introductionStatus: 'none' });
+    expect(fr).toMatchObject({
+      deviceId: facilitator.client.deviceId,
+      role: 'facilitator',
+      introduction: '활동가입니다',
+      introductionStatus: 'verified',
+    });
+    expect(requests.find((r) => r.requestId === m.requestId)).toMatchObject({
+      introduction: null,
+      introductionStatus: 'none',
+    });
     // the admin compares this with what the newcomer's phone shows
     expect(fr.safetyNumber).toMatch(/^\d{60}$/);
   });
@@ -119,7 +156,13 @@ describe('chat and bulletins', () => {
     const sent = await admin.client.send(groupId, '안녕하세요');
     expect(sent.seq).toBeGreaterThan(0);
     const got = await waitForEvent(member, isText('안녕하세요'));
-    expect(got).toMatchObject({ sender: admin.client.deviceId, senderRole: 'admin', kind: 'message', seq: sent.seq, messageId: sent.messageId });
+    expect(got).toMatchObject({
+      sender: admin.client.deviceId,
+      senderRole: 'admin',
+      kind: 'message',
+      seq: sent.seq,
+      messageId: sent.messageId,
+    });
     expect(got.flags).toEqual({ verified: true, gap: false, replay: false, invalidRoster: false, roleRejected: false });
 
     await member.client.send(groupId, 'reply', { replyTo: sent.messageId });
@@ -134,7 +177,9 @@ describe('chat and bulletins', () => {
     const b = await facilitator.client.postBulletin(groupId, '법률 상담 목요일 2시', { pin: true });
     await waitForEvent(member, isText('법률 상담 목요일 2시'));
     await member.client.sync(groupId);
-    expect((await member.client.history(groupId, { kind: 'bulletin' })).map((e) => [textOf(e), e.pinned])).toEqual([['법률 상담 목요일 2시', true]]);
+    expect((await member.client.history(groupId, { kind: 'bulletin' })).map((e) => [textOf(e), e.pinned])).toEqual([
+      ['법률 상담 목요일 2시', true],
+    ]);
     await admin.client.pin(groupId, b.seq, false);
     await member.client.sync(groupId);
     expect((await member.client.history(groupId, { kind: 'bulletin' }))[0]!.pinned).toBe(false);
@@ -233,7 +278,13 @@ describe('epochs and keys', () => {
     expect(keys.length).toBeGreaterThan(0);
     expect(keys.every((k) => k.epoch < stored.epoch)).toBe(true);
     for (const k of keys) {
-      expect(() => decryptMessage({ ...k, epoch: stored.epoch }, fromB64(stored.ciphertext), { group: groupId, epoch: stored.epoch, kind: 'message' })).toThrow();
+      expect(() =>
+        decryptMessage({ ...k, epoch: stored.epoch }, fromB64(stored.ciphertext), {
+          group: groupId,
+          epoch: stored.epoch,
+          kind: 'message',
+        }),
+      ).toThrow();
     }
 
     // added again later, she reads from her new epoch on, and still not what was sent while she was out
@@ -273,7 +324,9 @@ describe('the local store', () => {
     const stored = (await admin.client.session.call((api) => api.messages(groupId, sent.seq - 1, 1))).messages[0]!;
     const keys = (await storedEpochKeys(member, groupId)).find((k) => k.epoch === stored.epoch)!;
     const routing = { group: groupId, epoch: stored.epoch, kind: 'message' as const, messageId: stored.clientMsgId };
-    expect(() => decryptMessage(keys, fromB64(stored.ciphertext), routing)).toThrow(expect.objectContaining({ code: 'replay' }));
+    expect(() => decryptMessage(keys, fromB64(stored.ciphertext), routing)).toThrow(
+      expect.objectContaining({ code: 'replay' }),
+    );
   });
 
   it('logoutEverywhere ends the sessions; the client logs in again when used', async () => {

@@ -21,7 +21,10 @@ const server = useServer();
 
 /** A fetch that lets a test rewrite the JSON the server answers (a malicious server, seen from one client). */
 function tamperingFetch() {
-  const hook: { rewrite: ((path: string, body: any) => any) | null; offline: boolean } = { rewrite: null, offline: false };
+  const hook: { rewrite: ((path: string, body: any) => any) | null; offline: boolean } = {
+    rewrite: null,
+    offline: false,
+  };
   const fetcher = async (input: string, init?: RequestInit): Promise<Response> => {
     if (hook.offline) throw new TypeError('fetch failed');
     const res = await fetch(input, init);
@@ -46,7 +49,9 @@ const byText = (t: TestClient, text: string) => t.events.filter((e): e is Messag
 function insertRow(row: Pick<StoredMessage, 'clientMsgId' | 'epoch' | 'kind' | 'ciphertext'>): void {
   const db = new Database(server.current.dbPath);
   try {
-    const { seq } = db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM messages WHERE group_id = ?').get(groupId) as { seq: number };
+    const { seq } = db
+      .prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM messages WHERE group_id = ?')
+      .get(groupId) as { seq: number };
     db.prepare(
       'INSERT INTO messages (group_id, seq, client_msg_id, epoch, kind, ciphertext, pinned, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, NULL, 0)',
     ).run(groupId, seq, row.clientMsgId, row.epoch, row.kind, row.ciphertext);
@@ -60,7 +65,10 @@ beforeAll(async () => {
   facilitator = await newClient(server.current.url, 'Facilitator');
   member = await newClient(server.current.url, 'Member', { fetch: memberNet.fetcher });
   groupId = await admin.client.createGroup('flags');
-  for (const [t, role] of [[facilitator, 'facilitator'], [member, 'member']] as const) {
+  for (const [t, role] of [
+    [facilitator, 'facilitator'],
+    [member, 'member'],
+  ] as const) {
     const { code } = await admin.client.createInvite(groupId, { role });
     await admin.client.approve(groupId, (await t.client.join(code)).requestId);
   }
@@ -74,7 +82,8 @@ afterAll(removeTempDirs);
 describe('delivery flags', () => {
   it('the same row delivered twice yields one event, not a replay', async () => {
     await admin.client.send(groupId, 'once');
-    memberNet.hook.rewrite = (path, body) => (path === messagesPath() ? { ...body, messages: [...body.messages, ...body.messages] } : body);
+    memberNet.hook.rewrite = (path, body) =>
+      path === messagesPath() ? { ...body, messages: [...body.messages, ...body.messages] } : body;
     await member.client.sync(groupId);
     memberNet.hook.rewrite = null;
     expect(byText(member, 'once')).toHaveLength(1);
@@ -90,7 +99,10 @@ describe('delivery flags', () => {
     memberNet.hook.rewrite = (path, body) => {
       if (path !== messagesPath()) return body;
       const copy = body.messages.find((m: StoredMessage) => m.seq === one.seq);
-      return { ...body, messages: body.messages.map((m: StoredMessage) => (m.seq === two.seq ? { ...copy, seq: two.seq } : m)) };
+      return {
+        ...body,
+        messages: body.messages.map((m: StoredMessage) => (m.seq === two.seq ? { ...copy, seq: two.seq } : m)),
+      };
     };
     // Fetch from just before "one", so the page holds the row to copy.
     member.client.states.get(groupId)!.record.lastSeq = one.seq - 1;
@@ -107,14 +119,26 @@ describe('delivery flags', () => {
     // the member's own client refuses to seal a bulletin, so she uses the protocol library directly
     const state = member.client.states.get(groupId)!;
     const keys = state.keys.get(state.latestEpoch)!;
-    const sealed = encryptMessage(keys, member.client.identity.keys, 'bulletin', encodePlaintext({ type: 'text', sentAt: Date.now(), text: 'fake bulletin' }));
+    const sealed = encryptMessage(
+      keys,
+      member.client.identity.keys,
+      'bulletin',
+      encodePlaintext({ type: 'text', sentAt: Date.now(), text: 'fake bulletin' }),
+    );
     state.touchEpoch(keys.epoch);
     await state.save(member.client.store);
-    insertRow({ clientMsgId: sealed.clientMsgId, epoch: keys.epoch, kind: 'bulletin', ciphertext: toB64(sealed.envelope) });
+    insertRow({
+      clientMsgId: sealed.clientMsgId,
+      epoch: keys.epoch,
+      kind: 'bulletin',
+      ciphertext: toB64(sealed.envelope),
+    });
     await facilitator.client.sync(groupId);
     const [e] = byText(facilitator, 'fake bulletin');
     expect(e).toMatchObject({ kind: 'bulletin', senderRole: 'member', flags: { roleRejected: true, verified: true } });
-    expect((await facilitator.client.history(groupId, { kind: 'bulletin' })).map(textOf)).not.toContain('fake bulletin');
+    expect((await facilitator.client.history(groupId, { kind: 'bulletin' })).map(textOf)).not.toContain(
+      'fake bulletin',
+    );
   });
 
   it('an envelope that does not open becomes an UndecryptableEvent', async () => {
@@ -173,7 +197,9 @@ describe('roster integrity', () => {
       member.client.identity.keys.signSk,
     );
     memberNet.hook.rewrite = (path, body) =>
-      path === `/v1/groups/${groupId}/roster` ? { commits: [...body.commits, { seq: cur.seq + 1, commit: forged }] } : body;
+      path === `/v1/groups/${groupId}/roster`
+        ? { commits: [...body.commits, { seq: cur.seq + 1, commit: forged }] }
+        : body;
     await member.client.sync(groupId);
     memberNet.hook.rewrite = null;
     const view = (await member.client.groups())[0]!;
@@ -187,7 +213,8 @@ describe('roster integrity', () => {
   it('a key-exchange key not signed by the identity gets no epoch secret, and the admin flags the roster', async () => {
     const other = generateDeviceKeys();
     const facilitatorId = facilitator.client.deviceId;
-    adminNet.hook.rewrite = (path, body) => (path === `/v1/devices/${facilitatorId}` ? { ...body, kxPk: toB64(other.kxPk) } : body);
+    adminNet.hook.rewrite = (path, body) =>
+      path === `/v1/devices/${facilitatorId}` ? { ...body, kxPk: toB64(other.kxPk) } : body;
     await admin.client.rotateEpoch(groupId);
     adminNet.hook.rewrite = null;
     const epoch = admin.client.states.get(groupId)!.latestEpoch;

@@ -8,7 +8,10 @@ describe('missing counters', () => {
     const all: Record<string, MissingRanges> = {};
     addMissing(all, '3:a', 2, 5);
     expect(fillMissing(all, '3:a', 4)).toBe(true);
-    expect(all['3:a']).toEqual([[2, 3], [5, 5]]);
+    expect(all['3:a']).toEqual([
+      [2, 3],
+      [5, 5],
+    ]);
     expect(fillMissing(all, '3:a', 9)).toBe(false);
     expect(missingBelow(all, '3:a', 3)).toBe(true);
     for (const c of [2, 3, 5]) fillMissing(all, '3:a', c);

@@ -25,8 +25,12 @@ describe('SealedStore over files', () => {
       expect(bytes.includes(Buffer.from('CANARY'))).toBe(false);
       expect(bytes.includes(Buffer.from('GROUPID'))).toBe(false);
     }
-    await expect(SealedStore.open(new FileStore(dir), 'wrong horse')).rejects.toMatchObject({ code: 'wrong_passphrase' });
-    await expect(SealedStore.create(new FileStore(dir), 'correct horse', MIN_PASSPHRASE_PARAMS)).rejects.toMatchObject({ code: 'store_exists' });
+    await expect(SealedStore.open(new FileStore(dir), 'wrong horse')).rejects.toMatchObject({
+      code: 'wrong_passphrase',
+    });
+    await expect(SealedStore.create(new FileStore(dir), 'correct horse', MIN_PASSPHRASE_PARAMS)).rejects.toMatchObject({
+      code: 'store_exists',
+    });
     const again = await SealedStore.open(new FileStore(dir), 'correct horse');
     expect(await again.list('history/')).toEqual(['history/GROUPID-canary-0001']);
     expect(await again.read('history/GROUPID-canary-0001')).toEqual({ text: 'CANARY-텍스트-7731' });

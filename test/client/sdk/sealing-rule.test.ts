@@ -45,7 +45,8 @@ describe('the sealing rule', () => {
   it('makes a device that holds an epoch before the removal wait, and one that holds a later epoch send', () => {
     const { chain, alice } = history();
     const state = GroupState.create(chain.current.group, chain);
-    const hold = (epoch: number) => state.setEpochKeys(openEpoch(randomBytes(32), chain.atEpoch(epoch)!, idOf(alice)), 0);
+    const hold = (epoch: number) =>
+      state.setEpochKeys(openEpoch(randomBytes(32), chain.atEpoch(epoch)!, idOf(alice)), 0);
     expect(waitingForKey(state)).toBe(false); // no key at all: that is no_epoch_key, not this
     hold(4);
     expect(waitingForKey(state)).toBe(true);

@@ -7,7 +7,21 @@ import { boardOrder } from '../../../client/web/views/board-order';
 const flags = { verified: true, gap: false, replay: false, invalidRoster: false, roleRejected: false };
 let seq = 0;
 function bulletin(id: string, content: MessageEvent['content'], extra: Partial<MessageEvent> = {}): MessageEvent {
-  return { type: 'message', groupId: 'g', seq: ++seq, messageId: id, kind: 'bulletin', sender: 'f1', senderRole: 'facilitator', content, sentAt: 0, pinned: false, expiresAt: null, flags, ...extra };
+  return {
+    type: 'message',
+    groupId: 'g',
+    seq: ++seq,
+    messageId: id,
+    kind: 'bulletin',
+    sender: 'f1',
+    senderRole: 'facilitator',
+    content,
+    sentAt: 0,
+    pinned: false,
+    expiresAt: null,
+    flags,
+    ...extra,
+  };
 }
 const text = (t: string) => ({ type: 'text' as const, sentAt: 0, text: t });
 
@@ -32,6 +46,9 @@ describe('board order', () => {
       bulletin('x2', { type: 'delete', sentAt: 0, target: 'a' }, { flags: { ...flags, verified: false } }),
     ];
     const shown = boardOrder(events, 0);
-    expect(shown.map((e) => (e.content.type === 'text' ? e.content.text : e.content.type))).toEqual(['second', 'first, corrected']);
+    expect(shown.map((e) => (e.content.type === 'text' ? e.content.text : e.content.type))).toEqual([
+      'second',
+      'first, corrected',
+    ]);
   });
 });

@@ -28,7 +28,9 @@ describe('catalogues', () => {
   }
 
   it('error texts exist only for codes the relay really returns (or "generic" and "offline")', () => {
-    const errorKeys = Object.keys(ko).filter((k) => k.startsWith('error.')).map((k) => k.slice('error.'.length));
+    const errorKeys = Object.keys(ko)
+      .filter((k) => k.startsWith('error.'))
+      .map((k) => k.slice('error.'.length));
     const known = new Set<string>([...ERROR_CODES, 'generic', 'offline']);
     expect(errorKeys.filter((k) => !known.has(k))).toEqual([]);
   });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalInviteCode, inviteCodeFromFragment, inviteLink, parseInvite } from '../../../client/web/core/invite-link';
+import {
+  canonicalInviteCode,
+  inviteCodeFromFragment,
+  inviteLink,
+  parseInvite,
+} from '../../../client/web/core/invite-link';
 import { cryptoReady } from '../../../shared/crypto/sodium';
 import { generateInviteCode } from '../../../shared/protocol/invite-code';
 

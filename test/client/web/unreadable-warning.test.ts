@@ -10,7 +10,17 @@ describe('the warning for an unreadable message', () => {
   });
 
   it('says it could not be read for everything else the SDK reports', () => {
-    const other: string[] = ['bad_outer', 'malformed', 'binding', 'bad_ciphertext', 'too_far_ahead', 'replay', 'no_epoch_key', 'malformed_plaintext', 'type_not_allowed'];
+    const other: string[] = [
+      'bad_outer',
+      'malformed',
+      'binding',
+      'bad_ciphertext',
+      'too_far_ahead',
+      'replay',
+      'no_epoch_key',
+      'malformed_plaintext',
+      'type_not_allowed',
+    ];
     for (const reason of other) expect(unreadableWarning(reason)).toBe('warn.undecryptable');
   });
 });

@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findMembership } from '../../../server/db/repos/groups';
-import { findSeqByClientId, insertMessage, listMessages, purgeExpiredMessages } from '../../../server/db/repos/messages';
+import {
+  findSeqByClientId,
+  insertMessage,
+  listMessages,
+  purgeExpiredMessages,
+} from '../../../server/db/repos/messages';
 import { ApiError } from '../../../server/errors';
 import { openSqlite, type SqliteHandle } from '../../../server/node/sqlite-db';
 import { assertMayPost, epochMayPost } from '../../../server/services/access';
@@ -18,14 +23,33 @@ const B = 'group-bbbbbbbbbbbbbbbb';
 const RETAINED = 'group-cccccccccccccccc';
 const DAY = 86_400;
 
-async function group(id: string, settings: { epoch?: number; retentionSeconds?: number | null; announcementOnly?: boolean; minPostEpoch?: number } = {}) {
+async function group(
+  id: string,
+  settings: {
+    epoch?: number;
+    retentionSeconds?: number | null;
+    announcementOnly?: boolean;
+    minPostEpoch?: number;
+  } = {},
+) {
   await store.db.kysely
     .insertInto('groups')
-    .values({ id, created_day: 1, roster_seq: 0, roster_head: 'h', epoch: settings.epoch ?? 1, retention_seconds: settings.retentionSeconds ?? null, announcement_only: settings.announcementOnly ? 1 : 0, purged_seq: 0, min_post_epoch: settings.minPostEpoch ?? 0 })
+    .values({
+      id,
+      created_day: 1,
+      roster_seq: 0,
+      roster_head: 'h',
+      epoch: settings.epoch ?? 1,
+      retention_seconds: settings.retentionSeconds ?? null,
+      announcement_only: settings.announcementOnly ? 1 : 0,
+      purged_seq: 0,
+      min_post_epoch: settings.minPostEpoch ?? 0,
+    })
     .execute();
 }
 
-const member = (groupId: string, deviceId: string, role: Role) => store.db.kysely.insertInto('memberships').values({ group_id: groupId, device_id: deviceId, role }).execute();
+const member = (groupId: string, deviceId: string, role: Role) =>
+  store.db.kysely.insertInto('memberships').values({ group_id: groupId, device_id: deviceId, role }).execute();
 
 const msg = (groupId: string, clientMsgId: string, post: { epoch?: number; kind?: MessageKind } = {}) => ({
   group_id: groupId,
@@ -78,7 +102,12 @@ describe('message sequence allocation', () => {
 
   it('returns the stored row: the creation hour, and no expiry without a retention setting', async () => {
     const now = 1_764_662_400 + 1234;
-    expect(await post(A, 'row', now)).toMatchObject({ client_msg_id: 'row', kind: 'message', created_at: 1_764_662_400, expires_at: null });
+    expect(await post(A, 'row', now)).toMatchObject({
+      client_msg_id: 'row',
+      kind: 'message',
+      created_at: 1_764_662_400,
+      expires_at: null,
+    });
   });
 });
 
@@ -115,15 +144,24 @@ describe('authorization inside the insert', () => {
     // `removal`: the current epoch was started by a commit that removed someone (older epochs are closed)
     const groupOf = (announcementOnly: boolean, removal: boolean) => `group-rules-${announcementOnly}-${removal}`;
     for (const announcementOnly of [false, true]) {
-      for (const removal of [false, true]) await group(groupOf(announcementOnly, removal), { epoch: EPOCH, announcementOnly, minPostEpoch: removal ? EPOCH : 0 });
+      for (const removal of [false, true])
+        await group(groupOf(announcementOnly, removal), {
+          epoch: EPOCH,
+          announcementOnly,
+          minPostEpoch: removal ? EPOCH : 0,
+        });
     }
     for (const role of POSTERS) {
-      if (role) for (const announcementOnly of [false, true]) for (const removal of [false, true]) await member(groupOf(announcementOnly, removal), `device-${role}`, role);
+      if (role)
+        for (const announcementOnly of [false, true])
+          for (const removal of [false, true]) await member(groupOf(announcementOnly, removal), `device-${role}`, role);
     }
     const cases = POSTERS.flatMap((role) =>
       MESSAGE_KINDS.flatMap((kind) =>
         [false, true].flatMap((announcementOnly) =>
-          [false, true].flatMap((removal) => [EPOCH - 2, EPOCH - 1, EPOCH, EPOCH + 1].map((epoch) => ({ role, kind, announcementOnly, removal, epoch }))),
+          [false, true].flatMap((removal) =>
+            [EPOCH - 2, EPOCH - 1, EPOCH, EPOCH + 1].map((epoch) => ({ role, kind, announcementOnly, removal, epoch })),
+          ),
         ),
       ),
     );
@@ -140,17 +178,29 @@ describe('authorization inside the insert', () => {
           allowed = false;
         }
         // The rules module's answer: a member, whose role may post this kind, in an open epoch.
-        const expected = c.role !== null && mayPost(c.role, c.kind, c) && epochMayPost({ epoch: EPOCH, minPostEpoch: c.removal ? EPOCH : 0 }, c.epoch);
+        const expected =
+          c.role !== null &&
+          mayPost(c.role, c.kind, c) &&
+          epochMayPost({ epoch: EPOCH, minPostEpoch: c.removal ? EPOCH : 0 }, c.epoch);
         return { ...c, stored: stored !== undefined, allowed, expected };
       }),
     );
     expect(outcomes.filter((o) => o.stored !== o.allowed || o.allowed !== o.expected)).toEqual([]);
     // The rules do refuse and allow, for each kind: not a vacuous agreement.
-    for (const kind of MESSAGE_KINDS) expect(new Set(outcomes.filter((o) => o.kind === kind).map((o) => o.stored))).toEqual(new Set([true, false]));
+    for (const kind of MESSAGE_KINDS)
+      expect(new Set(outcomes.filter((o) => o.kind === kind).map((o) => o.stored))).toEqual(new Set([true, false]));
     expect(outcomes.filter((o) => o.allowed).length).toBeGreaterThan(0);
     expect(outcomes.filter((o) => !o.allowed).length).toBeGreaterThan(0);
     // The previous epoch is open after a plain rotation and closed after a removal, in both.
-    const previous = (removal: boolean) => outcomes.find((o) => o.role === 'admin' && o.kind === 'message' && !o.announcementOnly && o.removal === removal && o.epoch === EPOCH - 1)!;
+    const previous = (removal: boolean) =>
+      outcomes.find(
+        (o) =>
+          o.role === 'admin' &&
+          o.kind === 'message' &&
+          !o.announcementOnly &&
+          o.removal === removal &&
+          o.epoch === EPOCH - 1,
+      )!;
     expect([previous(false).stored, previous(true).stored]).toEqual([true, false]);
   });
 });
@@ -166,5 +216,4 @@ describe('atomic batches', () => {
     ).rejects.toThrow();
     expect(await k.selectFrom('memberships').selectAll().where('group_id', '=', 'x').execute()).toEqual([]);
   });
-
 });

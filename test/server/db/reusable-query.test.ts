@@ -12,7 +12,8 @@ afterAll(async () => {
   await store.close();
 });
 
-const run = async (q: ReturnType<ReturnType<typeof reusableQuery>>) => (await store.db.kysely.executeQuery<{ v: unknown }>(q)).rows[0]?.v;
+const run = async (q: ReturnType<ReturnType<typeof reusableQuery>>) =>
+  (await store.db.kysely.executeQuery<{ v: unknown }>(q)).rows[0]?.v;
 
 describe('reusableQuery', () => {
   it('compiles once, then binds each call its own parameters', async () => {
@@ -42,7 +43,10 @@ describe('numberedQuery', () => {
 
   it('binds numbered parameters in a write as well as in a read', async () => {
     await store.db.atomic([sql`CREATE TABLE numbered (a TEXT, b TEXT)`.compile(store.db.kysely)]);
-    const insert = numberedQuery(['a', 'b'], (at) => `INSERT INTO numbered (a, b) VALUES (${at.b}, ${at.a}) RETURNING a || ${at.a} AS v`);
+    const insert = numberedQuery(
+      ['a', 'b'],
+      (at) => `INSERT INTO numbered (a, b) VALUES (${at.b}, ${at.a}) RETURNING a || ${at.a} AS v`,
+    );
     const [result] = await store.db.atomic([insert({ a: '1', b: '2' })]);
     expect(result?.rows).toEqual([{ v: '21' }]);
   });

@@ -15,7 +15,13 @@ describe('forwarding hub (Worker -> group Durable Object)', () => {
     hub.publish('g2', frame(1), ['d']);
     await hub.settled();
     expect(calls).toEqual([
-      ['g1', [{ type: 'publish', text: JSON.stringify(frame(1)) }, { type: 'remove', devices: ['gone'] }]],
+      [
+        'g1',
+        [
+          { type: 'publish', text: JSON.stringify(frame(1)) },
+          { type: 'remove', devices: ['gone'] },
+        ],
+      ],
       ['g2', [{ type: 'publish', text: JSON.stringify(frame(1)), only: ['d'] }]],
     ]);
   });

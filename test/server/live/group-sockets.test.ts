@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { applyHubOps, deviceSocketCount, type GroupSocket, type GroupSocketState, overdueSockets, REMOVED_REASON } from '../../../server/live/group-sockets';
+import {
+  applyHubOps,
+  deviceSocketCount,
+  type GroupSocket,
+  type GroupSocketState,
+  overdueSockets,
+  REMOVED_REASON,
+} from '../../../server/live/group-sockets';
 
 function socket(state: GroupSocketState | null) {
   const sent: string[] = [];
@@ -13,7 +20,8 @@ function socket(state: GroupSocketState | null) {
   };
   return s;
 }
-const authed = (deviceId: string, groupId = 'g1') => socket({ groupId, since: 0, session: { deviceId, groups: [groupId] } });
+const authed = (deviceId: string, groupId = 'g1') =>
+  socket({ groupId, since: 0, session: { deviceId, groups: [groupId] } });
 
 describe('group sockets (the per-group Durable Object fan-out)', () => {
   it('publishes to the authenticated sockets of the group only, or to the listed devices', () => {
@@ -21,7 +29,10 @@ describe('group sockets (the per-group Durable Object fan-out)', () => {
     const b = authed('B');
     const pending = socket({ groupId: 'g1', since: 0 });
     const other = authed('A', 'g2');
-    applyHubOps([a, b, pending, other], 'g1', [{ type: 'publish', text: 'x' }, { type: 'publish', text: 'y', only: ['B'] }]);
+    applyHubOps([a, b, pending, other], 'g1', [
+      { type: 'publish', text: 'x' },
+      { type: 'publish', text: 'y', only: ['B'] },
+    ]);
     expect(a.sent).toEqual(['x']);
     expect(b.sent).toEqual(['x', 'y']);
     expect(pending.sent).toEqual([]);
@@ -30,7 +41,11 @@ describe('group sockets (the per-group Durable Object fan-out)', () => {
 
   it('delivers in order: the roster frame reaches a removed device before her socket closes', () => {
     const events: string[] = [];
-    const removed: GroupSocket = { state: authed('R').state, send: (t) => events.push(`send ${t}`), close: () => events.push('close') };
+    const removed: GroupSocket = {
+      state: authed('R').state,
+      send: (t) => events.push(`send ${t}`),
+      close: () => events.push('close'),
+    };
     const stays = authed('S');
     applyHubOps([removed, stays], 'g1', [
       { type: 'publish', text: 'roster' },
@@ -48,7 +63,9 @@ describe('group sockets (the per-group Durable Object fan-out)', () => {
   });
 
   it('counts a device’s sockets', () => {
-    expect(deviceSocketCount([authed('A'), authed('A'), authed('B'), socket({ groupId: 'g1', since: 0 })], 'A')).toBe(2);
+    expect(deviceSocketCount([authed('A'), authed('A'), authed('B'), socket({ groupId: 'g1', since: 0 })], 'A')).toBe(
+      2,
+    );
   });
 
   it('finds sockets that did not authenticate in time, and when the next one is due', () => {

@@ -53,7 +53,8 @@ describe('memory hub', () => {
   it("asks every peer of a device whose sessions ended to check its own, and no other device's", () => {
     const hub = memoryHub();
     const checked: string[] = [];
-    const withCheck = (p: LivePeer, name: string) => Object.assign(p, { revalidate: async () => void checked.push(name) });
+    const withCheck = (p: LivePeer, name: string) =>
+      Object.assign(p, { revalidate: async () => void checked.push(name) });
     hub.attach(withCheck(peer('a'), 'a1'), ['g']);
     hub.attach(withCheck(peer('a'), 'a2'), []);
     hub.attach(withCheck(peer('b'), 'b1'), ['g']);

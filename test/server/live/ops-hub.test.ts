@@ -8,7 +8,10 @@ const peer = (deviceId: string) => ({ deviceId, send: () => undefined, close: ()
 describe('ops hub (hub calls as operations)', () => {
   it('turns a publish into one serialised frame, and a roster change into a removal of the removed devices only', () => {
     const ops: [string, HubOp][] = [];
-    const hub = opsHub((g, op) => void ops.push([g, op]), () => true);
+    const hub = opsHub(
+      (g, op) => void ops.push([g, op]),
+      () => true,
+    );
     hub.publish('g1', frame);
     hub.publish('g1', frame, ['d1']);
     hub.membersChanged('g1', ['new'], []);
@@ -21,7 +24,10 @@ describe('ops hub (hub calls as operations)', () => {
   });
 
   it('lets a peer attach only when the holder of the sockets allows it (the per-device cap)', () => {
-    const hub = opsHub(() => undefined, (p) => p.deviceId !== 'full');
+    const hub = opsHub(
+      () => undefined,
+      (p) => p.deviceId !== 'full',
+    );
     expect(hub.attach(peer('d1'), ['g1'])).toBe(true);
     expect(hub.attach(peer('full'), ['g1'])).toBe(false);
   });

@@ -21,9 +21,21 @@ beforeAll(async () => {
   store = await openSqlite(file);
   await store.db.kysely
     .insertInto('groups')
-    .values({ id: GROUP, created_day: 1, roster_seq: 0, roster_head: 'h', epoch: 1, retention_seconds: null, announcement_only: 0, purged_seq: 0 })
+    .values({
+      id: GROUP,
+      created_day: 1,
+      roster_seq: 0,
+      roster_head: 'h',
+      epoch: 1,
+      retention_seconds: null,
+      announcement_only: 0,
+      purged_seq: 0,
+    })
     .execute();
-  await store.db.kysely.insertInto('memberships').values({ group_id: GROUP, device_id: AUTHOR, role: 'member' }).execute();
+  await store.db.kysely
+    .insertInto('memberships')
+    .values({ group_id: GROUP, device_id: AUTHOR, role: 'member' })
+    .execute();
 });
 afterAll(async () => {
   await store.close();
@@ -35,10 +47,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('group commit idle hook', () => {
   it('is called once a batch has committed and nothing waits, not while writes are queued', async () => {
     const events: string[] = [];
-    const commit = groupCommit(async (writes) => {
-      events.push(`batch ${writes.length}`);
-      return writes.map(() => ({ ok: true as const, results: [] }));
-    }, () => events.push('idle'));
+    const commit = groupCommit(
+      async (writes) => {
+        events.push(`batch ${writes.length}`);
+        return writes.map(() => ({ ok: true as const, results: [] }));
+      },
+      () => events.push('idle'),
+    );
     const compiled = { sql: 'SELECT 1', parameters: [], query: {} } as never;
     await Promise.all([commit.write([compiled]), commit.write([compiled])]);
     await commit.write([compiled]);
@@ -53,7 +68,14 @@ describe('WAL checkpoints in idle moments', () => {
     // One batch per post (each awaited): ~300 pages of rows, far below SQLite's automatic threshold.
     const ciphertext = 'A'.repeat(4000);
     for (let i = 0; i < 300; i++) {
-      await insertMessage(store.db, AUTHOR, 0, { group_id: GROUP, client_msg_id: `m${i}`, epoch: 1, kind: 'message', ciphertext, pinned: 0 });
+      await insertMessage(store.db, AUTHOR, 0, {
+        group_id: GROUP,
+        client_msg_id: `m${i}`,
+        epoch: 1,
+        kind: 'message',
+        ciphertext,
+        pinned: 0,
+      });
     }
     expect(await listMessages(store.db, GROUP, 0, 1000, 0)).toHaveLength(300);
     // The last checkpoint may still be running in the writer thread.

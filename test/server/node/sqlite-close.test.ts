@@ -18,7 +18,11 @@ describe('openSqlite close', () => {
       const store = await openSqlite(${JSON.stringify(join(dir, 'close.db'))});
       await store.close();
       console.log('closed');`;
-    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 30_000 });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(run.stderr).toBe('');
     expect(run.stdout.trim()).toBe('closed');
     expect(run.status).toBe(0);

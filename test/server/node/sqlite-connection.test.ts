@@ -19,7 +19,8 @@ afterAll(async () => {
 describe('a group commit with a failing write', () => {
   it('commits the other writes of a group commit when one write fails (one statement, or several)', async () => {
     const k = store.db.kysely;
-    const row = (device: string) => k.insertInto('memberships').values({ group_id: 'z', device_id: device, role: 'member' });
+    const row = (device: string) =>
+      k.insertInto('memberships').values({ group_id: 'z', device_id: device, role: 'member' });
     await store.db.atomic([row('taken')]);
     // Issued in one turn, so they share one transaction.
     const results = await Promise.allSettled([
@@ -29,6 +30,9 @@ describe('a group commit with a failing write', () => {
       store.db.atomic([row('last')]),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
-    const devices = (await k.selectFrom('memberships').select('device_id').where('group_id', '=', 'z').orderBy('device_id').execute()).map((r) => r.device_id);
+    const devices = (
+      await k.selectFrom('memberships').select('device_id').where('group_id', '=', 'z').orderBy('device_id').execute()
+    ).map((r) => r.device_id);
     expect(devices).toEqual(['first', 'last', 'taken']);
-  });});
+  });
+});

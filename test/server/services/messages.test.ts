@@ -20,9 +20,17 @@ let store: SqliteHandle;
 let frames: string[];
 
 const post = (deps: AppDeps, clientMsgId: string, over: Partial<Parameters<typeof postMessage>[3]> = {}) =>
-  postMessage(deps, ALICE, GROUP, { clientMsgId, epoch: 1, kind: 'message', ciphertext: 'AAAA', pinned: false, ...over });
+  postMessage(deps, ALICE, GROUP, {
+    clientMsgId,
+    epoch: 1,
+    kind: 'message',
+    ciphertext: 'AAAA',
+    pinned: false,
+    ...over,
+  });
 
-const member = () => store.db.kysely.insertInto('memberships').values({ group_id: GROUP, device_id: ALICE, role: 'member' }).execute();
+const member = () =>
+  store.db.kysely.insertInto('memberships').values({ group_id: GROUP, device_id: ALICE, role: 'member' }).execute();
 const notMember = () => store.db.kysely.deleteFrom('memberships').where('device_id', '=', ALICE).execute();
 
 /** The app's dependencies over the store, with `atomic` wrapped so a test can act between statements. */
@@ -46,7 +54,16 @@ beforeAll(async () => {
   store = await openSqlite(join(dir, 'test.db'));
   await store.db.kysely
     .insertInto('groups')
-    .values({ id: GROUP, created_day: 1, roster_seq: 0, roster_head: 'h', epoch: 1, retention_seconds: null, announcement_only: 0, purged_seq: 0 })
+    .values({
+      id: GROUP,
+      created_day: 1,
+      roster_seq: 0,
+      roster_head: 'h',
+      epoch: 1,
+      retention_seconds: null,
+      announcement_only: 0,
+      purged_seq: 0,
+    })
     .execute();
 });
 afterAll(async () => {
@@ -65,7 +82,11 @@ describe('postMessage', () => {
     const first = await post(deps, B64_16(1));
     expect(first).toMatchObject({ groupId: GROUP, duplicate: false });
     expect(frames).toHaveLength(1);
-    expect(JSON.parse(frames[0]!)).toMatchObject({ type: 'message', groupId: GROUP, message: { seq: first.seq, clientMsgId: B64_16(1) } });
+    expect(JSON.parse(frames[0]!)).toMatchObject({
+      type: 'message',
+      groupId: GROUP,
+      message: { seq: first.seq, clientMsgId: B64_16(1) },
+    });
     expect(await post(deps, B64_16(1))).toEqual({ groupId: GROUP, seq: first.seq, duplicate: true });
     expect(frames).toHaveLength(1);
   });
@@ -91,7 +112,11 @@ describe('postMessage', () => {
       await expect(post(deps, B64_16(9))).rejects.toMatchObject({ status: 409, code: 'epoch_invalid' });
       expect(frames).toHaveLength(1);
     } finally {
-      await store.db.kysely.updateTable('groups').set({ epoch: 1, min_post_epoch: 0 }).where('id', '=', GROUP).execute();
+      await store.db.kysely
+        .updateTable('groups')
+        .set({ epoch: 1, min_post_epoch: 0 })
+        .where('id', '=', GROUP)
+        .execute();
     }
   });
 

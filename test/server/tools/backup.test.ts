@@ -53,7 +53,9 @@ async function readAll(device: TestDevice, groupId: string) {
 }
 
 describe('npm run backup', () => {
-  it('makes a consistent, private copy of the live database that a fresh server serves in full', { timeout: 60_000 }, async () => {
+  it('makes a consistent, private copy of the live database that a fresh server serves in full', {
+    timeout: 60_000,
+  }, async () => {
     const { admin, members, groupId } = await makeServerGroup(live, ['member']);
     const socket = await TestSocket.connect(live.wsUrl, members[0]!.token);
     const acked = new Map<string, string>();

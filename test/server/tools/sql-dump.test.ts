@@ -30,7 +30,9 @@ describe('SQL dump for D1', () => {
     const target = new Database(':memory:');
     target.exec(lines.join('\n'));
     target.exec(lines.filter((l) => l.startsWith('CREATE')).join('\n')); // schema statements are idempotent
-    expect(target.prepare('SELECT * FROM t ORDER BY id').all()).toEqual(source.prepare('SELECT * FROM t ORDER BY id').all());
+    expect(target.prepare('SELECT * FROM t ORDER BY id').all()).toEqual(
+      source.prepare('SELECT * FROM t ORDER BY id').all(),
+    );
     expect(target.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").pluck().all()).toContain('t_n');
     expect(target.prepare('SELECT name FROM kysely_migration').pluck().all()).toEqual(['0001_initial']);
   });

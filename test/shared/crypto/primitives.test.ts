@@ -22,7 +22,10 @@ describe('labelled signatures', () => {
 
   it('cover every signing label in labels.ts', () => {
     expect(signing.sort()).toEqual(
-      (Object.keys(LABELS) as LabelName[]).filter((k) => LABEL_USES[k] === 'signature').map((k) => LABELS[k]).sort(),
+      (Object.keys(LABELS) as LabelName[])
+        .filter((k) => LABEL_USES[k] === 'signature')
+        .map((k) => LABELS[k])
+        .sort(),
     );
     expect(signing.length).toBeGreaterThanOrEqual(5);
   });

@@ -45,7 +45,8 @@ describe('device identity', () => {
 
   it('rejects a version that would alias a signed one in the 32-bit encoding', () => {
     const d = devicePublic(generateDeviceKeys());
-    for (const kxVersion of [2 ** 32 + 1, 1.5, 1 + 1e-12, 0, -1, Number.NaN]) expect(verifyDevicePublic({ ...d, kxVersion })).toBe(false);
+    for (const kxVersion of [2 ** 32 + 1, 1.5, 1 + 1e-12, 0, -1, Number.NaN])
+      expect(verifyDevicePublic({ ...d, kxVersion })).toBe(false);
   });
 
   it('rejects a wrong device id, a foreign identity and malformed fields', () => {

@@ -49,9 +49,9 @@ describe('epoch envelopes', () => {
       expect(env.length).toBeGreaterThanOrEqual(MIN_EPOCH_ENVELOPE_BYTES);
       expect(env.length).toBeLessThanOrEqual(MAX_EPOCH_ENVELOPE_BYTES);
       expect(toB64(env)).toMatch(/^[A-Za-z0-9_-]+$/);
-      expect(openEpochEnvelope(env, { roster: g.roster, recipient: m, expected: { group: g.group, epoch: g.roster.epoch } })).toEqual(
-        secret,
-      );
+      expect(
+        openEpochEnvelope(env, { roster: g.roster, recipient: m, expected: { group: g.group, epoch: g.roster.epoch } }),
+      ).toEqual(secret);
     }
   });
 
@@ -81,12 +81,20 @@ describe('epoch envelopes', () => {
     const env = seal(g.roster, g.admin, m);
     const rotated = commitNext(g.roster, g.admin, []).state; // next epoch
     expectEnvError(() => openEpochEnvelope(env, { roster: rotated, recipient: m }), 'wrong_epoch');
-    expectEnvError(() => openEpochEnvelope(env, { roster: g.roster, recipient: m, expected: { epoch: g.roster.epoch + 1 } }), 'wrong_epoch');
-    const sameEpoch = commitNext(g.roster, g.admin, [{ op: 'settings', announcementOnly: true }], { epoch: g.roster.epoch }).state;
+    expectEnvError(
+      () => openEpochEnvelope(env, { roster: g.roster, recipient: m, expected: { epoch: g.roster.epoch + 1 } }),
+      'wrong_epoch',
+    );
+    const sameEpoch = commitNext(g.roster, g.admin, [{ op: 'settings', announcementOnly: true }], {
+      epoch: g.roster.epoch,
+    }).state;
     expectEnvError(() => openEpochEnvelope(env, { roster: sameEpoch, recipient: m }), 'wrong_commit');
     const other = makeGroup(1, [], [g.admin, m]);
     expectEnvError(() => openEpochEnvelope(env, { roster: other.roster, recipient: m }), 'wrong_group');
-    expectEnvError(() => openEpochEnvelope(env, { roster: g.roster, recipient: m, expected: { group: other.group } }), 'wrong_group');
+    expectEnvError(
+      () => openEpochEnvelope(env, { roster: g.roster, recipient: m, expected: { group: other.group } }),
+      'wrong_group',
+    );
   });
 
   it('are refused from a signer who is not an admin at that commit', () => {
@@ -98,7 +106,9 @@ describe('epoch envelopes', () => {
     // is caught by the recipient, who checks the role in the real roster
     const asAdmin = (who: DeviceKeys): RosterState => ({
       ...g.roster,
-      members: new Map([...g.roster.members].map(([id, m]) => [id, id === idOf(who) ? { ...m, role: 'admin' as const } : m])),
+      members: new Map(
+        [...g.roster.members].map(([id, m]) => [id, id === idOf(who) ? { ...m, role: 'admin' as const } : m]),
+      ),
     });
     for (const [signer, recipient] of [
       [member, facilitator],
@@ -110,8 +120,14 @@ describe('epoch envelopes', () => {
     }
     // an outsider naming the real admin as author fails the signature
     const env = seal(g.roster, g.admin, member);
-    expectEnvError(() => openEpochEnvelope(resign(env, generateDeviceKeys().signSk), { roster: g.roster, recipient: member }), 'bad_signature');
-    expectEnvError(() => openEpochEnvelope(resign(env, member.signSk), { roster: g.roster, recipient: member }), 'bad_signature');
+    expectEnvError(
+      () => openEpochEnvelope(resign(env, generateDeviceKeys().signSk), { roster: g.roster, recipient: member }),
+      'bad_signature',
+    );
+    expectEnvError(
+      () => openEpochEnvelope(resign(env, member.signSk), { roster: g.roster, recipient: member }),
+      'bad_signature',
+    );
   });
 
   it('are refused for a device the server added on its own (not in the signed roster)', () => {
@@ -120,10 +136,16 @@ describe('epoch envelopes', () => {
     expectEnvError(() => seal(g.roster, g.admin, intruder), 'not_member');
     // even a record naming a member's id with the intruder's keys
     const rec = { ...devicePublic(intruder), deviceId: idOf(g.members[1]!) };
-    expectEnvError(() => sealEpochSecret({ secret: newEpochSecret(), roster: g.roster, admin: g.admin, recipient: rec }), 'wrong_recipient');
+    expectEnvError(
+      () => sealEpochSecret({ secret: newEpochSecret(), roster: g.roster, admin: g.admin, recipient: rec }),
+      'wrong_recipient',
+    );
     // and a member's identity with a swapped key-exchange key
     const swapped = { ...devicePublic(g.members[1]!), kxPk: devicePublic(intruder).kxPk };
-    expectEnvError(() => sealEpochSecret({ secret: newEpochSecret(), roster: g.roster, admin: g.admin, recipient: swapped }), 'wrong_recipient');
+    expectEnvError(
+      () => sealEpochSecret({ secret: newEpochSecret(), roster: g.roster, admin: g.admin, recipient: swapped }),
+      'wrong_recipient',
+    );
     // and a removed member
     const removed = g.members[1]!;
     const after = commitNext(g.roster, g.admin, [{ op: 'remove', device: idOf(removed) }]).state;
@@ -150,7 +172,10 @@ describe('epoch envelopes', () => {
     const fresh = seal(next, g.admin, m);
     // the sealed box sits right before the 64-byte signature in both
     const boxLen = 112;
-    const replanted = concatBytes(fresh.subarray(0, fresh.length - 64 - boxLen), old.subarray(old.length - 64 - boxLen, old.length - 64));
+    const replanted = concatBytes(
+      fresh.subarray(0, fresh.length - 64 - boxLen),
+      old.subarray(old.length - 64 - boxLen, old.length - 64),
+    );
     const signed = concatBytes(replanted, sign(LABELS.epochEnvelope, replanted, g.admin.signSk));
     expectEnvError(() => openEpochEnvelope(signed, { roster: next, recipient: m }), 'unseal_failed');
   });
@@ -159,11 +184,19 @@ describe('epoch envelopes', () => {
     const g = makeGroup(1);
     const m = g.members[1]!;
     const env = seal(g.roster, g.admin, m);
-    for (const bad of [env.subarray(0, env.length - 1), concatBytes(env, new Uint8Array([0])), new Uint8Array(0), new Uint8Array(3000)])
+    for (const bad of [
+      env.subarray(0, env.length - 1),
+      concatBytes(env, new Uint8Array([0])),
+      new Uint8Array(0),
+      new Uint8Array(3000),
+    ])
       expectEnvError(() => openEpochEnvelope(bad, { roster: g.roster, recipient: m }), 'malformed');
     const v2 = env.slice();
     v2[0] = 2;
-    expectEnvError(() => openEpochEnvelope(resign(v2, g.admin.signSk), { roster: g.roster, recipient: m }), 'unsupported_version');
+    expectEnvError(
+      () => openEpochEnvelope(resign(v2, g.admin.signSk), { roster: g.roster, recipient: m }),
+      'unsupported_version',
+    );
   });
 
   it('fail to open after any single bit flip', () => {

@@ -30,8 +30,22 @@ export function genesisCommit(admin: DeviceKeys, group = newGroupId(), extra: Pa
 }
 
 /** A body for the next commit after `state`; `epoch` defaults to the next epoch. */
-export function nextBody(state: RosterState, author: DeviceKeys, ops: RosterOp[], extra: Partial<CommitBody> = {}): CommitBody {
-  return { v: 1, group: state.group, seq: state.seq + 1, prev: state.head, epoch: state.epoch + 1, author: idOf(author), ops, ...extra };
+export function nextBody(
+  state: RosterState,
+  author: DeviceKeys,
+  ops: RosterOp[],
+  extra: Partial<CommitBody> = {},
+): CommitBody {
+  return {
+    v: 1,
+    group: state.group,
+    seq: state.seq + 1,
+    prev: state.head,
+    epoch: state.epoch + 1,
+    author: idOf(author),
+    ops,
+    ...extra,
+  };
 }
 
 export function commitNext(state: RosterState, author: DeviceKeys, ops: RosterOp[], extra: Partial<CommitBody> = {}) {
@@ -58,7 +72,11 @@ export function makeGroup(n: number, roles: Role[] = [], devices?: DeviceKeys[])
   const others = Array.from({ length: n }, (_, i) => devices?.[i + 1] ?? generateDeviceKeys());
   const chain = [genesis];
   if (n > 0) {
-    const r = commitNext(roster, admin, others.map((d, i) => addOp(d, roles[i] ?? 'member')));
+    const r = commitNext(
+      roster,
+      admin,
+      others.map((d, i) => addOp(d, roles[i] ?? 'member')),
+    );
     roster = r.state;
     chain.push(r.commit);
   }
@@ -79,6 +97,8 @@ export function distributeEpoch(roster: RosterState, admin: DeviceKeys, devices:
   const secret = newEpochSecret();
   const envelopes = devices.map((d) => sealEpochSecret({ secret, roster, admin, recipient: devicePublic(d) }));
   memzero(secret);
-  const keys = devices.map((d, i) => openEpoch(openEpochEnvelope(envelopes[i]!, { roster, recipient: d }), roster, idOf(d)));
+  const keys = devices.map((d, i) =>
+    openEpoch(openEpochEnvelope(envelopes[i]!, { roster, recipient: d }), roster, idOf(d)),
+  );
   return { envelopes, keys };
 }

@@ -73,7 +73,12 @@ function forge(
   let headerBytes: Uint8Array = parts.headerBytes;
   let sig: Uint8Array = parts.sig;
   if (edit.header) headerBytes = encodeHeader({ ...parts.header, ...edit.header });
-  if (edit.signer) sig = sign(LABELS.messageSig, concatBytes(u32be(headerBytes.length), headerBytes, parts.nonce, parts.ct), edit.signer.signSk);
+  if (edit.signer)
+    sig = sign(
+      LABELS.messageSig,
+      concatBytes(u32be(headerBytes.length), headerBytes, parts.nonce, parts.ct),
+      edit.signer.signSk,
+    );
   return sealOuter(to.keys.metadataKey, to.routing, joinInner(headerBytes, parts.nonce, sig, parts.ct));
 }
 
@@ -85,7 +90,12 @@ describe('message envelopes', () => {
       expect(header).toMatchObject({ kind, group: g.group, epoch: g.roster.epoch, sender: idOf(alice) });
       expect(clientMsgId).toBe(toB64(header.messageId));
       for (const k of [bobKeys, adminKeys, aliceKeys]) {
-        const out = decryptMessage(k, envelope, { ...routingOf(k, kind), messageId: clientMsgId }, { roster: g.roster });
+        const out = decryptMessage(
+          k,
+          envelope,
+          { ...routingOf(k, kind), messageId: clientMsgId },
+          { roster: g.roster },
+        );
         expect(out.plaintext).toEqual(text(`hello ${kind}`));
         expect(out.header).toEqual(header);
       }
@@ -115,7 +125,9 @@ describe('message envelopes', () => {
       if (b - overhead < 0) continue;
       expect(encryptMessage(aliceKeys, alice, 'message', randomBytes(b - overhead)).envelope.length).toBe(b);
       if (b < MAX_ENVELOPE_BYTES)
-        expect(encryptMessage(aliceKeys, alice, 'message', randomBytes(b - overhead + 1)).envelope.length).toBeGreaterThan(b);
+        expect(
+          encryptMessage(aliceKeys, alice, 'message', randomBytes(b - overhead + 1)).envelope.length,
+        ).toBeGreaterThan(b);
     }
   });
 
@@ -145,9 +157,18 @@ describe('binding (P3): moved ciphertext fails', () => {
     const { envelope } = encryptMessage(aliceKeys, alice, 'message', text('x'));
     expectMsgError(() => decryptMessage(bobKeys, envelope, routingOf(bobKeys, 'bulletin')), 'bad_outer');
     expectMsgError(() => decryptMessage(bobKeys, envelope, routingOf(bobKeys, 'meta')), 'bad_outer');
-    expectMsgError(() => decryptMessage(bobKeys, envelope, { ...routingOf(bobKeys), epoch: bobKeys.epoch + 1 }), 'binding');
-    expectMsgError(() => decryptMessage(bobKeys, envelope, { ...routingOf(bobKeys), group: 'another-group-id-xyz' }), 'binding');
-    expectMsgError(() => decryptMessage(bobKeys, envelope, { ...routingOf(bobKeys), messageId: randomBytes(16) }), 'binding');
+    expectMsgError(
+      () => decryptMessage(bobKeys, envelope, { ...routingOf(bobKeys), epoch: bobKeys.epoch + 1 }),
+      'binding',
+    );
+    expectMsgError(
+      () => decryptMessage(bobKeys, envelope, { ...routingOf(bobKeys), group: 'another-group-id-xyz' }),
+      'binding',
+    );
+    expectMsgError(
+      () => decryptMessage(bobKeys, envelope, { ...routingOf(bobKeys), messageId: randomBytes(16) }),
+      'binding',
+    );
     // the untouched envelope still opens: failures changed nothing
     expect(decryptMessage(bobKeys, envelope, routingOf(bobKeys)).plaintext).toEqual(text('x'));
   });
@@ -155,7 +176,11 @@ describe('binding (P3): moved ciphertext fails', () => {
   it('to another kind by a member who re-wraps the outer layer', () => {
     const { alice, aliceKeys, bobKeys } = setup(['admin', 'admin']);
     const { envelope } = encryptMessage(aliceKeys, alice, 'message', text('x'));
-    const moved = forge(envelope, { keys: bobKeys, routing: routingOf(bobKeys) }, { keys: bobKeys, routing: routingOf(bobKeys, 'bulletin') });
+    const moved = forge(
+      envelope,
+      { keys: bobKeys, routing: routingOf(bobKeys) },
+      { keys: bobKeys, routing: routingOf(bobKeys, 'bulletin') },
+    );
     expectMsgError(() => decryptMessage(bobKeys, moved, routingOf(bobKeys, 'bulletin')), 'binding');
     // and if she also rewrites the header's kind, the signature no longer matches
     const rewritten = forge(
@@ -172,7 +197,11 @@ describe('binding (P3): moved ciphertext fails', () => {
     const g2 = makeGroup(2, [], [g.admin, alice, bob]);
     const bobKeys2 = openAll(g2)[2]!;
     const { envelope } = encryptMessage(aliceKeys, alice, 'message', text('x'));
-    const moved = forge(envelope, { keys: bobKeys, routing: routingOf(bobKeys) }, { keys: bobKeys2, routing: routingOf(bobKeys2) });
+    const moved = forge(
+      envelope,
+      { keys: bobKeys, routing: routingOf(bobKeys) },
+      { keys: bobKeys2, routing: routingOf(bobKeys2) },
+    );
     expectMsgError(() => decryptMessage(bobKeys2, moved, routingOf(bobKeys2)), 'binding');
     const rewritten = forge(
       envelope,
@@ -197,7 +226,11 @@ describe('binding (P3): moved ciphertext fails', () => {
     const secret = randomBytes(32);
     const bobNext = openEpoch(secret.slice(), rotated, idOf(g.members[2]!));
     const { envelope } = encryptMessage(aliceKeys, alice, 'message', text('x'));
-    const moved = forge(envelope, { keys: bobKeys, routing: routingOf(bobKeys) }, { keys: bobNext, routing: routingOf(bobNext) });
+    const moved = forge(
+      envelope,
+      { keys: bobKeys, routing: routingOf(bobKeys) },
+      { keys: bobNext, routing: routingOf(bobNext) },
+    );
     expectMsgError(() => decryptMessage(bobNext, moved, routingOf(bobNext)), 'binding');
     const resigned = forge(
       envelope,
@@ -213,10 +246,20 @@ describe('binding (P3): moved ciphertext fails', () => {
     const { envelope } = encryptMessage(aliceKeys, alice, 'message', text('x'));
     const r = routingOf(adminKeys);
     // bob claims alice's message as his, signing it himself: the inner AEAD is bound to alice's chain and header
-    const claimed = forge(envelope, { keys: adminKeys, routing: r }, { keys: adminKeys, routing: r }, { header: { sender: idOf(bob) }, signer: bob });
+    const claimed = forge(
+      envelope,
+      { keys: adminKeys, routing: r },
+      { keys: adminKeys, routing: r },
+      { header: { sender: idOf(bob) }, signer: bob },
+    );
     expectMsgError(() => decryptMessage(adminKeys, claimed, r), 'bad_ciphertext');
     // without re-signing, bob's key does not verify alice's signature
-    const renamed = forge(envelope, { keys: adminKeys, routing: r }, { keys: adminKeys, routing: r }, { header: { sender: idOf(bob) } });
+    const renamed = forge(
+      envelope,
+      { keys: adminKeys, routing: r },
+      { keys: adminKeys, routing: r },
+      { header: { sender: idOf(bob) } },
+    );
     expectMsgError(() => decryptMessage(adminKeys, renamed, r), 'bad_signature');
     // and alice's message still opens afterwards
     expect(decryptMessage(adminKeys, envelope, r).plaintext).toEqual(text('x'));
@@ -227,7 +270,12 @@ describe('binding (P3): moved ciphertext fails', () => {
     encryptMessage(aliceKeys, alice, 'message', text('0'));
     const { envelope } = encryptMessage(aliceKeys, alice, 'message', text('1'));
     const r = routingOf(adminKeys);
-    const moved = forge(envelope, { keys: adminKeys, routing: r }, { keys: adminKeys, routing: r }, { header: { counter: 0 }, signer: alice });
+    const moved = forge(
+      envelope,
+      { keys: adminKeys, routing: r },
+      { keys: adminKeys, routing: r },
+      { header: { counter: 0 }, signer: alice },
+    );
     expectMsgError(() => decryptMessage(adminKeys, moved, r), 'bad_ciphertext');
   });
 });
@@ -272,13 +320,20 @@ describe('authenticity and membership', () => {
   it('checks roles against the roster when given one (P9)', () => {
     const { g, alice, bob, aliceKeys, bobKeys, adminKeys } = setup(['member', 'facilitator']);
     const bulletin = encryptMessage(aliceKeys, alice, 'bulletin', text('x')).envelope;
-    expectMsgError(() => decryptMessage(bobKeys, bulletin, routingOf(bobKeys, 'bulletin'), { roster: g.roster }), 'not_allowed');
+    expectMsgError(
+      () => decryptMessage(bobKeys, bulletin, routingOf(bobKeys, 'bulletin'), { roster: g.roster }),
+      'not_allowed',
+    );
     // without a roster the role check is the caller's; with one, a facilitator may post bulletins
     expect(decryptMessage(bobKeys, bulletin, routingOf(bobKeys, 'bulletin')).plaintext).toEqual(text('x'));
     const fromBob = encryptMessage(bobKeys, bob, 'bulletin', text('y')).envelope;
-    expect(decryptMessage(adminKeys, fromBob, routingOf(adminKeys, 'bulletin'), { roster: g.roster }).plaintext).toEqual(text('y'));
+    expect(
+      decryptMessage(adminKeys, fromBob, routingOf(adminKeys, 'bulletin'), { roster: g.roster }).plaintext,
+    ).toEqual(text('y'));
     // announcement-only groups: members may not chat
-    const quiet = commitNext(g.roster, g.admin, [{ op: 'settings', announcementOnly: true }], { epoch: g.roster.epoch }).state;
+    const quiet = commitNext(g.roster, g.admin, [{ op: 'settings', announcementOnly: true }], {
+      epoch: g.roster.epoch,
+    }).state;
     const chat = encryptMessage(aliceKeys, alice, 'message', text('z')).envelope;
     expectMsgError(() => decryptMessage(bobKeys, chat, routingOf(bobKeys), { roster: quiet }), 'not_allowed');
   });
@@ -299,8 +354,12 @@ describe('replay, reordering and forward secrecy (P7, P8)', () => {
 
   it('accepts out-of-order envelopes within the window, once each', () => {
     const { alice, aliceKeys, bobKeys } = setup();
-    const envs = Array.from({ length: 8 }, (_, i) => encryptMessage(aliceKeys, alice, 'message', text(`m${i}`)).envelope);
-    for (const i of [7, 2, 0, 5, 1, 6, 3, 4]) expect(decryptMessage(bobKeys, envs[i]!, routingOf(bobKeys)).plaintext).toEqual(text(`m${i}`));
+    const envs = Array.from(
+      { length: 8 },
+      (_, i) => encryptMessage(aliceKeys, alice, 'message', text(`m${i}`)).envelope,
+    );
+    for (const i of [7, 2, 0, 5, 1, 6, 3, 4])
+      expect(decryptMessage(bobKeys, envs[i]!, routingOf(bobKeys)).plaintext).toEqual(text(`m${i}`));
     for (const e of envs) expectMsgError(() => decryptMessage(bobKeys, e, routingOf(bobKeys)), 'replay');
   });
 
@@ -325,7 +384,10 @@ describe('replay, reordering and forward secrecy (P7, P8)', () => {
 
   it('cannot decrypt message 5 again from a state snapshot taken after reading it; message 6 still works', () => {
     const { alice, aliceKeys, bobKeys } = setup();
-    const envs = Array.from({ length: 7 }, (_, i) => encryptMessage(aliceKeys, alice, 'message', text(`m${i}`)).envelope);
+    const envs = Array.from(
+      { length: 7 },
+      (_, i) => encryptMessage(aliceKeys, alice, 'message', text(`m${i}`)).envelope,
+    );
     for (let i = 0; i <= 5; i++) decryptMessage(bobKeys, envs[i]!, routingOf(bobKeys));
     const snapshot = JSON.parse(JSON.stringify(exportEpochKeys(bobKeys)));
     const restored = importEpochKeys(snapshot);
@@ -333,7 +395,13 @@ describe('replay, reordering and forward secrecy (P7, P8)', () => {
     // a state that simply "forgets" it used the key has nothing to derive it from either
     const forged = importEpochKeys({
       ...snapshot,
-      members: { ...snapshot.members, [aliceKeys.self]: { ...snapshot.members[aliceKeys.self], chain: { ...snapshot.members[aliceKeys.self].chain, next: 5 } } },
+      members: {
+        ...snapshot.members,
+        [aliceKeys.self]: {
+          ...snapshot.members[aliceKeys.self],
+          chain: { ...snapshot.members[aliceKeys.self].chain, next: 5 },
+        },
+      },
     });
     expectMsgError(() => decryptMessage(forged, envs[5]!, routingOf(forged)), 'bad_ciphertext');
     expect(decryptMessage(restored, envs[6]!, routingOf(restored)).plaintext).toEqual(text('m6'));
@@ -344,12 +412,16 @@ describe('properties', () => {
   it('random text round-trips through plaintext encoding and the envelope', () => {
     const { alice, aliceKeys, bobKeys } = setup();
     fc.assert(
-      fc.property(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 400 }), fc.constantFrom<MessageKind>('message', 'bulletin'), (s, kind) => {
-        const p: Plaintext = { type: 'text', text: s, sentAt: 1_700_000_000_000 };
-        const { envelope } = encryptMessage(aliceKeys, alice, kind, encodePlaintext(p));
-        expect(isBucketLength(envelope.length)).toBe(true);
-        expect(decodePlaintext(decryptMessage(bobKeys, envelope, routingOf(bobKeys, kind)).plaintext)).toEqual(p);
-      }),
+      fc.property(
+        fc.string({ unit: 'grapheme', minLength: 1, maxLength: 400 }),
+        fc.constantFrom<MessageKind>('message', 'bulletin'),
+        (s, kind) => {
+          const p: Plaintext = { type: 'text', text: s, sentAt: 1_700_000_000_000 };
+          const { envelope } = encryptMessage(aliceKeys, alice, kind, encodePlaintext(p));
+          expect(isBucketLength(envelope.length)).toBe(true);
+          expect(decodePlaintext(decryptMessage(bobKeys, envelope, routingOf(bobKeys, kind)).plaintext)).toEqual(p);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -373,7 +445,10 @@ describe('properties', () => {
     );
     // every bit of the small envelope's fixed prefix and tag, exhaustively
     const env = envs[0]!;
-    for (const bit of [...Array(25 * 8).keys(), ...Array.from({ length: 16 * 8 }, (_, i) => (env.length - 16) * 8 + i)]) {
+    for (const bit of [
+      ...Array(25 * 8).keys(),
+      ...Array.from({ length: 16 * 8 }, (_, i) => (env.length - 16) * 8 + i),
+    ]) {
       const t = env.slice();
       t[bit >> 3]! ^= 1 << (bit & 7);
       expect(() => decryptMessage(bobKeys, t, routingOf(bobKeys))).toThrow(MessageError);

@@ -27,7 +27,12 @@ describe('plaintext', () => {
       { type: 'profile', displayName: '민들레', sentAt: now },
       { type: 'group-name', name: '뭉치 모임', sentAt: now },
       { type: 'epoch-check', roster: { seq: 3, head: 'A'.repeat(43) }, sentAt: now },
-      { type: 'epoch-check', roster: { seq: 3, head: 'A'.repeat(43) }, prev: { epoch: 2, counters: { ['d'.repeat(22)]: 7 } }, sentAt: now },
+      {
+        type: 'epoch-check',
+        roster: { seq: 3, head: 'A'.repeat(43) },
+        prev: { epoch: 2, counters: { ['d'.repeat(22)]: 7 } },
+        sentAt: now,
+      },
     ];
     for (const p of all) expect(decodePlaintext(encodePlaintext(p))).toEqual(p);
   });
@@ -54,7 +59,11 @@ describe('plaintext', () => {
       version: 2,
       sentAt: now,
     });
-    expect(decodePlaintext(utf8(JSON.stringify({ v: 1, type: 'poll' })))).toEqual({ type: 'unsupported', originalType: 'poll', version: 1 });
+    expect(decodePlaintext(utf8(JSON.stringify({ v: 1, type: 'poll' })))).toEqual({
+      type: 'unsupported',
+      originalType: 'poll',
+      version: 1,
+    });
     // a type named like an Object.prototype member is just unknown
     expect(decodePlaintext(utf8(JSON.stringify({ v: 1, type: 'constructor' }))).type).toBe('unsupported');
   });
@@ -83,7 +92,9 @@ describe('plaintext', () => {
 
   it('refuses to encode invalid plaintexts', () => {
     expect(() => encodePlaintext({ type: 'text', text: '', sentAt: now })).toThrow(PlaintextError);
-    expect(() => encodePlaintext({ type: 'text', text: 'x'.repeat(MAX_TEXT_CHARS + 1), sentAt: now })).toThrow(PlaintextError);
+    expect(() => encodePlaintext({ type: 'text', text: 'x'.repeat(MAX_TEXT_CHARS + 1), sentAt: now })).toThrow(
+      PlaintextError,
+    );
     expect(() => encodePlaintext({ type: 'text', text: 'a\uD800b', sentAt: now })).toThrow(PlaintextError);
     expect(() => encodePlaintext({ type: 'delete', target: 'nope', sentAt: now })).toThrow(PlaintextError);
   });
@@ -103,7 +114,9 @@ describe('plaintext', () => {
         fc.nat({ max: 2 ** 45 }),
         fc.option(fc.uint8Array({ minLength: 16, maxLength: 16 }), { nil: undefined }),
         (text, sentAt, reply) => {
-          const p: Plaintext = reply ? { type: 'text', text, sentAt, replyTo: toB64(reply) } : { type: 'text', text, sentAt };
+          const p: Plaintext = reply
+            ? { type: 'text', text, sentAt, replyTo: toB64(reply) }
+            : { type: 'text', text, sentAt };
           expect(decodePlaintext(encodePlaintext(p))).toEqual(p);
         },
       ),
@@ -113,15 +126,19 @@ describe('plaintext', () => {
 
   it('never crashes on arbitrary JSON objects with a version and type (property)', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 20 }), fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue()), (type, extra) => {
-        const bytes = utf8(JSON.stringify({ ...extra, v: 1, type }));
-        try {
-          const d = decodePlaintext(bytes);
-          expect(typeof d.type).toBe('string');
-        } catch (e) {
-          expect(e).toBeInstanceOf(PlaintextError);
-        }
-      }),
+      fc.property(
+        fc.string({ maxLength: 20 }),
+        fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue()),
+        (type, extra) => {
+          const bytes = utf8(JSON.stringify({ ...extra, v: 1, type }));
+          try {
+            const d = decodePlaintext(bytes);
+            expect(typeof d.type).toBe('string');
+          } catch (e) {
+            expect(e).toBeInstanceOf(PlaintextError);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -1,11 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { GRANTABLE_ROLES, MESSAGE_KINDS, mayPin, mayPost, postRefusal, ROLES } from '../../../shared/protocol/posting-rules';
+import {
+  GRANTABLE_ROLES,
+  MESSAGE_KINDS,
+  mayPin,
+  mayPost,
+  postRefusal,
+  ROLES,
+} from '../../../shared/protocol/posting-rules';
 import { grantableRoleSchema, messageKindSchema, roleSchema } from '../../../shared/schemas/common';
 
 describe('posting rules', () => {
   it('answers who may post each kind, with and without announcement-only', () => {
     const table = ROLES.flatMap((role) =>
-      MESSAGE_KINDS.flatMap((kind) => [false, true].map((announcementOnly) => `${role} ${kind}${announcementOnly ? ' (announcement-only)' : ''}: ${mayPost(role, kind, { announcementOnly }) ? 'yes' : postRefusal(role, kind, { announcementOnly })}`)),
+      MESSAGE_KINDS.flatMap((kind) =>
+        [false, true].map(
+          (announcementOnly) =>
+            `${role} ${kind}${announcementOnly ? ' (announcement-only)' : ''}: ${mayPost(role, kind, { announcementOnly }) ? 'yes' : postRefusal(role, kind, { announcementOnly })}`,
+        ),
+      ),
     );
     expect(table).toEqual([
       'member message: yes',
@@ -15,7 +27,10 @@ describe('posting rules', () => {
       'member meta: yes',
       'member meta (announcement-only): yes',
       ...['facilitator', 'admin'].flatMap((role) =>
-        ['message', 'bulletin', 'meta'].flatMap((kind) => [`${role} ${kind}: yes`, `${role} ${kind} (announcement-only): yes`]),
+        ['message', 'bulletin', 'meta'].flatMap((kind) => [
+          `${role} ${kind}: yes`,
+          `${role} ${kind} (announcement-only): yes`,
+        ]),
       ),
     ]);
     expect(ROLES.filter(mayPin)).toEqual(['facilitator', 'admin']);

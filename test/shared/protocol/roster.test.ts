@@ -58,11 +58,20 @@ describe('roster genesis', () => {
   it('rejects a bad sequence, prev, epoch or first op', () => {
     const admin = generateDeviceKeys();
     expectRosterError(() => applyGenesis(genesisCommit(admin, newGroupId(), { seq: 1 })), 'roster_bad_sequence');
-    expectRosterError(() => applyGenesis(genesisCommit(admin, newGroupId(), { prev: toB64(new Uint8Array(32)) })), 'roster_bad_prev');
+    expectRosterError(
+      () => applyGenesis(genesisCommit(admin, newGroupId(), { prev: toB64(new Uint8Array(32)) })),
+      'roster_bad_prev',
+    );
     expectRosterError(() => applyGenesis(genesisCommit(admin, newGroupId(), { epoch: 2 })), 'roster_bad_epoch');
     const other = generateDeviceKeys();
-    expectRosterError(() => applyGenesis(genesisCommit(admin, newGroupId(), { ops: [addOp(admin, 'member')] })), 'roster_illegal_op');
-    expectRosterError(() => applyGenesis(genesisCommit(admin, newGroupId(), { ops: [addOp(other, 'admin')] })), 'roster_illegal_op');
+    expectRosterError(
+      () => applyGenesis(genesisCommit(admin, newGroupId(), { ops: [addOp(admin, 'member')] })),
+      'roster_illegal_op',
+    );
+    expectRosterError(
+      () => applyGenesis(genesisCommit(admin, newGroupId(), { ops: [addOp(other, 'admin')] })),
+      'roster_illegal_op',
+    );
     expectRosterError(
       () => applyGenesis(genesisCommit(admin, newGroupId(), { ops: [addOp(admin, 'admin'), addOp(other)] })),
       'roster_illegal_op',
@@ -83,7 +92,10 @@ describe('roster genesis', () => {
     const other = generateDeviceKeys();
     const op = { ...addOp(admin, 'admin'), signPk: toB64(other.signPk) };
     // signed by the key it claims, but the id is derived from another key
-    const commit = signCommit({ v: 1, group: newGroupId(), seq: 0, prev: null, epoch: 1, author: idOf(admin), ops: [op] }, other.signSk);
+    const commit = signCommit(
+      { v: 1, group: newGroupId(), seq: 0, prev: null, epoch: 1, author: idOf(admin), ops: [op] },
+      other.signSk,
+    );
     expectRosterError(() => applyGenesis(commit), 'roster_illegal_op');
   });
 });
@@ -95,7 +107,9 @@ describe('roster commits', () => {
     expect(g.roster.members.size).toBe(3);
     expect(g.roster.epoch).toBe(2);
 
-    let { state } = commitNext(g.roster, admin, [{ op: 'set-role', device: idOf(a), role: 'facilitator' }], { epoch: g.roster.epoch });
+    let { state } = commitNext(g.roster, admin, [{ op: 'set-role', device: idOf(a), role: 'facilitator' }], {
+      epoch: g.roster.epoch,
+    });
     expect(state.members.get(idOf(a))?.role).toBe('facilitator');
     expect(state.epoch).toBe(2);
 
@@ -127,9 +141,15 @@ describe('roster commits', () => {
 
   it('keeps the last admin from leaving or being demoted', () => {
     const g = makeGroup(1);
-    expectRosterError(() => commitNext(g.roster, g.admin, [{ op: 'remove', device: idOf(g.admin) }]), 'roster_illegal_op');
     expectRosterError(
-      () => commitNext(g.roster, g.admin, [{ op: 'set-role', device: idOf(g.admin), role: 'facilitator' }], { epoch: g.roster.epoch }),
+      () => commitNext(g.roster, g.admin, [{ op: 'remove', device: idOf(g.admin) }]),
+      'roster_illegal_op',
+    );
+    expectRosterError(
+      () =>
+        commitNext(g.roster, g.admin, [{ op: 'set-role', device: idOf(g.admin), role: 'facilitator' }], {
+          epoch: g.roster.epoch,
+        }),
       'roster_illegal_op',
     );
     // with a second admin, the first may leave
@@ -146,7 +166,7 @@ describe('roster commits', () => {
       expectRosterError(() => commitNext(g.roster, author, [addOp(generateDeviceKeys())]), 'roster_not_admin');
   });
 
-  it("lets a member of any role sign her own leave, starting the next epoch, and nothing more", () => {
+  it('lets a member of any role sign her own leave, starting the next epoch, and nothing more', () => {
     const g = makeGroup(2, ['member', 'facilitator']);
     for (const leaver of [g.members[1]!, g.members[2]!]) {
       const after = commitNext(g.roster, leaver, [{ op: 'remove', device: idOf(leaver) }]).state;
@@ -156,16 +176,27 @@ describe('roster commits', () => {
     const member = g.members[1]!;
     const self = { op: 'remove' as const, device: idOf(member) };
     expectRosterError(() => commitNext(g.roster, member, [self], { epoch: g.roster.epoch }), 'roster_bad_epoch');
-    expectRosterError(() => commitNext(g.roster, member, [{ op: 'remove', device: idOf(g.members[2]!) }]), 'roster_not_admin');
-    expectRosterError(() => commitNext(g.roster, member, [self, { op: 'settings', announcementOnly: true }]), 'roster_not_admin');
+    expectRosterError(
+      () => commitNext(g.roster, member, [{ op: 'remove', device: idOf(g.members[2]!) }]),
+      'roster_not_admin',
+    );
+    expectRosterError(
+      () => commitNext(g.roster, member, [self, { op: 'settings', announcementOnly: true }]),
+      'roster_not_admin',
+    );
     // someone else's key cannot sign her leave
-    expectRosterError(() => applyCommit(g.roster, signCommit(nextBody(g.roster, member, [self]), g.members[2]!.signSk)), 'roster_bad_signature');
+    expectRosterError(
+      () => applyCommit(g.roster, signCommit(nextBody(g.roster, member, [self]), g.members[2]!.signSk)),
+      'roster_bad_signature',
+    );
   });
 
   it('refuses a forged signature (admin named as author, someone else signs)', () => {
     const g = makeGroup(1);
     const mallory = g.members[1]!;
-    const body = nextBody(g.roster, g.admin, [{ op: 'set-role', device: idOf(mallory), role: 'admin' }], { epoch: g.roster.epoch });
+    const body = nextBody(g.roster, g.admin, [{ op: 'set-role', device: idOf(mallory), role: 'admin' }], {
+      epoch: g.roster.epoch,
+    });
     const forged = signCommit(body, mallory.signSk);
     expectRosterError(() => applyCommit(g.roster, forged), 'roster_bad_signature');
     // and a signature lifted from another commit
@@ -190,11 +221,15 @@ describe('roster commits', () => {
     const g = makeGroup(1);
     const c = generateDeviceKeys();
     const d = generateDeviceKeys();
-    expectRosterError(() => commitNext(g.roster, g.admin, [{ ...addOp(c), signPk: toB64(d.signPk) }]), 'roster_illegal_op');
+    expectRosterError(
+      () => commitNext(g.roster, g.admin, [{ ...addOp(c), signPk: toB64(d.signPk) }]),
+      'roster_illegal_op',
+    );
     expectRosterError(() => commitNext(g.roster, g.admin, [addOp(g.members[1]!)]), 'roster_illegal_op');
     expectRosterError(() => commitNext(g.roster, g.admin, [{ op: 'remove', device: idOf(c) }]), 'roster_illegal_op');
     expectRosterError(
-      () => commitNext(g.roster, g.admin, [{ op: 'set-role', device: idOf(c), role: 'admin' }], { epoch: g.roster.epoch }),
+      () =>
+        commitNext(g.roster, g.admin, [{ op: 'set-role', device: idOf(c), role: 'admin' }], { epoch: g.roster.epoch }),
       'roster_illegal_op',
     );
   });
@@ -205,7 +240,11 @@ describe('roster commits', () => {
     let added = 1;
     while (added < MAX_MEMBERS) {
       const n = Math.min(64, MAX_MEMBERS - added);
-      state = commitNext(state, g.admin, Array.from({ length: n }, () => addOp(generateDeviceKeys()))).state;
+      state = commitNext(
+        state,
+        g.admin,
+        Array.from({ length: n }, () => addOp(generateDeviceKeys())),
+      ).state;
       added += n;
     }
     expect(state.members.size).toBe(MAX_MEMBERS);

@@ -1,7 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cryptoReady } from '../../../shared/crypto/sodium';
 import { generateDeviceKeys } from '../../../shared/protocol/device';
-import { keyFingerprint, SAFETY_NUMBER_ITERATIONS, safetyNumber, safetyQrMatches } from '../../../shared/protocol/safety-number';
+import {
+  keyFingerprint,
+  SAFETY_NUMBER_ITERATIONS,
+  safetyNumber,
+  safetyQrMatches,
+} from '../../../shared/protocol/safety-number';
 
 beforeAll(cryptoReady);
 

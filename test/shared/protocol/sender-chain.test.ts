@@ -213,8 +213,22 @@ describe('chain state serialization', () => {
       { ...good, next: -1 },
       { ...good, next: 1.5 },
       { ...good, next: 3, skipped: [[3, k]] }, // not below next
-      { ...good, next: 3, skipped: [[1, k], [0, k]] }, // not ascending
-      { ...good, next: 3, skipped: [[1, k], [1, k]] },
+      {
+        ...good,
+        next: 3,
+        skipped: [
+          [1, k],
+          [0, k],
+        ],
+      }, // not ascending
+      {
+        ...good,
+        next: 3,
+        skipped: [
+          [1, k],
+          [1, k],
+        ],
+      },
       { ...good, next: 3, skipped: [[1, 'x']] },
       { ...good, next: 1000, skipped: Array.from({ length: MAX_SKIPPED_KEYS + 1 }, (_, i) => [i, k]) },
       { ...good, skipped: 'nope' },

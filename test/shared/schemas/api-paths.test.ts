@@ -7,6 +7,7 @@ describe('isApiPath (what the servers never answer with the web app, and the ser
   });
 
   it('is false for the web app’s paths', () => {
-    for (const p of ['/', '/index.html', '/assets/main-abc.js', '/sw.js', '/v1', '/groups/g1']) expect(isApiPath(p)).toBe(false);
+    for (const p of ['/', '/index.html', '/assets/main-abc.js', '/sw.js', '/v1', '/groups/g1'])
+      expect(isApiPath(p)).toBe(false);
   });
 });
