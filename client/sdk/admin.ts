@@ -19,26 +19,34 @@ export function requireAdmin(core: Core, state: GroupState): void {
 type Submit = (commit: ReturnType<typeof signCommit>) => Promise<unknown>;
 
 /**
+ * The next commit of the verified chain, signed by this device: the next
+ * sequence, the next epoch, `ops`. Checked against the verified state, so an
+ * illegal change (e.g. the last admin leaving) fails here, before the server sees it.
+ */
+export function signNextCommit(core: Core, state: GroupState, ops: RosterOp[]): ReturnType<typeof signCommit> {
+  const cur = state.chain.current;
+  const body = {
+    v: 1 as const,
+    group: cur.group,
+    seq: cur.seq + 1,
+    prev: cur.head,
+    epoch: cur.epoch + 1,
+    author: core.identity.deviceId,
+    ops,
+  };
+  const commit = signCommit(body, core.identity.keys.signSk);
+  applyCommit(cur, commit);
+  return commit;
+}
+
+/**
  * Signs a commit with the next sequence and the next epoch, checks it against
  * the verified state, hands it to the server (through `submit`), and starts
  * the epoch. The caller holds the group's lock.
  */
 export async function commitOps(core: Core, state: GroupState, ops: RosterOp[], submit?: Submit): Promise<void> {
   requireAdmin(core, state);
-  const cur = state.chain.current;
-  const commit = signCommit(
-    {
-      v: 1,
-      group: cur.group,
-      seq: cur.seq + 1,
-      prev: cur.head,
-      epoch: cur.epoch + 1,
-      author: core.identity.deviceId,
-      ops,
-    },
-    core.identity.keys.signSk,
-  );
-  applyCommit(cur, commit); // an illegal change fails here, before the server sees it
+  const commit = signNextCommit(core, state, ops);
   await (submit ?? ((c) => core.session.call((api) => api.appendCommit(state.groupId, c))))(commit);
   state.chain.append(commit);
   await state.save(core.store);

@@ -5,7 +5,8 @@
 // hash names the group, so a chain that starts elsewhere is refused. And she
 // can leave: a commit of her own, after which an admin's client seals the new
 // epoch to the members who stay.
-import { applyCommit, decodeCommit, isLeave, RosterError, signCommit } from '../../shared/protocol/roster';
+import { decodeCommit, isLeave, RosterError } from '../../shared/protocol/roster';
+import { signNextCommit } from './admin';
 import { type Core, requireGroup } from './core';
 import { openEnvelopes, startEpoch } from './epochs';
 import { ClientError } from './errors';
@@ -58,21 +59,8 @@ export function requireAccepted(state: GroupState): void {
 const isConflict = (e: unknown) => e instanceof RelayError && e.code === 'roster_conflict';
 
 async function submitLeave(core: Core, state: GroupState): Promise<void> {
-  const cur = state.chain.current;
   const me = core.identity.deviceId;
-  const commit = signCommit(
-    {
-      v: 1,
-      group: cur.group,
-      seq: cur.seq + 1,
-      prev: cur.head,
-      epoch: cur.epoch + 1,
-      author: me,
-      ops: [{ op: 'remove', device: me }],
-    },
-    core.identity.keys.signSk,
-  );
-  applyCommit(cur, commit); // e.g. the last admin cannot leave: fails here, before the server sees it
+  const commit = signNextCommit(core, state, [{ op: 'remove', device: me }]); // the last admin cannot leave: fails here
   await core.session.call((api) => api.appendCommit(state.groupId, commit));
   state.chain.append(commit);
 }
