@@ -368,13 +368,20 @@ describe('device safety', () => {
     expect(await facilitator.evaluate(async () => (await indexedDB.databases()).length)).toBe(0);
   });
 
-  it('the duress passphrase erases everything and opens an app like a new install', async () => {
+  it('the duress passphrase erases everything and opens an app like a new install; the locked screen before it does not tell that one is set', async () => {
     await button(survivor, ko['settings.title']).click();
     await capture(survivor, '15-settings');
     await fillNewPassphrase(survivor, DURESS, ko['settings.duressPassphrase']);
     await button(survivor, ko['settings.duressSave']).click();
     await survivor.getByText(ko['settings.duressSet']).waitFor({ state: 'attached' });
     await button(survivor, ko['lock.button']).click();
+    // Whoever holds the locked phone, or its screen reader, finds no trace of what was said before the lock.
+    await survivor.getByRole('heading', { name: ko['unlock.title'] }).waitFor();
+    await new Promise((r) => setTimeout(r, 100)); // past the live region's 50 ms re-announce tick
+    const dom = await survivor.content();
+    for (const said of [ko['settings.duressSet'], ko['settings.saved'], 'duress', '비상'])
+      expect(dom).not.toContain(said);
+    expect(await survivor.locator('[role=status]').textContent()).toBe('');
     await unlock(survivor, DURESS);
     await survivor.getByRole('heading', { name: ko['welcome.title'] }).waitFor();
     const state = await survivor.evaluate(async () => ({

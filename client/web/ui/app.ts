@@ -56,6 +56,7 @@ export function startApp(root: HTMLElement, session: WebSession, first: Route, i
   let view: View | null = null;
   let stopAutoLock: (() => void) | null = null;
   let stopNotifications: (() => void) | null = null;
+  let pendingAnnouncement: ReturnType<typeof setTimeout> | undefined;
 
   const ctx: AppContext = {
     session,
@@ -72,11 +73,20 @@ export function startApp(root: HTMLElement, session: WebSession, first: Route, i
     announce(text) {
       live.textContent = '';
       // A fresh text node after a tick, so the same text is announced again.
-      setTimeout(() => (live.textContent = text), 50);
+      clearTimeout(pendingAnnouncement);
+      pendingAnnouncement = setTimeout(() => (live.textContent = text), 50);
     },
   };
 
+  /** What was said stays with its screen: a locked phone's DOM (or its screen reader) must not tell, say, that a duress passphrase was just set. */
+  function forgetAnnouncements(): void {
+    clearTimeout(pendingAnnouncement);
+    live.textContent = '';
+  }
+
   function render(): void {
+    // Text said just before a navigation (its timer still pending) is still said on the new screen.
+    live.textContent = '';
     view?.dispose?.();
     view = viewFor(ctx, route);
     main.replaceChildren(view.el);
@@ -97,6 +107,7 @@ export function startApp(root: HTMLElement, session: WebSession, first: Route, i
 
   session.on('unlock', onUnlocked);
   session.on('lock', () => {
+    forgetAnnouncements();
     stopAutoLock?.();
     stopNotifications?.();
     stopAutoLock = stopNotifications = null;
