@@ -370,6 +370,9 @@ describe('device safety', () => {
 
   it('the duress passphrase erases everything and opens an app like a new install; the locked screen before it does not tell that one is set', async () => {
     await button(survivor, ko['settings.title']).click();
+    // Until push exists, notifications come only from an unlocked app: the settings say so.
+    await survivor.getByText(ko['settings.notificationsHint']).waitFor();
+    expect(ko['settings.notificationsHint']).toContain('잠겨 있는 동안에는 알림이 오지 않습니다');
     await capture(survivor, '15-settings');
     await fillNewPassphrase(survivor, DURESS, ko['settings.duressPassphrase']);
     await button(survivor, ko['settings.duressSave']).click();

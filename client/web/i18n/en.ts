@@ -202,7 +202,8 @@ export const en: Catalogue = {
   'settings.lockAfter': 'Lock automatically',
   'settings.minutes': 'after {count} minutes without use',
   'settings.notifications': 'Notifications',
-  'settings.notificationsHint': 'Notifications never show content or names.',
+  'settings.notificationsHint':
+    'Notifications never show content or names. While the app is locked, no notifications arrive.',
   'settings.retentionHint': 'After this time the server deletes messages. Only the groups you administer are listed.',
   'settings.duressTitle': 'Emergency passphrase',
   'settings.duressHint':

@@ -204,7 +204,8 @@ export const ko = {
   'settings.lockAfter': '자동 잠금',
   'settings.minutes': '{count}분 동안 사용하지 않으면',
   'settings.notifications': '알림 받기',
-  'settings.notificationsHint': '알림에는 내용이나 이름이 절대 나오지 않습니다.',
+  'settings.notificationsHint':
+    '알림에는 내용이나 이름이 절대 나오지 않습니다. 앱이 잠겨 있는 동안에는 알림이 오지 않습니다.',
   'settings.retentionHint': '기간이 지나면 서버에서 메시지가 지워집니다. 관리하는 그룹만 여기에 나옵니다.',
   'settings.duressTitle': '비상 암호',
   'settings.duressHint':
