@@ -67,17 +67,21 @@ export function recheckHeadClaims(state: GroupState): void {
 }
 
 /** What changed in the delivery checks while reading: taken before, compared after. */
-export function deliverySnapshot(state: GroupState): string {
-  return JSON.stringify([state.record.missing, state.record.fork]);
+export interface DeliverySnapshot {
+  /** the missing counters, serialised to compare */
+  missing: string;
+  fork: boolean;
+}
+
+export function deliverySnapshot(state: GroupState): DeliverySnapshot {
+  return { missing: JSON.stringify(state.record.missing), fork: state.record.fork !== null };
 }
 
 /** Tells the app what a read changed: the open gaps (when they changed) and a fork (once). */
-export function emitDeliveryChanges(core: Core, state: GroupState, before: string): void {
-  if (deliverySnapshot(state) === before) return;
-  const [missingBefore, forkBefore] = JSON.parse(before) as [unknown, unknown];
-  if (JSON.stringify(missingBefore) !== JSON.stringify(state.record.missing)) {
+export function emitDeliveryChanges(core: Core, state: GroupState, before: DeliverySnapshot): void {
+  if (JSON.stringify(state.record.missing) !== before.missing) {
     core.emit({ type: 'gaps', groupId: state.groupId, open: openGaps(state.record.missing, state.record.counters) });
   }
   const fork = state.record.fork;
-  if (fork && !forkBefore) core.emit({ type: 'fork', groupId: state.groupId, seq: fork.seq, sender: fork.sender });
+  if (fork && !before.fork) core.emit({ type: 'fork', groupId: state.groupId, seq: fork.seq, sender: fork.sender });
 }
