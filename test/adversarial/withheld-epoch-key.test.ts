@@ -171,6 +171,31 @@ async function queuePost(alice: TestClient, groupId: string, hold: { posts: bool
   return { sending, queued: alice.client.transport.outbox.list()[0]! };
 }
 
+/**
+ * The queued post was stored once, under a new id, in the epoch after `oldEpoch`
+ * (never under its old id in the epoch Eve holds), and the admin reads it once.
+ */
+async function expectResealed(
+  post: {
+    sending: Promise<{ messageId: string; seq: number }>;
+    queued: { input: { clientMsgId: string } };
+    admin: TestClient;
+    groupId: string;
+    oldEpoch: number;
+    eveSaved: EpochKeys[];
+  },
+  text: string,
+): Promise<void> {
+  const { messageId, seq } = await post.sending;
+  expect(messageId).not.toBe(post.queued.input.clientMsgId);
+  const rows = messageRows(server.current.dbPath, post.groupId);
+  expect(rows.find((r) => r.seq === seq)!.epoch).toBe(post.oldEpoch + 1);
+  expect(rows.filter((r) => r.client_msg_id === post.queued.input.clientMsgId)).toEqual([]);
+  expect(readableBy(post.eveSaved, rows)).not.toContain(text);
+  await post.admin.client.sync(post.groupId);
+  expect((await post.admin.client.history(post.groupId)).map(textOf).filter((t) => t === text)).toHaveLength(1);
+}
+
 describe('a post queued before a removal', () => {
   const parts: { admin: TestClient; alice: TestClient }[] = [];
 
@@ -189,17 +214,7 @@ describe('a post queued before a removal', () => {
     reopenOldEpochs(groupId); // the relay would take the old epoch
     await alice.client.sync(groupId); // she learns of the removal (and gets the new key) while the post waits
     hold.posts = false;
-    const { messageId, seq } = await sending;
-
-    expect(messageId).not.toBe(queued.input.clientMsgId);
-    const rows = messageRows(server.current.dbPath, groupId);
-    expect(rows.find((r) => r.seq === seq)!.epoch).toBe(oldEpoch + 1);
-    expect(rows.filter((r) => r.client_msg_id === queued.input.clientMsgId)).toEqual([]);
-    expect(readableBy(eveSaved, rows)).not.toContain('queued before the removal');
-    await admin.client.sync(groupId);
-    expect(
-      (await admin.client.history(groupId)).map(textOf).filter((t) => t === 'queued before the removal'),
-    ).toHaveLength(1);
+    await expectResealed({ sending, queued, admin, groupId, oldEpoch, eveSaved }, 'queued before the removal');
   });
 
   it('that leaves before the client knows of the removal is refused by the relay, then sealed again in the new epoch', async () => {
@@ -210,16 +225,6 @@ describe('a post queued before a removal', () => {
 
     await admin.client.removeMember(groupId, eve.client.deviceId); // Alice does not sync: her retry goes out in the old epoch
     hold.posts = false;
-    const { messageId, seq } = await sending;
-
-    expect(messageId).not.toBe(queued.input.clientMsgId);
-    const rows = messageRows(server.current.dbPath, groupId);
-    expect(rows.find((r) => r.seq === seq)!.epoch).toBe(oldEpoch + 1);
-    expect(rows.filter((r) => r.client_msg_id === queued.input.clientMsgId)).toEqual([]);
-    expect(readableBy(eveSaved, rows)).not.toContain('in flight at the removal');
-    await admin.client.sync(groupId);
-    expect(
-      (await admin.client.history(groupId)).map(textOf).filter((t) => t === 'in flight at the removal'),
-    ).toHaveLength(1);
+    await expectResealed({ sending, queued, admin, groupId, oldEpoch, eveSaved }, 'in flight at the removal');
   });
 });
