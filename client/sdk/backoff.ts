@@ -3,6 +3,8 @@
 // the server together do not all come back in the same instant. One schedule
 // for the live socket's reconnects and the outbox's HTTP retries.
 
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
 export interface Backoff {
   minMs: number;
   maxMs: number;

@@ -6,9 +6,9 @@ import type { Core } from './core';
 import { ClientError } from './errors';
 import type { GroupState } from './group-state';
 import type { PendingPost } from './outbox';
+import { sleep } from './backoff';
+import { WAITING_FOR_KEY_MESSAGE } from './sealing-rule';
 import { KEY_WAIT_MS, sealPost } from './send';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const staleOf = (core: Core, groupId: string): PendingPost[] =>
   core.transport.outbox.list().filter((p) => p.groupId === groupId && p.stale);
@@ -66,11 +66,6 @@ export async function resealWhenKeyed(core: Core, groupId: string): Promise<void
   }
   for (const post of staleOf(core, groupId)) {
     const id = post.input.clientMsgId;
-    if (core.transport.outbox.awaited(id))
-      core.transport.outbox.fail(
-        id,
-        'waiting_for_key',
-        "waiting for the group's new key: a member was removed and the new epoch's key has not arrived",
-      );
+    if (core.transport.outbox.awaited(id)) core.transport.outbox.fail(id, 'waiting_for_key', WAITING_FOR_KEY_MESSAGE);
   }
 }

@@ -5,6 +5,10 @@
 // however long the server withholds it (PROTOCOL.md section 6).
 import type { GroupState } from './group-state';
 
+/** What a send that must wait for the new key says (the app and the CLI say it in the person's language). */
+export const WAITING_FOR_KEY_MESSAGE =
+  "waiting for the group's new key: a member was removed and the new epoch's key has not arrived";
+
 /** Whether a post sealed in `epoch` may no longer leave: a newer epoch exists and someone left the roster since `epoch` began. */
 export function epochClosed(state: GroupState, epoch: number): boolean {
   return epoch < state.chain.current.epoch && state.chain.removedSince(epoch);

@@ -8,6 +8,7 @@ import { encryptMessage } from '../../shared/protocol/message-envelope';
 import { encodePlaintext, type Plaintext } from '../../shared/protocol/plaintext';
 import { type MessageKind, postRefusal, postRefusalText } from '../../shared/protocol/posting-rules';
 import type { PostMessageInput } from '../../shared/schemas/messages';
+import { sleep } from './backoff';
 import { type Core, requireGroup } from './core';
 import { buildEpochCheck } from './delivery-check';
 import { requireAccepted } from './consent';
@@ -15,7 +16,7 @@ import { ClientError } from './errors';
 import type { GroupState } from './group-state';
 import type { Identity } from './identity';
 import type { ResealInput } from './outbox';
-import { epochClosed } from './sealing-rule';
+import { epochClosed, WAITING_FOR_KEY_MESSAGE } from './sealing-rule';
 import { syncMessages } from './sync';
 
 export function sealPost(
@@ -31,11 +32,7 @@ export function sealPost(
   const keys = state.keys.get(epoch);
   if (!keys) throw new ClientError('no_epoch_key', 'no epoch key yet: an admin has not sealed one to this device');
   // A removed member holds the keys of the epochs before her removal: never seal in one of those (P5).
-  if (epochClosed(state, epoch))
-    throw new ClientError(
-      'waiting_for_key',
-      "waiting for the group's new key: a member was removed and the new epoch's key has not arrived",
-    );
+  if (epochClosed(state, epoch)) throw new ClientError('waiting_for_key', WAITING_FOR_KEY_MESSAGE);
   // Checked here too (the server checks again), so a refused post never spends a counter (receivers would see a gap).
   const roster = state.chain.atEpoch(epoch);
   const role = roster?.members.get(identity.deviceId)?.role;
@@ -49,7 +46,6 @@ export function sealPost(
 /** Pauses before fetching the envelopes again while the current epoch's key is missing (then the send fails with waiting_for_key). */
 export const KEY_WAIT_MS = [0, 500, 1500] as const;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const isWaiting = (e: unknown) => e instanceof ClientError && e.code === 'waiting_for_key';
 
 /** Seals under the group's lock; while the key of a newer epoch is missing, fetches the envelopes again a few times. */

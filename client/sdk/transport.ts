@@ -8,7 +8,7 @@
 // (/v1/groups/{id}/ws, the portable one and the only one on Cloudflare Workers).
 import type { PostMessageInput } from '../../shared/schemas/messages';
 import type { ServerFrame } from '../../shared/schemas/ws';
-import { backoffDelay } from './backoff';
+import { backoffDelay, sleep } from './backoff';
 import { LiveSocket, type WebSocketLike } from './live-socket';
 import { isRetryable, Outbox, type PendingPost, type PostAck, type ResealInput } from './outbox';
 import { RelayError } from './relay-api';
@@ -17,7 +17,6 @@ import type { DocumentStore } from './store';
 
 const OUTBOX_DOC = 'outbox';
 const DEVICE = '';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Retries of a post over HTTP while no socket is up. */
 const HTTP_RETRY = { minMs: 250, maxMs: 10_000 };
 
