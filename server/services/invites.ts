@@ -8,7 +8,6 @@ import { dayOf } from '../clock';
 import { findDevice, findDevices } from '../db/repos/devices';
 import { findMembership, listAdmins } from '../db/repos/groups';
 import {
-  deleteActiveInvitesJoinRequestsStatement,
   findInvite,
   findInviteByCodeHash,
   insertInviteStatement,
@@ -69,7 +68,7 @@ export async function rotateInvites(deps: AppDeps, deviceId: string, groupId: st
   const { code, row } = newInvite(deps, groupId, deviceId, spec);
   const now = deps.clock.now();
   const [, revoked] = await deps.db.atomic([
-    deleteActiveInvitesJoinRequestsStatement(deps.db, groupId, now),
+    deleteGroupJoinRequestsStatement(deps.db, groupId, { activeAt: now }),
     revokeGroupInvitesStatement(deps.db, groupId, now),
     insertInviteStatement(deps.db, row),
   ]);
@@ -87,7 +86,7 @@ export async function revokeInvite(deps: AppDeps, deviceId: string, groupId: str
   if (!(await findInvite(deps.db, groupId, inviteId))) fail(404, 'invite_not_found', 'no such invite');
   await deps.db.atomic([
     revokeInviteStatement(deps.db, inviteId),
-    deleteGroupJoinRequestsStatement(deps.db, groupId, inviteId),
+    deleteGroupJoinRequestsStatement(deps.db, groupId, { inviteId }),
   ]);
   return inviteView((await findInvite(deps.db, groupId, inviteId))!);
 }

@@ -81,6 +81,6 @@ export async function clearJoinRequests(
   await requireAdmin(deps, groupId, deviceId);
   if (inviteId !== undefined && !(await findInvite(deps.db, groupId, inviteId)))
     fail(404, 'invite_not_found', 'no such invite');
-  const [deleted] = await deps.db.atomic([deleteGroupJoinRequestsStatement(deps.db, groupId, inviteId)]);
+  const [deleted] = await deps.db.atomic([deleteGroupJoinRequestsStatement(deps.db, groupId, { inviteId })]);
   return deleted?.changes ?? 0;
 }

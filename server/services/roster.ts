@@ -11,7 +11,7 @@ import type { GroupSummary } from '../../shared/schemas/groups';
 import { dayOf } from '../clock';
 import { type Statement, isConstraintError } from '../db/database';
 import { findDevices } from '../db/repos/devices';
-import { deleteGroupRequestsOfStatement, devicesWithPendingRequest } from '../db/repos/join-requests';
+import { deleteGroupJoinRequestsStatement, devicesWithPendingRequest } from '../db/repos/join-requests';
 import { commitStatements, listCommits, listDeviceGroups, loadRosterState } from '../db/repos/groups';
 import type { AppDeps } from '../deps';
 import { fail } from '../errors';
@@ -25,7 +25,7 @@ export const ROSTER_PAGE = 500;
  * this group: a pending join request is her consent (P13). Without it nobody,
  * not even an admin, can list her in a group.
  */
-async function requireRegistered(deps: AppDeps, state: RosterState, before?: RosterState): Promise<string[]> {
+async function requireAdmissible(deps: AppDeps, state: RosterState, before?: RosterState): Promise<string[]> {
   const added = [...state.members.keys()].filter((d) => !before?.members.has(d));
   const rows = await findDevices(deps.db, added);
   const known = new Map(rows.map((r) => [r.id, r.sign_pk]));
@@ -68,7 +68,7 @@ export async function createGroup(deps: AppDeps, deviceId: string, genesis: Sign
   const state = applyGenesis(genesis);
   if (decodeCommit(genesis).author !== deviceId)
     fail(400, 'roster_illegal_op', 'the genesis must be authored by the caller');
-  await requireRegistered(deps, state);
+  await requireAdmissible(deps, state);
   try {
     await deps.db.atomic(commitStatements(deps.db, undefined, state, genesis, deviceId, dayOf(deps.clock.now())));
   } catch (err) {
@@ -121,9 +121,9 @@ export async function appendCommit(
   await requireMember(deps, groupId, deviceId);
   const before = (await loadRosterState(deps.db, groupId))!;
   const after = applyCommit(before, commit);
-  const added = await requireRegistered(deps, after, before);
+  const added = await requireAdmissible(deps, after, before);
   // An add consumes the device's pending request for the group (approve also names it in `extra`).
-  const consumed = added.length > 0 ? [deleteGroupRequestsOfStatement(deps.db, groupId, added)] : [];
+  const consumed = added.length > 0 ? [deleteGroupJoinRequestsStatement(deps.db, groupId, { deviceIds: added })] : [];
   await store(deps, [
     ...commitStatements(deps.db, before, after, commit, decodeCommit(commit).author, 0),
     ...extra,

@@ -7,7 +7,7 @@ export function insertInviteStatement(db: Db, row: InvitesTable): Compilable {
 }
 
 /** The ids of the group's active invites (not revoked, not expired, uses left): what a rotation revokes. */
-function activeInviteIds(db: Db, groupId: string, now: number) {
+export function activeInviteIds(db: Db, groupId: string, now: number) {
   return db.kysely
     .selectFrom('invites')
     .select('id')
@@ -23,15 +23,6 @@ export function revokeGroupInvitesStatement(db: Db, groupId: string, now: number
     .updateTable('invites')
     .set({ revoked: 1 })
     .where('id', 'in', activeInviteIds(db, groupId, now));
-}
-
-/**
- * Discards the pending join requests of the invites a rotation is about to
- * revoke (so it must run before revokeGroupInvitesStatement in the same batch):
- * a leaked code's requests go with the code.
- */
-export function deleteActiveInvitesJoinRequestsStatement(db: Db, groupId: string, now: number): Compilable {
-  return db.kysely.deleteFrom('join_requests').where('invite_id', 'in', activeInviteIds(db, groupId, now));
 }
 
 export async function listInvites(db: Db, groupId: string): Promise<InvitesTable[]> {

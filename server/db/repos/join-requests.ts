@@ -1,16 +1,31 @@
 import type { Compilable } from 'kysely';
 import type { Db } from '../database';
 import type { JoinRequestsTable } from '../tables';
+import { activeInviteIds } from './invites';
 
 export function deleteJoinRequestStatement(db: Db, requestId: string): Compilable {
   return db.kysely.deleteFrom('join_requests').where('id', '=', requestId);
 }
 
-/** Discards the pending join requests of a group's invites, or of one of them. */
-export function deleteGroupJoinRequestsStatement(db: Db, groupId: string, inviteId?: string): Compilable {
-  let invites = db.kysely.selectFrom('invites').select('id').where('group_id', '=', groupId);
-  if (inviteId !== undefined) invites = invites.where('id', '=', inviteId);
-  return db.kysely.deleteFrom('join_requests').where('invite_id', 'in', invites);
+/**
+ * Discards the pending join requests of a group's invites: all of them, those
+ * of one invite (a revoked or flooded code), of the invites active at `activeAt`
+ * (a rotation is about to revoke them: it must run before the revoke in the same
+ * batch), or those of some devices (admitted).
+ */
+export function deleteGroupJoinRequestsStatement(
+  db: Db,
+  groupId: string,
+  only: { inviteId?: string; activeAt?: number; deviceIds?: string[] } = {},
+): Compilable {
+  let invites =
+    only.activeAt === undefined
+      ? db.kysely.selectFrom('invites').select('id').where('group_id', '=', groupId)
+      : activeInviteIds(db, groupId, only.activeAt);
+  if (only.inviteId !== undefined) invites = invites.where('id', '=', only.inviteId);
+  let statement = db.kysely.deleteFrom('join_requests').where('invite_id', 'in', invites);
+  if (only.deviceIds !== undefined) statement = statement.where('device_id', 'in', only.deviceIds);
+  return statement;
 }
 
 export async function findJoinRequestByDevice(
@@ -37,14 +52,6 @@ export async function devicesWithPendingRequest(db: Db, groupId: string, deviceI
     .where('j.device_id', 'in', deviceIds)
     .execute();
   return new Set(rows.map((r) => r.device_id));
-}
-
-/** Deletes the pending requests of these devices for this group (they were just added: a request is consumed by the add). */
-export function deleteGroupRequestsOfStatement(db: Db, groupId: string, deviceIds: string[]): Compilable {
-  return db.kysely
-    .deleteFrom('join_requests')
-    .where('device_id', 'in', deviceIds)
-    .where('invite_id', 'in', db.kysely.selectFrom('invites').select('id').where('group_id', '=', groupId));
 }
 
 export async function countJoinRequests(db: Db, inviteId: string): Promise<number> {
