@@ -47,8 +47,9 @@ export function serveApiDocument(app: OpenAPIHono<AppEnv>): void {
         'A relay and mailbox for end-to-end encrypted groups. The server stores ciphertext and the least metadata it needs.',
       // The same statement as package.json's "UNLICENSED": no license is granted yet (an SPDX
       // LicenseRef, as the project's own terms are not on the SPDX list). Owners who choose a
-      // license replace both with its SPDX identifier.
-      license: { name: 'All rights reserved', identifier: 'LicenseRef-All-Rights-Reserved' },
+      // license replace both with its SPDX identifier. (`identifier` is OpenAPI 3.1; the config's
+      // type is 3.0's, hence the widening.)
+      license: { name: 'All rights reserved', identifier: 'LicenseRef-All-Rights-Reserved' } as { name: string },
     },
     servers: [{ url: '/', description: 'the relay that served this document' }],
   });

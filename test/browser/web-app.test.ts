@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { NEUTRAL_URL } from '../../client/web/core/quick-exit';
 import { en } from '../../client/web/i18n/en';
-import { ko } from '../../client/web/i18n/ko';
+import { type Catalogue, ko } from '../../client/web/i18n/ko';
 import { withDb } from '../support/db-tamper';
 import {
   approve,
@@ -234,6 +234,10 @@ describe('safety number and settings', () => {
     expect(await admin.locator('li.member').count()).toBe(2);
   });
 
+  it('the main screens at 390 px, in Korean', async () => {
+    await captureMainScreens(admin, ko, 'ko');
+  });
+
   it('switches to English', async () => {
     await button(admin, ko['nav.back']).click();
     await button(admin, ko['settings.title']).click();
@@ -242,6 +246,10 @@ describe('safety number and settings', () => {
     expect(await admin.locator('html').getAttribute('lang')).toBe('en');
     expect(await admin.getByTestId('quick-exit').textContent()).toBe(en['exit.button']);
     await capture(admin, '11-settings-en');
+  });
+
+  it('the main screens at 390 px, in English', async () => {
+    await captureMainScreens(admin, en, 'en');
   });
 
   it('sets a group’s retention from Settings (the groups she administers are listed there)', async () => {
@@ -420,3 +428,32 @@ describe('the whole session', () => {
     expect(problems).toEqual([]);
   });
 });
+
+/**
+ * The group list, each tab of the group and Settings, as an admin sees them on a
+ * 390 px phone: pictures in test-artifacts/web/390-<lang>-*.png, each checked by
+ * capture() (named controls, neutral title, no sideways scroll). Starts and ends
+ * on Settings or the group list; the phone goes back to 360 px afterwards.
+ */
+async function captureMainScreens(page: Page, t: Catalogue, lang: string): Promise<void> {
+  await page.setViewportSize({ width: 390, height: 844 });
+  try {
+    while (!(await page.getByRole('heading', { name: t['groups.title'] }).isVisible())) {
+      await button(page, t['nav.back']).click();
+    }
+    await capture(page, `390-${lang}-groups`);
+    await page.getByRole('button', { name: new RegExp(GROUP) }).click();
+    await page.getByRole('heading', { name: GROUP }).waitFor();
+    const tabs = page.getByRole('navigation', { name: t['group.sections'] });
+    for (const tab of ['chat', 'board', 'members', 'admin'] as const) {
+      await tabs.getByRole('button', { name: t[`tab.${tab}`] }).click();
+      await capture(page, `390-${lang}-${tab}`);
+    }
+    await button(page, t['nav.back']).click();
+    await button(page, t['settings.title']).click();
+    await page.getByRole('heading', { name: t['settings.title'] }).waitFor();
+    await capture(page, `390-${lang}-settings`);
+  } finally {
+    await page.setViewportSize({ width: 360, height: 740 });
+  }
+}
