@@ -8,7 +8,7 @@ import { h } from '../ui/dom';
 import { alertBox, errorText } from '../ui/widgets';
 import { draftKeeper } from './drafts';
 import { chatSearch } from './chat-search';
-import { dayTracker } from './day-separators';
+import { dayTracker, markFirstUnread } from './day-separators';
 import { composeModeBar, messageActions, placeActions } from './message-actions';
 import { messageBody, replyQuote } from './message-body';
 import { isKeyWait, keyWait } from './key-wait';
@@ -265,23 +265,12 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
     .history(group.groupId, { kind: 'message' })
     .then((events) => {
       for (const e of events) show(e);
-      markFirstUnread(initial.unreadByKind?.message ?? 0);
+      markFirstUnread(ctx, log, initial.unreadByKind?.message ?? 0);
       if (!log.querySelector('.msg')) log.appendChild(emptyNote);
       log.scrollTop = log.scrollHeight;
       return client.markRead(group.groupId, 'message');
     })
     .catch((err: unknown) => alert.show(errorText(ctx, err)));
-
-  /** "새 메시지" above the first of the others' messages she had not read when the chat opened. */
-  function markFirstUnread(unread: number): void {
-    if (unread <= 0) return;
-    const others = [...log.querySelectorAll<HTMLElement>('li.msg:not(.mine)')];
-    const first = others[others.length - unread];
-    if (!first) return;
-    const divider = h('li', { class: 'unread-divider', role: 'note' }, ctx.t('chat.newMessages'));
-    const before = first.previousElementSibling;
-    log.insertBefore(divider, before?.classList.contains('day-separator') ? before : first);
-  }
 
   return {
     el: h(

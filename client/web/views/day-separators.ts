@@ -1,7 +1,8 @@
-// Dates in the chat: a line with the full day ("2026년 12월 4일 금요일")
-// above the first message of each day, in the app's language. Messages carry
-// only their time; the line says which day they belong to.
+// Lines between chat messages: the full day ("2026년 12월 4일 금요일") above
+// the first message of each day, in the app's language (messages carry only
+// their time), and "새 메시지" above the first message she had not read.
 import { dayKey, formatDay } from '../i18n';
+import type { AppContext } from '../ui/context';
 import { h } from '../ui/dom';
 
 export function daySeparator(ms: number): HTMLElement {
@@ -19,4 +20,15 @@ export function dayTracker() {
       return daySeparator(ms);
     },
   };
+}
+
+/** "새 메시지" above the first of the others' messages she had not read when the chat opened (the last `unread` of them). */
+export function markFirstUnread(ctx: AppContext, log: HTMLElement, unread: number): void {
+  if (unread <= 0) return;
+  const others = [...log.querySelectorAll<HTMLElement>('li.msg:not(.mine)')];
+  const first = others[others.length - unread];
+  if (!first) return;
+  const divider = h('li', { class: 'unread-divider', role: 'note' }, ctx.t('chat.newMessages'));
+  const before = first.previousElementSibling;
+  log.insertBefore(divider, before?.classList.contains('day-separator') ? before : first);
 }
