@@ -127,7 +127,7 @@ describe('a conversation', () => {
     await sendStored(mina, '새 소식 하나');
     await sendStored(mina, '새 소식 둘');
     await tabMark(bora, 'chat').waitFor({ timeout: 15_000 });
-    expect(await tabMark(bora, 'chat').textContent()).toContain('2');
+    await expect.poll(() => tabMark(bora, 'chat').textContent(), { timeout: 15_000 }).toContain('2');
     expect(await tabMark(bora, 'board').isVisible()).toBe(false);
 
     await openTab(bora, 'chat');
