@@ -6,11 +6,18 @@ import { useCliLanguage } from './language';
 import { groupCommands } from './commands/groups';
 import { inviteCommands } from './commands/invites';
 import { messageCommands } from './commands/messages';
+import { messageChangeCommands } from './commands/message-changes';
 import type { Command, Ctx } from './context';
 import { createOutput, errorLine } from './output';
 import { CliSession, defaultHome } from './session';
 
-export const COMMANDS: Command[] = [...identityCommands, ...groupCommands, ...inviteCommands, ...messageCommands];
+export const COMMANDS: Command[] = [
+  ...identityCommands,
+  ...groupCommands,
+  ...inviteCommands,
+  ...messageCommands,
+  ...messageChangeCommands,
+];
 
 function helpText(): string {
   return [

@@ -13,7 +13,10 @@ export interface GroupView {
   members: MemberView[];
   retentionSeconds: number | null;
   announcementOnly: boolean;
+  /** unread messages and bulletins together (the group list's count) */
   unread: number;
+  /** unread per tab: chat messages and bulletins, each with its own read mark */
+  unreadByKind: { message: number; bulletin: number };
   /** the signed roster chain verified and matches what the server reports */
   rosterValid: boolean;
   /** messages known to be sent but still not read after catch-up (a late one closes its gap) */
@@ -151,7 +154,12 @@ export interface MindeulleApi {
   pin(groupId: string, seq: number, pinned: boolean): Promise<void>;
   /** Decrypted history held locally (after sync), oldest first. */
   history(groupId: string, options?: { kind?: Exclude<MessageKind, 'meta'> }): Promise<MessageEvent[]>;
-  markRead(groupId: string): Promise<void>;
+  /** Marks the group read: one tab's kind ('message' or 'bulletin'), or everything without one. */
+  markRead(groupId: string, kind?: 'message' | 'bulletin'): Promise<void>;
+  /** Rewrites her own message or bulletin for everyone (receivers accept it only from its sender). */
+  editMessage(groupId: string, messageId: string, text: string): Promise<{ messageId: string; seq: number }>;
+  /** Deletes her own message or bulletin for everyone: every member's device drops its text. */
+  deleteMessage(groupId: string, messageId: string): Promise<{ messageId: string; seq: number }>;
 
   safetyNumber(groupId: string, deviceId: string): Promise<SafetyNumberView>;
   /** Rotates this device's X25519 key (also on a schedule), so later epochs heal after a compromise. */

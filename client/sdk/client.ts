@@ -34,6 +34,7 @@ import { compareSummary, discoverGroup, syncGroup } from './sync';
 import { Transport } from './transport';
 import { resealStale, resealWhenKeyed } from './reseal';
 import { recordRotation } from './stale-key';
+import { deleteMessage, editMessage } from './message-changes';
 import { epochClosed, waitingForKey } from './sealing-rule';
 
 export interface ClientParts {
@@ -395,10 +396,18 @@ export class Client implements MindeulleApi, Core {
     return this.group(groupId).history.filter((e) => !options.kind || e.kind === options.kind);
   }
 
-  markRead(groupId: string): Promise<void> {
+  editMessage(groupId: string, messageId: string, text: string) {
+    return editMessage(this, groupId, messageId, text);
+  }
+
+  deleteMessage(groupId: string, messageId: string) {
+    return deleteMessage(this, groupId, messageId);
+  }
+
+  markRead(groupId: string, kind?: 'message' | 'bulletin'): Promise<void> {
     const state = this.group(groupId);
     return this.lock(groupId, async () => {
-      state.record.lastReadSeq = state.record.lastSeq;
+      state.markRead(kind);
       await state.save(this.store);
     });
   }

@@ -15,7 +15,11 @@ export type ClientErrorCode =
   | 'too_long'
   | 'offline'
   | 'closed'
-  | 'not_accepted';
+  | 'not_accepted'
+  /** an edit or delete named a message this device does not hold (or holds deleted) */
+  | 'unknown_message'
+  /** an edit or delete of someone else's message: only its sender may change it */
+  | 'not_author';
 
 export class ClientError extends Error {
   constructor(

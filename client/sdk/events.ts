@@ -36,6 +36,15 @@ export interface MessageEvent {
   /** the epoch and the sender's counter in it (gap bookkeeping); absent in histories stored by older versions */
   epoch?: number;
   counter?: number;
+  /** in the history: the sender rewrote it (the content holds the latest text only) */
+  edited?: boolean;
+  /** in the history: the sender deleted it for everyone (its content is gone; a `delete` placeholder stands in) */
+  deleted?: boolean;
+  /**
+   * On an edit or delete event: whether this device applied it to its history
+   * (only the original sender may change her message; anything else is ignored).
+   */
+  change?: 'applied' | 'ignored';
 }
 
 /** A message that could not be read at all (wrong key, forged, moved): shown as a warning, never as content. */

@@ -34,6 +34,8 @@ export interface GroupRecord {
   name: string | null;
   lastSeq: number;
   lastReadSeq: number;
+  /** read marks per tab (chat messages, bulletins); each counts from the later of it and lastReadSeq */
+  lastReadByKind: Partial<Record<ReadKind, number>>;
   /** why the roster is not trusted (chain failed, the server disagrees, an unsigned key); null when valid */
   rosterProblem: string | null;
   removed: boolean;
@@ -86,6 +88,10 @@ export interface RosterFork {
   sender: string;
 }
 
+/** The kinds a person reads in their own tab: each has its own unread mark. */
+export type ReadKind = 'message' | 'bulletin';
+export const READ_KINDS: readonly ReadKind[] = ['message', 'bulletin'];
+
 /** Rows that did not authenticate are remembered (to report each once) up to this many. */
 const MAX_REJECTED_SEQS = 256;
 
@@ -123,6 +129,7 @@ export class GroupState {
       name: null,
       lastSeq: 0,
       lastReadSeq: 0,
+      lastReadByKind: {},
       rosterProblem: null,
       removed: false,
       epochs: {},
@@ -154,6 +161,7 @@ export class GroupState {
     record.doorVerified ??= false;
     record.kxSince ??= {};
     record.staleKeyEpoch ??= null;
+    record.lastReadByKind ??= {};
     const state = new GroupState(
       record,
       RosterChain.verify(record.commits),
@@ -188,6 +196,7 @@ export class GroupState {
   view(self: string, selfName: string | null): GroupView {
     const roster = this.chain.current;
     const nameOf = (id: string) => (id === self ? selfName : this.record.displayNames[id]) ?? null;
+    const unreadByKind = { message: this.unread(self, 'message'), bulletin: this.unread(self, 'bulletin') };
     return {
       groupId: this.groupId,
       name: this.record.name,
@@ -196,7 +205,8 @@ export class GroupState {
       members: [...roster.members].map(([deviceId, m]) => ({ deviceId, role: m.role, displayName: nameOf(deviceId) })),
       retentionSeconds: roster.settings.retentionSeconds,
       announcementOnly: roster.settings.announcementOnly,
-      unread: this.history.filter((e) => e.seq > this.record.lastReadSeq && e.sender !== self).length,
+      unread: unreadByKind.message + unreadByKind.bulletin,
+      unreadByKind,
       rosterValid: this.rosterValid,
       openGaps: openGaps(this.record.missing, this.record.counters),
       fork: this.record.fork !== null,
@@ -206,6 +216,53 @@ export class GroupState {
       waitingForKey: waitingForKey(this),
       staleKey: this.record.staleKeyEpoch !== null,
     };
+  }
+
+  /** The sequence up to which this kind has been read. */
+  readSeq(kind: ReadKind): number {
+    return Math.max(this.record.lastReadSeq, this.record.lastReadByKind[kind] ?? 0);
+  }
+
+  /** Others' messages (or bulletins) past this kind's read mark. */
+  unread(self: string, kind: ReadKind): number {
+    const from = this.readSeq(kind);
+    return this.history.filter((e) => e.kind === kind && e.seq > from && e.sender !== self).length;
+  }
+
+  /** Marks one kind read up to what was read from the server (both kinds without one). */
+  markRead(kind?: ReadKind): void {
+    if (!kind) {
+      this.record.lastReadSeq = this.record.lastSeq;
+      this.record.lastReadByKind = {};
+      return;
+    }
+    this.record.lastReadByKind[kind] = this.record.lastSeq;
+  }
+
+  /**
+   * Applies an edit or delete to the history: only to a message of the same
+   * kind written by the same sender (a relay or another member cannot rewrite
+   * or remove someone else's words), and never to one already deleted. A
+   * delete drops the content from the history itself (saved over the old
+   * copy), leaving a neutral placeholder. Returns whether it applied.
+   */
+  applyChange(change: MessageEvent): boolean {
+    const c = change.content;
+    if (c.type !== 'edit' && c.type !== 'delete') return false;
+    const target = this.history.find((e) => e.messageId === c.target);
+    if (!target || target.sender !== change.sender || target.kind !== change.kind || target.deleted) return false;
+    if (target.seq >= change.seq) return false;
+    if (c.type === 'edit') {
+      if (target.content.type !== 'text') return false;
+      target.content = { ...target.content, text: c.text };
+      target.edited = true;
+    } else {
+      target.content = { type: 'delete', target: target.messageId, sentAt: target.sentAt };
+      target.deleted = true;
+      delete target.edited;
+    }
+    this.historyDirty = true;
+    return true;
   }
 
   setEpochKeys(keys: EpochKeys, now: number): void {

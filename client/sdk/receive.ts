@@ -97,6 +97,11 @@ export function receiveStored(state: GroupState, m: StoredMessage, joinEpoch: nu
   if (!roleRejected) applyMeta(state, event);
   const info = state.record.epochs[m.epoch];
   if (info && m.kind !== 'meta') info.messages++;
+  // An edit or delete changes the message it names (if its sender wrote it) and is not kept itself.
+  if (content.type === 'edit' || content.type === 'delete') {
+    event.change = !roleRejected && state.applyChange(event) ? 'applied' : 'ignored';
+    return { event, keep: false };
+  }
   return { event, keep: !roleRejected && m.kind !== 'meta' };
 }
 

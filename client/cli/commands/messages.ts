@@ -27,7 +27,7 @@ function textOf(c: DecodedPlaintext): string {
     case 'reaction':
       return `[reaction ${c.emoji}]`;
     case 'delete':
-      return '[deleted]';
+      return '[deleted]'; // in the history: a message its sender deleted for everyone
     case 'profile':
       return `[name: ${c.displayName}]`;
     case 'group-name':
@@ -47,6 +47,14 @@ function warnings(e: MessageEvent): string[] {
   else if (e.flags.seqJump) w.push('the server held back messages before this');
   if (e.flags.replay) w.push('replayed');
   return w;
+}
+
+/** "↪ #12 " before a reply: the handle of the message it answers ("↪ earlier message" when not held). */
+function replyHandle(events: MessageEvent[], e: MessageEvent): string {
+  if (e.content.type !== 'text' || !e.content.replyTo) return '';
+  const replyTo = e.content.replyTo;
+  const target = events.find((o) => o.messageId === replyTo);
+  return target ? `↪ #${target.seq} ` : '↪ (an earlier message) ';
 }
 
 export const messageCommands: Command[] = [
@@ -92,6 +100,10 @@ export const messageCommands: Command[] = [
         ctx.out.result(
           events.map((e) => ({
             seq: e.seq,
+            messageId: e.messageId,
+            replyTo: e.content.type === 'text' ? (e.content.replyTo ?? null) : null,
+            edited: e.edited === true,
+            deleted: e.deleted === true,
             kind: e.kind,
             text: textOf(e.content),
             sender: e.sender,
@@ -110,7 +122,9 @@ export const messageCommands: Command[] = [
                   const who = names.get(e.sender) ?? e.sender.slice(0, 8);
                   const tag = e.kind === 'bulletin' ? `[bulletin${e.pinned ? ', pinned' : ''}] ` : '';
                   const warn = warnings(e);
-                  return `#${e.seq} ${who}: ${tag}${textOf(e.content)}${warn.length ? `  (${warn.join('; ')})` : ''}`;
+                  const quoted = replyHandle(events, e);
+                  const edited = e.edited ? ' (edited)' : '';
+                  return `#${e.seq} ${who}: ${tag}${quoted}${textOf(e.content)}${edited}${warn.length ? `  (${warn.join('; ')})` : ''}`;
                 })),
           ],
         );

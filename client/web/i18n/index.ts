@@ -35,3 +35,14 @@ export const formatDateTime = (ms: number) =>
   new Intl.DateTimeFormat(current, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(ms));
 export const formatTime = (ms: number) =>
   new Intl.DateTimeFormat(current, { hour: 'numeric', minute: '2-digit' }).format(new Date(ms));
+/** A day, written out in the current language: "2026년 12월 4일 금요일", "Friday, December 4, 2026". */
+export const formatDay = (ms: number) => new Intl.DateTimeFormat(current, { dateStyle: 'full' }).format(new Date(ms));
+/** The local calendar day of a time, as YYYY-MM-DD (two times on the same day share it). */
+export function dayKey(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+/** The time alone for today, the date and time for an earlier (or later) day. */
+export const formatWhen = (ms: number, now = Date.now()) =>
+  dayKey(ms) === dayKey(now) ? formatTime(ms) : formatDateTime(ms);

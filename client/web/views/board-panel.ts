@@ -10,14 +10,9 @@ import { field, h } from '../ui/dom';
 import { alertBox, errorText, runBusy } from '../ui/widgets';
 import { boardOrder } from './board-order';
 import { isKeyWait, type KeyWait, keyWait } from './key-wait';
-import {
-  contentText,
-  contentTrusted,
-  flagWarnings,
-  onMetaMessage,
-  refreshSenderNames,
-  senderLine,
-} from './message-parts';
+import { messageActions, placeActions } from './message-actions';
+import { messageBody } from './message-body';
+import { contentTrusted, flagWarnings, onMetaMessage, refreshSenderNames, senderLine } from './message-parts';
 
 export function boardPanel(ctx: AppContext, initial: GroupView): View {
   let group = initial;
@@ -44,18 +39,62 @@ export function boardPanel(ctx: AppContext, initial: GroupView): View {
             ctx.t(e.pinned ? 'board.unpin' : 'board.pin'),
           )
         : null;
-    return h(
+    const li = h(
       'li',
-      { class: e.pinned ? 'bulletin pinned' : 'bulletin' },
+      { class: e.pinned ? 'bulletin pinned' : 'bulletin', 'data-id': e.messageId },
       e.pinned ? h('p', { class: 'badge pin' }, ctx.t('board.pinned')) : null,
-      senderLine(ctx, group, e),
+      senderLine(ctx, group, e, true),
       flagWarnings(ctx, e.flags),
-      trusted ? h('p', { class: 'text' }, contentText(ctx, e)) : null,
+      trusted ? messageBody(ctx, group, e, () => undefined) : null,
       e.expiresAt !== null
         ? h('p', { class: 'hint' }, ctx.t('board.expires', { when: formatDateTime(e.expiresAt * 1000) }))
         : null,
       pinToggle,
     );
+    if (trusted) placeActions(li, bulletinActions(e));
+    return li;
+  }
+
+  /** Her own bulletin: edit it in place (a date written wrong) or delete it for everyone. */
+  function bulletinActions(e: MessageEvent): HTMLElement | null {
+    if (!poster) return null;
+    return messageActions(ctx, e, e.sender === client.deviceId, {
+      edit: (target) => editInPlace(target),
+      remove: (target) =>
+        client
+          .deleteMessage(group.groupId, target.messageId)
+          .then(reload, (err: unknown) => alert.show(errorText(ctx, err))),
+    });
+  }
+
+  function editInPlace(e: MessageEvent): void {
+    const li = list.querySelector<HTMLElement>(`li[data-id="${e.messageId}"]`);
+    const body = li?.querySelector('.body');
+    if (!li || !body || e.content.type !== 'text') return;
+    const text = h('textarea', {
+      name: 'bulletin-edit',
+      rows: 3,
+      maxlength: 16000,
+      'aria-label': ctx.t('chat.editing'),
+    });
+    text.value = e.content.text;
+    const save = h('button', { type: 'submit', class: 'primary small' }, ctx.t('chat.saveEdit'));
+    const cancel = h(
+      'button',
+      { type: 'button', class: 'small', onclick: () => void reload() },
+      ctx.t('chat.cancelEdit'),
+    );
+    const form = h('form', { class: 'stack bulletin-edit' }, text, h('div', { class: 'actions' }, save, cancel));
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      if (!text.value.trim()) return;
+      void runBusy(save, alert, ctx, () =>
+        client.editMessage(group.groupId, e.messageId, text.value.trim()).then(reload),
+      );
+    });
+    body.replaceWith(form);
+    placeActions(li, null);
+    text.focus();
   }
 
   let disposed = false;
@@ -63,6 +102,7 @@ export function boardPanel(ctx: AppContext, initial: GroupView): View {
     try {
       const events = await client.history(group.groupId, { kind: 'bulletin' });
       if (disposed) return;
+      void client.markRead(group.groupId, 'bulletin').catch(() => {}); // the board tab's unread mark goes
       const shown = boardOrder(events, Date.now());
       list.replaceChildren(
         ...(shown.length ? shown.map(bulletin) : [h('li', { class: 'empty' }, ctx.t('board.empty'))]),

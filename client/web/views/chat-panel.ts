@@ -7,16 +7,13 @@ import type { AppContext, View } from '../ui/context';
 import { h } from '../ui/dom';
 import { alertBox, errorText } from '../ui/widgets';
 import { draftKeeper } from './drafts';
+import { chatSearch } from './chat-search';
+import { dayTracker, markFirstUnread } from './day-separators';
+import { composeModeBar, messageActions, placeActions } from './message-actions';
+import { messageBody, replyQuote } from './message-body';
 import { isKeyWait, keyWait } from './key-wait';
 import { unreadableWarning } from './unreadable-warning';
-import {
-  contentText,
-  contentTrusted,
-  flagWarnings,
-  onMetaMessage,
-  refreshSenderNames,
-  senderLine,
-} from './message-parts';
+import { contentTrusted, flagWarnings, onMetaMessage, refreshSenderNames, senderLine } from './message-parts';
 
 type SendState = 'sending' | 'stored' | 'failed';
 
@@ -56,8 +53,54 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
 
   function push(li: HTMLElement): void {
     const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 80;
+    if (li.classList.contains('msg')) {
+      emptyNote.remove();
+      const day = days.next(Number(li.dataset.sentAt ?? Date.now()));
+      if (day) log.appendChild(day);
+    }
     log.appendChild(li);
     if (atBottom) log.scrollTop = log.scrollHeight;
+    search.apply();
+  }
+
+  // Reply, edit, delete, search, day lines (message-actions.ts, chat-search.ts, day-separators.ts).
+  const days = dayTracker();
+  const search = chatSearch(ctx, log);
+  const emptyNote = h('li', { class: 'empty' }, ctx.t('chat.emptyNewcomer'));
+  /** What this chat has shown, by id, as the history holds it now: quotes are looked up here. */
+  const known = new Map<string, MessageEvent>();
+  const find = (id: string) => known.get(id);
+
+  function actionsFor(event: MessageEvent): HTMLElement | null {
+    if (!contentTrusted(event.flags)) return null;
+    const mine = event.sender === client.deviceId;
+    return messageActions(ctx, event, mine, {
+      reply: muted ? undefined : (e) => compose.reply(e),
+      edit: (e) => compose.edit(e),
+      remove: (e) =>
+        client.deleteMessage(group.groupId, e.messageId).then(
+          () => {},
+          (err: unknown) => alert.show(errorText(ctx, err)),
+        ),
+    });
+  }
+
+  /** An edit or delete was applied: the message (and every quote of it) is drawn again from the history. */
+  async function redraw(messageId: string): Promise<void> {
+    const fresh = (await client.history(group.groupId, { kind: 'message' })).find((e) => e.messageId === messageId);
+    const entry = items.get(messageId);
+    if (!fresh) return;
+    known.set(messageId, fresh);
+    if (fresh.deleted) compose.forget(messageId);
+    if (entry) {
+      const body = messageBody(ctx, group, fresh, find);
+      entry.li.querySelector('.body')?.replaceWith(body);
+      entry.text = body.querySelector('.text');
+      placeActions(entry.li, actionsFor(fresh));
+    }
+    for (const quote of log.querySelectorAll<HTMLElement>('.quote[data-reply-to]'))
+      if (quote.dataset.replyTo === messageId) quote.replaceWith(replyQuote(ctx, group, messageId, find));
+    search.apply();
   }
 
   /** Messages shown with a gap warning: it goes once the history says the missing message came (only open gaps stay). */
@@ -92,23 +135,25 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
     const c = event.content;
     if (c.type === 'reaction') return;
     if (c.type === 'edit' || c.type === 'delete') {
-      const target = items.get(c.target);
-      if (target?.text && target.sender === event.sender && event.flags.verified)
-        target.text.textContent = c.type === 'edit' ? `${c.text} ${ctx.t('chat.edited')}` : ctx.t('chat.deleted');
+      // The SDK applied it only if the message's own sender sent it (older histories hold these as entries: skipped).
+      if (event.change === 'applied') void redraw(c.target).catch(() => {});
       return;
     }
     if (event.flags.replay) return notice(ctx.t('warn.replay'), 'notice warning');
     const mine = event.sender === client.deviceId;
     const existing = items.get(event.messageId);
     if (existing) return existing.setState('stored');
-    const text = contentTrusted(event.flags) ? h('p', { class: 'text' }, contentText(ctx, event)) : null;
+    known.set(event.messageId, event);
+    const body = contentTrusted(event.flags) ? messageBody(ctx, group, event, find) : null;
+    const text = body?.querySelector<HTMLElement>('.text') ?? null;
     const li = h(
       'li',
-      { class: mine ? 'msg mine' : 'msg' },
+      { class: mine ? 'msg mine' : 'msg', 'data-sent-at': event.sentAt },
       senderLine(ctx, group, event),
       flagWarnings(ctx, event.flags),
-      text,
+      body,
     );
+    placeActions(li, actionsFor(event));
     if (event.flags.gap) gapped.set(event.messageId, li);
     const entry = item(li, text, mine, event.sender);
     if (mine) entry.setState('stored');
@@ -122,7 +167,7 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
     if (event.type === 'message') {
       show(event);
       if (event.kind === 'message' && event.sender !== client.deviceId && document.visibilityState === 'visible')
-        void client.markRead(group.groupId).catch(() => {});
+        void client.markRead(group.groupId, 'message').catch(() => {});
     } else if (event.type === 'undecryptable') notice(ctx.t(unreadableWarning(event.reason)), 'notice warning');
     else if (event.type === 'roster' && !event.valid) notice(ctx.t('warn.invalidRoster'), 'notice warning');
     else if (event.type === 'stale-key') notice(ctx.t('key.stale'), 'notice warning');
@@ -147,9 +192,14 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
   // She may keep typing (the draft is kept); sending waits for the new key.
   const waitForKey = keyWait(ctx, group, (waiting) => (sendButton.disabled = waiting));
 
+  const compose = composeModeBar(ctx, () => group, input, sendButton);
+
   async function send(): Promise<void> {
     const text = input.value.trim();
     if (!text || waitForKey.waiting) return;
+    const mode = compose.take();
+    if (mode?.kind === 'edit') return saveEdit(mode.target, text);
+    const options = mode?.kind === 'reply' ? { replyTo: mode.target.messageId } : {};
     input.value = '';
     drafts.clear();
     alert.clear();
@@ -163,7 +213,7 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
     pending.setState('sending');
     push(li);
     try {
-      const { messageId } = await client.send(group.groupId, text);
+      const { messageId } = await client.send(group.groupId, text, options);
       const live = items.get(messageId);
       if (live) {
         li.remove();
@@ -183,6 +233,18 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
       alert.show(errorText(ctx, err));
     }
   }
+  /** An edit leaves as its own post; the message changes on screen once it is read back (redraw). */
+  async function saveEdit(target: MessageEvent, text: string): Promise<void> {
+    input.value = '';
+    alert.clear();
+    try {
+      await client.editMessage(group.groupId, target.messageId, text);
+    } catch (err) {
+      if (!input.value) input.value = text;
+      alert.show(errorText(ctx, err));
+    }
+  }
+
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     void send();
@@ -203,8 +265,10 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
     .history(group.groupId, { kind: 'message' })
     .then((events) => {
       for (const e of events) show(e);
+      markFirstUnread(ctx, log, initial.unreadByKind?.message ?? 0);
+      if (!log.querySelector('.msg')) log.appendChild(emptyNote);
       log.scrollTop = log.scrollHeight;
-      return client.markRead(group.groupId);
+      return client.markRead(group.groupId, 'message');
     })
     .catch((err: unknown) => alert.show(errorText(ctx, err)));
 
@@ -212,10 +276,13 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
     el: h(
       'div',
       { class: 'panel chat' },
+      h('div', { class: 'chat-tools' }, search.open),
+      search.bar,
       log,
       alert.el,
       muted ? h('p', { class: 'hint' }, ctx.t('chat.announcementOnly')) : null,
       muted ? null : waitForKey.el,
+      compose.el,
       form,
     ),
     dispose: () => {

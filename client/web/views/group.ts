@@ -32,6 +32,7 @@ export const groupView: ViewFactory<GroupRoute> = (ctx, route) => {
   let disposed = false;
   let lastRole: string | null = null;
   let lastAnnouncementOnly: boolean | null = null;
+  let currentTab: GroupTab = route.tab;
 
   async function load(): Promise<void> {
     try {
@@ -39,6 +40,7 @@ export const groupView: ViewFactory<GroupRoute> = (ctx, route) => {
       if (disposed) return;
       if (!group) return ctx.navigate({ name: 'groups' });
       const tab = route.tab === 'admin' && group.role !== 'admin' ? 'chat' : route.tab;
+      currentTab = tab;
       lastRole = group.role;
       lastAnnouncementOnly = group.announcementOnly;
       showTitle(group);
@@ -65,8 +67,26 @@ export const groupView: ViewFactory<GroupRoute> = (ctx, route) => {
         leaveButton(ctx, group, alert),
       );
       body.removeAttribute('aria-busy');
+      showTabMarks(group, tab);
     } catch (err) {
       alert.show(errorText(ctx, err));
+    }
+  }
+
+  /** Unread marks on the chat and board tabs (not on the open one: it is being read). */
+  const tabMarks = new Map<GroupTab, HTMLElement>();
+  function showTabMarks(group: GroupView, active: GroupTab): void {
+    const counts: Partial<Record<GroupTab, number>> = {
+      chat: group.unreadByKind?.message ?? 0,
+      board: group.unreadByKind?.bulletin ?? 0,
+    };
+    for (const [tab, mark] of tabMarks) {
+      const count = tab === active ? 0 : (counts[tab] ?? 0);
+      mark.hidden = count === 0;
+      mark.replaceChildren(
+        h('span', { 'aria-hidden': 'true' }, String(count)),
+        h('span', { class: 'sr-only' }, ctx.t('tab.unread', { count })),
+      );
     }
   }
 
@@ -85,9 +105,23 @@ export const groupView: ViewFactory<GroupRoute> = (ctx, route) => {
             onclick: () => tab !== active && ctx.navigate({ name: 'group', groupId: route.groupId, tab }),
           },
           ctx.t(`tab.${tab}`),
+          tabMark(tab),
         ),
       ),
     );
+  }
+
+  function tabMark(tab: GroupTab): HTMLElement | null {
+    if (tab !== 'chat' && tab !== 'board') return null;
+    const mark = h('span', { class: 'unread tab-unread', 'data-tab': tab, hidden: true });
+    tabMarks.set(tab, mark);
+    return mark;
+  }
+
+  /** A chat message or bulletin arrived: the other tab's mark shows it. */
+  async function refreshTabMarks(): Promise<void> {
+    const group = (await client.groups()).find((g) => g.groupId === route.groupId);
+    if (group && !disposed) showTabMarks(group, currentTab);
   }
 
   function showTitle(group: GroupView): void {
@@ -104,6 +138,7 @@ export const groupView: ViewFactory<GroupRoute> = (ctx, route) => {
   const unsubscribe = client.subscribe((event) => {
     if (!('groupId' in event) || event.groupId !== route.groupId) return;
     if (event.type === 'message' && event.kind === 'meta') return void refreshTitle().catch(() => {});
+    if (event.type === 'message') return void refreshTabMarks().catch(() => {});
     if (event.type !== 'roster') return;
     const mine = event.members.find((m) => m.deviceId === client.deviceId);
     if (event.removedSelf || mine?.role !== lastRole) return void load();

@@ -2,7 +2,7 @@
 // the warnings the SDK raised about it. Content is always set as text.
 import type { GroupView } from '../../sdk/client-api';
 import type { EventFlags, MessageEvent } from '../../sdk/events';
-import { formatTime } from '../i18n';
+import { formatTime, formatWhen } from '../i18n';
 import type { AppContext } from '../ui/context';
 import { h } from '../ui/dom';
 import { roleBadge, shortId } from '../ui/widgets';
@@ -18,13 +18,19 @@ export function senderLine(
   ctx: AppContext,
   group: GroupView,
   event: Pick<MessageEvent, 'sender' | 'senderRole' | 'sentAt'>,
+  /** bulletins: the time for today's, the date and time for older ones (the chat has day lines instead) */
+  dated = false,
 ): HTMLElement {
   return h(
     'p',
     { class: 'meta' },
     h('span', { class: 'sender', 'data-device': event.sender }, senderName(ctx, group, event.sender)),
     roleBadge(ctx, event.senderRole),
-    h('time', { datetime: new Date(event.sentAt).toISOString() }, formatTime(event.sentAt)),
+    h(
+      'time',
+      { datetime: new Date(event.sentAt).toISOString() },
+      dated ? formatWhen(event.sentAt) : formatTime(event.sentAt),
+    ),
   );
 }
 
@@ -79,6 +85,8 @@ export function contentText(ctx: AppContext, event: MessageEvent): string {
       return c.text ? `${ctx.t('chat.urgent')} ${c.text}` : ctx.t('chat.urgent');
     case 'edit':
       return c.text;
+    case 'delete':
+      return ctx.t('chat.deleted'); // a message its sender deleted for everyone (the history holds no text)
     case 'unsupported':
       return ctx.t('chat.unsupported');
     default:

@@ -51,4 +51,12 @@ describe('board order', () => {
       'first, corrected',
     ]);
   });
+
+  it('leaves out a bulletin its sender deleted (the history marks it, with no text left)', () => {
+    const events = [
+      bulletin('a', text('kept')),
+      bulletin('b', { type: 'delete', sentAt: 0, target: 'b' }, { deleted: true }),
+    ];
+    expect(boardOrder(events, 0).map((e) => e.messageId)).toEqual(['a']);
+  });
 });
