@@ -77,6 +77,16 @@ export interface JoinRequestInfo {
   createdAt: number;
 }
 
+/** Her safety number with one admin of a group she asked to join, shown while she waits. */
+export interface JoinSafetyNumber {
+  adminId: string;
+  digits: string;
+  qr: string;
+}
+
+/** What apps preselect for a new group's message retention (30 days); the SDK itself keeps what it is given (none: forever). */
+export const DEFAULT_RETENTION_SECONDS = 30 * 24 * 3600;
+
 export interface SafetyNumberView {
   digits: string;
   qr: string;
@@ -130,6 +140,8 @@ export interface MindeulleApi {
   /** Leaves a group (a signed commit of her own); admins start a new epoch without her. */
   leaveGroup(groupId: string): Promise<void>;
   pendingJoins(): Promise<{ requestId: string; groupId: string }[]>;
+  /** While her join request waits: the safety number with each of the group's admins, to compare with the approving admin's card. */
+  joinSafetyNumbers(groupId: string): Promise<JoinSafetyNumber[]>;
   joinRequests(groupId: string): Promise<JoinRequestInfo[]>;
   approve(groupId: string, requestId: string): Promise<void>;
   reject(groupId: string, requestId: string): Promise<void>;

@@ -24,6 +24,7 @@ import {
   createInvite,
   join,
   joinRequests,
+  joinSafetyNumbers,
   listInvites,
   rejectRequest,
   revokeInvite,
@@ -322,6 +323,10 @@ export class Client implements MindeulleApi, Core {
 
   joinRequests(groupId: string) {
     return joinRequests(this, groupId);
+  }
+
+  joinSafetyNumbers(groupId: string) {
+    return joinSafetyNumbers(this, groupId);
   }
 
   approve(groupId: string, requestId: string): Promise<void> {
