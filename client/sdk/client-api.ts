@@ -143,6 +143,8 @@ export interface MindeulleApi {
   /** While her join request waits: the safety number with each of the group's admins, to compare with the approving admin's card. */
   joinSafetyNumbers(groupId: string): Promise<JoinSafetyNumber[]>;
   joinRequests(groupId: string): Promise<JoinRequestInfo[]>;
+  /** How many join requests wait in a group she administers. */
+  joinRequestCount(groupId: string): Promise<number>;
   approve(groupId: string, requestId: string): Promise<void>;
   reject(groupId: string, requestId: string): Promise<void>;
   /** Rejects every pending join request of the group, or of one invite (a leaked code's flood); returns how many. */

@@ -23,6 +23,7 @@ import {
   clearJoinRequests,
   createInvite,
   join,
+  joinRequestCount,
   joinRequests,
   joinSafetyNumbers,
   listInvites,
@@ -323,6 +324,10 @@ export class Client implements MindeulleApi, Core {
 
   joinRequests(groupId: string) {
     return joinRequests(this, groupId);
+  }
+
+  joinRequestCount(groupId: string) {
+    return joinRequestCount(this, groupId);
   }
 
   joinSafetyNumbers(groupId: string) {

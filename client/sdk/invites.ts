@@ -166,6 +166,12 @@ export async function joinRequests(core: Core, groupId: string): Promise<JoinReq
   }));
 }
 
+/** How many join requests wait (for the count on the group's row, tab and chat; no introduction or safety number computed). */
+export async function joinRequestCount(core: Core, groupId: string): Promise<number> {
+  adminOf(core, groupId);
+  return (await core.session.call((api) => api.joinRequests(groupId))).length;
+}
+
 export async function rejectRequest(core: Core, groupId: string, requestId: string): Promise<void> {
   adminOf(core, groupId);
   await core.session.call((api) => api.rejectJoinRequest(groupId, requestId));

@@ -1,0 +1,27 @@
+// The "verified" mark she sets after comparing a safety number in person. It
+// is kept only in the app vault (sealed, never sent), by the other device's
+// id, with the digits she compared: when that device's key and so its number
+// change, the mark no longer matches and is cleared.
+import type { AppContext } from '../ui/context';
+
+export type MarkState = 'verified' | 'changed' | 'none';
+
+/** Sets (digits) or removes (null) her mark for one device. */
+export function setMark(ctx: AppContext, deviceId: string, digits: string | null): Promise<void> {
+  const verified = { ...ctx.session.settings.verified };
+  if (digits === null) delete verified[deviceId];
+  else verified[deviceId] = digits;
+  return ctx.session.updateSettings({ verified });
+}
+
+/** Whether the number shown now is the one she marked; a mark for another number is cleared ('changed'). */
+export async function markState(ctx: AppContext, deviceId: string, digits: string): Promise<MarkState> {
+  const marked = ctx.session.settings.verified[deviceId];
+  if (marked === undefined) return 'none';
+  if (marked === digits) return 'verified';
+  await setMark(ctx, deviceId, null);
+  return 'changed';
+}
+
+/** Only devices she marked cost a safety-number computation. */
+export const hasMark = (ctx: AppContext, deviceId: string) => ctx.session.settings.verified[deviceId] !== undefined;
