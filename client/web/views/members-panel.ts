@@ -48,10 +48,10 @@ export function membersPanel(ctx: AppContext, group: GroupView, reloadGroup: () 
   /** Her verified mark beside the member, if the number still matches (a changed one is cleared and said). */
   function markOf(m: MemberView): HTMLElement {
     const slot = h('span', { class: 'mark-slot' });
-    if (!hasMark(ctx, m.deviceId)) return slot;
+    if (!hasMark(ctx.session, m.deviceId)) return slot;
     void client
       .safetyNumber(group.groupId, m.deviceId)
-      .then((n) => markState(ctx, m.deviceId, n.digits))
+      .then((n) => markState(ctx.session, m.deviceId, n.digits))
       .then((state) => {
         if (state === 'verified')
           slot.replaceChildren(h('span', { class: 'badge verified' }, `✓ ${ctx.t('members.verified')}`));

@@ -21,7 +21,7 @@ export const safetyView: ViewFactory<Extract<Route, { name: 'safety' }>> = (ctx,
         .find((g) => g.groupId === route.groupId)
         ?.members.find((m) => m.deviceId === route.deviceId);
       const name = member?.displayName ?? ctx.t('chat.member', { id: shortId(route.deviceId) });
-      const state = await markState(ctx, route.deviceId, number.digits);
+      const state = await markState(ctx.session, route.deviceId, number.digits);
       if (disposed) return;
       showMark(ctx, markSlot, alert, route.deviceId, number.digits, state === 'verified');
       body.replaceChildren(
@@ -71,7 +71,7 @@ function showMark(
   );
   toggle.addEventListener('click', () =>
     runBusy(toggle, alert, ctx, async () => {
-      await setMark(ctx, deviceId, verified ? null : digits);
+      await setMark(ctx.session, deviceId, verified ? null : digits);
       ctx.announce(ctx.t(verified ? 'safety.unmarked' : 'safety.markedVerified'));
       showMark(ctx, slot, alert, deviceId, digits, !verified);
       slot.querySelector('button')?.focus();

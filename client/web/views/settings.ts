@@ -85,7 +85,7 @@ function retentionSection(ctx: AppContext): HTMLElement {
   const list = h('div', { class: 'stack' });
   const section = h(
     'section',
-    { hidden: true, 'data-testid': 'retention-settings' },
+    { hidden: true, 'aria-busy': 'true', 'data-testid': 'retention-settings' },
     h('h2', null, ctx.t('admin.retention')),
     h('p', { class: 'hint' }, ctx.t('settings.retentionHint')),
     alert.el,
@@ -94,6 +94,7 @@ function retentionSection(ctx: AppContext): HTMLElement {
   void client.groups().then((groups) => {
     const administered = groups.filter((x) => x.role === 'admin' && !x.invitation);
     section.hidden = administered.length === 0;
+    section.removeAttribute('aria-busy');
     for (const g of administered) {
       const retention = retentionSelect(ctx, g.retentionSeconds);
       const save = h('button', { type: 'button', class: 'small' }, ctx.t('settings.save'));

@@ -2,26 +2,32 @@
 // is kept only in the app vault (sealed, never sent), by the other device's
 // id, with the digits she compared: when that device's key and so its number
 // change, the mark no longer matches and is cleared.
-import type { AppContext } from '../ui/context';
+import type { AppSettings } from '../storage/app-settings';
+
+/** Where the marks live: the unlocked session's sealed settings (WebSession). */
+export interface MarkStore {
+  readonly settings: Readonly<AppSettings>;
+  updateSettings(patch: Partial<AppSettings>): Promise<void>;
+}
 
 export type MarkState = 'verified' | 'changed' | 'none';
 
 /** Sets (digits) or removes (null) her mark for one device. */
-export function setMark(ctx: AppContext, deviceId: string, digits: string | null): Promise<void> {
-  const verified = { ...ctx.session.settings.verified };
+export function setMark(store: MarkStore, deviceId: string, digits: string | null): Promise<void> {
+  const verified = { ...store.settings.verified };
   if (digits === null) delete verified[deviceId];
   else verified[deviceId] = digits;
-  return ctx.session.updateSettings({ verified });
+  return store.updateSettings({ verified });
 }
 
 /** Whether the number shown now is the one she marked; a mark for another number is cleared ('changed'). */
-export async function markState(ctx: AppContext, deviceId: string, digits: string): Promise<MarkState> {
-  const marked = ctx.session.settings.verified[deviceId];
+export async function markState(store: MarkStore, deviceId: string, digits: string): Promise<MarkState> {
+  const marked = store.settings.verified[deviceId];
   if (marked === undefined) return 'none';
   if (marked === digits) return 'verified';
-  await setMark(ctx, deviceId, null);
+  await setMark(store, deviceId, null);
   return 'changed';
 }
 
 /** Only devices she marked cost a safety-number computation. */
-export const hasMark = (ctx: AppContext, deviceId: string) => ctx.session.settings.verified[deviceId] !== undefined;
+export const hasMark = (store: MarkStore, deviceId: string) => store.settings.verified[deviceId] !== undefined;
