@@ -40,12 +40,16 @@ export const groupView: ViewFactory<GroupRoute> = (ctx, route) => {
   // Join requests waiting (admins): a count on the admin tab and a notice on the others.
   const adminCount = h('span', { class: 'unread', hidden: true });
   let adminTab: HTMLButtonElement | null = null;
-  const requestsNotice = h('button', {
-    type: 'button',
-    class: 'requests-notice',
-    hidden: true,
-    onclick: () => ctx.navigate({ name: 'group', groupId: route.groupId, tab: 'admin' }),
-  });
+  const requestsNotice = h(
+    'button',
+    {
+      type: 'button',
+      class: 'requests-notice',
+      hidden: true,
+      onclick: () => ctx.navigate({ name: 'group', groupId: route.groupId, tab: 'admin' }),
+    },
+    ctx.t('group.requestsBanner', { count: 0 }),
+  );
   function showRequests(count: number): void {
     const text = ctx.t('groups.requests', { count });
     adminCount.textContent = String(count);
@@ -83,7 +87,7 @@ export const groupView: ViewFactory<GroupRoute> = (ctx, route) => {
       banner = deliveryBanner(ctx, group);
       body.replaceChildren(
         tabs(group, tab),
-        tab === 'admin' ? '' : requestsNotice,
+        isAdmin && tab !== 'admin' ? requestsNotice : '',
         group.rosterValid ? '' : h('p', { class: 'warning', role: 'alert' }, ctx.t('warn.invalidRoster')),
         group.staleKey ? h('p', { class: 'warning', role: 'alert' }, ctx.t('key.stale')) : '',
         group.doorVerified
