@@ -80,6 +80,16 @@ export interface JoinRequestInfo {
   createdAt: number;
 }
 
+/** Her safety number with one admin of a group she asked to join, shown while she waits. */
+export interface JoinSafetyNumber {
+  adminId: string;
+  digits: string;
+  qr: string;
+}
+
+/** What apps preselect for a new group's message retention (30 days); the SDK itself keeps what it is given (none: forever). */
+export const DEFAULT_RETENTION_SECONDS = 30 * 24 * 3600;
+
 export interface SafetyNumberView {
   digits: string;
   qr: string;
@@ -133,7 +143,11 @@ export interface MindeulleApi {
   /** Leaves a group (a signed commit of her own); admins start a new epoch without her. */
   leaveGroup(groupId: string): Promise<void>;
   pendingJoins(): Promise<{ requestId: string; groupId: string }[]>;
+  /** While her join request waits: the safety number with each of the group's admins, to compare with the approving admin's card. */
+  joinSafetyNumbers(groupId: string): Promise<JoinSafetyNumber[]>;
   joinRequests(groupId: string): Promise<JoinRequestInfo[]>;
+  /** How many join requests wait in a group she administers. */
+  joinRequestCount(groupId: string): Promise<number>;
   approve(groupId: string, requestId: string): Promise<void>;
   reject(groupId: string, requestId: string): Promise<void>;
   /** Rejects every pending join request of the group, or of one invite (a leaked code's flood); returns how many. */

@@ -23,7 +23,9 @@ import {
   clearJoinRequests,
   createInvite,
   join,
+  joinRequestCount,
   joinRequests,
+  joinSafetyNumbers,
   listInvites,
   rejectRequest,
   revokeInvite,
@@ -323,6 +325,14 @@ export class Client implements MindeulleApi, Core {
 
   joinRequests(groupId: string) {
     return joinRequests(this, groupId);
+  }
+
+  joinRequestCount(groupId: string) {
+    return joinRequestCount(this, groupId);
+  }
+
+  joinSafetyNumbers(groupId: string) {
+    return joinSafetyNumbers(this, groupId);
   }
 
   approve(groupId: string, requestId: string): Promise<void> {

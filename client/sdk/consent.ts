@@ -21,9 +21,15 @@ export interface JoiningRecord {
   inviteId: string;
   genesisHash: string | null;
   at: number;
+  /** the admins the server named when she joined (their signing keys): her side of the safety numbers to compare at approval (absent in older records) */
+  admins?: { deviceId: string; signPk: string }[];
 }
 
 const joiningDoc = (groupId: string) => `joining/${groupId}`;
+
+export function joiningRecord(core: Core, groupId: string): Promise<JoiningRecord | undefined> {
+  return core.store.read<JoiningRecord>(joiningDoc(groupId));
+}
 
 export async function rememberJoin(core: Core, groupId: string, record: JoiningRecord): Promise<void> {
   await core.store.write(joiningDoc(groupId), record);
@@ -40,7 +46,7 @@ export async function doorOf(
   groupId: string,
   chain: RosterChain,
 ): Promise<{ consent: GroupConsent; doorVerified: boolean } | null> {
-  const joining = await core.store.read<JoiningRecord>(joiningDoc(groupId));
+  const joining = await joiningRecord(core, groupId);
   if (!joining) return { consent: 'invited', doorVerified: false };
   if (joining.genesisHash !== null && joining.genesisHash !== chain.genesisHash) {
     core.emit({ type: 'wrong-group', groupId });

@@ -8,8 +8,8 @@ import { safetyNumber } from '../../shared/protocol/safety-number';
 import type { InviteView } from '../../shared/schemas/invites';
 import type { JoinRequestView } from '../../shared/schemas/join-requests';
 import { requireAdmin } from './admin';
-import type { InviteInfo, InviteOptions, JoinRequestInfo } from './client-api';
-import { rememberJoin } from './consent';
+import type { InviteInfo, InviteOptions, JoinRequestInfo, JoinSafetyNumber } from './client-api';
+import { joiningRecord, rememberJoin } from './consent';
 import { type Core, requireGroup } from './core';
 import { memberKeys } from './epochs';
 import { ClientError } from './errors';
@@ -106,8 +106,23 @@ export async function join(core: Core, code: string, introduction?: string, grou
     inviteId: preview.inviteId,
     genesisHash: groupHash,
     at: core.now(),
+    admins: preview.admins.map((a) => ({ deviceId: a.deviceId, signPk: a.signPk })),
   });
   return { requestId: request.requestId, groupId: request.groupId };
+}
+
+/**
+ * While her request waits: her safety number with each admin the server named
+ * when she joined, the same digits the approving admin's card shows for her
+ * request. A server that swapped a key makes the two screens differ.
+ */
+export async function joinSafetyNumbers(core: Core, groupId: string): Promise<JoinSafetyNumber[]> {
+  const record = await joiningRecord(core, groupId);
+  const mine = core.identity.keys.signPk;
+  return (record?.admins ?? []).map((a) => {
+    const n = safetyNumber(mine, fromB64(a.signPk));
+    return { adminId: a.deviceId, digits: n.digits, qr: n.qr };
+  });
 }
 
 /**
@@ -149,6 +164,12 @@ export async function joinRequests(core: Core, groupId: string): Promise<JoinReq
     safetyNumber: safetyNumber(mine, fromB64(r.device.signPk)).digits,
     createdAt: r.createdAt,
   }));
+}
+
+/** How many join requests wait (for the count on the group's row, tab and chat; no introduction or safety number computed). */
+export async function joinRequestCount(core: Core, groupId: string): Promise<number> {
+  adminOf(core, groupId);
+  return (await core.session.call((api) => api.joinRequests(groupId))).length;
 }
 
 export async function rejectRequest(core: Core, groupId: string, requestId: string): Promise<void> {

@@ -175,9 +175,14 @@ describe('bulletin board', () => {
   it('rotating revokes the active invites; one can also be revoked by itself', async () => {
     await createInvite(admin, 'member', '임시 초대');
     await admin.getByLabel(ko['invite.label']).fill('새 초대');
+    // it revokes every active invite, so it asks first
     await button(admin, ko['invite.rotate']).click();
+    await button(admin, ko['invite.rotateConfirm']).click();
     await admin.getByText(ko['invite.revokedCount'].replace('{count}', '1')).waitFor();
     const old = admin.locator('li.invite', { hasText: '임시 초대' });
+    // folded under the past invites
+    await old.getByText(ko['invite.statusRevoked']).waitFor({ state: 'attached' });
+    await admin.locator('details.past-invites summary').click();
     await old.getByText(ko['invite.statusRevoked']).waitFor();
     expect(await old.getByRole('button').count()).toBe(0);
     const active = admin.locator('li.invite', { hasText: ko['invite.statusActive'] });

@@ -140,11 +140,11 @@ export async function createInvite(page: Page, role: 'member' | 'facilitator', l
   await page.getByLabel(ko['invite.role']).selectOption(role);
   await page.getByLabel(ko['invite.label']).fill(label);
   const shown = page.getByTestId('invite-link');
-  // A link from an earlier invite may still be on screen: wait for the new one.
-  const earlier = (await shown.count()) ? await shown.textContent() : null;
+  // Links of earlier invites stay on screen until closed: wait for the new one.
+  let fresh = shown;
+  for (const earlier of await shown.allTextContents()) fresh = fresh.filter({ hasNotText: earlier.trim() });
   await button(page, ko['invite.create']).click();
-  const fresh = earlier ? shown.filter({ hasNotText: earlier.trim() }) : shown;
-  return (await fresh.textContent({ timeout: 15_000 }))!.trim();
+  return (await fresh.first().textContent({ timeout: 15_000 }))!.trim();
 }
 
 /** Opens an invite link on a fresh device and files the join request. */

@@ -3,7 +3,7 @@ import { deliveryWarnings } from '../delivery-warnings';
 import { t } from '../../web/i18n';
 import { ROLES, type Role } from '../../../shared/protocol/posting-rules';
 import type { Client } from '../../sdk/client';
-import type { GroupView } from '../../sdk/client-api';
+import { DEFAULT_RETENTION_SECONDS, type GroupView } from '../../sdk/client-api';
 import { type Command, findMember, withClient, withGroup } from '../context';
 import { CliError } from '../output';
 
@@ -48,7 +48,7 @@ export const groupCommands: Command[] = [
     usage: 'group create NAME',
     async run(ctx, args) {
       await withClient(ctx, async (client) => {
-        const id = await client.createGroup(args.NAME!);
+        const id = await client.createGroup(args.NAME!, { retentionSeconds: DEFAULT_RETENTION_SECONDS });
         ctx.out.result({ id, name: args.NAME }, `Created group "${args.NAME}" (${id})`);
       });
     },

@@ -50,7 +50,12 @@ export const en: Catalogue = {
   'join.badCode': 'That invite code is not valid. Please check it.',
 
   'waiting.title': 'Waiting for approval',
-  'waiting.body': 'Your join request was sent. The group opens as soon as an admin approves it.',
+  'waiting.body':
+    'Your join request was sent. The group opens only after an admin approves it; please wait until then.',
+  'waiting.safety':
+    'When you meet the admin, check together that the safety number on their screen matches the digits (or QR code) below. If they match, nobody came in between.',
+  'waiting.safetyAdmin': 'Admin {id}',
+  'waiting.safetyQr': 'Safety number QR code to compare with the admin',
   'waiting.hint': 'You can close this screen. Next time you open the app it keeps waiting.',
   'waiting.approved': 'Approved. Opening the group.',
   'waiting.endedTitle': 'Join request closed',
@@ -61,6 +66,9 @@ export const en: Catalogue = {
   'groups.empty': 'No groups yet.',
   'groups.pending': 'Join request waiting for approval',
   'groups.unread': '{count} unread messages',
+  'groups.requests': '{count} join requests',
+  'group.requestsBanner': '{count} join requests waiting · View',
+  'requests.arrived': 'A new join request arrived.',
   'groups.create': 'New group',
   'groups.join': 'Join with a code',
 
@@ -149,6 +157,7 @@ export const en: Catalogue = {
   'board.readOnly': 'Only facilitators and admins write on the board. Use the Chat tab to talk.',
 
   'members.safety': 'Check safety number',
+  'members.verified': 'Safety number verified',
   'members.roleOf': 'Role of {name}',
   'members.setRole': 'Change role',
   'members.roleChanged': 'Role changed.',
@@ -191,13 +200,16 @@ export const en: Catalogue = {
   'invite.qr': 'QR code of the invite link',
   'invite.shownOnce': 'The code is shown only now. Pass it on in a way you trust.',
   'invite.none': 'No invites.',
-  'invite.unlabelled': 'Invite {id}',
+  'invite.unlabelled': 'Code {id}',
   'invite.usage': 'used {uses}/{max} · until {when}',
   'invite.revoke': 'Revoke',
   'invite.statusActive': 'active',
   'invite.statusRevoked': 'revoked',
   'invite.statusExpired': 'expired',
   'invite.statusUsedUp': 'used up',
+  'invite.rotateConfirm': 'Revoke every active invite? Press again to revoke them and make a new one',
+  'invite.dismiss': 'Close this code',
+  'invite.past': '{count} past invites',
 
   'admin.settings': 'Group settings',
   'admin.retention': 'Keep messages for',
@@ -216,6 +228,12 @@ export const en: Catalogue = {
     'Meet {name} in person and check that the numbers (or QR codes) on both screens are the same. If they are, nobody has come between you.',
   'safety.qr': 'Safety number QR code',
   'safety.mismatch': 'If the numbers differ, do not send this person anything sensitive and tell an admin.',
+  'safety.markVerified': 'I checked: the numbers match',
+  'safety.unmarkVerified': 'Remove the verified mark',
+  'safety.verifiedNote': 'You compared this number in person. The mark is kept on this device only.',
+  'safety.markedVerified': 'Marked as verified.',
+  'safety.unmarked': 'Verified mark removed.',
+  'safety.changed': '{name}’s safety number changed, so the verified mark was removed. Meet and compare again.',
 
   'settings.title': 'Settings',
   'settings.language': 'Language',

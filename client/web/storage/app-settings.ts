@@ -11,11 +11,19 @@ export interface AppSettings {
   notifications: boolean;
   /** unsent text per group */
   drafts: Record<string, string>;
+  /** safety numbers she compared in person and marked verified, by the other device's id (a changed number clears the mark) */
+  verified: Record<string, string>;
 }
 
 export const LOCK_MINUTE_CHOICES = [1, 5, 15, 60] as const;
 
-export const DEFAULT_SETTINGS: AppSettings = { language: 'ko', lockMinutes: 5, notifications: false, drafts: {} };
+export const DEFAULT_SETTINGS: AppSettings = {
+  language: 'ko',
+  lockMinutes: 5,
+  notifications: false,
+  drafts: {},
+  verified: {},
+};
 
 export function parseSettings(raw: unknown): AppSettings {
   const r = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
@@ -29,5 +37,14 @@ export function parseSettings(raw: unknown): AppSettings {
       : DEFAULT_SETTINGS.lockMinutes,
     notifications: r.notifications === true,
     drafts,
+    verified: stringRecord(r.verified),
   };
+}
+
+/** The string entries of a stored record (an older build's settings have none: empty). */
+function stringRecord(raw: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (typeof raw === 'object' && raw !== null)
+    for (const [k, v] of Object.entries(raw)) if (typeof v === 'string') out[k] = v;
+  return out;
 }

@@ -70,6 +70,28 @@ export async function runBusy(
   }
 }
 
+/** A button that asks once more (its label changes to the question) before it acts. */
+export function pressTwice(
+  ctx: AppContext,
+  alert: ReturnType<typeof alertBox>,
+  labels: { label: string; confirm: string; className?: string },
+  action: () => Promise<void>,
+): HTMLButtonElement {
+  const button = h('button', { type: 'button', class: labels.className ?? null }, labels.label);
+  button.addEventListener('click', () => {
+    if (button.dataset.confirm !== 'yes') {
+      button.dataset.confirm = 'yes';
+      button.textContent = labels.confirm;
+      return;
+    }
+    void runBusy(button, alert, ctx, action).then(() => {
+      delete button.dataset.confirm;
+      button.textContent = labels.label;
+    });
+  });
+  return button;
+}
+
 export function roleBadge(ctx: AppContext, role: Role | null): HTMLElement | null {
   return role ? h('span', { class: `badge role-${role}` }, ctx.t(`role.${role}`)) : null;
 }

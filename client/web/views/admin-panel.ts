@@ -1,107 +1,35 @@
 // The admin panel: invites (create, rotate, revoke), join requests (with the
 // invite used, the newcomer's introduction or a warning that it was moved onto
 // this request, and her safety number; rejected one by one or all at once),
-// and group settings.
+// and group settings. It reports how many requests wait (the group's tabs show it).
 import type { GroupView, InviteInfo, JoinRequestInfo } from '../../sdk/client-api';
-import { formatDateTime } from '../i18n';
 import type { AppContext, View } from '../ui/context';
 import { field, h } from '../ui/dom';
-import { alertBox, errorText, roleBadge, runBusy, safetyDigits } from '../ui/widgets';
+import { alertBox, errorText, pressTwice, roleBadge, runBusy, safetyDigits } from '../ui/widgets';
 import { inviteForm } from './invite-form';
+import { inviteName, renderInvites } from './invite-list';
 import { retentionSelect } from './retention';
 
-export function adminPanel(ctx: AppContext, group: GroupView, reloadGroup: () => void): View {
+export function adminPanel(
+  ctx: AppContext,
+  group: GroupView,
+  reloadGroup: () => void,
+  onRequests: (count: number) => void = () => {},
+): View {
   const client = ctx.session.client;
   const gid = group.groupId;
   const alert = alertBox();
-  const invitesList = h('ul', { class: 'invite-list' });
+  const invitesList = h('div', { class: 'invites' });
   const requestsList = h('ul', { class: 'request-list' });
   const clearAllSlot = h('div', { class: 'actions' });
   let invites: InviteInfo[] = [];
-  let requests: JoinRequestInfo[] = [];
   let disposed = false;
-
-  /** A button that asks once more (its label changes) before it acts. */
-  function pressTwice(
-    label: string,
-    confirmLabel: string,
-    className: string,
-    action: () => Promise<void>,
-  ): HTMLButtonElement {
-    const button = h('button', { type: 'button', class: className }, label);
-    button.addEventListener('click', () => {
-      if (button.dataset.confirm !== 'yes') {
-        button.dataset.confirm = 'yes';
-        button.textContent = confirmLabel;
-        return;
-      }
-      void runBusy(button, alert, ctx, action);
-    });
-    return button;
-  }
 
   /** Rejects every pending request (of one invite, or of the group) and says how many went. */
   async function clearRequests(inviteId?: string): Promise<void> {
     const count = await client.clearJoinRequests(gid, inviteId === undefined ? {} : { inviteId });
     ctx.announce(ctx.t('requests.cleared', { count }));
     await load();
-  }
-
-  const inviteName = (inviteId: string) => {
-    const invite = invites.find((i) => i.inviteId === inviteId);
-    return invite?.label ?? ctx.t('invite.unlabelled', { id: inviteId.slice(0, 6) });
-  };
-
-  function inviteItem(i: InviteInfo): HTMLElement {
-    const expiresAt = i.expiresAt * 1000; // the relay counts in seconds
-    const expired = expiresAt <= Date.now();
-    const usedUp = i.uses >= i.maxUses;
-    const status = i.revoked
-      ? ctx.t('invite.statusRevoked')
-      : expired
-        ? ctx.t('invite.statusExpired')
-        : usedUp
-          ? ctx.t('invite.statusUsedUp')
-          : ctx.t('invite.statusActive');
-    // revoking also rejects the invite's pending requests (a leaked code's flood goes with it)
-    const pending = requests.filter((r) => r.inviteId === i.inviteId).length;
-    const revokeAction = () => client.revokeInvite(gid, i.inviteId).then(load);
-    const revoke =
-      pending === 0
-        ? h('button', { type: 'button', class: 'small danger' }, ctx.t('invite.revoke'))
-        : pressTwice(
-            ctx.t('invite.revoke'),
-            ctx.t('invite.revokeConfirm', { count: pending }),
-            'small danger',
-            revokeAction,
-          );
-    if (pending === 0) revoke.addEventListener('click', () => runBusy(revoke, alert, ctx, revokeAction));
-    const clearThese =
-      pending === 0
-        ? null
-        : pressTwice(
-            ctx.t('requests.clearInvite', { count: pending }),
-            ctx.t('requests.clearConfirm', { count: pending }),
-            'small danger',
-            () => clearRequests(i.inviteId),
-          );
-    return h(
-      'li',
-      { class: 'invite' },
-      h(
-        'p',
-        { class: 'meta' },
-        h('span', { class: 'sender' }, inviteName(i.inviteId)),
-        roleBadge(ctx, i.role),
-        h('span', { class: 'badge' }, status),
-      ),
-      h(
-        'p',
-        { class: 'hint' },
-        ctx.t('invite.usage', { uses: i.uses, max: i.maxUses, when: formatDateTime(expiresAt) }),
-      ),
-      h('div', { class: 'actions' }, i.revoked || expired || usedUp ? null : revoke, clearThese),
-    );
   }
 
   /** Her words only when her device wrote them; a moved introduction is a warning, never text. */
@@ -125,7 +53,8 @@ export function adminPanel(ctx: AppContext, group: GroupView, reloadGroup: () =>
       runBusy(approve, alert, ctx, async () => {
         await client.approve(gid, r.requestId);
         ctx.announce(ctx.t('requests.approved'));
-        reloadGroup();
+        // the list only: a redrawn panel would lose the invite codes still on screen
+        await load();
       }),
     );
     reject.addEventListener('click', () =>
@@ -137,7 +66,7 @@ export function adminPanel(ctx: AppContext, group: GroupView, reloadGroup: () =>
       h(
         'p',
         { class: 'meta' },
-        h('span', { class: 'sender' }, ctx.t('requests.via', { invite: inviteName(r.inviteId) })),
+        h('span', { class: 'sender' }, ctx.t('requests.via', { invite: inviteName(ctx, invites, r.inviteId) })),
         roleBadge(ctx, r.role),
       ),
       introductionOf(r),
@@ -152,9 +81,19 @@ export function adminPanel(ctx: AppContext, group: GroupView, reloadGroup: () =>
       const [inv, reqs] = await Promise.all([client.listInvites(gid), client.joinRequests(gid)]);
       if (disposed) return;
       invites = inv;
-      requests = reqs;
+      onRequests(reqs.length);
+      form.update(inv);
+      // the past invites stay open if she opened them
+      const pastOpen = invitesList.querySelector('details')?.open ?? false;
       invitesList.replaceChildren(
-        ...(inv.length ? inv.map(inviteItem) : [h('li', { class: 'empty' }, ctx.t('invite.none'))]),
+        ...renderInvites(
+          ctx,
+          alert,
+          inv,
+          reqs,
+          { revoke: (inviteId) => client.revokeInvite(gid, inviteId).then(load), clearRequests },
+          pastOpen,
+        ),
       );
       requestsList.replaceChildren(
         ...(reqs.length ? reqs.map(requestItem) : [h('li', { class: 'empty' }, ctx.t('requests.none'))]),
@@ -163,9 +102,13 @@ export function adminPanel(ctx: AppContext, group: GroupView, reloadGroup: () =>
         ...(reqs.length > 1
           ? [
               pressTwice(
-                ctx.t('requests.clearAll', { count: reqs.length }),
-                ctx.t('requests.clearConfirm', { count: reqs.length }),
-                'small danger',
+                ctx,
+                alert,
+                {
+                  label: ctx.t('requests.clearAll', { count: reqs.length }),
+                  confirm: ctx.t('requests.clearConfirm', { count: reqs.length }),
+                  className: 'small danger',
+                },
                 () => clearRequests(),
               ),
             ]
@@ -176,6 +119,7 @@ export function adminPanel(ctx: AppContext, group: GroupView, reloadGroup: () =>
     }
   }
 
+  const form = inviteForm(ctx, gid, () => void load());
   const retention = retentionSelect(ctx, group.retentionSeconds);
   const announcementOnly = h('input', { type: 'checkbox', name: 'announcement-only', checked: group.announcementOnly });
   const saveSettings = h('button', { type: 'submit' }, ctx.t('admin.saveSettings'));
@@ -226,7 +170,7 @@ export function adminPanel(ctx: AppContext, group: GroupView, reloadGroup: () =>
         'section',
         { 'aria-labelledby': 'admin-invite' },
         h('h2', { id: 'admin-invite' }, ctx.t('invite.title')),
-        inviteForm(ctx, gid, () => void load()),
+        form.el,
         invitesList,
       ),
       h(

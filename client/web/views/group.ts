@@ -1,5 +1,6 @@
 // One group: its name, tabs (chat, board, members, and admin for admins) and
 // the open tab's panel. Roster changes (roles, removal, announcement-only) re-render it.
+// For admins, join requests waiting show on the admin tab and, on the other tabs, as a notice that opens it.
 import type { GroupView } from '../../sdk/client-api';
 import type { AppContext, View, ViewFactory } from '../ui/context';
 import { h } from '../ui/dom';
@@ -11,10 +12,13 @@ import { chatPanel } from './chat-panel';
 import { deliveryBanner } from './delivery-warnings';
 import { invitationPanel, leaveButton } from './consent-controls';
 import { membersPanel } from './members-panel';
+import { requestCount } from './request-count';
 
 type GroupRoute = Extract<Route, { name: 'group' }>;
 
-const PANELS: Record<GroupTab, (ctx: AppContext, group: GroupView, reload: () => void) => View> = {
+type Panel = (ctx: AppContext, group: GroupView, reload: () => void, onRequests: (count: number) => void) => View;
+
+const PANELS: Record<GroupTab, Panel> = {
   chat: chatPanel,
   board: boardPanel,
   members: membersPanel,
@@ -33,6 +37,33 @@ export const groupView: ViewFactory<GroupRoute> = (ctx, route) => {
   let lastRole: string | null = null;
   let lastAnnouncementOnly: boolean | null = null;
   let currentTab: GroupTab = route.tab;
+  let isAdmin = false;
+  // Join requests waiting (admins): a count on the admin tab and a notice on the others.
+  const adminCount = h('span', { class: 'unread', hidden: true });
+  let adminTab: HTMLButtonElement | null = null;
+  const requestsNotice = h(
+    'button',
+    {
+      type: 'button',
+      class: 'requests-notice',
+      hidden: true,
+      onclick: () => ctx.navigate({ name: 'group', groupId: route.groupId, tab: 'admin' }),
+    },
+    ctx.t('group.requestsBanner', { count: 0 }),
+  );
+  function showRequests(count: number): void {
+    const text = ctx.t('groups.requests', { count });
+    adminCount.textContent = String(count);
+    adminCount.hidden = count === 0;
+    if (count > 0) adminTab?.setAttribute('aria-label', `${ctx.t('tab.admin')}, ${text}`);
+    else adminTab?.removeAttribute('aria-label');
+    requestsNotice.textContent = ctx.t('group.requestsBanner', { count });
+    requestsNotice.hidden = count === 0 || route.tab === 'admin';
+  }
+  async function refreshRequests(): Promise<void> {
+    const group = (await client.groups()).find((g) => g.groupId === route.groupId);
+    if (group && !disposed) showRequests(await requestCount(client, group));
+  }
 
   async function load(): Promise<void> {
     try {
@@ -43,6 +74,7 @@ export const groupView: ViewFactory<GroupRoute> = (ctx, route) => {
       currentTab = tab;
       lastRole = group.role;
       lastAnnouncementOnly = group.announcementOnly;
+      isAdmin = group.role === 'admin' && !group.invitation;
       showTitle(group);
       panel?.dispose?.();
       banner?.dispose();
@@ -53,10 +85,11 @@ export const groupView: ViewFactory<GroupRoute> = (ctx, route) => {
         body.removeAttribute('aria-busy');
         return;
       }
-      panel = PANELS[tab](ctx, group, () => void load());
+      panel = PANELS[tab](ctx, group, () => void load(), showRequests);
       banner = deliveryBanner(ctx, group);
       body.replaceChildren(
         tabs(group, tab),
+        isAdmin && tab !== 'admin' ? requestsNotice : '',
         group.rosterValid ? '' : h('p', { class: 'warning', role: 'alert' }, ctx.t('warn.invalidRoster')),
         group.staleKey ? h('p', { class: 'warning', role: 'alert' }, ctx.t('key.stale')) : '',
         group.doorVerified
@@ -68,6 +101,7 @@ export const groupView: ViewFactory<GroupRoute> = (ctx, route) => {
       );
       body.removeAttribute('aria-busy');
       showTabMarks(group, tab);
+      if (isAdmin) void refreshRequests().catch(() => {});
     } catch (err) {
       alert.show(errorText(ctx, err));
     }
@@ -96,8 +130,8 @@ export const groupView: ViewFactory<GroupRoute> = (ctx, route) => {
     return h(
       'nav',
       { class: 'tabs', 'aria-label': ctx.t('group.sections') },
-      names.map((tab) =>
-        h(
+      names.map((tab) => {
+        const button = h(
           'button',
           {
             type: 'button',
@@ -106,8 +140,11 @@ export const groupView: ViewFactory<GroupRoute> = (ctx, route) => {
           },
           ctx.t(`tab.${tab}`),
           tabMark(tab),
-        ),
-      ),
+          tab === 'admin' ? adminCount : null,
+        );
+        if (tab === 'admin') adminTab = button;
+        return button;
+      }),
     );
   }
 
@@ -137,6 +174,13 @@ export const groupView: ViewFactory<GroupRoute> = (ctx, route) => {
   // A role change or removal redraws the panel (controls depend on the role).
   const unsubscribe = client.subscribe((event) => {
     if (!('groupId' in event) || event.groupId !== route.groupId) return;
+    if (event.type === 'join-request') {
+      ctx.announce(ctx.t('requests.arrived'));
+      // the admin panel reloads its list (and reports the count) itself
+      if (route.tab !== 'admin') void refreshRequests().catch(() => {});
+      return;
+    }
+    if (event.type === 'roster' && isAdmin) void refreshRequests().catch(() => {});
     if (event.type === 'message' && event.kind === 'meta') return void refreshTitle().catch(() => {});
     if (event.type === 'message') return void refreshTabMarks().catch(() => {});
     if (event.type !== 'roster') return;

@@ -1,9 +1,11 @@
-// The group list: unread counts, join requests still waiting, and the ways to
-// start or join another group.
+// The group list: unread counts, join requests still waiting (hers, and in
+// the groups she administers, how many wait for her), and the ways to start or
+// join another group.
 import type { GroupView } from '../../sdk/client-api';
 import type { ViewFactory } from '../ui/context';
 import { h } from '../ui/dom';
 import { alertBox, errorText, roleBadge, screenHeader } from '../ui/widgets';
+import { requestBadge, requestCount } from './request-count';
 
 const POLL_MS = 5000;
 
@@ -30,12 +32,16 @@ export const groupsView: ViewFactory = (ctx) => {
         g.fork ? h('span', { class: 'badge warn' }, ctx.t('warn.fork')) : null,
         g.invitation ? h('span', { class: 'badge warn' }, ctx.t('consent.invitationBadge')) : null,
         !g.invitation && !g.doorVerified ? h('span', { class: 'badge' }, ctx.t('warn.notVerifiedBadge')) : null,
+        requestBadge(ctx, requests.get(g.groupId) ?? 0),
         g.unread > 0
           ? h('span', { class: 'unread', 'aria-label': ctx.t('groups.unread', { count: g.unread }) }, String(g.unread))
           : null,
       ),
     );
 
+  // Join requests waiting per administered group: asked again only when one arrives or the roster changes.
+  const requests = new Map<string, number>();
+  let requestsStale = true;
   let disposed = false;
   let reloading: Promise<void> | null = null;
   // With per-group sockets a device learns that it was approved at its next sync.
@@ -43,6 +49,11 @@ export const groupsView: ViewFactory = (ctx) => {
   async function load(): Promise<void> {
     try {
       const [groups, joins] = await Promise.all([client.groups(), client.pendingJoins()]);
+      if (requestsStale) {
+        requestsStale = false;
+        const counts = await Promise.all(groups.map((g) => requestCount(client, g)));
+        groups.forEach((g, i) => requests.set(g.groupId, counts[i]!));
+      }
       if (disposed) return;
       list.replaceChildren(
         ...(groups.length ? groups.map(groupItem) : [h('li', { class: 'empty' }, ctx.t('groups.empty'))]),
@@ -84,11 +95,18 @@ export const groupsView: ViewFactory = (ctx) => {
     }
   }
   const reload = () => {
-    reloading ??= load().finally(() => (reloading = null));
+    if (reloading) return;
+    reloading = load().finally(() => {
+      reloading = null;
+      // a request that arrived while the list was loading
+      if (requestsStale && !disposed) reload();
+    });
   };
   const unsubscribe = client.subscribe((event) => {
     // A group whose genesis is not the one her link named was refused: she is told, once per screen.
     if (event.type === 'wrong-group') alert.show(ctx.t('warn.wrongGroup'));
+    if (event.type === 'join-request') ctx.announce(ctx.t('requests.arrived'));
+    if (event.type === 'join-request' || event.type === 'roster') requestsStale = true;
     if (event.type !== 'connection') reload();
   });
   reload();

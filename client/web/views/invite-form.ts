@@ -1,18 +1,28 @@
 // Creating (or rotating to) an invite: role, uses, expiry and a label only
-// admins see. The new code is shown once, as text, link and QR code.
+// admins see. Each new code is shown once, as text, link and QR code, and
+// stays on screen (newest first) until she closes it or it can no longer be
+// used (revoked, used up, expired). Rotating revokes every active invite, so
+// it asks first.
 import { GRANTABLE_ROLES, type GrantableRole } from '../../../shared/protocol/posting-rules';
-import type { InviteOptions } from '../../sdk/client-api';
+import type { InviteInfo, InviteOptions } from '../../sdk/client-api';
 import { inviteLink } from '../core/invite-link';
 import type { AppContext } from '../ui/context';
 import { append, field, h, select } from '../ui/dom';
 import { qrSvg } from '../ui/qr';
-import { alertBox, runBusy } from '../ui/widgets';
+import { alertBox, pressTwice, runBusy } from '../ui/widgets';
+import { isActive } from './invite-list';
 
 const HOUR = 3600;
 const EXPIRY_CHOICES = [HOUR, 24 * HOUR, 7 * 24 * HOUR, 30 * 24 * HOUR];
 const DEFAULT_EXPIRY = 7 * 24 * HOUR;
 
-export function inviteForm(ctx: AppContext, groupId: string, onChange: () => void): HTMLElement {
+export interface InviteForm {
+  el: HTMLElement;
+  /** Removes the codes on screen whose invite is no longer usable. */
+  update(invites: InviteInfo[]): void;
+}
+
+export function inviteForm(ctx: AppContext, groupId: string, onChange: () => void): InviteForm {
   const client = ctx.session.client;
   const role = select(
     'invite-role',
@@ -33,7 +43,16 @@ export function inviteForm(ctx: AppContext, groupId: string, onChange: () => voi
   const alert = alertBox();
   const result = h('div', { class: 'invite-result', 'aria-live': 'polite' });
   const create = h('button', { type: 'submit', class: 'primary' }, ctx.t('invite.create'));
-  const rotate = h('button', { type: 'button' }, ctx.t('invite.rotate'));
+  const rotate = pressTwice(
+    ctx,
+    alert,
+    { label: ctx.t('invite.rotate'), confirm: ctx.t('invite.rotateConfirm') },
+    async () => {
+      const { code, revoked, groupHash, inviteId } = await client.rotateInvites(groupId, options());
+      showCode(inviteId, code, groupHash, revoked);
+      onChange();
+    },
+  );
 
   const options = (): InviteOptions => ({
     role: role.value as GrantableRole,
@@ -42,15 +61,20 @@ export function inviteForm(ctx: AppContext, groupId: string, onChange: () => voi
     ...(label.value.trim() ? { label: label.value.trim() } : {}),
   });
 
-  function showCode(code: string, groupHash: string, revoked?: number): void {
+  function showCode(inviteId: string, code: string, groupHash: string, revoked?: number): void {
     const link = inviteLink(window.location.origin, code, groupHash);
     const copy = h('button', { type: 'button', class: 'small' }, ctx.t('invite.copyLink'));
     copy.addEventListener(
       'click',
       () => void navigator.clipboard?.writeText(link).then(() => ctx.announce(ctx.t('invite.copied'))),
     );
-    result.replaceChildren();
-    append(result, [
+    const card = h('div', { class: 'invite-card', 'data-invite': inviteId });
+    const dismiss = h(
+      'button',
+      { type: 'button', class: 'small', onclick: () => card.remove() },
+      ctx.t('invite.dismiss'),
+    );
+    append(card, [
       h('h3', null, ctx.t('invite.newCode')),
       revoked !== undefined ? h('p', { class: 'hint' }, ctx.t('invite.revokedCount', { count: revoked })) : null,
       h('p', { class: 'invite-code', 'data-testid': 'invite-code' }, code),
@@ -58,7 +82,9 @@ export function inviteForm(ctx: AppContext, groupId: string, onChange: () => voi
       copy,
       qrSvg(link, ctx.t('invite.qr')),
       h('p', { class: 'hint' }, ctx.t('invite.shownOnce')),
+      dismiss,
     ]);
+    result.prepend(card);
   }
 
   const form = h(
@@ -75,17 +101,19 @@ export function inviteForm(ctx: AppContext, groupId: string, onChange: () => voi
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     void runBusy(create, alert, ctx, async () => {
-      const { code, groupHash } = await client.createInvite(groupId, options());
-      showCode(code, groupHash);
+      const { code, groupHash, inviteId } = await client.createInvite(groupId, options());
+      showCode(inviteId, code, groupHash);
       onChange();
     });
   });
-  rotate.addEventListener('click', () =>
-    runBusy(rotate, alert, ctx, async () => {
-      const { code, revoked, groupHash } = await client.rotateInvites(groupId, options());
-      showCode(code, groupHash, revoked);
-      onChange();
-    }),
-  );
-  return form;
+  return {
+    el: form,
+    update(invites) {
+      for (const card of [...result.querySelectorAll<HTMLElement>('.invite-card')]) {
+        const invite = invites.find((i) => i.inviteId === card.dataset.invite);
+        // one missing from a list fetched before it was made stays
+        if (invite && !isActive(invite)) card.remove();
+      }
+    },
+  };
 }

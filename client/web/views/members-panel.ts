@@ -6,6 +6,7 @@ import type { AppContext, View } from '../ui/context';
 import { h, select } from '../ui/dom';
 import { alertBox, roleBadge, runBusy } from '../ui/widgets';
 import { senderName } from './message-parts';
+import { hasMark, markState } from './verified-marks';
 
 export function membersPanel(ctx: AppContext, group: GroupView, reloadGroup: () => void): View {
   const client = ctx.session.client;
@@ -44,6 +45,25 @@ export function membersPanel(ctx: AppContext, group: GroupView, reloadGroup: () 
     return h('div', { class: 'row' }, role, saveRole, remove);
   }
 
+  /** Her verified mark beside the member, if the number still matches (a changed one is cleared and said). */
+  function markOf(m: MemberView): HTMLElement {
+    const slot = h('span', { class: 'mark-slot' });
+    if (!hasMark(ctx.session, m.deviceId)) return slot;
+    void client
+      .safetyNumber(group.groupId, m.deviceId)
+      .then((n) => markState(ctx.session, m.deviceId, n.digits))
+      .then((state) => {
+        if (state === 'verified')
+          slot.replaceChildren(h('span', { class: 'badge verified' }, `✓ ${ctx.t('members.verified')}`));
+        if (state === 'changed')
+          slot.replaceChildren(
+            h('span', { class: 'warning' }, ctx.t('safety.changed', { name: senderName(ctx, group, m.deviceId) })),
+          );
+      })
+      .catch(() => {});
+    return slot;
+  }
+
   const items = group.members.map((m) => {
     const self = m.deviceId === client.deviceId;
     return h(
@@ -54,6 +74,7 @@ export function membersPanel(ctx: AppContext, group: GroupView, reloadGroup: () 
         { class: 'meta' },
         h('span', { class: 'sender' }, senderName(ctx, group, m.deviceId)),
         roleBadge(ctx, m.role),
+        self ? null : markOf(m),
       ),
       self
         ? null

@@ -1,5 +1,7 @@
-// A new group: its name (encrypted; the server never sees it) and retention.
+// A new group: its name (encrypted; the server never sees it) and retention
+// (30 days unless she chooses otherwise).
 // The creator is its admin and lands on the admin panel to invite people.
+import { DEFAULT_RETENTION_SECONDS } from '../../sdk/client-api';
 import type { ViewFactory } from '../ui/context';
 import { field, h } from '../ui/dom';
 import { alertBox, runBusy, screenHeader } from '../ui/widgets';
@@ -7,7 +9,7 @@ import { retentionSelect } from './retention';
 
 export const newGroupView: ViewFactory = (ctx) => {
   const name = h('input', { name: 'group-name', required: true, maxlength: 100, autocomplete: 'off' });
-  const retention = retentionSelect(ctx, null);
+  const retention = retentionSelect(ctx, DEFAULT_RETENTION_SECONDS);
   const alert = alertBox();
   const submit = h('button', { type: 'submit', class: 'primary' }, ctx.t('newGroup.submit'));
   const form = h(

@@ -75,13 +75,27 @@ export const settingsView: ViewFactory = (ctx) => {
   };
 };
 
-/** Message retention of the groups this device administers (the same setting as in each group's admin tab). */
+/**
+ * Message retention of the groups this device administers (the same setting as
+ * in each group's admin tab); hidden when she administers none.
+ */
 function retentionSection(ctx: AppContext): HTMLElement {
   const client = ctx.session.client;
   const alert = alertBox();
   const list = h('div', { class: 'stack' });
+  const section = h(
+    'section',
+    { hidden: true, 'aria-busy': 'true', 'data-testid': 'retention-settings' },
+    h('h2', null, ctx.t('admin.retention')),
+    h('p', { class: 'hint' }, ctx.t('settings.retentionHint')),
+    alert.el,
+    list,
+  );
   void client.groups().then((groups) => {
-    for (const g of groups.filter((x) => x.role === 'admin')) {
+    const administered = groups.filter((x) => x.role === 'admin' && !x.invitation);
+    section.hidden = administered.length === 0;
+    section.removeAttribute('aria-busy');
+    for (const g of administered) {
       const retention = retentionSelect(ctx, g.retentionSeconds);
       const save = h('button', { type: 'button', class: 'small' }, ctx.t('settings.save'));
       save.addEventListener('click', () =>
@@ -94,14 +108,7 @@ function retentionSection(ctx: AppContext): HTMLElement {
       list.append(h('div', { class: 'row' }, field(g.name ?? ctx.t('group.unnamed'), retention.el), save));
     }
   });
-  return h(
-    'section',
-    null,
-    h('h2', null, ctx.t('admin.retention')),
-    h('p', { class: 'hint' }, ctx.t('settings.retentionHint')),
-    alert.el,
-    list,
-  );
+  return section;
 }
 
 function duressSection(ctx: AppContext): HTMLElement {

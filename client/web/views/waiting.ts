@@ -1,11 +1,14 @@
-// While a join request waits for an admin. The group opens by itself once the
+// While a join request waits for an admin. She sees the safety number to
+// compare with the approving admin's screen (digits and QR, one per admin the
+// server named). The group opens by itself once the
 // roster adds this device (a live event, or the periodic catch-up); when the
 // request is gone without that, a neutral line says she was not let in; when
 // the group shown is not the one her link named, she is told it was refused.
 import type { ViewFactory } from '../ui/context';
 import type { Route } from '../ui/routes';
 import { h } from '../ui/dom';
-import { screenHeader } from '../ui/widgets';
+import { qrSvg } from '../ui/qr';
+import { safetyDigits, screenHeader, shortId } from '../ui/widgets';
 
 const POLL_MS = 3000;
 
@@ -24,6 +27,7 @@ export const waitingView: ViewFactory<Extract<Route, { name: 'waiting' }>> = (ct
     stop();
     spinner.hidden = true;
     hint.hidden = true;
+    safety.hidden = true;
     title.textContent = ctx.t('waiting.endedTitle');
     status.textContent = ctx.t('waiting.ended');
   }
@@ -64,10 +68,38 @@ export const waitingView: ViewFactory<Extract<Route, { name: 'waiting' }>> = (ct
   const spinner = h('div', { class: 'spinner', 'aria-hidden': 'true' });
   const status = h('p', { class: 'lead', role: 'status' }, ctx.t('waiting.body'));
   const hint = h('p', { class: 'hint' }, ctx.t('waiting.hint'));
+  const safety = h('div', { class: 'safety waiting-safety' });
+  void client
+    .joinSafetyNumbers(route.groupId)
+    .then((numbers) => {
+      if (done || !numbers.length) return;
+      const several = numbers.length > 1;
+      safety.replaceChildren(
+        h('p', { class: 'lead' }, ctx.t('waiting.safety')),
+        ...numbers.map((n) =>
+          h(
+            'div',
+            { class: 'stack', 'data-testid': 'waiting-safety' },
+            several ? h('h2', null, ctx.t('waiting.safetyAdmin', { id: shortId(n.adminId) })) : null,
+            safetyDigits(n.digits),
+            qrSvg(n.qr, ctx.t('waiting.safetyQr')),
+          ),
+        ),
+      );
+    })
+    .catch(() => {});
   void check();
 
   return {
-    el: h('section', { class: 'screen waiting' }, screenHeader(ctx, title, { name: 'groups' }), spinner, status, hint),
+    el: h(
+      'section',
+      { class: 'screen waiting' },
+      screenHeader(ctx, title, { name: 'groups' }),
+      spinner,
+      status,
+      safety,
+      hint,
+    ),
     dispose: () => {
       done = true;
       stop();

@@ -110,6 +110,17 @@ describe('groups, invites and joining', () => {
     expect(fr.safetyNumber).toMatch(/^\d{60}$/);
   });
 
+  it('while she waits, the newcomer sees the same safety number as the admin’s approval card', async () => {
+    const card = (await admin.client.joinRequests(groupId)).find((r) => r.deviceId === facilitator.client.deviceId)!;
+    const waiting = await facilitator.client.joinSafetyNumbers(groupId);
+    expect(waiting.map((n) => n.adminId)).toEqual([admin.client.deviceId]);
+    expect(waiting[0]!.digits).toBe(card.safetyNumber);
+    // the same pair of keys as the members' safety-number screen once she is in
+    expect(waiting[0]!.qr).toMatch(/^mindeulle-safety:1:/);
+    // someone who never asked has nothing to compare
+    expect(await member.client.joinSafetyNumbers('no-such-group')).toEqual([]);
+  });
+
   it('rejects one request and approves others; each approval starts a new epoch', async () => {
     const stranger = await newClient(server.current.url);
     const invite = await admin.client.createInvite(groupId);

@@ -13,6 +13,12 @@ describe('app settings', () => {
       lockMinutes: 15,
       notifications: true,
       drafts: {},
+      verified: {},
     });
+  });
+
+  it('keep verified marks, and load settings stored before marks existed without any', () => {
+    expect(parseSettings({ verified: { dev1: '12345', dev2: 7 } }).verified).toEqual({ dev1: '12345' });
+    expect(parseSettings({ language: 'ko', lockMinutes: 5, notifications: false, drafts: {} }).verified).toEqual({});
   });
 });
