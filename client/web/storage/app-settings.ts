@@ -11,11 +11,19 @@ export interface AppSettings {
   notifications: boolean;
   /** unsent text per group */
   drafts: Record<string, string>;
+  /** whether a duress passphrase is set (shown in Settings while unlocked; false in records from older builds) */
+  duressSet: boolean;
 }
 
 export const LOCK_MINUTE_CHOICES = [1, 5, 15, 60] as const;
 
-export const DEFAULT_SETTINGS: AppSettings = { language: 'ko', lockMinutes: 5, notifications: false, drafts: {} };
+export const DEFAULT_SETTINGS: AppSettings = {
+  language: 'ko',
+  lockMinutes: 5,
+  notifications: false,
+  drafts: {},
+  duressSet: false,
+};
 
 export function parseSettings(raw: unknown): AppSettings {
   const r = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
@@ -29,5 +37,6 @@ export function parseSettings(raw: unknown): AppSettings {
       : DEFAULT_SETTINGS.lockMinutes,
     notifications: r.notifications === true,
     drafts,
+    duressSet: r.duressSet === true,
   };
 }

@@ -13,6 +13,8 @@ describe('app settings', () => {
       lockMinutes: 15,
       notifications: true,
       drafts: {},
+      duressSet: false,
     });
+    expect(parseSettings({ duressSet: true }).duressSet).toBe(true);
   });
 });
