@@ -12,7 +12,7 @@ export interface PassphraseFields {
 
 export function passphraseFields(
   ctx: AppContext,
-  labelKey: 'setup.passphrase' | 'settings.duressPassphrase',
+  labelKey: 'setup.passphrase' | 'settings.duressPassphrase' | 'settings.newPassphrase',
 ): PassphraseFields {
   const input = h('input', { type: 'password', name: 'passphrase', autocomplete: 'new-password', required: true });
   const confirm = h('input', {

@@ -38,6 +38,27 @@ export function alertBox(): { el: HTMLElement; show(text: string): void; clear()
   };
 }
 
+/**
+ * A visible confirmation beside the control that was saved ("저장했습니다"),
+ * also said through the live region. It belongs to its screen: a screen
+ * change or lock renders a new screen without it.
+ */
+export function savedNote(ctx: AppContext): { el: HTMLElement; show(text: string): void; clear(): void } {
+  const el = h('p', { class: 'saved-note', hidden: true });
+  return {
+    el,
+    show(text) {
+      el.textContent = text;
+      el.hidden = false;
+      ctx.announce(text);
+    },
+    clear() {
+      el.textContent = '';
+      el.hidden = true;
+    },
+  };
+}
+
 /** The message for an error: the server's or SDK's stable code if the catalogue knows it. */
 export function errorText(ctx: AppContext, err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;

@@ -6,7 +6,7 @@ import { inviteLink } from '../core/invite-link';
 import type { AppContext } from '../ui/context';
 import { append, field, h, select } from '../ui/dom';
 import { qrSvg } from '../ui/qr';
-import { alertBox, runBusy } from '../ui/widgets';
+import { alertBox, runBusy, savedNote } from '../ui/widgets';
 
 const HOUR = 3600;
 const EXPIRY_CHOICES = [HOUR, 24 * HOUR, 7 * 24 * HOUR, 30 * 24 * HOUR];
@@ -45,9 +45,10 @@ export function inviteForm(ctx: AppContext, groupId: string, onChange: () => voi
   function showCode(code: string, groupHash: string, revoked?: number): void {
     const link = inviteLink(window.location.origin, code, groupHash);
     const copy = h('button', { type: 'button', class: 'small' }, ctx.t('invite.copyLink'));
+    const copied = savedNote(ctx);
     copy.addEventListener(
       'click',
-      () => void navigator.clipboard?.writeText(link).then(() => ctx.announce(ctx.t('invite.copied'))),
+      () => void navigator.clipboard?.writeText(link).then(() => copied.show(ctx.t('invite.copied'))),
     );
     result.replaceChildren();
     append(result, [
@@ -56,6 +57,7 @@ export function inviteForm(ctx: AppContext, groupId: string, onChange: () => voi
       h('p', { class: 'invite-code', 'data-testid': 'invite-code' }, code),
       h('p', { class: 'invite-link' }, h('code', { 'data-testid': 'invite-link' }, link)),
       copy,
+      copied.el,
       qrSvg(link, ctx.t('invite.qr')),
       h('p', { class: 'hint' }, ctx.t('invite.shownOnce')),
     ]);
