@@ -221,6 +221,7 @@ export const en: Catalogue = {
     'If someone has learned your passphrase, change it. Everything on this device is locked again with the new one, and the old one no longer opens it. The duress passphrase keeps working.',
   'settings.passphraseCurrent': 'Current passphrase',
   'settings.newPassphrase': 'New passphrase',
+  'settings.newPassphraseConfirm': 'Repeat the new passphrase',
   'settings.passphraseSubmit': 'Change passphrase',
   'settings.passphraseWorking': 'Locking everything with the new passphrase. Do not close this screen…',
   'settings.passphraseChanged': 'Passphrase changed. Use the new one from now on.',

@@ -223,6 +223,7 @@ export const ko = {
     '누군가 암호를 알게 되었다면 바꾸세요. 이 기기의 모든 데이터가 새 암호로 다시 잠기고, 예전 암호로는 더 이상 열리지 않습니다. 비상 암호는 그대로 쓸 수 있습니다.',
   'settings.passphraseCurrent': '지금 쓰는 암호',
   'settings.newPassphrase': '새 암호',
+  'settings.newPassphraseConfirm': '새 암호 다시 입력',
   'settings.passphraseSubmit': '암호 바꾸기',
   'settings.passphraseWorking': '새 암호로 다시 잠그는 중입니다. 화면을 닫지 마세요…',
   'settings.passphraseChanged': '암호를 바꿨습니다. 다음부터 새 암호로 여세요.',

@@ -13,6 +13,8 @@ export interface PassphraseFields {
 export function passphraseFields(
   ctx: AppContext,
   labelKey: 'setup.passphrase' | 'settings.duressPassphrase' | 'settings.newPassphrase',
+  /** its own label where two such pairs share a screen (Settings: duress, new passphrase) */
+  confirmKey: 'setup.passphraseConfirm' | 'settings.newPassphraseConfirm' = 'setup.passphraseConfirm',
 ): PassphraseFields {
   const input = h('input', { type: 'password', name: 'passphrase', autocomplete: 'new-password', required: true });
   const confirm = h('input', {
@@ -44,7 +46,7 @@ export function passphraseFields(
       { class: 'passphrase-fields' },
       field(ctx.t(labelKey), input, ctx.t('setup.passphraseHint', { min: MIN_PASSPHRASE_CHARS })),
       meter,
-      field(ctx.t('setup.passphraseConfirm'), confirm),
+      field(ctx.t(confirmKey), confirm),
     ),
     value: () => input.value,
     problem: () => {

@@ -5,8 +5,9 @@ import type { AppContext } from './context';
 import { type Child, h } from './dom';
 import type { Route } from './routes';
 
-/** The screen's title (focused on navigation, so screen readers announce it) and an optional back button. */
+/** The screen's title (focused on navigation, so screen readers announce it) and an optional back button (also the phone's Back). */
 export function screenHeader(ctx: AppContext, title: Child, back?: Route, actions?: Child): HTMLElement {
+  if (back) ctx.offerBack?.(back);
   return h(
     'div',
     { class: 'screen-head' },

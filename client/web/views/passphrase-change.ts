@@ -13,7 +13,7 @@ export function passphraseChangeSection(ctx: AppContext): HTMLElement {
     autocomplete: 'current-password',
     required: true,
   });
-  const fields = passphraseFields(ctx, 'settings.newPassphrase');
+  const fields = passphraseFields(ctx, 'settings.newPassphrase', 'settings.newPassphraseConfirm');
   const alert = alertBox();
   const saved = savedNote(ctx);
   const working = h('p', { class: 'hint', hidden: true }, ctx.t('settings.passphraseWorking'));
