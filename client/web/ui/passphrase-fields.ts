@@ -8,6 +8,8 @@ export interface PassphraseFields {
   value(): string;
   /** null when usable, else what is wrong */
   problem(): string | null;
+  /** Empties both fields and the meter (after a save). */
+  reset(): void;
 }
 
 export function passphraseFields(
@@ -49,6 +51,10 @@ export function passphraseFields(
       field(ctx.t(confirmKey), confirm),
     ),
     value: () => input.value,
+    reset: () => {
+      input.value = confirm.value = '';
+      update();
+    },
     problem: () => {
       if (!acceptablePassphrase(input.value)) return ctx.t('setup.tooWeak');
       if (input.value !== confirm.value) return ctx.t('setup.mismatch');

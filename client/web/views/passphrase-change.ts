@@ -46,6 +46,7 @@ export function passphraseChangeSection(ctx: AppContext): HTMLElement {
         if (result === 'wrong') return alert.show(ctx.t('settings.passphraseWrong'));
         if (result === 'same-as-duress') return alert.show(ctx.t('settings.passphraseSameAsDuress'));
         form.reset();
+        fields.reset();
         saved.show(ctx.t('settings.passphraseChanged'));
       } finally {
         working.hidden = true;

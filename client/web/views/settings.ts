@@ -157,6 +157,7 @@ function duressSection(ctx: AppContext): HTMLElement {
       const result = await ctx.session.setDuress(fields.value());
       if (result === 'same-as-passphrase') return alert.show(ctx.t('settings.duressSame'));
       form.reset();
+      fields.reset();
       showState();
       saved.show(ctx.t('settings.duressSet'));
     });
