@@ -14,6 +14,7 @@ import {
   capture,
   createGroup,
   createIdentity,
+  createInvite,
   fillNewPassphrase,
   message,
   openTab,
@@ -123,6 +124,21 @@ describe('saving and the duress passphrase', () => {
   });
 });
 
+describe('copying an invite link', () => {
+  it('says "link copied" beside the button', async () => {
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: session.server.url });
+    await groupRow().click();
+    await openTab(page, 'admin');
+    const link = await createInvite(page, 'member', '복사 확인');
+    await button(page, ko['invite.copyLink']).click();
+    const copied = page.locator('.invite-result .saved-note', { hasText: ko['invite.copied'] });
+    await copied.waitFor();
+    expect(await copied.isVisible()).toBe(true);
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
+    await toGroups();
+  });
+});
+
 describe("the phone's Back", () => {
   it('from a group goes back to the group list, with no history entry added', async () => {
     const entries = await page.evaluate(() => history.length);
@@ -153,6 +169,7 @@ describe("the phone's Back", () => {
 
 describe('200 % zoom', () => {
   it('the lock button and the message box stay on screen, uncovered and usable (a 360 px phone at 200 %)', async () => {
+    await toGroups();
     await page.setViewportSize({ width: 180, height: 370 });
     try {
       await groupRow().click();
