@@ -21,6 +21,19 @@ export async function readNewPassphrase(env = process.env): Promise<string> {
   return first;
 }
 
+/**
+ * The passphrase that replaces the current one: MINDEULLE_NEW_PASSPHRASE, or
+ * typed twice at a terminal. Never from a pipe, whose first line is the current one.
+ */
+export async function readReplacementPassphrase(env = process.env): Promise<string> {
+  if (env.MINDEULLE_NEW_PASSPHRASE) return env.MINDEULLE_NEW_PASSPHRASE;
+  if (!process.stdin.isTTY) throw new Error('set MINDEULLE_NEW_PASSPHRASE, or run this at a terminal');
+  const first = await hiddenTtyLine('New passphrase: ');
+  const again = await hiddenTtyLine('Repeat the new passphrase: ');
+  if (first !== again) throw new Error('the two passphrases differ; nothing was changed');
+  return first;
+}
+
 function firstStdinLine(): Promise<string> {
   return new Promise((resolve) => {
     const rl = createInterface({ input: process.stdin });

@@ -12,7 +12,7 @@ import type { OpenOptions } from '../sdk/client-api';
 import { createClient, openClient } from '../sdk/index';
 import type { WebSocketLike } from '../sdk/live-socket';
 import { CliError } from './output';
-import { readNewPassphrase, readPassphrase } from './prompt';
+import { readNewPassphrase, readPassphrase, readReplacementPassphrase } from './prompt';
 
 /** Plain settings next to the sealed store: only which server to talk to. */
 interface CliConfig {
@@ -89,6 +89,21 @@ export class CliSession {
     if (!config) throw new CliError(`no identity in ${this.home}: run "mindeulle init --name NAME --server URL" first`);
     const passphrase = await readPassphrase('Passphrase: ', this.env);
     return openClient(this.baseOptions(this.opts.server ?? config.server, passphrase));
+  }
+
+  /** Re-seals the store under a new passphrase (the current one first, as for every command). */
+  async changePassphrase(): Promise<void> {
+    const config = await this.readConfig();
+    if (!config) throw new CliError(`no identity in ${this.home}: run "mindeulle init --name NAME --server URL" first`);
+    const current = await readPassphrase('Current passphrase: ', this.env);
+    const next = await readReplacementPassphrase(this.env);
+    if (next === current) throw new CliError('the new passphrase is the current one; nothing was changed', 2);
+    const client = await openClient(this.baseOptions(this.opts.server ?? config.server, current));
+    try {
+      await client.changePassphrase(current, next);
+    } finally {
+      await client.close();
+    }
   }
 
   async server(): Promise<string | null> {

@@ -180,6 +180,8 @@ export interface MindeulleApi {
   rotateDeviceKey(): Promise<void>;
   /** Ends every session of this device on the server. */
   logoutEverywhere(): Promise<void>;
+  /** Re-seals everything this device stores under a new passphrase; 'wrong_passphrase' if `current` is not it. */
+  changePassphrase(current: string, next: string): Promise<void>;
 }
 
 /** How an app opens the SDK. Implemented in client/sdk/ (see its index.ts). */

@@ -480,6 +480,10 @@ export class Client implements MindeulleApi, Core {
     this.states.clear();
   }
 
+  changePassphrase(current: string, next: string): Promise<void> {
+    return this.store.changePassphrase(current, next);
+  }
+
   async logoutEverywhere(): Promise<void> {
     await this.session.call((api) => api.logoutAll());
     this.session.forget();

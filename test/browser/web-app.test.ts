@@ -389,7 +389,7 @@ describe('device safety', () => {
     await capture(survivor, '15-settings');
     await fillNewPassphrase(survivor, DURESS, ko['settings.duressPassphrase']);
     await button(survivor, ko['settings.duressSave']).click();
-    await survivor.getByText(ko['settings.duressSet']).waitFor({ state: 'attached' });
+    await survivor.getByRole('status').filter({ hasText: ko['settings.duressSet'] }).waitFor({ state: 'attached' });
     await button(survivor, ko['lock.button']).click();
     // Whoever holds the locked phone, or its screen reader, finds no trace of what was said before the lock.
     await survivor.getByRole('heading', { name: ko['unlock.title'] }).waitFor();

@@ -1,4 +1,5 @@
-// init, whoami, safety-number: who this device is, and comparing keys in person.
+// init, whoami, passphrase change, safety-number: who this device is, its
+// passphrase, and comparing keys in person.
 import { CliError, groupsOf } from '../output';
 import { type Command, findMember, withGroup } from '../context';
 
@@ -36,6 +37,15 @@ export const identityCommands: Command[] = [
       } finally {
         await client.close();
       }
+    },
+  },
+  {
+    words: ['passphrase', 'change'],
+    args: [],
+    usage: 'passphrase change   (the new one from MINDEULLE_NEW_PASSPHRASE or asked twice)',
+    async run(ctx) {
+      await ctx.session.changePassphrase();
+      ctx.out.result({ changed: true }, ['Passphrase changed: everything in this --home is sealed under the new one.']);
     },
   },
   {

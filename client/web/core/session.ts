@@ -4,7 +4,7 @@
 import type { MindeulleApi } from '../../sdk/client-api';
 import { createClient, openClient } from '../../sdk/index';
 import type { WebSocketLike } from '../../sdk/live-socket';
-import { AppVault } from '../storage/app-vault';
+import { AppVault, type PassphraseChange } from '../storage/app-vault';
 import type { AppSettings } from '../storage/app-settings';
 import { databaseExists, deleteDatabase, idbByteStore } from '../storage/idb-byte-store';
 import { KDF_PARAMS } from './kdf-params';
@@ -50,6 +50,27 @@ export class WebSession {
     return this.unlocked.vault.setDuress(passphrase);
   }
 
+  /**
+   * Re-seals everything under a new passphrase: the app vault's change is
+   * staged, the SDK store switches, then the vault commits (app-vault.ts says
+   * how a change cut short is finished at the next unlock).
+   */
+  async changePassphrase(current: string, next: string): Promise<PassphraseChange> {
+    if (!this.unlocked) throw new Error('locked');
+    const { client, vault } = this.unlocked;
+    const staged = await vault.stageChange(current, next);
+    if (staged !== 'ok') return staged;
+    try {
+      await client.changePassphrase(current, next);
+    } catch (err) {
+      await vault.abandonChange();
+      if ((err as { code?: string }).code === 'wrong_passphrase') return 'wrong';
+      throw err;
+    }
+    await vault.commitChange();
+    return 'ok';
+  }
+
   /** A new identity: registers the device and seals everything under the passphrase. */
   async create(passphrase: string, displayName: string | undefined, settings: Partial<AppSettings>): Promise<void> {
     // Leftovers of an attempt that failed half-way.
@@ -69,6 +90,8 @@ export class WebSession {
     if (opened.kind === 'wrong') return 'wrong';
     try {
       const client = await openClient(this.clientOptions(passphrase));
+      // Both opened with this passphrase: a passphrase change cut short is finished (or its stage dropped).
+      await opened.vault.settle();
       this.unlocked = { client, vault: opened.vault };
     } catch (err) {
       opened.vault.close();

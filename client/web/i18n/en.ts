@@ -1,5 +1,5 @@
 // English. Same keys as ko.ts (the type enforces it).
-import type { Catalogue } from './ko';
+import type { Catalogue, PluralForms } from './ko';
 
 export const en: Catalogue = {
   'language.name': 'English',
@@ -136,7 +136,7 @@ export const en: Catalogue = {
 
   // What a server that hides or forks did (delivery checks)
   'warn.seqJump': 'The server held back some messages before this one.',
-  'warn.missingFrom': '{count} message(s) from {name} never arrived. The server may have held them back.',
+  'warn.missingFrom': '{count} messages from {name} never arrived. The server may have held them back.',
   'warn.hiddenMember': 'The server may be hiding {name}’s messages from you alone. Other members received them.',
   'warn.fork':
     'The server is showing members different versions of this group. Do not send anything sensitive; meet in person to compare safety numbers and the group version, and tell an admin.',
@@ -254,6 +254,20 @@ export const en: Catalogue = {
   'settings.duressSet': 'Emergency passphrase saved.',
   'settings.duressCleared': 'Emergency passphrase removed.',
   'settings.duressSame': 'The emergency passphrase must differ from your passphrase.',
+  'settings.duressOn': 'Duress passphrase: set',
+  'settings.duressOff': 'Duress passphrase: not set',
+  'settings.passphraseTitle': 'Change passphrase',
+  'settings.passphraseHint':
+    'If someone has learned your passphrase, change it. Everything on this device is locked again with the new one, and the old one no longer opens it. The duress passphrase keeps working.',
+  'settings.passphraseCurrent': 'Current passphrase',
+  'settings.newPassphrase': 'New passphrase',
+  'settings.newPassphraseConfirm': 'Repeat the new passphrase',
+  'settings.passphraseSubmit': 'Change passphrase',
+  'settings.passphraseWorking': 'Locking everything with the new passphrase. Do not close this screen…',
+  'settings.passphraseChanged': 'Passphrase changed. Use the new one from now on.',
+  'settings.passphraseWrong': 'The current passphrase is not right.',
+  'settings.passphraseSameAsDuress': 'The new passphrase must differ from the duress passphrase.',
+  'settings.passphraseUnchanged': 'The new passphrase is the same as the current one.',
   'settings.lockNow': 'Lock now',
   'settings.wipeTitle': 'Erase from this device',
   'settings.wipeHint': 'Erases keys, history and drafts. This cannot be undone.',
@@ -302,4 +316,25 @@ export const en: Catalogue = {
     "Waiting for the group's new key. Someone left the group, so the key that protects the conversation changed. You can send again when the new key reaches this device. What you wrote is kept.",
   'key.stale':
     'Warning: the server seems to have given an admin an old key of this device. Nothing locked with that old key was opened, and a new key has been asked for.',
+};
+
+/** The singular of every text that takes {count} (English has "one" and "other"). */
+export const enPlurals: PluralForms = {
+  'groups.unread': { one: '{count} unread message' },
+  'warn.missingFrom': { one: '{count} message from {name} never arrived. The server may have held it back.' },
+  'requests.clearAll': { one: 'Reject the {count} pending request' },
+  'requests.clearInvite': { one: 'Reject its {count} pending request' },
+  'requests.clearConfirm': { one: 'Really reject {count} request? Press again to reject' },
+  'requests.cleared': { one: 'Rejected {count} request.' },
+  'invite.revokeConfirm': { one: 'Revoking also rejects its {count} pending request. Press again to revoke' },
+  'invite.hours': { one: '{count} hour' },
+  'invite.days': { one: '{count} day' },
+  'invite.revokedCount': { one: '{count} earlier invite revoked.' },
+  'retention.days': { one: '{count} day' },
+  'settings.minutes': { one: 'after {count} minute without use' },
+  'groups.requests': { one: '{count} join request' },
+  'group.requestsBanner': { one: '{count} join request waiting · View' },
+  'chat.searchResults': { one: '{count} found' },
+  'tab.unread': { one: '{count} unread' },
+  'invite.past': { one: '{count} past invite' },
 };

@@ -1,16 +1,19 @@
 // Every string the app shows comes from a catalogue: one file per language.
 // ko.ts defines the keys; every other catalogue must have exactly the same
 // keys (the type checks it, and test/client/web/i18n.test.ts checks the
-// placeholders too). A new language is one file plus its line below.
-import { en } from './en';
-import { type Catalogue, ko, type MessageKey } from './ko';
+// placeholders too). A new language is one file plus its lines below.
+// A text with {count} takes the form Intl.PluralRules picks for the number
+// (the catalogue's text is the "other" form; PLURALS holds the others).
+import { en, enPlurals } from './en';
+import { type Catalogue, ko, type MessageKey, type PluralForms } from './ko';
 
-export type { Catalogue, MessageKey };
+export type { Catalogue, MessageKey, PluralForms };
 export type Params = Record<string, string | number>;
 
 export const CATALOGUES = { ko, en } satisfies Record<string, Catalogue>;
 export type Language = keyof typeof CATALOGUES;
 export const LANGUAGES = Object.keys(CATALOGUES) as Language[];
+export const PLURALS: Record<Language, PluralForms> = { ko: {}, en: enPlurals };
 export const DEFAULT_LANGUAGE: Language = 'ko';
 
 let current: Language = DEFAULT_LANGUAGE;
@@ -26,8 +29,14 @@ export const hasMessage = (key: string): key is MessageKey => Object.hasOwn(ko, 
 
 /** The text for a key in the current language, with {name} placeholders filled. */
 export function t(key: MessageKey, params?: Params): string {
-  const text: string = CATALOGUES[current][key] ?? ko[key];
+  const text: string = pluralForm(key, params?.count) ?? CATALOGUES[current][key] ?? ko[key];
   return params ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m)) : text;
+}
+
+function pluralForm(key: MessageKey, count: unknown): string | undefined {
+  const forms = PLURALS[current][key];
+  if (!forms || typeof count !== 'number') return undefined;
+  return forms[new Intl.PluralRules(current).select(count)];
 }
 
 /** Number and date formatting in the current language. */

@@ -255,6 +255,20 @@ export const ko = {
   'settings.duressSet': '비상 암호를 저장했습니다.',
   'settings.duressCleared': '비상 암호를 없앴습니다.',
   'settings.duressSame': '비상 암호는 평소 암호와 달라야 합니다.',
+  'settings.duressOn': '비상 암호: 설정됨',
+  'settings.duressOff': '비상 암호: 설정 안 됨',
+  'settings.passphraseTitle': '암호 바꾸기',
+  'settings.passphraseHint':
+    '누군가 암호를 알게 되었다면 바꾸세요. 이 기기의 모든 데이터가 새 암호로 다시 잠기고, 예전 암호로는 더 이상 열리지 않습니다. 비상 암호는 그대로 쓸 수 있습니다.',
+  'settings.passphraseCurrent': '지금 쓰는 암호',
+  'settings.newPassphrase': '새 암호',
+  'settings.newPassphraseConfirm': '새 암호 다시 입력',
+  'settings.passphraseSubmit': '암호 바꾸기',
+  'settings.passphraseWorking': '새 암호로 다시 잠그는 중입니다. 화면을 닫지 마세요…',
+  'settings.passphraseChanged': '암호를 바꿨습니다. 다음부터 새 암호로 여세요.',
+  'settings.passphraseWrong': '지금 쓰는 암호가 맞지 않습니다.',
+  'settings.passphraseSameAsDuress': '새 암호는 비상 암호와 달라야 합니다.',
+  'settings.passphraseUnchanged': '새 암호가 지금 쓰는 암호와 같습니다.',
   'settings.lockNow': '지금 잠그기',
   'settings.wipeTitle': '이 기기에서 지우기',
   'settings.wipeHint': '키, 대화 기록, 임시 저장 글을 모두 지웁니다. 되돌릴 수 없습니다.',
@@ -306,3 +320,9 @@ export const ko = {
 
 export type MessageKey = keyof typeof ko;
 export type Catalogue = Record<MessageKey, string>;
+/**
+ * A language's other forms of a text that takes {count}, by Intl.PluralRules
+ * category (the catalogue holds the "other" form). Korean needs none: its
+ * nouns do not change with the number.
+ */
+export type PluralForms = Partial<Record<MessageKey, Partial<Record<Intl.LDMLPluralRule, string>>>>;

@@ -13,6 +13,8 @@ export interface AppSettings {
   drafts: Record<string, string>;
   /** safety numbers she compared in person and marked verified, by the other device's id (a changed number clears the mark) */
   verified: Record<string, string>;
+  /** whether a duress passphrase is set (shown in Settings while unlocked; false in records from older builds) */
+  duressSet: boolean;
 }
 
 export const LOCK_MINUTE_CHOICES = [1, 5, 15, 60] as const;
@@ -23,6 +25,7 @@ export const DEFAULT_SETTINGS: AppSettings = {
   notifications: false,
   drafts: {},
   verified: {},
+  duressSet: false,
 };
 
 export function parseSettings(raw: unknown): AppSettings {
@@ -38,6 +41,7 @@ export function parseSettings(raw: unknown): AppSettings {
     notifications: r.notifications === true,
     drafts,
     verified: stringRecord(r.verified),
+    duressSet: r.duressSet === true,
   };
 }
 

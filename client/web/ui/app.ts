@@ -17,6 +17,7 @@ import { welcomeView } from '../views/welcome';
 import { notifyWhenHidden } from './notifications';
 import type { AppContext, View } from './context';
 import { h } from './dom';
+import { phoneBack } from './phone-back';
 import { needsUnlock, type Route } from './routes';
 
 function viewFor(ctx: AppContext, route: Route): View {
@@ -57,6 +58,9 @@ export function startApp(root: HTMLElement, session: WebSession, first: Route, i
   let stopAutoLock: (() => void) | null = null;
   let stopNotifications: (() => void) | null = null;
   let pendingAnnouncement: ReturnType<typeof setTimeout> | undefined;
+  /** The screen above the current one (its header's back button), for the phone's Back. */
+  let backRoute: Route | null = null;
+  const back = phoneBack();
 
   const ctx: AppContext = {
     session,
@@ -70,6 +74,9 @@ export function startApp(root: HTMLElement, session: WebSession, first: Route, i
       main.querySelector<HTMLElement>('h1')?.focus();
     },
     refresh: () => render(),
+    offerBack(route) {
+      backRoute = route;
+    },
     announce(text) {
       live.textContent = '';
       // A fresh text node after a tick, so the same text is announced again.
@@ -88,8 +95,11 @@ export function startApp(root: HTMLElement, session: WebSession, first: Route, i
     // Text said just before a navigation (its timer still pending) is still said on the new screen.
     live.textContent = '';
     view?.dispose?.();
+    backRoute = null;
     view = viewFor(ctx, route);
     main.replaceChildren(view.el);
+    const above = backRoute;
+    back.arm(above && (() => ctx.navigate(above)));
     exitButton.textContent = t('exit.button');
     exitButton.setAttribute('aria-label', t('exit.label'));
     lockButton.textContent = t('lock.button');
@@ -108,6 +118,7 @@ export function startApp(root: HTMLElement, session: WebSession, first: Route, i
   session.on('unlock', onUnlocked);
   session.on('lock', () => {
     forgetAnnouncements();
+    back.disarm();
     stopAutoLock?.();
     stopNotifications?.();
     stopAutoLock = stopNotifications = null;

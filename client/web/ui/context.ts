@@ -11,6 +11,8 @@ export interface AppContext {
   /** Re-renders the current screen (after a language change). */
   refresh(): void;
   announce(text: string): void;
+  /** The screen above this one (set by its header's back button): where the phone's Back goes. */
+  offerBack?(route: Route): void;
   /** An invite code that arrived in the link's fragment, until it is used. */
   pendingInviteCode: string | null;
   /** The group's genesis hash from the same link: the joined group must start with it (null: a code typed by hand). */

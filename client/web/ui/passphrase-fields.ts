@@ -8,11 +8,15 @@ export interface PassphraseFields {
   value(): string;
   /** null when usable, else what is wrong */
   problem(): string | null;
+  /** Empties both fields and the meter (after a save). */
+  reset(): void;
 }
 
 export function passphraseFields(
   ctx: AppContext,
-  labelKey: 'setup.passphrase' | 'settings.duressPassphrase',
+  labelKey: 'setup.passphrase' | 'settings.duressPassphrase' | 'settings.newPassphrase',
+  /** its own label where two such pairs share a screen (Settings: duress, new passphrase) */
+  confirmKey: 'setup.passphraseConfirm' | 'settings.newPassphraseConfirm' = 'setup.passphraseConfirm',
 ): PassphraseFields {
   const input = h('input', { type: 'password', name: 'passphrase', autocomplete: 'new-password', required: true });
   const confirm = h('input', {
@@ -44,9 +48,13 @@ export function passphraseFields(
       { class: 'passphrase-fields' },
       field(ctx.t(labelKey), input, ctx.t('setup.passphraseHint', { min: MIN_PASSPHRASE_CHARS })),
       meter,
-      field(ctx.t('setup.passphraseConfirm'), confirm),
+      field(ctx.t(confirmKey), confirm),
     ),
     value: () => input.value,
+    reset: () => {
+      input.value = confirm.value = '';
+      update();
+    },
     problem: () => {
       if (!acceptablePassphrase(input.value)) return ctx.t('setup.tooWeak');
       if (input.value !== confirm.value) return ctx.t('setup.mismatch');

@@ -1,6 +1,7 @@
 // Where the app is. Routes live in memory only: the app never adds history
 // entries, so after a quick exit (location.replace) there is no app page
 // behind the neutral one for Back to return to, and no group id in any URL.
+// The phone's Back inside the app uses a CloseWatcher instead (phone-back.ts).
 export type GroupTab = 'chat' | 'board' | 'members' | 'admin';
 
 export type Route =

@@ -5,8 +5,9 @@ import type { AppContext } from './context';
 import { type Child, h } from './dom';
 import type { Route } from './routes';
 
-/** The screen's title (focused on navigation, so screen readers announce it) and an optional back button. */
+/** The screen's title (focused on navigation, so screen readers announce it) and an optional back button (also the phone's Back). */
 export function screenHeader(ctx: AppContext, title: Child, back?: Route, actions?: Child): HTMLElement {
+  if (back) ctx.offerBack?.(back);
   return h(
     'div',
     { class: 'screen-head' },
@@ -30,6 +31,27 @@ export function alertBox(): { el: HTMLElement; show(text: string): void; clear()
     show(text) {
       el.textContent = text;
       el.hidden = false;
+    },
+    clear() {
+      el.textContent = '';
+      el.hidden = true;
+    },
+  };
+}
+
+/**
+ * A visible confirmation beside the control that was saved ("저장했습니다"),
+ * also said through the live region. It belongs to its screen: a screen
+ * change or lock renders a new screen without it.
+ */
+export function savedNote(ctx: AppContext): { el: HTMLElement; show(text: string): void; clear(): void } {
+  const el = h('p', { class: 'saved-note', hidden: true });
+  return {
+    el,
+    show(text) {
+      el.textContent = text;
+      el.hidden = false;
+      ctx.announce(text);
     },
     clear() {
       el.textContent = '';

@@ -9,7 +9,7 @@ import { inviteLink } from '../core/invite-link';
 import type { AppContext } from '../ui/context';
 import { append, field, h, select } from '../ui/dom';
 import { qrSvg } from '../ui/qr';
-import { alertBox, pressTwice, runBusy } from '../ui/widgets';
+import { alertBox, pressTwice, runBusy, savedNote } from '../ui/widgets';
 import { isActive } from './invite-list';
 
 const HOUR = 3600;
@@ -64,9 +64,10 @@ export function inviteForm(ctx: AppContext, groupId: string, onChange: () => voi
   function showCode(inviteId: string, code: string, groupHash: string, revoked?: number): void {
     const link = inviteLink(window.location.origin, code, groupHash);
     const copy = h('button', { type: 'button', class: 'small' }, ctx.t('invite.copyLink'));
+    const copied = savedNote(ctx);
     copy.addEventListener(
       'click',
-      () => void navigator.clipboard?.writeText(link).then(() => ctx.announce(ctx.t('invite.copied'))),
+      () => void navigator.clipboard?.writeText(link).then(() => copied.show(ctx.t('invite.copied'))),
     );
     const card = h('div', { class: 'invite-card', 'data-invite': inviteId });
     const dismiss = h(
@@ -80,6 +81,7 @@ export function inviteForm(ctx: AppContext, groupId: string, onChange: () => voi
       h('p', { class: 'invite-code', 'data-testid': 'invite-code' }, code),
       h('p', { class: 'invite-link' }, h('code', { 'data-testid': 'invite-link' }, link)),
       copy,
+      copied.el,
       qrSvg(link, ctx.t('invite.qr')),
       h('p', { class: 'hint' }, ctx.t('invite.shownOnce')),
       dismiss,

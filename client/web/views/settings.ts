@@ -1,18 +1,22 @@
 // Settings: language, name, auto-lock, notifications, the duress passphrase,
-// lock now, and wiping this device.
+// changing the passphrase, lock now, and wiping this device. Each save shows
+// its confirmation beside the control (and says it in the live region).
 import type { Language } from '../i18n';
 import { LOCK_MINUTE_CHOICES } from '../storage/app-settings';
 import type { AppContext, ViewFactory } from '../ui/context';
 import { field, h, select } from '../ui/dom';
 import { passphraseFields } from '../ui/passphrase-fields';
-import { alertBox, runBusy, screenHeader } from '../ui/widgets';
+import { alertBox, runBusy, savedNote, screenHeader } from '../ui/widgets';
 import { languagePicker } from './language-picker';
+import { passphraseChangeSection } from './passphrase-change';
 import { retentionSelect } from './retention';
 
 export const settingsView: ViewFactory = (ctx) => {
   const session = ctx.session;
   const alert = alertBox();
-  const saved = () => ctx.announce(ctx.t('settings.saved'));
+  const nameSaved = savedNote(ctx);
+  const lockSaved = savedNote(ctx);
+  const notifySaved = savedNote(ctx);
 
   const language = languagePicker(ctx, (l: Language) => void session.updateSettings({ language: l }));
 
@@ -28,11 +32,15 @@ export const settingsView: ViewFactory = (ctx) => {
     { class: 'stack' },
     field(ctx.t('setup.displayName'), name, ctx.t('setup.displayNameHint')),
     saveName,
+    nameSaved.el,
   );
+  name.addEventListener('input', () => nameSaved.clear());
   nameForm.addEventListener('submit', (e) => {
     e.preventDefault();
     if (name.value.trim())
-      void runBusy(saveName, alert, ctx, () => session.client.setDisplayName(name.value.trim()).then(saved));
+      void runBusy(saveName, alert, ctx, () =>
+        session.client.setDisplayName(name.value.trim()).then(() => nameSaved.show(ctx.t('settings.saved'))),
+      );
   });
 
   const lock = select(
@@ -40,7 +48,13 @@ export const settingsView: ViewFactory = (ctx) => {
     LOCK_MINUTE_CHOICES.map((m) => ({ value: m, label: ctx.t('settings.minutes', { count: m }) })),
     session.settings.lockMinutes,
   );
-  lock.addEventListener('change', () => void session.updateSettings({ lockMinutes: Number(lock.value) }).then(saved));
+  lock.addEventListener(
+    'change',
+    () =>
+      void session
+        .updateSettings({ lockMinutes: Number(lock.value) })
+        .then(() => lockSaved.show(ctx.t('settings.saved'))),
+  );
 
   const notify = h('input', { type: 'checkbox', name: 'notifications', checked: session.settings.notifications });
   notify.addEventListener('change', () => {
@@ -48,7 +62,7 @@ export const settingsView: ViewFactory = (ctx) => {
       if (notify.checked && 'Notification' in window && Notification.permission !== 'granted')
         notify.checked = (await Notification.requestPermission()) === 'granted';
       await session.updateSettings({ notifications: notify.checked });
-      saved();
+      notifySaved.show(ctx.t('settings.saved'));
     })();
   });
 
@@ -61,10 +75,13 @@ export const settingsView: ViewFactory = (ctx) => {
       language,
       nameForm,
       field(ctx.t('settings.lockAfter'), lock),
+      lockSaved.el,
       h('label', { class: 'check' }, notify, ctx.t('settings.notifications')),
+      notifySaved.el,
       h('p', { class: 'hint' }, ctx.t('settings.notificationsHint')),
       retentionSection(ctx),
       duressSection(ctx),
+      passphraseChangeSection(ctx),
       h(
         'section',
         { class: 'stack' },
@@ -82,6 +99,7 @@ export const settingsView: ViewFactory = (ctx) => {
 function retentionSection(ctx: AppContext): HTMLElement {
   const client = ctx.session.client;
   const alert = alertBox();
+  const saved = savedNote(ctx);
   const list = h('div', { class: 'stack' });
   const section = h(
     'section',
@@ -90,6 +108,7 @@ function retentionSection(ctx: AppContext): HTMLElement {
     h('p', { class: 'hint' }, ctx.t('settings.retentionHint')),
     alert.el,
     list,
+    saved.el,
   );
   void client.groups().then((groups) => {
     const administered = groups.filter((x) => x.role === 'admin' && !x.invitation);
@@ -102,7 +121,7 @@ function retentionSection(ctx: AppContext): HTMLElement {
         runBusy(save, alert, ctx, () =>
           client
             .setSettings(g.groupId, { retentionSeconds: retention.value() })
-            .then(() => ctx.announce(ctx.t('admin.saved'))),
+            .then(() => saved.show(ctx.t('admin.saved'))),
         ),
       );
       list.append(h('div', { class: 'row' }, field(g.name ?? ctx.t('group.unnamed'), retention.el), save));
@@ -114,18 +133,29 @@ function retentionSection(ctx: AppContext): HTMLElement {
 function duressSection(ctx: AppContext): HTMLElement {
   const fields = passphraseFields(ctx, 'settings.duressPassphrase');
   const alert = alertBox();
+  const saved = savedNote(ctx);
+  // Only ever rendered while unlocked: the lock screen says nothing about it.
+  const state = h('p', { class: 'duress-state', 'data-testid': 'duress-state' });
+  const showState = () =>
+    (state.textContent = ctx.t(ctx.session.settings.duressSet ? 'settings.duressOn' : 'settings.duressOff'));
+  showState();
   const save = h('button', { type: 'submit' }, ctx.t('settings.duressSave'));
   const clear = h('button', { type: 'button', class: 'small' }, ctx.t('settings.duressClear'));
   const form = h(
     'form',
     { class: 'stack', novalidate: true },
     h('h2', { id: 'duress-title' }, ctx.t('settings.duressTitle')),
+    state,
     h('p', { class: 'hint' }, ctx.t('settings.duressHint')),
     fields.el,
     alert.el,
     h('div', { class: 'actions' }, save, clear),
+    saved.el,
   );
-  form.addEventListener('input', () => alert.clear());
+  form.addEventListener('input', () => {
+    alert.clear();
+    saved.clear();
+  });
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const problem = fields.problem();
@@ -134,13 +164,17 @@ function duressSection(ctx: AppContext): HTMLElement {
       const result = await ctx.session.setDuress(fields.value());
       if (result === 'same-as-passphrase') return alert.show(ctx.t('settings.duressSame'));
       form.reset();
-      ctx.announce(ctx.t('settings.duressSet'));
+      fields.reset();
+      showState();
+      saved.show(ctx.t('settings.duressSet'));
     });
   });
   clear.addEventListener('click', () =>
-    runBusy(clear, alert, ctx, () =>
-      ctx.session.setDuress(null).then(() => ctx.announce(ctx.t('settings.duressCleared'))),
-    ),
+    runBusy(clear, alert, ctx, async () => {
+      await ctx.session.setDuress(null);
+      showState();
+      saved.show(ctx.t('settings.duressCleared'));
+    }),
   );
   return form;
 }

@@ -256,6 +256,23 @@ describe('the mindeulle CLI', () => {
     expect(help.stdout).toContain('invite rotate GROUP');
   });
 
+  it('changes the passphrase: the old one then opens nothing, the new one everything', {
+    timeout: 60_000,
+  }, async () => {
+    const fay = user('fay');
+    const made = await fay.ok('init', '--name', 'Fay');
+    const next = '새 암호 민들레 홀씨 하나';
+    const same = await fay.runWith({ MINDEULLE_NEW_PASSPHRASE: CLI_PASSPHRASE }, 'passphrase', 'change');
+    expect(same.code).not.toBe(0);
+    const changed = await fay.runWith({ MINDEULLE_NEW_PASSPHRASE: next }, 'passphrase', 'change', '--json');
+    expect(changed.json).toEqual({ changed: true });
+    const old = await fay.run('whoami');
+    expect(old.code).not.toBe(0);
+    expect(old.stderr).toMatch(/passphrase/i);
+    const me = await fay.runWith({ MINDEULLE_PASSPHRASE: next }, 'whoami', '--json');
+    expect(me.json).toMatchObject({ id: made.id, name: 'Fay' });
+  });
+
   it('asks for the passphrase when MINDEULLE_PASSPHRASE is unset, and keeps its state in ~/.mindeulle by default', {
     timeout: 60_000,
   }, async () => {

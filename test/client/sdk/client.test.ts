@@ -326,6 +326,26 @@ describe('the local store', () => {
     expect(PASSPHRASE.length).toBeGreaterThan(0);
   });
 
+  it('changes the passphrase while connected: the old one then opens nothing, the new one all of it', async () => {
+    await member.client.connect();
+    const next = '바뀐 암호 민들레 씨앗';
+    expect(await codeOf(member.client.changePassphrase('not my passphrase', next))).toBe('wrong_passphrase');
+    await member.client.changePassphrase(member.options.passphrase, next);
+    await admin.client.send(groupId, 'after the change');
+    await member.client.sync(groupId);
+    const historyBefore = await texts(member.client);
+    expect(historyBefore).toContain('after the change');
+    await member.client.disconnect();
+    expect(await codeOf(reopen(member))).toBe('wrong_passphrase');
+    const again = await reopen(member, { passphrase: next });
+    expect(again.client.deviceId).toBe(member.client.deviceId);
+    expect(await texts(again.client)).toEqual(historyBefore);
+    await again.client.send(groupId, 'sent under the new passphrase');
+    await admin.client.sync(groupId);
+    expect(await texts(admin.client)).toContain('sent under the new passphrase');
+    member = again;
+  });
+
   it('keeps drafts sealed; a snapshot of the store cannot decrypt a message already read', async () => {
     await member.client.setDraft(groupId, '쓰다 만 글');
     expect(await member.client.draft(groupId)).toBe('쓰다 만 글');

@@ -14,7 +14,9 @@ describe('app settings', () => {
       notifications: true,
       drafts: {},
       verified: {},
+      duressSet: false,
     });
+    expect(parseSettings({ duressSet: true }).duressSet).toBe(true);
   });
 
   it('keep verified marks, and load settings stored before marks existed without any', () => {
