@@ -15,7 +15,11 @@ export type ClientErrorCode =
   | 'too_long'
   | 'offline'
   | 'closed'
-  | 'not_accepted';
+  /** forgetGroup on a group this device is still a member of */
+  | 'still_member'
+  | 'not_accepted'
+  /** she cancelled a message held while offline: it was never sealed nor sent */
+  | 'cancelled';
 
 export class ClientError extends Error {
   constructor(

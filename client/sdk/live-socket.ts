@@ -24,6 +24,8 @@ export interface LiveSocketOptions {
   onFrame: (frame: ServerFrame) => void;
   /** After each (re)connect: fetch what was missed over HTTP. */
   onReady: (groups: string[]) => void;
+  /** A socket that was ready closed (it reconnects on its own). */
+  onDown?: () => void;
   /** The server refused the token: drop it so the next token() logs in again. */
   onUnauthenticated?: () => void;
   minBackoffMs?: number;
@@ -113,8 +115,10 @@ export class LiveSocket {
     ws.onerror = () => {};
     ws.onclose = (ev) => {
       if (this.ws !== ws) return;
+      const wasReady = this.ready;
       this.ws = null;
       this.ready = false;
+      if (wasReady) this.opts.onDown?.();
       this.clearReadyTimer();
       if (ev.code === WS_CLOSE.unauthenticated) this.opts.onUnauthenticated?.();
       this.retry();

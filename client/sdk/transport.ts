@@ -26,6 +26,8 @@ export interface TransportOptions {
   onFrame: (frame: ServerFrame) => void;
   /** after each (re)connect of a socket: its group, or undefined for the device socket */
   onReady: (groupId?: string) => void;
+  /** a socket that was ready closed */
+  onDown?: () => void;
   perGroupSockets?: boolean;
   backoff?: { minMs: number; maxMs: number };
 }
@@ -73,6 +75,16 @@ export class Transport {
     this.sockets.clear();
   }
 
+  /** Whether the live connection was started (connect) and not stopped: a client that never connects posts over HTTP. */
+  get live(): boolean {
+    return this.running;
+  }
+
+  /** How many live sockets there are (up or reconnecting). */
+  get socketCount(): number {
+    return this.sockets.size;
+  }
+
   /** Whether a socket is up (for per-group sockets: any, or the group's). */
   connected(groupId?: string): boolean {
     if (groupId !== undefined) return this.socketFor(groupId)?.connected ?? false;
@@ -91,6 +103,7 @@ export class Transport {
       token: () => this.session.token(),
       onFrame: this.opts.onFrame,
       onReady: () => this.opts.onReady(key === DEVICE ? undefined : key),
+      onDown: () => this.opts.onDown?.(),
       onUnauthenticated: () => this.session.forget(),
       minBackoffMs: this.opts.backoff?.minMs,
       maxBackoffMs: this.opts.backoff?.maxMs,
