@@ -123,6 +123,8 @@ export interface MindeulleApi {
   /** Connects the live socket and catches up; events flow to `subscribe` listeners. */
   connect(): Promise<void>;
   disconnect(): Promise<void>;
+  /** The platform says the network is back: sockets waiting out their backoff try at once. */
+  reconnect(): void;
   subscribe(listener: (event: ClientEvent) => void): () => void;
   /** Fetches everything missed (roster, key envelopes, messages) for one or all groups. */
   sync(groupId?: string): Promise<void>;

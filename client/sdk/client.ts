@@ -84,7 +84,10 @@ export class Client implements MindeulleApi, Core {
       openSocket: parts.openSocket,
       onFrame: (f) => handleFrame(this, f),
       onReady: (groupId) => this.inBackground(this.onReady(groupId)),
-      onDown: () => this.noteConnection(),
+      onDown: () => {
+        if (!this.transport.connected()) this.relayAnswered = false;
+        this.noteConnection();
+      },
       perGroupSockets: parts.perGroupSockets,
       backoff: parts.backoff,
     });
@@ -183,6 +186,10 @@ export class Client implements MindeulleApi, Core {
     }
   }
 
+  reconnect(): void {
+    this.transport.retryNow();
+  }
+
   async disconnect(): Promise<void> {
     this.transport.stop();
     this.relayAnswered = false;
@@ -190,7 +197,7 @@ export class Client implements MindeulleApi, Core {
     this.emit({ type: 'connection', online: false });
   }
 
-  /** With no socket to follow (no group yet), whether the last catch-up reached the relay. */
+  /** With no socket to follow (no group yet, or removed from the last), whether the relay last answered. */
   private relayAnswered = false;
   private wasOnline = false;
 
@@ -231,7 +238,7 @@ export class Client implements MindeulleApi, Core {
 
   /** After a (re)connect: catch up on everything (device socket) or on the socket's group. */
   private async onReady(groupId?: string): Promise<void> {
-    this.wasOnline = true;
+    this.wasOnline = this.relayAnswered = true;
     this.emit({ type: 'connection', online: true });
     await this.sync(groupId).catch(() => {});
     if (groupId) await this.transport.flush().catch(() => {});
@@ -337,7 +344,8 @@ export class Client implements MindeulleApi, Core {
 
   async forgetGroup(groupId: string): Promise<void> {
     const state = this.group(groupId);
-    if (!state.record.removed) throw new ClientError('still_member', 'this device is still a member: leave the group first');
+    if (!state.record.removed)
+      throw new ClientError('still_member', 'this device is still a member: leave the group first');
     await this.lock(groupId, async () => {
       await state.forget(this.store);
       this.states.delete(groupId);
@@ -480,7 +488,13 @@ export class Client implements MindeulleApi, Core {
     const held: QueuedMessage[] = [];
     for (const p of this.held.list(groupId)) {
       if (!shown(p.post.kind)) continue;
-      held.push({ messageId: p.messageId, kind: p.post.kind, text: textOf(p.post.plaintext), sentAt: p.queuedAt, cancellable: true });
+      held.push({
+        messageId: p.messageId,
+        kind: p.post.kind,
+        text: textOf(p.post.plaintext),
+        sentAt: p.queuedAt,
+        cancellable: true,
+      });
     }
     return [...sealed, ...held];
   }

@@ -75,6 +75,7 @@ export class LiveSocket {
     this.stopped = true;
     this.ready = false;
     if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     this.clearReadyTimer();
     this.ws?.close(WS_CLOSE.normal, 'bye');
     this.ws = null;
@@ -150,7 +151,19 @@ export class LiveSocket {
       minMs: this.opts.minBackoffMs ?? 500,
       maxMs: this.opts.maxBackoffMs ?? 30_000,
     });
-    this.timer = setTimeout(() => void this.connect(), delay);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.connect();
+    }, delay);
+  }
+
+  /** The platform says the network is back: a socket waiting out its backoff tries at once. */
+  retryNow(): void {
+    if (this.stopped || this.timer === null) return;
+    clearTimeout(this.timer);
+    this.timer = null;
+    this.attempt = 0;
+    void this.connect();
   }
 
   private receive(text: string): void {

@@ -95,7 +95,8 @@ export class RosterChain {
     const members = new Map<string, Role>();
     for (let i = 1; i < this.states.length; i++) {
       const after = this.states[i]!;
-      for (const [device, m] of this.states[i - 1]!.members) if (!after.members.has(device)) members.set(device, m.role);
+      for (const [device, m] of this.states[i - 1]!.members)
+        if (!after.members.has(device)) members.set(device, m.role);
     }
     for (const device of this.current.members.keys()) members.delete(device);
     this.former = { length: this.states.length, members };

@@ -152,7 +152,8 @@ export async function postPlaintext(
   return settle(core, state, sealed, core.transport.post(groupId, sealed.input, reseal));
 }
 
-const keyMissing = (e: unknown) => e instanceof ClientError && (e.code === 'waiting_for_key' || e.code === 'no_epoch_key');
+const keyMissing = (e: unknown) =>
+  e instanceof ClientError && (e.code === 'waiting_for_key' || e.code === 'no_epoch_key');
 
 /**
  * The group's socket is up: its held posts are sealed, oldest first, and

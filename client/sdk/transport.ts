@@ -69,6 +69,11 @@ export class Transport {
     this.sockets.delete(groupId);
   }
 
+  /** Sockets waiting to reconnect try at once (the network is back). */
+  retryNow(): void {
+    for (const s of this.sockets.values()) s.retryNow();
+  }
+
   stop(): void {
     this.running = false;
     for (const s of this.sockets.values()) s.stop();

@@ -8,6 +8,8 @@ import { h } from '../ui/dom';
 import { alertBox, errorText } from '../ui/widgets';
 import { draftKeeper } from './drafts';
 import { isKeyWait, keyWait } from './key-wait';
+import { markHeld, refreshHeld, type SendState, unmarkHeld } from './queued-messages';
+import { removedNotice } from './removed-notice';
 import { unreadableWarning } from './unreadable-warning';
 import {
   contentText,
@@ -17,8 +19,6 @@ import {
   refreshSenderNames,
   senderLine,
 } from './message-parts';
-
-type SendState = 'sending' | 'stored' | 'failed';
 
 interface Item {
   li: HTMLElement;
@@ -44,6 +44,7 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
       text,
       setState(s) {
         if (!state) return;
+        if (s !== 'queued') unmarkHeld(li);
         li.dataset.state = s;
         state.textContent = ctx.t(`chat.state.${s}`);
       },
@@ -126,6 +127,7 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
     } else if (event.type === 'undecryptable') notice(ctx.t(unreadableWarning(event.reason)), 'notice warning');
     else if (event.type === 'roster' && !event.valid) notice(ctx.t('warn.invalidRoster'), 'notice warning');
     else if (event.type === 'stale-key') notice(ctx.t('key.stale'), 'notice warning');
+    else if (event.type === 'queue') void showQueued();
     else if (event.type === 'roster' && event.removedSelf) {
       notice(ctx.t('chat.removed'), 'notice warning');
       form.hidden = true;
@@ -142,7 +144,7 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
   const drafts = draftKeeper(ctx, group.groupId, input);
   const sendButton = h('button', { type: 'submit', class: 'primary' }, ctx.t('chat.send'));
   const form = h('form', { class: 'compose' }, input, sendButton);
-  const muted = !mayPost(group.role, 'message', group);
+  const muted = group.removed || !mayPost(group.role, 'message', group);
   form.hidden = muted;
   // She may keep typing (the draft is kept); sending waits for the new key.
   const waitForKey = keyWait(ctx, group, (waiting) => (sendButton.disabled = waiting));
@@ -153,19 +155,17 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
     input.value = '';
     drafts.clear();
     alert.clear();
-    const li = h(
-      'li',
-      { class: 'msg mine' },
-      h('p', { class: 'meta' }, h('span', { class: 'sender' }, ctx.t('chat.you'))),
-      h('p', { class: 'text' }, text),
-    );
-    const pending = item(li, li.querySelector('.text'), true, client.deviceId);
+    const { li, entry: pending } = ownPending(text);
     pending.setState('sending');
     push(li);
+    const held = (id: string) => {
+      items.set(id, pending);
+      markHeld(ctx, group.groupId, id, li, pending.setState, () => items.delete(id));
+    };
     try {
-      const { messageId } = await client.send(group.groupId, text);
+      const { messageId } = await client.send(group.groupId, text, { onHeld: held });
       const live = items.get(messageId);
-      if (live) {
+      if (live && live !== pending) {
         li.remove();
         live.setState('stored');
       } else {
@@ -173,6 +173,7 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
         pending.setState('stored');
       }
     } catch (err) {
+      if ((err as { code?: string }).code === 'cancelled') return; // she withdrew it: already gone from the chat
       if (isKeyWait(err)) {
         // Nothing left the device: her words go back into the box until the key arrives.
         li.remove();
@@ -183,6 +184,31 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
       alert.show(errorText(ctx, err));
     }
   }
+  /** Her own message before the server stored it (written now, or held since an earlier session). */
+  function ownPending(text: string | null): { li: HTMLElement; entry: Item } {
+    const li = h(
+      'li',
+      { class: 'msg mine' },
+      h('p', { class: 'meta' }, h('span', { class: 'sender' }, ctx.t('chat.you'))),
+      h('p', { class: 'text' }, text ?? ctx.t('chat.unsupported')),
+    );
+    return { li, entry: item(li, li.querySelector('.text'), true, client.deviceId) };
+  }
+
+  /** Messages still waiting on the device (offline): shown after the history; held ones can be withdrawn. */
+  async function showQueued(): Promise<void> {
+    const queued = (await client.queued(group.groupId)).filter((q) => q.kind === 'message');
+    refreshHeld(queued, log, (id) => items.get(id)?.setState('sending'));
+    for (const q of queued) {
+      if (items.has(q.messageId)) continue;
+      const { li, entry } = ownPending(q.text);
+      items.set(q.messageId, entry);
+      if (q.cancellable) markHeld(ctx, group.groupId, q.messageId, li, entry.setState, () => items.delete(q.messageId));
+      else entry.setState('sending');
+      push(li);
+    }
+  }
+
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     void send();
@@ -203,6 +229,9 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
     .history(group.groupId, { kind: 'message' })
     .then((events) => {
       for (const e of events) show(e);
+      return showQueued();
+    })
+    .then(() => {
       log.scrollTop = log.scrollHeight;
       return client.markRead(group.groupId);
     })
@@ -214,7 +243,8 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
       { class: 'panel chat' },
       log,
       alert.el,
-      muted ? h('p', { class: 'hint' }, ctx.t('chat.announcementOnly')) : null,
+      group.removed ? removedNotice(ctx, group) : null,
+      muted && !group.removed ? h('p', { class: 'hint' }, ctx.t('chat.announcementOnly')) : null,
       muted ? null : waitForKey.el,
       form,
     ),
