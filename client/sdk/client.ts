@@ -21,7 +21,7 @@ import { epochDue } from './epochs';
 import { ClientError } from './errors';
 import type { ClientEvent, MessageEvent } from './events';
 import { GroupState } from './group-state';
-import { HeldQueue } from './held';
+import { dropHeld, HeldQueue } from './held';
 import { IDENTITY_DOC, type Identity, KX_ROTATION_MS } from './identity';
 import type { WebSocketLike } from './live-socket';
 import { RelayError, type RelayApi } from './relay-api';
@@ -306,7 +306,10 @@ export class Client implements MindeulleApi, Core {
     const headBefore = state.chain.current.head;
     const waitingBefore = waitingForKey(state);
     const { opened } = await syncGroup(this, state);
-    if (state.record.removed) this.transport.unfollow(groupId);
+    if (state.record.removed) {
+      this.transport.unfollow(groupId);
+      await dropHeld(this, groupId);
+    }
     const waiting = waitingForKey(state);
     if (waiting !== waitingBefore) this.emit({ type: 'key-state', groupId, waitingForKey: waiting });
     await resealStale(this, state);
@@ -347,6 +350,10 @@ export class Client implements MindeulleApi, Core {
     if (!state.record.removed)
       throw new ClientError('still_member', 'this device is still a member: leave the group first');
     await this.lock(groupId, async () => {
+      await dropHeld(this, groupId);
+      for (const p of this.transport.outbox.list())
+        if (p.groupId === groupId)
+          this.transport.outbox.fail(p.input.clientMsgId, 'removed', 'the group was forgotten');
       await state.forget(this.store);
       this.states.delete(groupId);
       this.transport.unfollow(groupId);

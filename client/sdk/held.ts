@@ -5,6 +5,8 @@
 // others never see a gap where it would have been, and it can never leave the
 // device later. Once sealed, a post is in the outbox and can no longer be
 // withdrawn (the relay may already hold it).
+import type { Core } from './core';
+import { ClientError } from './errors';
 import type { ResealInput } from './outbox';
 import type { DocumentStore } from './store';
 
@@ -72,4 +74,14 @@ export class HeldQueue {
       .then(() => (posts.length ? this.store.write(HELD_DOC, posts) : this.store.remove(HELD_DOC)));
     return this.saving;
   }
+}
+
+/** Drops every post held for the group (she was removed): never sealed, and their senders told. The caller holds the lock. */
+export async function dropHeld(core: Core, groupId: string): Promise<void> {
+  const held = core.held.list(groupId);
+  for (const p of held) {
+    const waiter = await core.held.take(p.messageId);
+    waiter?.reject(new ClientError('removed', 'this device is no longer a member of the group'));
+  }
+  if (held.length) core.emit({ type: 'queue', groupId });
 }
