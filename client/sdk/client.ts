@@ -84,6 +84,8 @@ export class Client implements MindeulleApi, Core {
       openSocket: parts.openSocket,
       onFrame: (f) => handleFrame(this, f),
       onReady: (groupId) => this.inBackground(this.onReady(groupId)),
+      // Removed while away: her group's socket is refused, and only a sync tells her why.
+      onRefused: (groupId) => this.inBackground(this.sync(groupId)),
       onDown: () => {
         if (!this.transport.connected()) this.relayAnswered = false;
         this.noteConnection();

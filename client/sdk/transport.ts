@@ -28,6 +28,8 @@ export interface TransportOptions {
   onReady: (groupId?: string) => void;
   /** a socket that was ready closed */
   onDown?: () => void;
+  /** a group's socket was refused (e.g. she is no longer a member): the group should catch up over HTTP */
+  onRefused?: (groupId: string) => void;
   perGroupSockets?: boolean;
   backoff?: { minMs: number; maxMs: number };
 }
@@ -109,7 +111,10 @@ export class Transport {
       onFrame: this.opts.onFrame,
       onReady: () => this.opts.onReady(key === DEVICE ? undefined : key),
       onDown: () => this.opts.onDown?.(),
-      onUnauthenticated: () => this.session.forget(),
+      onUnauthenticated: () => {
+        this.session.forget();
+        if (key !== DEVICE) this.opts.onRefused?.(key);
+      },
       minBackoffMs: this.opts.backoff?.minMs,
       maxBackoffMs: this.opts.backoff?.maxMs,
       outbox: this.outbox,

@@ -142,11 +142,27 @@ describe('messages written offline', () => {
 });
 
 describe('a removed member', () => {
-  it('keeps the group read-only with what she read, until she removes it from her device', async () => {
+  it('removed while offline, she learns it once back (her socket is refused), and what she held is never sent', async () => {
     await admin.client.send(groupId, 'before her removal');
     await member.client.sync(groupId);
+    net.setOffline(true);
+    await until(() => !member.client.online);
+    const held: string[] = [];
+    const refused = codeOf(member.client.send(groupId, 'written while removed', { onHeld: (id) => held.push(id) }));
+    await until(() => held.length === 1);
     await admin.client.removeMember(groupId, member.client.deviceId);
     await admin.client.send(groupId, 'after her removal');
+
+    net.setOffline(false);
+    member.client.reconnect();
+    expect(await refused).toBe('removed');
+    expect((await member.client.groups({ includeRemoved: true }))[0]).toMatchObject({ groupId, removed: true });
+    expect(await member.client.queued(groupId)).toEqual([]);
+    const stored = await admin.client.session.call((api) => api.messages(groupId, 0, 200));
+    expect(stored.messages.some((m) => m.clientMsgId === held[0])).toBe(false);
+  });
+
+  it('keeps the group read-only with what she read, until she removes it from her device', async () => {
     await member.client.sync();
 
     expect(await member.client.groups()).toEqual([]); // the default list: groups she is in
