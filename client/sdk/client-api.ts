@@ -91,9 +91,9 @@ export interface SafetyNumberView {
 export interface SendOptions {
   replyTo?: string;
   /**
-   * Called when the relay cannot be reached and the message is held unsealed
-   * on the device (it leaves once the socket is up), with the id it will have:
-   * until then cancelQueued withdraws it.
+   * Called when the live connection runs but the group's socket is down: the
+   * message is held unsealed on the device (it leaves once the socket is up),
+   * and this gets the id it will have; until then cancelQueued withdraws it.
    */
   onHeld?: (messageId: string) => void;
 }

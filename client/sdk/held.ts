@@ -1,4 +1,4 @@
-// Messages and bulletins written while the relay cannot be reached. They are
+// Chat messages written while the relay cannot be reached. They are
 // kept unsealed (what they say, sealed at rest by the store like everything
 // else) until the group's socket is up, and sealed only then: a message the
 // person cancels meanwhile has spent no counter of her sending chain, so the

@@ -111,13 +111,13 @@ async function settle(
 }
 
 /**
- * Whether a post waits unsealed (held.ts): a message or bulletin while the
- * live connection runs but the group's socket is not up, or behind posts
- * already held (the order is kept). Meta posts and clients without a live
- * connection (the CLI) seal at once and retry over HTTP as before.
+ * Whether a post waits unsealed (held.ts): a chat message while the live
+ * connection runs but the group's socket is not up, or behind messages
+ * already held (the order is kept). Bulletins, meta posts and clients without
+ * a live connection (the CLI) seal at once and retry over HTTP as before.
  */
 function mustHold(core: Core, groupId: string, kind: MessageKind): boolean {
-  if (kind === 'meta' || !core.transport.live) return false;
+  if (kind !== 'message' || !core.transport.live) return false;
   return !core.transport.connected(groupId) || core.held.list(groupId).length > 0;
 }
 

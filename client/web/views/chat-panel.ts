@@ -184,6 +184,7 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
       alert.show(errorText(ctx, err));
     }
   }
+
   /** Her own message before the server stored it (written now, or held since an earlier session). */
   function ownPending(text: string | null): { li: HTMLElement; entry: Item } {
     const li = h(
