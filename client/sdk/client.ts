@@ -357,6 +357,7 @@ export class Client implements MindeulleApi, Core {
         if (p.groupId === groupId)
           this.transport.outbox.fail(p.input.clientMsgId, 'removed', 'the group was forgotten');
       await state.forget(this.store);
+      await this.store.remove(`draft/${groupId}`);
       this.states.delete(groupId);
       this.transport.unfollow(groupId);
     });

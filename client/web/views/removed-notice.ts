@@ -21,6 +21,9 @@ export function removedNotice(ctx: AppContext, group: GroupView): HTMLElement {
     }
     void runBusy(forget, alert, ctx, async () => {
       await ctx.session.client.forgetGroup(group.groupId);
+      // An unsent draft for it goes too (kept in the app vault).
+      const { [group.groupId]: _gone, ...drafts } = ctx.session.settings.drafts;
+      await ctx.session.updateSettings({ drafts });
       ctx.announce(ctx.t('removed.forgotten'));
       ctx.navigate({ name: 'groups' });
     });
