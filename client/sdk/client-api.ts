@@ -11,6 +11,10 @@ export interface GroupView {
   role: Role;
   epoch: number;
   members: MemberView[];
+  /** devices that were members and are not now (removed or left), with the name they last had: their past messages keep it */
+  formerMembers: MemberView[];
+  /** an admin removed this device: the group is kept read-only (the history it read) until forgetGroup */
+  removed: boolean;
   retentionSeconds: number | null;
   announcementOnly: boolean;
   /** unread messages and bulletins together (the group list's count) */
@@ -99,20 +103,49 @@ export interface SafetyNumberView {
 
 export interface SendOptions {
   replyTo?: string;
+  /**
+   * Called when the live connection runs but the group's socket is down: the
+   * message is held unsealed on the device (it leaves once the socket is up),
+   * and this gets the id it will have; until then cancelQueued withdraws it.
+   */
+  onHeld?: (messageId: string) => void;
+}
+
+/** A message or bulletin written on this device and not yet stored by the relay. */
+export interface QueuedMessage {
+  messageId: string;
+  kind: 'message' | 'bulletin';
+  /** the text, for a text message */
+  text: string | null;
+  /** when she wrote it (Unix ms) */
+  sentAt: number;
+  /** held unsealed while offline: cancelQueued can still withdraw it (false: sealed and on its way) */
+  cancellable: boolean;
 }
 
 export interface MindeulleApi {
   readonly deviceId: string;
   readonly displayName: string | null;
 
+  /**
+   * The relay is reachable: a live socket is up (with no group to follow: the
+   * last catch-up reached it). `connection` events tell when this changes.
+   */
+  readonly online: boolean;
+
   /** Connects the live socket and catches up; events flow to `subscribe` listeners. */
   connect(): Promise<void>;
   disconnect(): Promise<void>;
+  /** The platform says the network is back: sockets waiting out their backoff try at once. */
+  reconnect(): void;
   subscribe(listener: (event: ClientEvent) => void): () => void;
   /** Fetches everything missed (roster, key envelopes, messages) for one or all groups. */
   sync(groupId?: string): Promise<void>;
 
-  groups(): Promise<GroupView[]>;
+  /** The groups this device holds, from its store (no network); with `includeRemoved`, also those an admin removed it from. */
+  groups(options?: { includeRemoved?: boolean }): Promise<GroupView[]>;
+  /** Deletes from this device a group an admin removed it from (its history, keys and record). */
+  forgetGroup(groupId: string): Promise<void>;
   createGroup(
     name: string,
     settings?: { retentionSeconds?: number | null; announcementOnly?: boolean },
@@ -166,6 +199,14 @@ export interface MindeulleApi {
   send(groupId: string, text: string, options?: SendOptions): Promise<{ messageId: string; seq: number }>;
   postBulletin(groupId: string, text: string, options?: { pin?: boolean }): Promise<{ messageId: string; seq: number }>;
   pin(groupId: string, seq: number, pinned: boolean): Promise<void>;
+  /** Messages and bulletins of the group written here and not yet stored by the relay, oldest first (from the device). */
+  queued(groupId: string): Promise<QueuedMessage[]>;
+  /**
+   * Withdraws a message held while offline: true when it was still held (it
+   * was never sealed or sent, spent no counter, and never will be sent; its
+   * send() rejects with `cancelled`); false when it is already on its way.
+   */
+  cancelQueued(groupId: string, messageId: string): Promise<boolean>;
   /** Decrypted history held locally (after sync), oldest first. */
   history(groupId: string, options?: { kind?: Exclude<MessageKind, 'meta'> }): Promise<MessageEvent[]>;
   /** Marks the group read: one tab's kind ('message' or 'bulletin'), or everything without one. */

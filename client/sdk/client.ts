@@ -7,17 +7,26 @@ import type { Plaintext } from '../../shared/protocol/plaintext';
 import type { Role } from '../../shared/protocol/roster';
 import { safetyNumber, shortRosterHash } from '../../shared/protocol/safety-number';
 import { approve, changeRoster, commitOps, createGroup } from './admin';
-import type { GroupView, InviteOptions, MindeulleApi, SafetyNumberView, SendOptions } from './client-api';
+import type {
+  GroupView,
+  InviteOptions,
+  MindeulleApi,
+  QueuedMessage,
+  SafetyNumberView,
+  SendOptions,
+} from './client-api';
 import { acceptInvitation, declineInvitation, leaveEpochUnsealed, leaveGroup, sealLeaveEpoch } from './consent';
 import { type Core, KeyedLock, requireGroup } from './core';
 import { epochDue } from './epochs';
 import { ClientError } from './errors';
 import type { ClientEvent, MessageEvent } from './events';
 import { GroupState } from './group-state';
+import { dropHeld, HeldQueue } from './held';
 import { IDENTITY_DOC, type Identity, KX_ROTATION_MS } from './identity';
 import type { WebSocketLike } from './live-socket';
+import { RelayError, type RelayApi } from './relay-api';
 import type { SealedStore } from './sealed-store';
-import { announceSelf, postPlaintext } from './send';
+import { announceSelf, cancelHeld, postPlaintext, releaseHeld } from './send';
 import type { Session } from './session';
 import {
   clearJoinRequests,
@@ -58,6 +67,7 @@ export class Client implements MindeulleApi, Core {
   readonly store: SealedStore;
   readonly transport: Transport;
   readonly states = new Map<string, GroupState>();
+  readonly held: HeldQueue;
   identity: Identity;
   private readonly listeners = new Set<(e: ClientEvent) => void>();
   private readonly locks = new KeyedLock();
@@ -71,11 +81,18 @@ export class Client implements MindeulleApi, Core {
     this.store = parts.store;
     this.identity = parts.identity;
     this.clock = parts.now ?? Date.now;
+    this.held = new HeldQueue(parts.store);
     this.transport = new Transport(this.session, this.store, {
       serverUrl: parts.serverUrl,
       openSocket: parts.openSocket,
       onFrame: (f) => handleFrame(this, f),
       onReady: (groupId) => this.inBackground(this.onReady(groupId)),
+      // Removed while away: her group's socket is refused, and only a sync tells her why.
+      onRefused: (groupId) => this.inBackground(this.sync(groupId)),
+      onDown: () => {
+        if (!this.transport.connected()) this.relayAnswered = false;
+        this.noteConnection();
+      },
       perGroupSockets: parts.perGroupSockets,
       backoff: parts.backoff,
     });
@@ -88,6 +105,21 @@ export class Client implements MindeulleApi, Core {
   }
 
   private readonly resealing = new Set<string>();
+  private readonly releasing = new Set<string>();
+  private readonly releaseAgain = new Set<string>();
+
+  /** Seals and sends the group's held messages now that its socket is up (one run at a time per group). */
+  private releaseInBackground(groupId: string): void {
+    if (this.held.list(groupId).length === 0) return;
+    if (this.releasing.has(groupId)) return void this.releaseAgain.add(groupId);
+    this.releasing.add(groupId);
+    this.inBackground(
+      releaseHeld(this, groupId).finally(() => {
+        this.releasing.delete(groupId);
+        if (this.releaseAgain.delete(groupId)) this.releaseInBackground(groupId);
+      }),
+    );
+  }
 
   private resealInBackground(groupId: string): void {
     if (this.resealing.has(groupId)) return;
@@ -99,6 +131,8 @@ export class Client implements MindeulleApi, Core {
   async load(): Promise<this> {
     for (const id of await GroupState.groupIds(this.store)) this.states.set(id, await GroupState.load(this.store, id));
     await this.transport.restore();
+    const outbox = this.transport.outbox.list();
+    await this.held.restore((id) => outbox.some((p) => p.input.clientMsgId === id));
     return this;
   }
 
@@ -157,9 +191,32 @@ export class Client implements MindeulleApi, Core {
     }
   }
 
+  reconnect(): void {
+    this.transport.retryNow();
+  }
+
   async disconnect(): Promise<void> {
     this.transport.stop();
+    this.relayAnswered = false;
+    this.wasOnline = false;
     this.emit({ type: 'connection', online: false });
+  }
+
+  /** With no socket to follow (no group yet, or removed from the last), whether the relay last answered. */
+  private relayAnswered = false;
+  private wasOnline = false;
+
+  get online(): boolean {
+    if (this.transport.socketCount > 0) return this.transport.connected();
+    return this.transport.live && this.relayAnswered;
+  }
+
+  /** Emits a connection event when `online` changed (a ready socket always emits one, in onReady). */
+  private noteConnection(): void {
+    const online = this.online;
+    if (online === this.wasOnline) return;
+    this.wasOnline = online;
+    this.emit({ type: 'connection', online });
   }
 
   /**
@@ -186,9 +243,12 @@ export class Client implements MindeulleApi, Core {
 
   /** After a (re)connect: catch up on everything (device socket) or on the socket's group. */
   private async onReady(groupId?: string): Promise<void> {
+    this.wasOnline = this.relayAnswered = true;
     this.emit({ type: 'connection', online: true });
     await this.sync(groupId).catch(() => {});
     if (groupId) await this.transport.flush().catch(() => {});
+    const held = new Set(this.held.list().map((p) => p.groupId));
+    for (const id of held) if (groupId === undefined || id === groupId) this.releaseInBackground(id);
     const waiters = this.readyWaiters;
     this.readyWaiters = [];
     waiters.forEach((w) => w());
@@ -204,7 +264,16 @@ export class Client implements MindeulleApi, Core {
   async sync(groupId?: string): Promise<void> {
     if (groupId) return this.lock(groupId, () => this.syncLocked(groupId));
     await this.housekeeping();
-    const summaries = await this.session.call((api) => api.groups());
+    let summaries: Awaited<ReturnType<RelayApi['groups']>>;
+    try {
+      summaries = await this.session.call((api) => api.groups());
+      this.relayAnswered = true;
+    } catch (e) {
+      if (!(e instanceof RelayError)) this.relayAnswered = false; // no answer at all: offline
+      throw e;
+    } finally {
+      this.noteConnection();
+    }
     const ids = new Set([...this.states.keys(), ...summaries.map((s) => s.groupId)]);
     for (const id of ids) {
       await this.lock(id, async () => {
@@ -213,7 +282,10 @@ export class Client implements MindeulleApi, Core {
         if (old?.record.removed && summaries.some((s) => s.groupId === id)) this.states.delete(id);
         await this.syncLocked(id);
         const fresh = this.states.get(id);
-        if (old && fresh && fresh !== old) fresh.history.unshift(...old.history);
+        if (old && fresh && fresh !== old) {
+          fresh.history.unshift(...old.history);
+          fresh.record.displayNames = { ...old.record.displayNames, ...fresh.record.displayNames };
+        }
         const summary = summaries.find((s) => s.groupId === id);
         const state = this.states.get(id);
         if (summary && state) {
@@ -239,7 +311,10 @@ export class Client implements MindeulleApi, Core {
     const headBefore = state.chain.current.head;
     const waitingBefore = waitingForKey(state);
     const { opened } = await syncGroup(this, state);
-    if (state.record.removed) this.transport.unfollow(groupId);
+    if (state.record.removed) {
+      this.transport.unfollow(groupId);
+      await dropHeld(this, groupId);
+    }
     const waiting = waitingForKey(state);
     if (waiting !== waitingBefore) this.emit({ type: 'key-state', groupId, waitingForKey: waiting });
     await resealStale(this, state);
@@ -260,6 +335,8 @@ export class Client implements MindeulleApi, Core {
       await commitOps(this, state, []);
       this.inBackground(this.announceSelf(state, true));
     }
+    // A key that was missing may have come: messages held while offline can be sealed now.
+    if (this.transport.connected(groupId)) this.releaseInBackground(groupId);
   }
 
   private async housekeeping(): Promise<void> {
@@ -268,10 +345,25 @@ export class Client implements MindeulleApi, Core {
 
   // ---------------------------------------------------------- groups
 
-  async groups(): Promise<GroupView[]> {
-    return [...this.states.values()]
-      .filter((g) => !g.record.removed)
-      .map((g) => g.view(this.deviceId, this.displayName));
+  async groups(options: { includeRemoved?: boolean } = {}): Promise<GroupView[]> {
+    const shown = (g: GroupState) => !g.record.removed || (options.includeRemoved && !g.leftBy(this.deviceId));
+    return [...this.states.values()].filter(shown).map((g) => g.view(this.deviceId, this.displayName));
+  }
+
+  async forgetGroup(groupId: string): Promise<void> {
+    const state = this.group(groupId);
+    if (!state.record.removed)
+      throw new ClientError('still_member', 'this device is still a member: leave the group first');
+    await this.lock(groupId, async () => {
+      await dropHeld(this, groupId);
+      for (const p of this.transport.outbox.list())
+        if (p.groupId === groupId)
+          this.transport.outbox.fail(p.input.clientMsgId, 'removed', 'the group was forgotten');
+      await state.forget(this.store);
+      await this.store.remove(`draft/${groupId}`);
+      this.states.delete(groupId);
+      this.transport.unfollow(groupId);
+    });
   }
 
   createGroup(name: string, settings: Settings = {}): Promise<string> {
@@ -382,7 +474,8 @@ export class Client implements MindeulleApi, Core {
 
   send(groupId: string, text: string, options: SendOptions = {}) {
     const replyTo = options.replyTo ? { replyTo: options.replyTo } : {};
-    return this.post(groupId, 'message', { type: 'text', sentAt: this.now(), text, ...replyTo });
+    const plaintext: Plaintext = { type: 'text', sentAt: this.now(), text, ...replyTo };
+    return postPlaintext(this, groupId, 'message', plaintext, false, options.onHeld);
   }
 
   postBulletin(groupId: string, text: string, options: { pin?: boolean } = {}) {
@@ -400,6 +493,35 @@ export class Client implements MindeulleApi, Core {
       state.setPinned(new Set([seq]), pinned);
       await state.save(this.store);
     });
+  }
+
+  async queued(groupId: string): Promise<QueuedMessage[]> {
+    this.group(groupId);
+    const shown = (kind: MessageKind): kind is QueuedMessage['kind'] => kind !== 'meta';
+    const textOf = (p: Plaintext) => (p.type === 'text' ? p.text : null);
+    const sealed: QueuedMessage[] = [];
+    for (const p of this.transport.outbox.list()) {
+      if (p.groupId !== groupId || !p.reseal || !shown(p.reseal.kind)) continue;
+      const { kind, plaintext } = p.reseal;
+      const sentAt = plaintext.sentAt ?? 0;
+      sealed.push({ messageId: p.input.clientMsgId, kind, text: textOf(plaintext), sentAt, cancellable: false });
+    }
+    const held: QueuedMessage[] = [];
+    for (const p of this.held.list(groupId)) {
+      if (!shown(p.post.kind)) continue;
+      held.push({
+        messageId: p.messageId,
+        kind: p.post.kind,
+        text: textOf(p.post.plaintext),
+        sentAt: p.queuedAt,
+        cancellable: true,
+      });
+    }
+    return [...sealed, ...held];
+  }
+
+  cancelQueued(groupId: string, messageId: string): Promise<boolean> {
+    return cancelHeld(this, groupId, messageId);
   }
 
   async history(groupId: string, options: { kind?: Exclude<MessageKind, 'meta'> } = {}): Promise<MessageEvent[]> {

@@ -10,6 +10,7 @@ import { signNextCommit } from './admin';
 import { type Core, requireGroup } from './core';
 import { openEnvelopes, startEpoch } from './epochs';
 import { ClientError } from './errors';
+import { dropHeld } from './held';
 import type { GroupConsent, GroupState } from './group-state';
 import { RelayError } from './relay-api';
 import type { RosterChain } from './roster-chain';
@@ -84,6 +85,7 @@ export async function leaveGroup(core: Core, groupId: string): Promise<void> {
       if (!state.record.removed) await submitLeave(core, state);
     }
     state.record.removed = true;
+    await dropHeld(core, groupId);
     state.dropAllEpochs();
     core.transport.unfollow(groupId);
     await state.save(core.store);

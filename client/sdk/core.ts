@@ -4,6 +4,7 @@
 import { ClientError } from './errors';
 import type { ClientEvent } from './events';
 import type { GroupState } from './group-state';
+import type { HeldQueue } from './held';
 import type { Identity } from './identity';
 import type { SealedStore } from './sealed-store';
 import type { Session } from './session';
@@ -14,6 +15,8 @@ export interface Core {
   readonly store: SealedStore;
   readonly transport: Transport;
   readonly states: Map<string, GroupState>;
+  /** messages written while the relay could not be reached, not sealed yet */
+  readonly held: HeldQueue;
   identity: Identity;
   now(): number;
   emit(event: ClientEvent): void;

@@ -15,7 +15,11 @@ export type ClientErrorCode =
   | 'too_long'
   | 'offline'
   | 'closed'
+  /** forgetGroup on a group this device is still a member of */
+  | 'still_member'
   | 'not_accepted'
+  /** she cancelled a message held while offline: it was never sealed nor sent */
+  | 'cancelled'
   /** an edit or delete named a message this device does not hold (or holds deleted) */
   | 'unknown_message'
   /** an edit or delete of someone else's message: only its sender may change it */

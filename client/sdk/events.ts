@@ -87,6 +87,12 @@ export interface ConnectionEvent {
   online: boolean;
 }
 
+/** Messages held while offline (held.ts) changed for this group: one was held, sealed and handed on, cancelled or refused. */
+export interface QueueEvent {
+  type: 'queue';
+  groupId: string;
+}
+
 /** After a catch-up, when the set of messages known to be missing changed: what is still missing (P7). */
 export interface GapsEvent {
   type: 'gaps';
@@ -132,4 +138,5 @@ export type ClientEvent =
   | WrongGroupEvent
   | InvitationEvent
   | KeyStateEvent
-  | StaleKeyEvent;
+  | StaleKeyEvent
+  | QueueEvent;

@@ -187,6 +187,11 @@ export class GroupState {
     return this.record.rosterProblem === null;
   }
 
+  /** She left it herself (a leave commit of her own): not kept as a read-only group, unlike a removal by an admin. */
+  leftBy(self: string): boolean {
+    return this.record.removed && this.chain.removedBy(self) === self;
+  }
+
   /** The newest epoch this device holds keys for. */
   get latestEpoch(): number {
     return Math.max(0, ...this.keys.keys());
@@ -203,6 +208,12 @@ export class GroupState {
       role: roster.members.get(self)?.role ?? 'member',
       epoch: roster.epoch,
       members: [...roster.members].map(([deviceId, m]) => ({ deviceId, role: m.role, displayName: nameOf(deviceId) })),
+      formerMembers: [...this.chain.formerMembers()].map(([deviceId, role]) => ({
+        deviceId,
+        role,
+        displayName: nameOf(deviceId),
+      })),
+      removed: this.record.removed,
       retentionSeconds: roster.settings.retentionSeconds,
       announcementOnly: roster.settings.announcementOnly,
       unread: unreadByKind.message + unreadByKind.bulletin,

@@ -24,6 +24,8 @@ export interface LiveSocketOptions {
   onFrame: (frame: ServerFrame) => void;
   /** After each (re)connect: fetch what was missed over HTTP. */
   onReady: (groups: string[]) => void;
+  /** A socket that was ready closed (it reconnects on its own). */
+  onDown?: () => void;
   /** The server refused the token: drop it so the next token() logs in again. */
   onUnauthenticated?: () => void;
   minBackoffMs?: number;
@@ -73,6 +75,7 @@ export class LiveSocket {
     this.stopped = true;
     this.ready = false;
     if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     this.clearReadyTimer();
     this.ws?.close(WS_CLOSE.normal, 'bye');
     this.ws = null;
@@ -113,8 +116,10 @@ export class LiveSocket {
     ws.onerror = () => {};
     ws.onclose = (ev) => {
       if (this.ws !== ws) return;
+      const wasReady = this.ready;
       this.ws = null;
       this.ready = false;
+      if (wasReady) this.opts.onDown?.();
       this.clearReadyTimer();
       if (ev.code === WS_CLOSE.unauthenticated) this.opts.onUnauthenticated?.();
       this.retry();
@@ -146,7 +151,19 @@ export class LiveSocket {
       minMs: this.opts.minBackoffMs ?? 500,
       maxMs: this.opts.maxBackoffMs ?? 30_000,
     });
-    this.timer = setTimeout(() => void this.connect(), delay);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.connect();
+    }, delay);
+  }
+
+  /** The platform says the network is back: a socket waiting out its backoff tries at once. */
+  retryNow(): void {
+    if (this.stopped || this.timer === null) return;
+    clearTimeout(this.timer);
+    this.timer = null;
+    this.attempt = 0;
+    void this.connect();
   }
 
   private receive(text: string): void {

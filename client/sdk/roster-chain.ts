@@ -6,11 +6,14 @@ import {
   applyGenesis,
   commitHash,
   decodeCommit,
+  type Role,
   type RosterState,
   type SignedCommit,
 } from '../../shared/protocol/roster';
 
 export class RosterChain {
+  private former: { length: number; members: Map<string, Role> } | null = null;
+
   private constructor(
     readonly commits: SignedCommit[],
     private readonly states: RosterState[],
@@ -80,6 +83,32 @@ export class RosterChain {
       if ([...before.members.keys()].some((d) => !after.members.has(d))) return true;
     }
     return false;
+  }
+
+  /**
+   * Devices that were members once and are not now, each with the role it
+   * last had: their earlier messages still name them (the app shows the name
+   * they had). Computed once per chain length.
+   */
+  formerMembers(): Map<string, Role> {
+    if (this.former?.length === this.states.length) return this.former.members;
+    const members = new Map<string, Role>();
+    for (let i = 1; i < this.states.length; i++) {
+      const after = this.states[i]!;
+      for (const [device, m] of this.states[i - 1]!.members)
+        if (!after.members.has(device)) members.set(device, m.role);
+    }
+    for (const device of this.current.members.keys()) members.delete(device);
+    this.former = { length: this.states.length, members };
+    return members;
+  }
+
+  /** Who signed the commit that last took this device out of the roster (she herself: she left); null if it is in it or never was. */
+  removedBy(deviceId: string): string | null {
+    if (this.current.members.has(deviceId)) return null;
+    for (let i = this.states.length - 1; i > 0; i--)
+      if (this.states[i - 1]!.members.has(deviceId)) return decodeCommit(this.commits[i]!).author;
+    return null;
   }
 
   /** The epoch in which this device was (last) added. */

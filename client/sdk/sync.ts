@@ -113,9 +113,17 @@ async function syncPinned(core: Core, state: GroupState): Promise<void> {
 
 const isGone = (e: unknown) => e instanceof RelayError && (e.code === 'not_member' || e.code === 'group_not_found');
 
-/** Brings one group up to date. A device that is no longer a member is marked removed and reads nothing more. */
+/**
+ * Brings one group up to date. A device that is no longer a member is marked
+ * removed and reads nothing more; what it read stays (read-only) and still
+ * expires with the group's retention.
+ */
 export async function syncGroup(core: Core, state: GroupState): Promise<SyncResult> {
-  if (state.record.removed) return { opened: [] };
+  if (state.record.removed) {
+    state.expireHistory(core.now());
+    await state.save(core.store);
+    return { opened: [] };
+  }
   let opened: number[] = [];
   try {
     await syncRoster(core, state);

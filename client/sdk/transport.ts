@@ -26,6 +26,10 @@ export interface TransportOptions {
   onFrame: (frame: ServerFrame) => void;
   /** after each (re)connect of a socket: its group, or undefined for the device socket */
   onReady: (groupId?: string) => void;
+  /** a socket that was ready closed */
+  onDown?: () => void;
+  /** a group's socket was refused (e.g. she is no longer a member): the group should catch up over HTTP */
+  onRefused?: (groupId: string) => void;
   perGroupSockets?: boolean;
   backoff?: { minMs: number; maxMs: number };
 }
@@ -67,10 +71,25 @@ export class Transport {
     this.sockets.delete(groupId);
   }
 
+  /** Sockets waiting to reconnect try at once (the network is back). */
+  retryNow(): void {
+    for (const s of this.sockets.values()) s.retryNow();
+  }
+
   stop(): void {
     this.running = false;
     for (const s of this.sockets.values()) s.stop();
     this.sockets.clear();
+  }
+
+  /** Whether the live connection was started (connect) and not stopped: a client that never connects posts over HTTP. */
+  get live(): boolean {
+    return this.running;
+  }
+
+  /** How many live sockets there are (up or reconnecting). */
+  get socketCount(): number {
+    return this.sockets.size;
   }
 
   /** Whether a socket is up (for per-group sockets: any, or the group's). */
@@ -91,7 +110,11 @@ export class Transport {
       token: () => this.session.token(),
       onFrame: this.opts.onFrame,
       onReady: () => this.opts.onReady(key === DEVICE ? undefined : key),
-      onUnauthenticated: () => this.session.forget(),
+      onDown: () => this.opts.onDown?.(),
+      onUnauthenticated: () => {
+        this.session.forget();
+        if (key !== DEVICE) this.opts.onRefused?.(key);
+      },
       minBackoffMs: this.opts.backoff?.minMs,
       maxBackoffMs: this.opts.backoff?.maxMs,
       outbox: this.outbox,

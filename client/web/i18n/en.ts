@@ -98,6 +98,10 @@ export const en: Catalogue = {
   'chat.state.sending': 'Sending…',
   'chat.state.stored': 'Stored on the server',
   'chat.state.failed': 'Not sent',
+  'chat.state.queued': 'Will be sent when connected',
+  'chat.cancelQueued': 'Don’t send',
+  'chat.cancelled': 'The message was not sent. It was deleted from this device.',
+  'chat.cancelTooLate': 'It is already being sent and can no longer be cancelled.',
   'chat.urgent': '[Urgent help request]',
   'chat.unsupported': 'This message cannot be shown by this version. Please update the app.',
   'chat.edited': 'edited',
@@ -125,6 +129,12 @@ export const en: Catalogue = {
     'No messages to show yet. For safety, people who join do not see the conversation from before they joined.',
   'tab.unread': '{count} unread',
   'chat.removed': 'You were removed from this group.',
+  'removed.notice':
+    'You were removed from this group. You can no longer receive or send new messages. The messages you received before stay on this device only.',
+  'removed.badge': 'removed',
+  'removed.forget': 'Remove the group from this device',
+  'removed.forgetConfirm': 'Remove it? Press again to delete it all from this device',
+  'removed.forgotten': 'The group was removed from this device.',
   'chat.announcementOnly': 'In this group only facilitators and admins can send messages.',
 
   'warn.unverified': 'The sender could not be verified. The content is not shown.',
@@ -278,6 +288,10 @@ export const en: Catalogue = {
   'notify.body': 'Something new.',
 
   'error.generic': 'Something went wrong. Please try again shortly.',
+  'connection.connecting': 'Connecting…',
+  'connection.offline':
+    'You are offline. Showing the conversations on this device. Messages you write are sent once connected.',
+  'connection.back': 'Connected again.',
   'error.offline': 'Cannot reach the server. Please check the internet connection.',
   'error.rate_limited': 'Too many attempts. Please try again shortly.',
   'error.invite_not_found': 'That invite code does not exist.',

@@ -98,6 +98,10 @@ export const ko = {
   'chat.state.sending': '보내는 중…',
   'chat.state.stored': '서버에 저장됨',
   'chat.state.failed': '보내지 못함',
+  'chat.state.queued': '연결되면 보냅니다',
+  'chat.cancelQueued': '보내지 않기',
+  'chat.cancelled': '메시지를 보내지 않았습니다. 이 기기에서 지웠습니다.',
+  'chat.cancelTooLate': '이미 보내는 중이라 취소할 수 없습니다.',
   'chat.urgent': '[긴급 도움 요청]',
   'chat.unsupported': '이 버전에서 표시할 수 없는 메시지입니다. 앱을 업데이트해 주세요.',
   'chat.edited': '수정됨',
@@ -125,6 +129,12 @@ export const ko = {
     '아직 볼 수 있는 메시지가 없습니다. 안전을 위해, 새로 들어온 분에게는 들어오기 전의 대화가 보이지 않습니다.',
   'tab.unread': '읽지 않음 {count}개',
   'chat.removed': '이 그룹에서 내보내졌습니다.',
+  'removed.notice':
+    '이 그룹에서 내보내졌습니다. 새 메시지는 더 이상 받거나 보낼 수 없습니다. 전에 받은 메시지는 이 기기에만 남아 있습니다.',
+  'removed.badge': '내보내짐',
+  'removed.forget': '이 기기에서 그룹 지우기',
+  'removed.forgetConfirm': '정말 지울까요? 한 번 더 누르면 이 기기에서 모두 지웁니다',
+  'removed.forgotten': '이 기기에서 그룹을 지웠습니다.',
   'chat.announcementOnly': '이 그룹에서는 활동가와 관리자만 메시지를 보낼 수 있습니다.',
 
   'warn.unverified': '보낸 사람을 확인할 수 없습니다. 내용을 표시하지 않습니다.',
@@ -280,6 +290,10 @@ export const ko = {
 
   'error.generic': '문제가 생겼습니다. 잠시 후 다시 해 주세요.',
   'error.offline': '서버에 연결할 수 없습니다. 인터넷 연결을 확인해 주세요.',
+  'connection.connecting': '연결 중…',
+  'connection.offline':
+    '인터넷에 연결되어 있지 않습니다. 이 기기에 있는 대화를 보여 드립니다. 쓴 메시지는 연결되면 보냅니다.',
+  'connection.back': '다시 연결되었습니다.',
   'error.rate_limited': '너무 자주 시도했습니다. 잠시 후 다시 해 주세요.',
   'error.invite_not_found': '없는 초대 코드입니다.',
   'error.invite_expired': '기간이 지난 초대 코드입니다.',

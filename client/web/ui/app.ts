@@ -15,6 +15,7 @@ import { unlockView } from '../views/unlock';
 import { waitingView } from '../views/waiting';
 import { welcomeView } from '../views/welcome';
 import { notifyWhenHidden } from './notifications';
+import { connectionBar } from './connection-bar';
 import type { AppContext, View } from './context';
 import { h } from './dom';
 import { phoneBack } from './phone-back';
@@ -51,7 +52,6 @@ export function startApp(root: HTMLElement, session: WebSession, first: Route, i
   const exitButton = h('button', { type: 'button', class: 'quick-exit', 'data-testid': 'quick-exit' });
   const lockButton = h('button', { type: 'button', class: 'lock', hidden: true });
   const bar = h('header', { class: 'topbar' }, lockButton, exitButton);
-  root.replaceChildren(bar, main, live);
 
   let route: Route = first;
   let view: View | null = null;
@@ -86,6 +86,9 @@ export function startApp(root: HTMLElement, session: WebSession, first: Route, i
   };
 
   /** What was said stays with its screen: a locked phone's DOM (or its screen reader) must not tell, say, that a duress passphrase was just set. */
+  const connection = connectionBar(session, ctx);
+  root.replaceChildren(bar, connection.el, main, live);
+
   function forgetAnnouncements(): void {
     clearTimeout(pendingAnnouncement);
     live.textContent = '';
@@ -104,6 +107,7 @@ export function startApp(root: HTMLElement, session: WebSession, first: Route, i
     exitButton.setAttribute('aria-label', t('exit.label'));
     lockButton.textContent = t('lock.button');
     lockButton.hidden = !session.isUnlocked;
+    connection.relabel();
   }
 
   function onUnlocked(): void {
@@ -113,10 +117,12 @@ export function startApp(root: HTMLElement, session: WebSession, first: Route, i
       () => session.lock(),
     );
     stopNotifications = notifyWhenHidden(session);
+    connection.start();
   }
 
   session.on('unlock', onUnlocked);
   session.on('lock', () => {
+    connection.stop();
     forgetAnnouncements();
     back.disarm();
     stopAutoLock?.();

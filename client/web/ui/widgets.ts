@@ -71,6 +71,10 @@ export function errorText(ctx: AppContext, err: unknown): string {
   return ctx.t('error.generic');
 }
 
+/** The relay could not be reached (no network, or no answer in time): the connection bar says so, not an error box. */
+export const isOffline = (err: unknown): boolean =>
+  err instanceof TypeError || (err as { code?: unknown } | null)?.code === 'offline';
+
 /** Runs an action with its button disabled and marked busy; errors go to the alert. */
 export async function runBusy(
   button: HTMLButtonElement,

@@ -12,10 +12,10 @@ import { dayTracker, markFirstUnread } from './day-separators';
 import { composeModeBar, messageActions, placeActions } from './message-actions';
 import { messageBody, replyQuote } from './message-body';
 import { isKeyWait, keyWait } from './key-wait';
+import { markHeld, refreshHeld, type SendState, unmarkHeld } from './queued-messages';
+import { removedNotice } from './removed-notice';
 import { unreadableWarning } from './unreadable-warning';
 import { contentTrusted, flagWarnings, onMetaMessage, refreshSenderNames, senderLine } from './message-parts';
-
-type SendState = 'sending' | 'stored' | 'failed';
 
 interface Item {
   li: HTMLElement;
@@ -41,6 +41,7 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
       text,
       setState(s) {
         if (!state) return;
+        if (s !== 'queued') unmarkHeld(li);
         li.dataset.state = s;
         state.textContent = ctx.t(`chat.state.${s}`);
       },
@@ -72,7 +73,7 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
   const find = (id: string) => known.get(id);
 
   function actionsFor(event: MessageEvent): HTMLElement | null {
-    if (!contentTrusted(event.flags)) return null;
+    if (!contentTrusted(event.flags) || group.removed) return null;
     const mine = event.sender === client.deviceId;
     return messageActions(ctx, event, mine, {
       reply: muted ? undefined : (e) => compose.reply(e),
@@ -171,6 +172,7 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
     } else if (event.type === 'undecryptable') notice(ctx.t(unreadableWarning(event.reason)), 'notice warning');
     else if (event.type === 'roster' && !event.valid) notice(ctx.t('warn.invalidRoster'), 'notice warning');
     else if (event.type === 'stale-key') notice(ctx.t('key.stale'), 'notice warning');
+    else if (event.type === 'queue') void showQueued();
     else if (event.type === 'roster' && event.removedSelf) {
       notice(ctx.t('chat.removed'), 'notice warning');
       form.hidden = true;
@@ -187,7 +189,7 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
   const drafts = draftKeeper(ctx, group.groupId, input);
   const sendButton = h('button', { type: 'submit', class: 'primary' }, ctx.t('chat.send'));
   const form = h('form', { class: 'compose' }, input, sendButton);
-  const muted = !mayPost(group.role, 'message', group);
+  const muted = group.removed || !mayPost(group.role, 'message', group);
   form.hidden = muted;
   // She may keep typing (the draft is kept); sending waits for the new key.
   const waitForKey = keyWait(ctx, group, (waiting) => (sendButton.disabled = waiting));
@@ -203,19 +205,17 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
     input.value = '';
     drafts.clear();
     alert.clear();
-    const li = h(
-      'li',
-      { class: 'msg mine' },
-      h('p', { class: 'meta' }, h('span', { class: 'sender' }, ctx.t('chat.you'))),
-      h('p', { class: 'text' }, text),
-    );
-    const pending = item(li, li.querySelector('.text'), true, client.deviceId);
+    const { li, entry: pending } = ownPending(text);
     pending.setState('sending');
     push(li);
+    const held = (id: string) => {
+      items.set(id, pending);
+      markHeld(ctx, group.groupId, id, li, pending.setState, () => items.delete(id));
+    };
     try {
-      const { messageId } = await client.send(group.groupId, text, options);
+      const { messageId } = await client.send(group.groupId, text, { ...options, onHeld: held });
       const live = items.get(messageId);
-      if (live) {
+      if (live && live !== pending) {
         li.remove();
         live.setState('stored');
       } else {
@@ -223,6 +223,7 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
         pending.setState('stored');
       }
     } catch (err) {
+      if ((err as { code?: string }).code === 'cancelled') return; // she withdrew it: already gone from the chat
       if (isKeyWait(err)) {
         // Nothing left the device: her words go back into the box until the key arrives.
         li.remove();
@@ -242,6 +243,31 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
     } catch (err) {
       if (!input.value) input.value = text;
       alert.show(errorText(ctx, err));
+    }
+  }
+
+  /** Her own message before the server stored it (written now, or held since an earlier session). */
+  function ownPending(text: string | null): { li: HTMLElement; entry: Item } {
+    const li = h(
+      'li',
+      { class: 'msg mine' },
+      h('p', { class: 'meta' }, h('span', { class: 'sender' }, ctx.t('chat.you'))),
+      h('p', { class: 'text' }, text ?? ctx.t('chat.unsupported')),
+    );
+    return { li, entry: item(li, li.querySelector('.text'), true, client.deviceId) };
+  }
+
+  /** Messages still waiting on the device (offline): shown after the history; held ones can be withdrawn. */
+  async function showQueued(): Promise<void> {
+    const queued = (await client.queued(group.groupId)).filter((q) => q.kind === 'message');
+    refreshHeld(queued, log, (id) => items.get(id)?.setState('sending'));
+    for (const q of queued) {
+      if (items.has(q.messageId)) continue;
+      const { li, entry } = ownPending(q.text);
+      items.set(q.messageId, entry);
+      if (q.cancellable) markHeld(ctx, group.groupId, q.messageId, li, entry.setState, () => items.delete(q.messageId));
+      else entry.setState('sending');
+      push(li);
     }
   }
 
@@ -266,6 +292,9 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
     .then((events) => {
       for (const e of events) show(e);
       markFirstUnread(ctx, log, initial.unreadByKind?.message ?? 0);
+      return showQueued();
+    })
+    .then(() => {
       if (!log.querySelector('.msg')) log.appendChild(emptyNote);
       log.scrollTop = log.scrollHeight;
       return client.markRead(group.groupId, 'message');
@@ -280,7 +309,8 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
       search.bar,
       log,
       alert.el,
-      muted ? h('p', { class: 'hint' }, ctx.t('chat.announcementOnly')) : null,
+      group.removed ? removedNotice(ctx, group) : null,
+      muted && !group.removed ? h('p', { class: 'hint' }, ctx.t('chat.announcementOnly')) : null,
       muted ? null : waitForKey.el,
       compose.el,
       form,

@@ -67,10 +67,11 @@ export const groupView: ViewFactory<GroupRoute> = (ctx, route) => {
 
   async function load(): Promise<void> {
     try {
-      const group = (await client.groups()).find((g) => g.groupId === route.groupId);
+      const group = (await client.groups({ includeRemoved: true })).find((g) => g.groupId === route.groupId);
       if (disposed) return;
       if (!group) return ctx.navigate({ name: 'groups' });
-      const tab = route.tab === 'admin' && group.role !== 'admin' ? 'chat' : route.tab;
+      const closed = (route.tab === 'admin' && group.role !== 'admin') || (group.removed && route.tab !== 'board');
+      const tab = closed ? 'chat' : route.tab;
       currentTab = tab;
       lastRole = group.role;
       lastAnnouncementOnly = group.announcementOnly;
@@ -97,7 +98,7 @@ export const groupView: ViewFactory<GroupRoute> = (ctx, route) => {
           : h('p', { class: 'warning', 'data-testid': 'not-verified' }, ctx.t('warn.notVerified')),
         banner.el,
         panel.el,
-        leaveButton(ctx, group, alert),
+        group.removed ? '' : leaveButton(ctx, group, alert),
       );
       body.removeAttribute('aria-busy');
       showTabMarks(group, tab);
@@ -125,8 +126,12 @@ export const groupView: ViewFactory<GroupRoute> = (ctx, route) => {
   }
 
   function tabs(group: GroupView, active: GroupTab): HTMLElement {
-    const names: GroupTab[] =
-      group.role === 'admin' ? ['chat', 'board', 'members', 'admin'] : ['chat', 'board', 'members'];
+    // A removed member reads what she had: the chat and the board, nothing to manage.
+    const names: GroupTab[] = group.removed
+      ? ['chat', 'board']
+      : group.role === 'admin'
+        ? ['chat', 'board', 'members', 'admin']
+        : ['chat', 'board', 'members'];
     return h(
       'nav',
       { class: 'tabs', 'aria-label': ctx.t('group.sections') },
@@ -162,12 +167,13 @@ export const groupView: ViewFactory<GroupRoute> = (ctx, route) => {
   }
 
   function showTitle(group: GroupView): void {
-    title.replaceChildren(group.name ?? ctx.t('group.unnamed'), ' ', roleBadge(ctx, group.role) ?? '');
+    const role = group.removed ? null : roleBadge(ctx, group.role);
+    title.replaceChildren(group.name ?? ctx.t('group.unnamed'), ' ', role ?? '');
   }
 
   // The name arrives in an encrypted meta message, possibly after the group opened.
   async function refreshTitle(): Promise<void> {
-    const group = (await client.groups()).find((g) => g.groupId === route.groupId);
+    const group = (await client.groups({ includeRemoved: true })).find((g) => g.groupId === route.groupId);
     if (group && !disposed) showTitle(group);
   }
 
@@ -187,7 +193,7 @@ export const groupView: ViewFactory<GroupRoute> = (ctx, route) => {
     const mine = event.members.find((m) => m.deviceId === client.deviceId);
     if (event.removedSelf || mine?.role !== lastRole) return void load();
     // A settings commit changes who may write in the chat.
-    void client.groups().then(
+    void client.groups({ includeRemoved: true }).then(
       (groups) => {
         const group = groups.find((g) => g.groupId === route.groupId);
         if (group && !disposed && group.announcementOnly !== lastAnnouncementOnly) void load();

@@ -4,7 +4,7 @@
 import type { GroupView } from '../../sdk/client-api';
 import type { ViewFactory } from '../ui/context';
 import { h } from '../ui/dom';
-import { alertBox, errorText, roleBadge, screenHeader } from '../ui/widgets';
+import { alertBox, errorText, isOffline, roleBadge, screenHeader } from '../ui/widgets';
 import { requestBadge, requestCount } from './request-count';
 
 const POLL_MS = 5000;
@@ -27,10 +27,11 @@ export const groupsView: ViewFactory = (ctx) => {
           onclick: () => ctx.navigate({ name: 'group', groupId: g.groupId, tab: 'chat' }),
         },
         h('span', { class: 'group-name' }, g.name ?? ctx.t('group.unnamed')),
-        roleBadge(ctx, g.role),
+        g.removed ? null : roleBadge(ctx, g.role),
         g.rosterValid ? null : h('span', { class: 'badge warn' }, ctx.t('warn.invalidRoster')),
         g.fork ? h('span', { class: 'badge warn' }, ctx.t('warn.fork')) : null,
         g.invitation ? h('span', { class: 'badge warn' }, ctx.t('consent.invitationBadge')) : null,
+        g.removed ? h('span', { class: 'badge', 'data-testid': 'removed-badge' }, ctx.t('removed.badge')) : null,
         !g.invitation && !g.doorVerified ? h('span', { class: 'badge' }, ctx.t('warn.notVerifiedBadge')) : null,
         requestBadge(ctx, requests.get(g.groupId) ?? 0),
         g.unread > 0
@@ -46,18 +47,33 @@ export const groupsView: ViewFactory = (ctx) => {
   let reloading: Promise<void> | null = null;
   // With per-group sockets a device learns that it was approved at its next sync.
   let poll: ReturnType<typeof setInterval> | null = null;
+  let failed = false;
+  // The groups come from the device (the SDK's sealed store), so they show offline too; only
+  // the join requests waiting are the relay's to tell, and offline they wait for the connection.
   async function load(): Promise<void> {
     try {
-      const [groups, joins] = await Promise.all([client.groups(), client.pendingJoins()]);
+      const groups = await client.groups({ includeRemoved: true });
+      if (disposed) return;
+      const draw = () =>
+        list.replaceChildren(
+          ...(groups.length ? groups.map(groupItem) : [h('li', { class: 'empty' }, ctx.t('groups.empty'))]),
+        );
+      draw();
+      list.removeAttribute('aria-busy');
       if (requestsStale) {
         requestsStale = false;
         const counts = await Promise.all(groups.map((g) => requestCount(client, g)));
+        if (disposed) return;
         groups.forEach((g, i) => requests.set(g.groupId, counts[i]!));
+        draw();
       }
-      if (disposed) return;
-      list.replaceChildren(
-        ...(groups.length ? groups.map(groupItem) : [h('li', { class: 'empty' }, ctx.t('groups.empty'))]),
-      );
+      const joins = await client.pendingJoins().catch((err: unknown) => {
+        if (isOffline(err)) return null;
+        throw err;
+      });
+      if (disposed || joins === null) return;
+      if (failed) alert.clear();
+      failed = false;
       const waiting = joins.filter((j) => !groups.some((g) => g.groupId === j.groupId));
       if (waiting.length && !poll)
         poll = setInterval(
@@ -89,8 +105,8 @@ export const groupsView: ViewFactory = (ctx) => {
           ),
         ),
       );
-      list.removeAttribute('aria-busy');
     } catch (err) {
+      failed = true;
       alert.show(errorText(ctx, err));
     }
   }
@@ -106,8 +122,10 @@ export const groupsView: ViewFactory = (ctx) => {
     // A group whose genesis is not the one her link named was refused: she is told, once per screen.
     if (event.type === 'wrong-group') alert.show(ctx.t('warn.wrongGroup'));
     if (event.type === 'join-request') ctx.announce(ctx.t('requests.arrived'));
-    if (event.type === 'join-request' || event.type === 'roster') requestsStale = true;
-    if (event.type !== 'connection') reload();
+    if (event.type === 'join-request' || event.type === 'roster' || (event.type === 'connection' && event.online))
+      requestsStale = true;
+    // Back online: the join requests can be asked for again.
+    if (event.type !== 'connection' || event.online) reload();
   });
   reload();
 

@@ -7,11 +7,11 @@ import type { AppContext } from '../ui/context';
 import { h } from '../ui/dom';
 import { roleBadge, shortId } from '../ui/widgets';
 
+/** Her name as members know it; someone removed (or gone) keeps the name she had on her earlier messages. */
 export function senderName(ctx: AppContext, group: GroupView, deviceId: string): string {
   if (deviceId === ctx.session.client.deviceId) return ctx.t('chat.you');
-  return (
-    group.members.find((m) => m.deviceId === deviceId)?.displayName ?? ctx.t('chat.member', { id: shortId(deviceId) })
-  );
+  const known = [...group.members, ...group.formerMembers].find((m) => m.deviceId === deviceId);
+  return known?.displayName ?? ctx.t('chat.member', { id: shortId(deviceId) });
 }
 
 export function senderLine(
@@ -45,7 +45,7 @@ export function onMetaMessage(ctx: AppContext, groupId: string, update: (group: 
   const client = ctx.session.client;
   return client.subscribe((event) => {
     if (event.type !== 'message' || event.groupId !== groupId || event.kind !== 'meta') return;
-    void client.groups().then(
+    void client.groups({ includeRemoved: true }).then(
       (groups) => {
         const group = groups.find((g) => g.groupId === groupId);
         if (group) update(group);

@@ -259,7 +259,7 @@ describe('the mindeulle CLI', () => {
   it('changes the passphrase: the old one then opens nothing, the new one everything', {
     timeout: 60_000,
   }, async () => {
-    const fay = user('fay');
+    const fay = user('fay-passphrase');
     const made = await fay.ok('init', '--name', 'Fay');
     const next = '새 암호 민들레 홀씨 하나';
     const same = await fay.runWith({ MINDEULLE_NEW_PASSPHRASE: CLI_PASSPHRASE }, 'passphrase', 'change');
