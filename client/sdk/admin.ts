@@ -3,12 +3,14 @@
 import { toB64 } from '../../shared/crypto/encoding';
 import { randomBytes } from '../../shared/crypto/primitives';
 import { type RosterOp, applyCommit, signCommit } from '../../shared/protocol/roster';
+import { carriedPosts } from './board-carry';
 import { type Core, requireGroup } from './core';
 import { startEpoch } from './epochs';
 import { ClientError } from './errors';
 import { GroupState } from './group-state';
 import { RosterChain } from './roster-chain';
 import { RelayError } from './relay-api';
+import { postPlaintext } from './send';
 
 export function requireAdmin(core: Core, state: GroupState): void {
   if (state.record.removed) throw new ClientError('removed', 'this device is no longer a member of the group');
@@ -81,9 +83,13 @@ export async function changeRoster(
   await core.announceSelf(state, true);
 }
 
-/** Approves a join request: a commit adding exactly the requesting device with the invited role. */
-export function approve(core: Core, groupId: string, requestId: string): Promise<void> {
-  return changeRoster(
+/**
+ * Approves a join request: a commit adding exactly the requesting device with
+ * the invited role; then the bulletins pinned now are carried into the new
+ * epoch, so the newcomer's board is not empty (board-carry.ts).
+ */
+export async function approve(core: Core, groupId: string, requestId: string): Promise<void> {
+  await changeRoster(
     core,
     groupId,
     async () => {
@@ -95,6 +101,35 @@ export function approve(core: Core, groupId: string, requestId: string): Promise
     },
     (commit) => core.session.call((api) => api.approveJoinRequest(groupId, requestId, commit)),
   );
+  await carryPinned(core, groupId);
+}
+
+/**
+ * Carries the bulletins the relay lists as pinned now into the newest epoch,
+ * one meta message each. Best effort, after the approval stands: one too large
+ * to carry (over about 48 KB of text), or a post that fails, leaves the rest
+ * going. Resolves with how many were carried.
+ */
+export async function carryPinned(core: Core, groupId: string): Promise<number> {
+  const state = requireGroup(core, groupId);
+  let pinned: Set<number>;
+  try {
+    // Caught up first, so a bulletin posted or pinned a moment ago is held here too.
+    await core.lock(groupId, () => core.syncLocked(groupId));
+    pinned = new Set((await core.session.call((api) => api.pinned(groupId))).map((m) => m.seq));
+  } catch {
+    return 0;
+  }
+  let carried = 0;
+  for (const post of carriedPosts(state, pinned, core.now())) {
+    try {
+      await postPlaintext(core, groupId, 'meta', post);
+      carried++;
+    } catch {
+      // the others still go
+    }
+  }
+  return carried;
 }
 
 /** A new group: the genesis makes this device its first admin, and epoch 1 starts at once. */

@@ -210,7 +210,9 @@ export class Client implements MindeulleApi, Core {
         if (old?.record.removed && summaries.some((s) => s.groupId === id)) this.states.delete(id);
         await this.syncLocked(id);
         const fresh = this.states.get(id);
-        if (old && fresh && fresh !== old) fresh.history.unshift(...old.history);
+        // (a bulletin carried to her again at her return is not shown twice)
+        if (old && fresh && fresh !== old)
+          fresh.history.unshift(...old.history.filter((e) => !fresh.history.some((f) => f.messageId === e.messageId)));
         const summary = summaries.find((s) => s.groupId === id);
         const state = this.states.get(id);
         if (summary && state) {

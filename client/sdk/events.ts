@@ -36,6 +36,8 @@ export interface MessageEvent {
   /** the epoch and the sender's counter in it (gap bookkeeping); absent in histories stored by older versions */
   epoch?: number;
   counter?: number;
+  /** a pinned bulletin (or an edit of one) from before this device joined, carried by the admin who approved her and checked against its author's signature */
+  carried?: boolean;
 }
 
 /** A message that could not be read at all (wrong key, forged, moved): shown as a warning, never as content. */

@@ -1,7 +1,8 @@
 // Everything this device keeps about one group: the verified roster chain,
 // the keys of the epochs it holds, what it has read, and its decrypted
-// history. Persisted through the sealed store as three kinds of documents:
-// group/<id> (the record), epoch/<id>/<n> (one epoch's keys), history/<id>.
+// history. Persisted through the sealed store as four kinds of documents:
+// group/<id> (the record), epoch/<id>/<n> (one epoch's keys), history/<id>,
+// and board/<id> (what it takes to carry a bulletin to a newcomer).
 import {
   exportEpochKeys,
   type EpochKeys,
@@ -94,12 +95,26 @@ export type GroupConsent = 'accepted' | 'invited';
 const groupDoc = (id: string) => `group/${id}`;
 const epochDoc = (id: string, epoch: number) => `epoch/${id}/${epoch}`;
 const historyDoc = (id: string) => `history/${id}`;
+const boardDoc = (id: string) => `board/${id}`;
+
+/**
+ * A bulletin (or an edit of one) as an admin carries it to a newcomer
+ * (PROTOCOL.md section 10): its signed inner layer and message key
+ * (base64url), and the sequence it was stored at. Kept while the bulletin is
+ * in the history; the key opens that one bulletin, whose text the history holds anyway.
+ */
+export interface BoardCopy {
+  seq: number;
+  inner: string;
+  key: string;
+}
 
 export class GroupState {
   readonly keys = new Map<number, EpochKeys>();
   private readonly dirtyEpochs = new Set<number>();
   private readonly droppedEpochs = new Set<number>();
   private historyDirty = false;
+  private boardDirty = false;
   /** when this device last asked the admins for a fresh epoch (stale-key.ts; not stored) */
   rekeyAskedAt = 0;
   /** when this admin's client last started an epoch on a member's request (stale-key.ts; not stored) */
@@ -109,6 +124,8 @@ export class GroupState {
     readonly record: GroupRecord,
     public chain: RosterChain,
     readonly history: MessageEvent[],
+    /** message id -> what carries that bulletin to a newcomer */
+    readonly board: Record<string, BoardCopy> = {},
   ) {}
 
   static create(
@@ -158,6 +175,7 @@ export class GroupState {
       record,
       RosterChain.verify(record.commits),
       (await store.read<MessageEvent[]>(historyDoc(groupId))) ?? [],
+      (await store.read<Record<string, BoardCopy>>(boardDoc(groupId))) ?? {},
     );
     record.commits = state.chain.commits;
     for (const e of Object.keys(record.epochs).map(Number)) {
@@ -226,6 +244,7 @@ export class GroupState {
     for (const e of this.droppedEpochs) await store.remove(epochDoc(this.groupId, e));
     this.droppedEpochs.clear();
     await store.remove(historyDoc(this.groupId));
+    await store.remove(boardDoc(this.groupId));
     await store.remove(groupDoc(this.groupId));
   }
 
@@ -289,18 +308,37 @@ export class GroupState {
     }
   }
 
-  /** A copy: later changes to the history (a gap that closed, a pin) do not rewrite the event already emitted. */
+  /**
+   * A copy: later changes to the history (a gap that closed, a pin) do not
+   * rewrite the event already emitted. In sequence order: a carried bulletin
+   * keeps the earlier sequence it was stored at.
+   */
   addToHistory(event: MessageEvent): void {
-    this.history.push({ ...event });
+    let at = this.history.length;
+    while (at > 0 && this.history[at - 1]!.seq > event.seq) at--;
+    this.history.splice(at, 0, { ...event });
     this.historyDirty = true;
+  }
+
+  /** Keeps what carries a bulletin (or an edit) to a newcomer; forgotten once it leaves the history. */
+  keepBoardCopy(messageId: string, copy: BoardCopy): void {
+    this.board[messageId] = copy;
+    this.boardDirty = true;
   }
 
   /** Deletes local copies past the group's retention, as the server does (expiresAt is Unix seconds). */
   expireHistory(nowMs: number): void {
     const kept = this.history.filter((e) => e.expiresAt === null || e.expiresAt * 1000 > nowMs);
-    if (kept.length === this.history.length) return;
-    this.history.splice(0, this.history.length, ...kept);
-    this.historyDirty = true;
+    if (kept.length !== this.history.length) {
+      this.history.splice(0, this.history.length, ...kept);
+      this.historyDirty = true;
+    }
+    const held = new Set(this.history.map((e) => e.messageId));
+    for (const id of Object.keys(this.board)) {
+      if (held.has(id)) continue;
+      delete this.board[id];
+      this.boardDirty = true;
+    }
   }
 
   /** Sets the pinned flag of the bulletins at these sequences (and clears the others when `all`). */
@@ -323,6 +361,8 @@ export class GroupState {
   async save(store: DocumentStore): Promise<void> {
     if (this.historyDirty) await store.write(historyDoc(this.groupId), this.history);
     this.historyDirty = false;
+    if (this.boardDirty) await store.write(boardDoc(this.groupId), this.board);
+    this.boardDirty = false;
     this.record.commits = this.chain.commits;
     const ids = Object.keys(this.record.seen);
     for (const id of ids.slice(0, Math.max(0, ids.length - MAX_SEEN_IDS))) delete this.record.seen[id];

@@ -1,0 +1,105 @@
+// Pinned bulletins reach newcomers (PROTOCOL.md section 10). A newcomer holds
+// no key of the epochs before her join (P6), so a notice board pinned before
+// she came would be empty for her. Every device keeps, for each bulletin it
+// reads, the bulletin's signed inner layer and its one message key; the admin
+// who approves a newcomer then posts, in the new epoch (which only current
+// members hold: P5), one `carried-bulletin` meta message per pinned bulletin
+// and per edit of it. The newcomer checks each against the original author's
+// signature and role in the signed roster of its own epoch, and files it once,
+// at the sequence it was first stored at.
+import { fromB64, toB64 } from '../../shared/crypto/encoding';
+import { memzero } from '../../shared/crypto/primitives';
+import { openCarriedBulletin } from '../../shared/protocol/carried-bulletin';
+import { type CarryMaterial, MessageError } from '../../shared/protocol/message-envelope';
+import { type DecodedPlaintext, decodePlaintext, type Plaintext } from '../../shared/protocol/plaintext';
+import type { MessageEvent } from './events';
+import type { GroupState } from './group-state';
+
+type CarriedPlaintext = Extract<Plaintext, { type: 'carried-bulletin' }>;
+
+/** What a bulletin needs to be carried later; only text and edits are carried (a deletion ends the carrying). */
+export function keepBoardCopy(state: GroupState, event: MessageEvent, carry: CarryMaterial): void {
+  if (event.kind === 'bulletin' && (event.content.type === 'text' || event.content.type === 'edit'))
+    state.keepBoardCopy(event.messageId, { seq: event.seq, inner: toB64(carry.inner), key: toB64(carry.messageKey) });
+  memzero(carry.messageKey);
+}
+
+/**
+ * A carried bulletin from an admin's meta message: the bulletin as its author
+ * signed it, `held` if this device already has it (it read it in its own
+ * epoch, or it was carried before), or the reason it was refused.
+ */
+export function openCarried(
+  state: GroupState,
+  meta: MessageEvent,
+  carried: CarriedPlaintext,
+): { event: MessageEvent } | { held: true } | { rejected: string } {
+  let opened: ReturnType<typeof openCarriedBulletin>;
+  let content: DecodedPlaintext;
+  try {
+    opened = openCarriedBulletin(
+      { inner: fromB64(carried.inner), messageKey: fromB64(carried.key) },
+      { group: state.groupId, carriedIn: meta.epoch ?? 0, rosterAt: (e) => state.chain.atEpoch(e) },
+    );
+    content = decodePlaintext(opened.plaintext);
+  } catch (e) {
+    return { rejected: e instanceof MessageError ? e.code : 'malformed_plaintext' };
+  }
+  if (content.type !== 'text' && content.type !== 'edit') return { rejected: 'type_not_allowed' };
+  const { header } = opened;
+  const messageId = toB64(header.messageId);
+  if (state.history.some((e) => e.messageId === messageId)) return { held: true };
+  state.keepBoardCopy(messageId, { seq: carried.seq, inner: carried.inner, key: carried.key });
+  const author = state.chain.atEpoch(header.epoch)!.members.get(header.sender)!;
+  return {
+    event: {
+      type: 'message',
+      groupId: state.groupId,
+      seq: carried.seq,
+      messageId,
+      kind: 'bulletin',
+      sender: header.sender,
+      senderRole: author.role,
+      content,
+      sentAt: content.sentAt,
+      pinned: carried.pinned && content.type === 'text',
+      expiresAt: carried.expiresAt,
+      flags: { verified: true, gap: false, replay: false, invalidRoster: !state.rosterValid, roleRejected: false },
+      epoch: header.epoch,
+      counter: header.counter,
+      carried: true,
+    },
+  };
+}
+
+/**
+ * The carried-bulletin messages for the bulletins pinned now (`pinnedSeqs`):
+ * each pinned text bulletin its author has not deleted, then its author's
+ * edits of it, in sequence order. Only what this device holds a copy of.
+ */
+export function carriedPosts(state: GroupState, pinnedSeqs: Set<number>, now: number): CarriedPlaintext[] {
+  const bulletins = state.history.filter((e) => e.kind === 'bulletin' && !e.flags.roleRejected);
+  const by = (target: string, sender: string, type: 'edit' | 'delete') =>
+    bulletins.filter((e) => e.content.type === type && e.content.target === target && e.sender === sender);
+  const posts: CarriedPlaintext[] = [];
+  const carry = (e: MessageEvent, pinned: boolean) => {
+    const copy = state.board[e.messageId];
+    if (copy)
+      posts.push({
+        type: 'carried-bulletin',
+        sentAt: now,
+        seq: copy.seq,
+        inner: copy.inner,
+        key: copy.key,
+        pinned,
+        expiresAt: e.expiresAt,
+      });
+  };
+  for (const e of bulletins) {
+    if (e.content.type !== 'text' || !pinnedSeqs.has(e.seq) || !state.board[e.messageId]) continue;
+    if (by(e.messageId, e.sender, 'delete').length > 0) continue;
+    carry(e, true);
+    for (const edit of by(e.messageId, e.sender, 'edit')) carry(edit, false);
+  }
+  return posts;
+}
