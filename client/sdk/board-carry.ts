@@ -50,6 +50,8 @@ export function openCarried(
   const messageId = toB64(header.messageId);
   if (state.history.some((e) => e.messageId === messageId)) return { held: true };
   state.keepBoardCopy(messageId, { seq: carried.seq, inner: carried.inner, key: carried.key });
+  // The admin's signed word that it is pinned: she may carry it on herself if she becomes an admin.
+  if (content.type === 'text') state.record.pins[messageId] = carried.pinned;
   const author = state.chain.atEpoch(header.epoch)!.members.get(header.sender)!;
   return {
     event: {
@@ -73,9 +75,11 @@ export function openCarried(
 }
 
 /**
- * The carried-bulletin messages for the bulletins pinned now (`pinnedSeqs`):
- * each pinned text bulletin its author has not deleted, then its author's
- * edits of it, in sequence order. Only what this device holds a copy of.
+ * The carried-bulletin messages for the bulletins pinned now: pinned by the
+ * relay's flag (`pinnedSeqs`) **and** by the last signed pin message this
+ * device read for it (so the relay cannot get a bulletin nobody pinned carried
+ * to a newcomer); each text bulletin its author has not deleted, then its
+ * author's edits of it, in sequence order. Only what this device holds a copy of.
  */
 export function carriedPosts(state: GroupState, pinnedSeqs: Set<number>, now: number): CarriedPlaintext[] {
   const bulletins = state.history.filter((e) => e.kind === 'bulletin' && !e.flags.roleRejected);
@@ -96,7 +100,8 @@ export function carriedPosts(state: GroupState, pinnedSeqs: Set<number>, now: nu
       });
   };
   for (const e of bulletins) {
-    if (e.content.type !== 'text' || !pinnedSeqs.has(e.seq) || !state.board[e.messageId]) continue;
+    if (e.content.type !== 'text' || !state.board[e.messageId]) continue;
+    if (!pinnedSeqs.has(e.seq) || state.record.pins[e.messageId] !== true) continue;
     if (by(e.messageId, e.sender, 'delete').length > 0) continue;
     carry(e, true);
     for (const edit of by(e.messageId, e.sender, 'edit')) carry(edit, false);

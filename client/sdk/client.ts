@@ -376,8 +376,15 @@ export class Client implements MindeulleApi, Core {
     return this.post(groupId, 'message', { type: 'text', sentAt: this.now(), text, ...replyTo });
   }
 
-  postBulletin(groupId: string, text: string, options: { pin?: boolean } = {}) {
-    return this.post(groupId, 'bulletin', { type: 'text', sentAt: this.now(), text }, options.pin ?? false);
+  async postBulletin(groupId: string, text: string, options: { pin?: boolean } = {}) {
+    const posted = await this.post(groupId, 'bulletin', { type: 'text', sentAt: this.now(), text }, options.pin ?? false);
+    if (options.pin) await this.signPin(groupId, posted.messageId, true);
+    return posted;
+  }
+
+  /** The signed word on a pin (a bulletin-kind message): what lets an admin carry it to newcomers (board-carry.ts). */
+  private signPin(groupId: string, target: string, pinned: boolean) {
+    return this.post(groupId, 'bulletin', { type: 'pin', sentAt: this.now(), target, pinned });
   }
 
   private post(groupId: string, kind: MessageKind, plaintext: Plaintext, pinned = false) {
@@ -386,6 +393,8 @@ export class Client implements MindeulleApi, Core {
 
   async pin(groupId: string, seq: number, pinned: boolean): Promise<void> {
     const state = this.group(groupId);
+    const target = state.history.find((e) => e.seq === seq && e.kind === 'bulletin');
+    if (target) await this.signPin(groupId, target.messageId, pinned);
     await this.session.call((api) => api.pin(groupId, seq, pinned));
     await this.lock(groupId, async () => {
       state.setPinned(new Set([seq]), pinned);

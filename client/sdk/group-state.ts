@@ -70,6 +70,8 @@ export interface GroupRecord {
   kxSince: Record<string, number>;
   /** the newest epoch whose envelope came sealed to a retired key, until a newer epoch opens; null if none */
   staleKeyEpoch: number | null;
+  /** bulletin message id -> pinned, as the last signed pin message by a facilitator or admin said (what may be carried to newcomers) */
+  pins: Record<string, boolean>;
 }
 
 export interface HeadClaim {
@@ -156,6 +158,7 @@ export class GroupState {
       doorVerified: door.doorVerified,
       kxSince: {},
       staleKeyEpoch: null,
+      pins: {},
     };
     return new GroupState(record, chain, []);
   }
@@ -171,6 +174,7 @@ export class GroupState {
     record.doorVerified ??= false;
     record.kxSince ??= {};
     record.staleKeyEpoch ??= null;
+    record.pins ??= {};
     const state = new GroupState(
       record,
       RosterChain.verify(record.commits),
@@ -339,6 +343,7 @@ export class GroupState {
       delete this.board[id];
       this.boardDirty = true;
     }
+    for (const id of Object.keys(this.record.pins)) if (!held.has(id)) delete this.record.pins[id];
   }
 
   /** Sets the pinned flag of the bulletins at these sequences (and clears the others when `all`). */

@@ -110,7 +110,7 @@ export function receiveStored(state: GroupState, m: StoredMessage, joinEpoch: nu
   const info = state.record.epochs[m.epoch];
   if (info && m.kind !== 'meta') info.messages++;
   if (!roleRejected && content.type === 'carried-bulletin') return carriedBulletin(state, event, content);
-  const keep = !roleRejected && m.kind !== 'meta';
+  const keep = !roleRejected && m.kind !== 'meta' && content.type !== 'pin';
   if (carry && keep) keepBoardCopy(state, event, carry);
   else if (carry) memzero(carry.messageKey);
   return { event, keep };
@@ -139,10 +139,11 @@ function replayOf(state: GroupState, m: StoredMessage): Received {
   return { event: { ...original, seq: m.seq, flags: { ...original.flags, replay: true } }, keep: false };
 }
 
-/** Profile, group-name and epoch-check messages travel as meta messages. */
+/** Profile, group-name and epoch-check messages travel as meta messages; a signed pin as a bulletin. */
 function applyMeta(state: GroupState, e: MessageEvent): void {
   if (e.content.type === 'profile') state.record.displayNames[e.sender] = e.content.displayName;
   if (e.content.type === 'group-name') state.record.name = e.content.name;
+  if (e.content.type === 'pin') state.record.pins[e.content.target] = e.content.pinned;
   if (e.content.type === 'epoch-check')
     applyEpochCheck(state, state.keys.get(e.epoch!)?.self ?? '', e.sender, e.content);
 }

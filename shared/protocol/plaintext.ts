@@ -82,6 +82,8 @@ export const plaintextSchema = z.discriminatedUnion('type', [
   }),
   z.object({ ...base, type: z.literal('edit'), target: messageId, text: text(MAX_TEXT_CHARS).min(1) }),
   z.object({ ...base, type: z.literal('delete'), target: messageId }),
+  /** a facilitator or admin pins (or unpins) a bulletin: the signed word on what is carried to newcomers */
+  z.object({ ...base, type: z.literal('pin'), target: messageId, pinned: z.boolean() }),
   z.object({ ...base, type: z.literal('urgent-help'), text: text(MAX_TEXT_CHARS).optional() }),
   z.object({ ...base, type: z.literal('profile'), displayName: text(MAX_NAME_CHARS).min(1) }),
   z.object({ ...base, type: z.literal('group-name'), name: text(MAX_NAME_CHARS).min(1) }),
@@ -117,7 +119,7 @@ export class PlaintextError extends Error {
 /** Which types may travel under which envelope kind. */
 const ALLOWED: Record<MessageKind, readonly PlaintextType[]> = {
   message: ['text', 'reaction', 'edit', 'delete', 'urgent-help'],
-  bulletin: ['text', 'edit', 'delete'],
+  bulletin: ['text', 'edit', 'delete', 'pin'],
   meta: ['profile', 'group-name', 'epoch-check', 'carried-bulletin'],
 };
 
