@@ -377,7 +377,12 @@ export class Client implements MindeulleApi, Core {
   }
 
   async postBulletin(groupId: string, text: string, options: { pin?: boolean } = {}) {
-    const posted = await this.post(groupId, 'bulletin', { type: 'text', sentAt: this.now(), text }, options.pin ?? false);
+    const posted = await this.post(
+      groupId,
+      'bulletin',
+      { type: 'text', sentAt: this.now(), text },
+      options.pin ?? false,
+    );
     if (options.pin) await this.signPin(groupId, posted.messageId, true);
     return posted;
   }

@@ -80,7 +80,10 @@ describe('a carried bulletin', () => {
     expectCode(() => openCarriedBulletin({ inner: carry.inner, messageKey: forgedKey }, ctx), 'bad_ciphertext');
     expectCode(() => openCarriedBulletin(flipped(carry.inner.length - 1), ctx), 'bad_signature'); // ciphertext
     expectCode(() => openCarriedBulletin(flipped(2 + 9), ctx), 'bad_signature'); // the header's counter
-    expectCode(() => openCarriedBulletin({ inner: carry.inner.subarray(0, 20), messageKey: forgedKey }, ctx), 'malformed');
+    expectCode(
+      () => openCarriedBulletin({ inner: carry.inner.subarray(0, 20), messageKey: forgedKey }, ctx),
+      'malformed',
+    );
     // the original still opens: nothing above changed it
     expect(textOf(openCarriedBulletin(carry, ctx).plaintext)).toBe('[공지] 12월 모임은 12일(토)');
   });
