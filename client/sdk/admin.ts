@@ -3,14 +3,13 @@
 import { toB64 } from '../../shared/crypto/encoding';
 import { randomBytes } from '../../shared/crypto/primitives';
 import { type RosterOp, applyCommit, signCommit } from '../../shared/protocol/roster';
-import { carriedPosts } from './board-carry';
+import { carryPinned } from './carry-send';
 import { type Core, requireGroup } from './core';
 import { startEpoch } from './epochs';
 import { ClientError } from './errors';
 import { GroupState } from './group-state';
 import { RosterChain } from './roster-chain';
 import { RelayError } from './relay-api';
-import { postPlaintext } from './send';
 
 export function requireAdmin(core: Core, state: GroupState): void {
   if (state.record.removed) throw new ClientError('removed', 'this device is no longer a member of the group');
@@ -102,34 +101,6 @@ export async function approve(core: Core, groupId: string, requestId: string): P
     (commit) => core.session.call((api) => api.approveJoinRequest(groupId, requestId, commit)),
   );
   await carryPinned(core, groupId);
-}
-
-/**
- * Carries the bulletins the relay lists as pinned now into the newest epoch,
- * one meta message each. Best effort, after the approval stands: one too large
- * to carry (over about 48 KB of text), or a post that fails, leaves the rest
- * going. Resolves with how many were carried.
- */
-export async function carryPinned(core: Core, groupId: string): Promise<number> {
-  const state = requireGroup(core, groupId);
-  let pinned: Set<number>;
-  try {
-    // Caught up first, so a bulletin posted or pinned a moment ago is held here too.
-    await core.lock(groupId, () => core.syncLocked(groupId));
-    pinned = new Set((await core.session.call((api) => api.pinned(groupId))).map((m) => m.seq));
-  } catch {
-    return 0;
-  }
-  let carried = 0;
-  for (const post of carriedPosts(state, pinned, core.now())) {
-    try {
-      await postPlaintext(core, groupId, 'meta', post);
-      carried++;
-    } catch {
-      // the others still go
-    }
-  }
-  return carried;
 }
 
 /** A new group: the genesis makes this device its first admin, and epoch 1 starts at once. */

@@ -4,9 +4,11 @@
 // reads, the bulletin's signed inner layer and its one message key; the admin
 // who approves a newcomer then posts, in the new epoch (which only current
 // members hold: P5), one `carried-bulletin` meta message per pinned bulletin
-// and per edit of it. The newcomer checks each against the original author's
-// signature and role in the signed roster of its own epoch, and files it once,
-// at the sequence it was first stored at.
+// and per edit of it (and whoever pins a bulletin later carries it to the
+// members who joined after it was posted: carry-send.ts). Each member checks
+// a carry against the original author's signature and role in the signed
+// roster of its own epoch, and files it once, at the sequence it was first
+// stored at.
 import { fromB64, toB64 } from '../../shared/crypto/encoding';
 import { memzero } from '../../shared/crypto/primitives';
 import { openCarriedBulletin } from '../../shared/protocol/carried-bulletin';
@@ -25,7 +27,7 @@ export function keepBoardCopy(state: GroupState, event: MessageEvent, carry: Car
 }
 
 /**
- * A carried bulletin from an admin's meta message: the bulletin as its author
+ * A carried bulletin from a facilitator's or admin's meta message: the bulletin as its author
  * signed it, `held` if this device already has it (it read it in its own
  * epoch, or it was carried before), or the reason it was refused.
  */
@@ -50,7 +52,7 @@ export function openCarried(
   const messageId = toB64(header.messageId);
   if (state.history.some((e) => e.messageId === messageId)) return { held: true };
   state.keepBoardCopy(messageId, { seq: carried.seq, inner: carried.inner, key: carried.key });
-  // The admin's signed word that it is pinned: she may carry it on herself if she becomes an admin.
+  // The carrier's signed word that it is pinned: she may carry it on herself (as a facilitator or admin).
   if (content.type === 'text') state.record.pins[messageId] = carried.pinned;
   const author = state.chain.atEpoch(header.epoch)!.members.get(header.sender)!;
   return {
@@ -79,9 +81,15 @@ export function openCarried(
  * relay's flag (`pinnedSeqs`) **and** by the last signed pin message this
  * device read for it (so the relay cannot get a bulletin nobody pinned carried
  * to a newcomer); each text bulletin its author has not deleted, then its
- * author's edits of it, in sequence order. Only what this device holds a copy of.
+ * author's edits of it, in sequence order. Only what this device holds a copy
+ * of; only the bulletin `only` if given.
  */
-export function carriedPosts(state: GroupState, pinnedSeqs: Set<number>, now: number): CarriedPlaintext[] {
+export function carriedPosts(
+  state: GroupState,
+  pinnedSeqs: Set<number>,
+  now: number,
+  only?: string,
+): CarriedPlaintext[] {
   const bulletins = state.history.filter((e) => e.kind === 'bulletin' && !e.flags.roleRejected);
   const by = (target: string, sender: string, type: 'edit' | 'delete') =>
     bulletins.filter((e) => e.content.type === type && e.content.target === target && e.sender === sender);
@@ -100,7 +108,7 @@ export function carriedPosts(state: GroupState, pinnedSeqs: Set<number>, now: nu
       });
   };
   for (const e of bulletins) {
-    if (e.content.type !== 'text' || !state.board[e.messageId]) continue;
+    if (e.content.type !== 'text' || !state.board[e.messageId] || (only && e.messageId !== only)) continue;
     if (!pinnedSeqs.has(e.seq) || state.record.pins[e.messageId] !== true) continue;
     if (by(e.messageId, e.sender, 'delete').length > 0) continue;
     carry(e, true);

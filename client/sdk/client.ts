@@ -7,6 +7,7 @@ import type { Plaintext } from '../../shared/protocol/plaintext';
 import type { Role } from '../../shared/protocol/roster';
 import { safetyNumber, shortRosterHash } from '../../shared/protocol/safety-number';
 import { approve, changeRoster, commitOps, createGroup } from './admin';
+import { carryPinned } from './carry-send';
 import type { GroupView, InviteOptions, MindeulleApi, SafetyNumberView, SendOptions } from './client-api';
 import { acceptInvitation, declineInvitation, leaveEpochUnsealed, leaveGroup, sealLeaveEpoch } from './consent';
 import { type Core, KeyedLock, requireGroup } from './core';
@@ -405,6 +406,8 @@ export class Client implements MindeulleApi, Core {
       state.setPinned(new Set([seq]), pinned);
       await state.save(this.store);
     });
+    // Members who joined after it was posted cannot read it in its epoch: it is carried to them now.
+    if (target && pinned) await carryPinned(this, groupId, { messageId: target.messageId, seq });
   }
 
   async history(groupId: string, options: { kind?: Exclude<MessageKind, 'meta'> } = {}): Promise<MessageEvent[]> {

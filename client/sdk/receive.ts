@@ -10,6 +10,7 @@ import {
   senderMayPost,
 } from '../../shared/protocol/message-envelope';
 import { decodePlaintext, type DecodedPlaintext, typeAllowedIn } from '../../shared/protocol/plaintext';
+import { mayPin } from '../../shared/protocol/posting-rules';
 import type { StoredMessage } from '../../shared/schemas/messages';
 import type { ClientEvent, EventFlags, MessageEvent, UndecryptableEvent } from './events';
 import { keepBoardCopy, openCarried } from './board-carry';
@@ -81,7 +82,8 @@ export function receiveStored(state: GroupState, m: StoredMessage, joinEpoch: nu
   const roleRejected =
     !roster ||
     !senderMayPost(roster, header.sender, m.kind) ||
-    ((content.type === 'group-name' || content.type === 'carried-bulletin') && senderRole !== 'admin');
+    (content.type === 'group-name' && senderRole !== 'admin') ||
+    (content.type === 'carried-bulletin' && !(senderRole && mayPin(senderRole)));
 
   const gap = countAndCheck(state, m.epoch, header.sender, header.counter);
   // Sequences are consecutive; with no retention none expire, so skipped ones were withheld.
@@ -117,7 +119,7 @@ export function receiveStored(state: GroupState, m: StoredMessage, joinEpoch: nu
 }
 
 /**
- * An admin carried a pinned bulletin from before this device joined: kept as
+ * A facilitator or admin carried a pinned bulletin from before this device joined: kept as
  * that bulletin (its author, time, sequence) if it verifies and is not held
  * already; a forgery is reported, never shown as a bulletin.
  */

@@ -51,8 +51,8 @@ const epochCheck = z.object({
 /** A carried inner layer fits the largest envelope's plaintext once base64url-encoded (and then must fit a meta message). */
 const MAX_CARRIED_INNER_CHARS = 88_000;
 /**
- * An admin carries a pinned bulletin (or an edit of one) from an earlier epoch
- * into the epoch that admits a newcomer: its signed inner layer and its one
+ * A facilitator or admin carries a pinned bulletin (or an edit of one) from an
+ * earlier epoch to newcomers (at an approval, or when she pins it): its signed inner layer and its one
  * message key, the sequence it was stored at, whether it is pinned, and when
  * it expires (PROTOCOL.md section 10). The newcomer checks the original
  * author's signature (carried-bulletin.ts).

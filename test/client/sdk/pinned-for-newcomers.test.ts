@@ -92,7 +92,7 @@ describe('pinned bulletins for newcomers', () => {
     }
   });
 
-  it('an unpin reaches a newcomer like every member, and what was unpinned before she joined is not carried', async () => {
+  it('an unpin reaches a newcomer like every member; what was unpinned when she joined is not carried, until it is pinned again', async () => {
     await facilitator.client.pin(groupId, pinnedSeq, false);
     const nina = everyone.find((t) => t.client.displayName === 'Nina')!;
     await nina.client.sync(groupId);
@@ -100,10 +100,16 @@ describe('pinned bulletins for newcomers', () => {
     expect(mine.pinned).toBe(false);
     const pia = await newcomer('Pia');
     expect(await bulletins(pia.client)).toEqual([]);
-    // pinned again, it reaches the next newcomer
+    // pinned again, it is carried to her at once (she joined after it was posted), and to the next newcomer
     await facilitator.client.pin(groupId, pinnedSeq, true);
+    await pia.client.sync(groupId);
+    expect((await bulletins(pia.client)).map((e) => [textOf(e), e.pinned, e.sender])).toEqual([
+      [NOTICE, true, facilitator.client.deviceId],
+    ]);
     const quinn = await newcomer('Quinn');
     expect((await bulletins(quinn.client)).map(textOf)).toEqual([NOTICE]);
+    await nina.client.sync(groupId);
+    expect((await bulletins(nina.client)).filter((e) => textOf(e) === NOTICE)).toHaveLength(1);
   });
 
   it('a member removed before a later pinned bulletin cannot read it, even when it is carried to a later newcomer', async () => {
