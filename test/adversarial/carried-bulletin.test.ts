@@ -63,10 +63,13 @@ describe('a pinned bulletin carried to a newcomer, through a hostile relay', () 
   it('an old bulletin the relay flags pinned on its own, with no signed pin, is not carried', async () => {
     setPinnedRow(server.current.dbPath, groupId, oldSeq, true);
     const nina = await approved('Nina');
-    await nina.client.sync();
-    expect(await board(nina)).toEqual([NOTICE]);
-    setPinnedRow(server.current.dbPath, groupId, oldSeq, false);
-    await settle(nina.client); // her own announcements are stored before the next test looks for the admin's carry
+    try {
+      await nina.client.sync();
+      expect(await board(nina)).toEqual([NOTICE]);
+    } finally {
+      setPinnedRow(server.current.dbPath, groupId, oldSeq, false);
+      await settle(nina.client); // her own announcements are stored before the next test looks for the admin's carry
+    }
   });
 
   it('a carry the relay alters in its table is reported unreadable, and a replayed one shows nothing twice', async () => {
