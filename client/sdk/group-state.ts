@@ -346,6 +346,14 @@ export class GroupState {
     for (const id of Object.keys(this.record.pins)) if (!held.has(id)) delete this.record.pins[id];
   }
 
+  /** A signed pin read live: the bulletin's mark follows at once (the relay's flag is read again at the next sync). */
+  markPinned(messageId: string, pinned: boolean): void {
+    const e = this.history.find((x) => x.messageId === messageId && x.kind === 'bulletin');
+    if (!e || e.pinned === pinned) return;
+    e.pinned = pinned;
+    this.historyDirty = true;
+  }
+
   /** Sets the pinned flag of the bulletins at these sequences (and clears the others when `all`). */
   setPinned(seqs: Set<number>, pinned: boolean, all = false): void {
     for (const e of this.history) {

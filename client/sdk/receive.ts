@@ -145,7 +145,10 @@ function replayOf(state: GroupState, m: StoredMessage): Received {
 function applyMeta(state: GroupState, e: MessageEvent): void {
   if (e.content.type === 'profile') state.record.displayNames[e.sender] = e.content.displayName;
   if (e.content.type === 'group-name') state.record.name = e.content.name;
-  if (e.content.type === 'pin') state.record.pins[e.content.target] = e.content.pinned;
+  if (e.content.type === 'pin') {
+    state.record.pins[e.content.target] = e.content.pinned;
+    state.markPinned(e.content.target, e.content.pinned);
+  }
   if (e.content.type === 'epoch-check')
     applyEpochCheck(state, state.keys.get(e.epoch!)?.self ?? '', e.sender, e.content);
 }

@@ -4,7 +4,8 @@
 // unpinned bulletin and then a pinned one; a member who joins afterwards and
 // is approved finds the pinned bulletin on her board, marked pinned and
 // credited to a facilitator, and nothing from before her join that was not
-// pinned. Screenshots go to test-artifacts/web/.
+// pinned; when the facilitator unpins it, her board follows. Screenshots go
+// to test-artifacts/web/.
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ko } from '../../client/web/i18n/ko';
@@ -92,6 +93,18 @@ describe('the board of a member who joins later', () => {
     await openTab(newcomer, 'chat');
     await newcomer.getByLabel(ko['chat.compose']).waitFor();
     expect(await message(newcomer, CHAT).count()).toBe(0);
+    expect(session.problems).toEqual([]);
+  });
+
+  it('when the facilitator unpins it, her board shows it unpinned, live', async () => {
+    await openTab(newcomer, 'board');
+    await newcomer.locator('li.bulletin.pinned', { hasText: NOTICE }).waitFor();
+    const mine = facilitator.locator('li.bulletin', { hasText: NOTICE });
+    await mine.getByRole('button', { name: ko['board.unpin'] }).click();
+    await mine.getByRole('button', { name: ko['board.pin'] }).waitFor();
+    await newcomer.locator('li.bulletin.pinned', { hasText: NOTICE }).waitFor({ state: 'detached', timeout: 15_000 });
+    const notice = newcomer.locator('li.bulletin', { hasText: NOTICE });
+    expect(await notice.getByText(ko['board.pinned']).count()).toBe(0);
     expect(session.problems).toEqual([]);
   });
 });
