@@ -384,11 +384,13 @@ export class Client implements MindeulleApi, Core {
       { type: 'text', sentAt: this.now(), text },
       options.pin ?? false,
     );
-    if (options.pin) await this.signPin(groupId, posted.messageId, true);
+    // Best effort: the bulletin stands (pinned by the relay's flag) even if the signed pin cannot go
+    // now; then it is not carried to newcomers until someone pins it again.
+    if (options.pin) await this.signPin(groupId, posted.messageId, true).catch(() => {});
     return posted;
   }
 
-  /** The signed word on a pin (a bulletin-kind message): what lets an admin carry it to newcomers (board-carry.ts). */
+  /** The signed word on a pin (a bulletin-kind message): what lets a facilitator or admin carry it to newcomers (board-carry.ts). */
   private signPin(groupId: string, target: string, pinned: boolean) {
     return this.post(groupId, 'bulletin', { type: 'pin', sentAt: this.now(), target, pinned });
   }

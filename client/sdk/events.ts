@@ -36,7 +36,7 @@ export interface MessageEvent {
   /** the epoch and the sender's counter in it (gap bookkeeping); absent in histories stored by older versions */
   epoch?: number;
   counter?: number;
-  /** a pinned bulletin (or an edit of one) from before this device joined, carried by the admin who approved her and checked against its author's signature */
+  /** a pinned bulletin (or an edit of one) from before this device joined, carried by a facilitator or admin (at her approval, or when pinned later) and checked against its author's signature */
   carried?: boolean;
 }
 

@@ -100,7 +100,7 @@ const historyDoc = (id: string) => `history/${id}`;
 const boardDoc = (id: string) => `board/${id}`;
 
 /**
- * A bulletin (or an edit of one) as an admin carries it to a newcomer
+ * A bulletin (or an edit of one) as it is carried to a newcomer
  * (PROTOCOL.md section 10): its signed inner layer and message key
  * (base64url), and the sequence it was stored at. Kept while the bulletin is
  * in the history; the key opens that one bulletin, whose text the history holds anyway.
