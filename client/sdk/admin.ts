@@ -3,6 +3,7 @@
 import { toB64 } from '../../shared/crypto/encoding';
 import { randomBytes } from '../../shared/crypto/primitives';
 import { type RosterOp, applyCommit, signCommit } from '../../shared/protocol/roster';
+import { carryPinned } from './carry-send';
 import { type Core, requireGroup } from './core';
 import { startEpoch } from './epochs';
 import { ClientError } from './errors';
@@ -81,9 +82,13 @@ export async function changeRoster(
   await core.announceSelf(state, true);
 }
 
-/** Approves a join request: a commit adding exactly the requesting device with the invited role. */
-export function approve(core: Core, groupId: string, requestId: string): Promise<void> {
-  return changeRoster(
+/**
+ * Approves a join request: a commit adding exactly the requesting device with
+ * the invited role; then the bulletins pinned now are carried into the new
+ * epoch, so the newcomer's board is not empty (board-carry.ts).
+ */
+export async function approve(core: Core, groupId: string, requestId: string): Promise<void> {
+  await changeRoster(
     core,
     groupId,
     async () => {
@@ -95,6 +100,7 @@ export function approve(core: Core, groupId: string, requestId: string): Promise
     },
     (commit) => core.session.call((api) => api.approveJoinRequest(groupId, requestId, commit)),
   );
+  await carryPinned(core, groupId);
 }
 
 /** A new group: the genesis makes this device its first admin, and epoch 1 starts at once. */

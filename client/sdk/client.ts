@@ -7,6 +7,7 @@ import type { Plaintext } from '../../shared/protocol/plaintext';
 import type { Role } from '../../shared/protocol/roster';
 import { safetyNumber, shortRosterHash } from '../../shared/protocol/safety-number';
 import { approve, changeRoster, commitOps, createGroup } from './admin';
+import { carryPinned } from './carry-send';
 import type {
   GroupView,
   InviteOptions,
@@ -282,8 +283,9 @@ export class Client implements MindeulleApi, Core {
         if (old?.record.removed && summaries.some((s) => s.groupId === id)) this.states.delete(id);
         await this.syncLocked(id);
         const fresh = this.states.get(id);
+        // (a bulletin carried to her again at her return is not shown twice)
         if (old && fresh && fresh !== old) {
-          fresh.history.unshift(...old.history);
+          fresh.history.unshift(...old.history.filter((e) => !fresh.history.some((f) => f.messageId === e.messageId)));
           fresh.record.displayNames = { ...old.record.displayNames, ...fresh.record.displayNames };
         }
         const summary = summaries.find((s) => s.groupId === id);
@@ -478,8 +480,22 @@ export class Client implements MindeulleApi, Core {
     return postPlaintext(this, groupId, 'message', plaintext, false, options.onHeld);
   }
 
-  postBulletin(groupId: string, text: string, options: { pin?: boolean } = {}) {
-    return this.post(groupId, 'bulletin', { type: 'text', sentAt: this.now(), text }, options.pin ?? false);
+  async postBulletin(groupId: string, text: string, options: { pin?: boolean } = {}) {
+    const posted = await this.post(
+      groupId,
+      'bulletin',
+      { type: 'text', sentAt: this.now(), text },
+      options.pin ?? false,
+    );
+    // Best effort: the bulletin stands (pinned by the relay's flag) even if the signed pin cannot go
+    // now; then it is not carried to newcomers until someone pins it again.
+    if (options.pin) await this.signPin(groupId, posted.messageId, true).catch(() => {});
+    return posted;
+  }
+
+  /** The signed word on a pin (a bulletin-kind message): what lets a facilitator or admin carry it to newcomers (board-carry.ts). */
+  private signPin(groupId: string, target: string, pinned: boolean) {
+    return this.post(groupId, 'bulletin', { type: 'pin', sentAt: this.now(), target, pinned });
   }
 
   private post(groupId: string, kind: MessageKind, plaintext: Plaintext, pinned = false) {
@@ -488,11 +504,15 @@ export class Client implements MindeulleApi, Core {
 
   async pin(groupId: string, seq: number, pinned: boolean): Promise<void> {
     const state = this.group(groupId);
+    const target = state.history.find((e) => e.seq === seq && e.kind === 'bulletin');
+    if (target) await this.signPin(groupId, target.messageId, pinned);
     await this.session.call((api) => api.pin(groupId, seq, pinned));
     await this.lock(groupId, async () => {
       state.setPinned(new Set([seq]), pinned);
       await state.save(this.store);
     });
+    // Members who joined after it was posted cannot read it in its epoch: it is carried to them now.
+    if (target && pinned) await carryPinned(this, groupId, { messageId: target.messageId, seq });
   }
 
   async queued(groupId: string): Promise<QueuedMessage[]> {

@@ -45,6 +45,8 @@ export interface MessageEvent {
    * (only the original sender may change her message; anything else is ignored).
    */
   change?: 'applied' | 'ignored';
+  /** a pinned bulletin (or an edit of one) from before this device joined, carried by a facilitator or admin (at her approval, or when pinned later) and checked against its author's signature */
+  carried?: boolean;
 }
 
 /** A message that could not be read at all (wrong key, forged, moved): shown as a warning, never as content. */

@@ -1,7 +1,8 @@
 // Everything this device keeps about one group: the verified roster chain,
 // the keys of the epochs it holds, what it has read, and its decrypted
-// history. Persisted through the sealed store as three kinds of documents:
-// group/<id> (the record), epoch/<id>/<n> (one epoch's keys), history/<id>.
+// history. Persisted through the sealed store as four kinds of documents:
+// group/<id> (the record), epoch/<id>/<n> (one epoch's keys), history/<id>,
+// and board/<id> (what it takes to carry a bulletin to a newcomer).
 import {
   exportEpochKeys,
   type EpochKeys,
@@ -71,6 +72,8 @@ export interface GroupRecord {
   kxSince: Record<string, number>;
   /** the newest epoch whose envelope came sealed to a retired key, until a newer epoch opens; null if none */
   staleKeyEpoch: number | null;
+  /** bulletin message id -> pinned, as the last signed pin message by a facilitator or admin said (what may be carried to newcomers) */
+  pins: Record<string, boolean>;
 }
 
 export interface HeadClaim {
@@ -100,12 +103,28 @@ export type GroupConsent = 'accepted' | 'invited';
 const groupDoc = (id: string) => `group/${id}`;
 const epochDoc = (id: string, epoch: number) => `epoch/${id}/${epoch}`;
 const historyDoc = (id: string) => `history/${id}`;
+const boardDoc = (id: string) => `board/${id}`;
+
+/**
+ * A bulletin (or an edit of one) as it is carried to a newcomer
+ * (PROTOCOL.md section 10): its signed inner layer and message key
+ * (base64url), and the sequence it was stored at. Kept while the bulletin is
+ * in the history; the key opens that one bulletin, whose text the history holds anyway.
+ */
+export interface BoardCopy {
+  seq: number;
+  inner: string;
+  key: string;
+  /** an edit's copy: the bulletin it changes (carried after it) */
+  target?: string;
+}
 
 export class GroupState {
   readonly keys = new Map<number, EpochKeys>();
   private readonly dirtyEpochs = new Set<number>();
   private readonly droppedEpochs = new Set<number>();
   private historyDirty = false;
+  private boardDirty = false;
   /** when this device last asked the admins for a fresh epoch (stale-key.ts; not stored) */
   rekeyAskedAt = 0;
   /** when this admin's client last started an epoch on a member's request (stale-key.ts; not stored) */
@@ -115,6 +134,8 @@ export class GroupState {
     readonly record: GroupRecord,
     public chain: RosterChain,
     readonly history: MessageEvent[],
+    /** message id -> what carries that bulletin to a newcomer */
+    readonly board: Record<string, BoardCopy> = {},
   ) {}
 
   static create(
@@ -146,6 +167,7 @@ export class GroupState {
       doorVerified: door.doorVerified,
       kxSince: {},
       staleKeyEpoch: null,
+      pins: {},
     };
     return new GroupState(record, chain, []);
   }
@@ -162,10 +184,12 @@ export class GroupState {
     record.kxSince ??= {};
     record.staleKeyEpoch ??= null;
     record.lastReadByKind ??= {};
+    record.pins ??= {};
     const state = new GroupState(
       record,
       RosterChain.verify(record.commits),
       (await store.read<MessageEvent[]>(historyDoc(groupId))) ?? [],
+      (await store.read<Record<string, BoardCopy>>(boardDoc(groupId))) ?? {},
     );
     record.commits = state.chain.commits;
     for (const e of Object.keys(record.epochs).map(Number)) {
@@ -271,6 +295,8 @@ export class GroupState {
       target.content = { type: 'delete', target: target.messageId, sentAt: target.sentAt };
       target.deleted = true;
       delete target.edited;
+      // what could carry its words to a newcomer goes with them
+      this.forgetBoardCopies((id, copy) => id === target.messageId || copy.target === target.messageId);
     }
     this.historyDirty = true;
     return true;
@@ -294,6 +320,7 @@ export class GroupState {
     for (const e of this.droppedEpochs) await store.remove(epochDoc(this.groupId, e));
     this.droppedEpochs.clear();
     await store.remove(historyDoc(this.groupId));
+    await store.remove(boardDoc(this.groupId));
     await store.remove(groupDoc(this.groupId));
   }
 
@@ -357,17 +384,49 @@ export class GroupState {
     }
   }
 
-  /** A copy: later changes to the history (a gap that closed, a pin) do not rewrite the event already emitted. */
+  /**
+   * A copy: later changes to the history (a gap that closed, a pin) do not
+   * rewrite the event already emitted. In sequence order: a carried bulletin
+   * keeps the earlier sequence it was stored at.
+   */
   addToHistory(event: MessageEvent): void {
-    this.history.push({ ...event });
+    let at = this.history.length;
+    while (at > 0 && this.history[at - 1]!.seq > event.seq) at--;
+    this.history.splice(at, 0, { ...event });
     this.historyDirty = true;
+  }
+
+  /** Keeps what carries a bulletin (or an edit) to a newcomer; forgotten once it leaves the history. */
+  keepBoardCopy(messageId: string, copy: BoardCopy): void {
+    this.board[messageId] = copy;
+    this.boardDirty = true;
+  }
+
+  private forgetBoardCopies(drop: (messageId: string, copy: BoardCopy) => boolean): void {
+    for (const [id, copy] of Object.entries(this.board)) {
+      if (!drop(id, copy)) continue;
+      delete this.board[id];
+      this.boardDirty = true;
+    }
   }
 
   /** Deletes local copies past the group's retention, as the server does (expiresAt is Unix seconds). */
   expireHistory(nowMs: number): void {
     const kept = this.history.filter((e) => e.expiresAt === null || e.expiresAt * 1000 > nowMs);
-    if (kept.length === this.history.length) return;
-    this.history.splice(0, this.history.length, ...kept);
+    if (kept.length !== this.history.length) {
+      this.history.splice(0, this.history.length, ...kept);
+      this.historyDirty = true;
+    }
+    const held = new Set(this.history.map((e) => e.messageId));
+    this.forgetBoardCopies((id, copy) => !held.has(copy.target ?? id));
+    for (const id of Object.keys(this.record.pins)) if (!held.has(id)) delete this.record.pins[id];
+  }
+
+  /** A signed pin read live: the bulletin's mark follows at once (the relay's flag is read again at the next sync). */
+  markPinned(messageId: string, pinned: boolean): void {
+    const e = this.history.find((x) => x.messageId === messageId && x.kind === 'bulletin');
+    if (!e || e.pinned === pinned) return;
+    e.pinned = pinned;
     this.historyDirty = true;
   }
 
@@ -391,6 +450,8 @@ export class GroupState {
   async save(store: DocumentStore): Promise<void> {
     if (this.historyDirty) await store.write(historyDoc(this.groupId), this.history);
     this.historyDirty = false;
+    if (this.boardDirty) await store.write(boardDoc(this.groupId), this.board);
+    this.boardDirty = false;
     this.record.commits = this.chain.commits;
     const ids = Object.keys(this.record.seen);
     for (const id of ids.slice(0, Math.max(0, ids.length - MAX_SEEN_IDS))) delete this.record.seen[id];

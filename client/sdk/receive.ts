@@ -2,10 +2,18 @@
 // sender against the verified roster of that epoch, and sets the flags a
 // person needs: verified, gap, replay, invalid roster, role rejected (P2, P7, P9).
 import { fromB64 } from '../../shared/crypto/encoding';
-import { decryptMessage, MessageError, senderMayPost } from '../../shared/protocol/message-envelope';
+import { memzero } from '../../shared/crypto/primitives';
+import {
+  type CarryMaterial,
+  decryptMessage,
+  MessageError,
+  senderMayPost,
+} from '../../shared/protocol/message-envelope';
 import { decodePlaintext, type DecodedPlaintext, typeAllowedIn } from '../../shared/protocol/plaintext';
+import { mayPin } from '../../shared/protocol/posting-rules';
 import type { StoredMessage } from '../../shared/schemas/messages';
 import type { ClientEvent, EventFlags, MessageEvent, UndecryptableEvent } from './events';
+import { keepBoardCopy, openCarried } from './board-carry';
 import { applyEpochCheck } from './delivery-check';
 import { addMissing, fillMissing } from './gaps';
 import type { GroupState } from './group-state';
@@ -40,13 +48,15 @@ export function receiveStored(state: GroupState, m: StoredMessage, joinEpoch: nu
 
   let header: ReturnType<typeof decryptMessage>['header'];
   let plaintext: Uint8Array;
+  let carry: CarryMaterial | undefined;
   try {
-    ({ header, plaintext } = decryptMessage(keys, fromB64(m.ciphertext), {
-      group: groupId,
-      epoch: m.epoch,
-      kind: m.kind,
-      messageId: m.clientMsgId,
-    }));
+    ({ header, plaintext, carry } = decryptMessage(
+      keys,
+      fromB64(m.ciphertext),
+      { group: groupId, epoch: m.epoch, kind: m.kind, messageId: m.clientMsgId },
+      // A bulletin's inner layer and key are kept, so an admin can carry it to later newcomers (board-carry.ts).
+      { keepCarry: m.kind === 'bulletin' },
+    ));
   } catch (e) {
     return rejected(state, m.seq, e instanceof MessageError ? e.code : 'malformed');
   }
@@ -59,17 +69,21 @@ export function receiveStored(state: GroupState, m: StoredMessage, joinEpoch: nu
   try {
     content = decodePlaintext(plaintext);
   } catch {
+    if (carry) memzero(carry.messageKey);
     return undecryptable(groupId, m.seq, 'malformed_plaintext');
   }
-  if (content.type !== 'unsupported' && !typeAllowedIn(m.kind, content.type))
+  if (content.type !== 'unsupported' && !typeAllowedIn(m.kind, content.type)) {
+    if (carry) memzero(carry.messageKey);
     return undecryptable(groupId, m.seq, 'type_not_allowed');
+  }
 
   const roster = state.chain.atEpoch(m.epoch);
   const senderRole = roster?.members.get(header.sender)?.role ?? null;
   const roleRejected =
     !roster ||
     !senderMayPost(roster, header.sender, m.kind) ||
-    (content.type === 'group-name' && senderRole !== 'admin');
+    (content.type === 'group-name' && senderRole !== 'admin') ||
+    (content.type === 'carried-bulletin' && !(senderRole && mayPin(senderRole)));
 
   const gap = countAndCheck(state, m.epoch, header.sender, header.counter);
   // Sequences are consecutive; with no retention none expire, so skipped ones were withheld.
@@ -99,10 +113,35 @@ export function receiveStored(state: GroupState, m: StoredMessage, joinEpoch: nu
   if (info && m.kind !== 'meta') info.messages++;
   // An edit or delete changes the message it names (if its sender wrote it) and is not kept itself.
   if (content.type === 'edit' || content.type === 'delete') {
-    event.change = !roleRejected && state.applyChange(event) ? 'applied' : 'ignored';
+    const applied = !roleRejected && state.applyChange(event);
+    event.change = applied ? 'applied' : 'ignored';
+    // an edit of a bulletin is carried after it, so a newcomer reads the latest words
+    if (carry && applied && content.type === 'edit') keepBoardCopy(state, event, carry);
+    else if (carry) memzero(carry.messageKey);
     return { event, keep: false };
   }
-  return { event, keep: !roleRejected && m.kind !== 'meta' };
+  if (!roleRejected && content.type === 'carried-bulletin') return carriedBulletin(state, event, content);
+  const keep = !roleRejected && m.kind !== 'meta' && content.type !== 'pin';
+  if (carry && keep) keepBoardCopy(state, event, carry);
+  else if (carry) memzero(carry.messageKey);
+  return { event, keep };
+}
+
+/**
+ * A facilitator or admin carried a pinned bulletin from before this device joined: kept as
+ * that bulletin (its author, time, sequence) if it verifies and is not held
+ * already; a forgery is reported, never shown as a bulletin.
+ */
+function carriedBulletin(
+  state: GroupState,
+  meta: MessageEvent,
+  content: Extract<DecodedPlaintext, { type: 'carried-bulletin' }>,
+): Received {
+  const r = openCarried(state, meta, content);
+  // a carried edit changes the bulletin carried before it, and is not kept itself
+  if ('event' in r) return { event: r.event, keep: r.event.content.type === 'text' };
+  if ('held' in r) return { event: meta, keep: false };
+  return undecryptable(state.groupId, meta.seq, r.rejected);
 }
 
 /** A message id read before, at another sequence: the server (or someone) replayed it. Discarded, and flagged. */
@@ -112,10 +151,14 @@ function replayOf(state: GroupState, m: StoredMessage): Received {
   return { event: { ...original, seq: m.seq, flags: { ...original.flags, replay: true } }, keep: false };
 }
 
-/** Profile, group-name and epoch-check messages travel as meta messages. */
+/** Profile, group-name and epoch-check messages travel as meta messages; a signed pin as a bulletin. */
 function applyMeta(state: GroupState, e: MessageEvent): void {
   if (e.content.type === 'profile') state.record.displayNames[e.sender] = e.content.displayName;
   if (e.content.type === 'group-name') state.record.name = e.content.name;
+  if (e.content.type === 'pin') {
+    state.record.pins[e.content.target] = e.content.pinned;
+    state.markPinned(e.content.target, e.content.pinned);
+  }
   if (e.content.type === 'epoch-check')
     applyEpochCheck(state, state.keys.get(e.epoch!)?.self ?? '', e.sender, e.content);
 }

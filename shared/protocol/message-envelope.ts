@@ -48,6 +48,17 @@ export interface MessageHeader {
 export interface DecryptedMessage {
   header: MessageHeader;
   plaintext: Uint8Array;
+  /** with `{ keepCarry: true }`: what lets a later newcomer check and open this one message (carried-bulletin.ts) */
+  carry?: CarryMaterial;
+}
+
+/**
+ * One message's signed inner layer and its message key: enough to verify its
+ * author and read it, and nothing else (a message key opens one message only).
+ */
+export interface CarryMaterial {
+  inner: Uint8Array;
+  messageKey: Uint8Array;
 }
 
 /** What the receiver learned from the server (or expects): the outer layer is bound to all of it. */
@@ -195,7 +206,7 @@ export function openOuter(metadataKey: Uint8Array, routing: Routing, envelope: U
 
 // ------------------------------------------------------------ inner layer
 
-function signedPart(header: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array): Uint8Array {
+export function signedPart(header: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array): Uint8Array {
   return concatBytes(u32be(header.length), header, nonce, ciphertext);
 }
 
@@ -204,7 +215,8 @@ function encodeInner(header: Uint8Array, nonce: Uint8Array, sig: Uint8Array, cip
   return concatBytes(new Uint8Array([header.length >> 8, header.length & 0xff]), header, nonce, sig, ciphertext);
 }
 
-function decodeInner(inner: Uint8Array) {
+/** Parses an inner layer; throws on any layout error. Exported for carried bulletins. */
+export function decodeInner(inner: Uint8Array) {
   if (inner.length < 2) throw new Error('short');
   const hlen = (inner[0]! << 8) | inner[1]!;
   const headerBytes = inner.subarray(2, 2 + hlen);
@@ -287,7 +299,7 @@ export function decryptMessage(
   keys: EpochKeys,
   envelope: Uint8Array,
   routing: Routing,
-  opts: { roster?: RosterState } = {},
+  opts: { roster?: RosterState; keepCarry?: boolean } = {},
 ): DecryptedMessage {
   if (routing.group !== keys.group || routing.epoch !== keys.epoch)
     fail('binding', 'these keys are for another group or epoch');
@@ -325,8 +337,10 @@ export function decryptMessage(
     pending.discard();
     fail('bad_ciphertext', 'message does not decrypt under the sender chain');
   }
+  // Copied before commit() wipes the key: kept only for a bulletin that may be carried to newcomers.
+  const carry = opts.keepCarry ? { inner: inner.slice(), messageKey: pending.messageKey.slice() } : undefined;
   pending.commit();
-  return { header, plaintext };
+  return carry ? { header, plaintext, carry } : { header, plaintext };
 }
 
 function safeB64(text: string): Uint8Array | null {

@@ -48,6 +48,29 @@ const epochCheck = z.object({
     .optional(),
 });
 
+/** A carried inner layer fits the largest envelope's plaintext once base64url-encoded (and then must fit a meta message). */
+const MAX_CARRIED_INNER_CHARS = 88_000;
+/**
+ * A facilitator or admin carries a pinned bulletin (or an edit of one) from an
+ * earlier epoch to newcomers (at an approval, or when she pins it): its signed inner layer and its one
+ * message key, the sequence it was stored at, whether it is pinned, and when
+ * it expires (PROTOCOL.md section 10). The newcomer checks the original
+ * author's signature (carried-bulletin.ts).
+ */
+const carriedBulletin = z.object({
+  ...base,
+  type: z.literal('carried-bulletin'),
+  seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  inner: z
+    .string()
+    .max(MAX_CARRIED_INNER_CHARS)
+    .regex(/^[A-Za-z0-9_-]+$/),
+  key: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  pinned: z.boolean(),
+  /** Unix seconds, as the stored row's; null when the group keeps messages */
+  expiresAt: z.number().int().min(0).max(8.64e12).nullable(),
+});
+
 export const plaintextSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('text'), text: text(MAX_TEXT_CHARS).min(1), replyTo: messageId.optional() }),
   z.object({
@@ -59,10 +82,13 @@ export const plaintextSchema = z.discriminatedUnion('type', [
   }),
   z.object({ ...base, type: z.literal('edit'), target: messageId, text: text(MAX_TEXT_CHARS).min(1) }),
   z.object({ ...base, type: z.literal('delete'), target: messageId }),
+  /** a facilitator or admin pins (or unpins) a bulletin: the signed word on what is carried to newcomers */
+  z.object({ ...base, type: z.literal('pin'), target: messageId, pinned: z.boolean() }),
   z.object({ ...base, type: z.literal('urgent-help'), text: text(MAX_TEXT_CHARS).optional() }),
   z.object({ ...base, type: z.literal('profile'), displayName: text(MAX_NAME_CHARS).min(1) }),
   z.object({ ...base, type: z.literal('group-name'), name: text(MAX_NAME_CHARS).min(1) }),
   epochCheck,
+  carriedBulletin,
 ]);
 
 /** A plaintext as the application builds it (the version is added on encoding). */
@@ -93,8 +119,8 @@ export class PlaintextError extends Error {
 /** Which types may travel under which envelope kind. */
 const ALLOWED: Record<MessageKind, readonly PlaintextType[]> = {
   message: ['text', 'reaction', 'edit', 'delete', 'urgent-help'],
-  bulletin: ['text', 'edit', 'delete'],
-  meta: ['profile', 'group-name', 'epoch-check'],
+  bulletin: ['text', 'edit', 'delete', 'pin'],
+  meta: ['profile', 'group-name', 'epoch-check', 'carried-bulletin'],
 };
 
 export function typeAllowedIn(kind: MessageKind, type: PlaintextType): boolean {

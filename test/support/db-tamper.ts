@@ -95,6 +95,13 @@ export function updateMessageRow(
   );
 }
 
+/** The server flags a stored message pinned (or not) on its own. */
+export function setPinnedRow(dbPath: string, groupId: string, seq: number, pinned: boolean): void {
+  withDb(dbPath, (db) =>
+    db.prepare('UPDATE messages SET pinned = ? WHERE group_id = ? AND seq = ?').run(pinned ? 1 : 0, groupId, seq),
+  );
+}
+
 export function deleteMessageRow(dbPath: string, groupId: string, seq: number): void {
   withDb(dbPath, (db) => db.prepare('DELETE FROM messages WHERE group_id = ? AND seq = ?').run(groupId, seq));
 }
