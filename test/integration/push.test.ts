@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cryptoReady } from '../../shared/crypto/sodium';
 import { generateVapidKeys } from '../../server/push/vapid';
-import { TestDevice } from '../support/api-client';
+import { admit, TestDevice } from '../support/api-client';
 import { makeServerGroup, type TestGroup } from '../support/fixtures';
 import { expectError, expectOk } from '../support/http';
 import { type PushService, startPushService } from '../support/push-service';
@@ -155,13 +155,14 @@ describe('sending', () => {
     expect(both.flatMap((p) => p.problems)).toEqual([]);
   });
 
-  it('a join request wakes the admins, and a key envelope its recipient', async () => {
+  it('a join request wakes the admins, and the approval (roster commit, key envelope) wakes the newcomer', async () => {
     const solo = await makeServerGroup(server, []);
     const adminEndpoint = await subscribe(solo.admin);
     const newcomer = await TestDevice.create(server);
-    const { code } = expectOk(await solo.admin.createInvite(solo.groupId, { role: 'member' }), 201);
-    expectOk(await newcomer.redeem(code), 201);
+    const newcomerEndpoint = await subscribe(newcomer);
+    await admit(solo.admin, newcomer, solo.groupId);
     expect(await pushesFor(adminEndpoint, 1, 2000)).toHaveLength(1);
+    expect(await pushesFor(newcomerEndpoint, 1, 2000)).toHaveLength(1);
   });
 
   it('410 Gone makes the relay forget the endpoint: the next post pushes nothing', async () => {
