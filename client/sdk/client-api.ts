@@ -158,6 +158,10 @@ export interface MindeulleApi {
   rotateDeviceKey(): Promise<void>;
   /** Ends every session of this device on the server. */
   logoutEverywhere(): Promise<void>;
+  /** The relay's VAPID public key for PushManager.subscribe; RelayError push_unavailable when the relay sends no pushes. */
+  pushKey(): Promise<string>;
+  /** Stores this device's push endpoint on the relay (the only thing it keeps), or forgets it (null). */
+  setPushEndpoint(endpoint: string | null): Promise<void>;
 }
 
 /** How an app opens the SDK. Implemented in client/sdk/ (see its index.ts). */

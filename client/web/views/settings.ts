@@ -7,6 +7,7 @@ import { field, h, select } from '../ui/dom';
 import { passphraseFields } from '../ui/passphrase-fields';
 import { alertBox, runBusy, screenHeader } from '../ui/widgets';
 import { languagePicker } from './language-picker';
+import { pushSettingsSection } from './push-settings';
 import { retentionSelect } from './retention';
 
 export const settingsView: ViewFactory = (ctx) => {
@@ -63,6 +64,7 @@ export const settingsView: ViewFactory = (ctx) => {
       field(ctx.t('settings.lockAfter'), lock),
       h('label', { class: 'check' }, notify, ctx.t('settings.notifications')),
       h('p', { class: 'hint' }, ctx.t('settings.notificationsHint')),
+      pushSettingsSection(ctx),
       retentionSection(ctx),
       duressSection(ctx),
       h(
