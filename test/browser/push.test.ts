@@ -66,7 +66,8 @@ describe('notifications while the app is closed', () => {
     expect(await toggle.isChecked()).toBe(false);
     await phone.getByText(ko['settings.pushHint']).waitFor();
     await capture(phone, 'push-01-settings');
-    await toggle.check();
+    // click, not check(): the switch may already have gone back off when Playwright looks.
+    await toggle.click();
     await phone.getByText(ko['settings.pushUnavailable']).waitFor();
     expect(await toggle.isChecked()).toBe(false);
   });

@@ -204,7 +204,7 @@ export const en: Catalogue = {
   'settings.notifications': 'Notifications',
   'settings.notificationsHint':
     'Notifications never show content or names. While the app is locked, no notifications arrive.',
-  'settings.push': 'Notifications while the app is closed',
+  'settings.push': 'Alert me while the app is closed',
   'settings.pushHint':
     'When on, the push server of your phone’s browser maker (Google, Apple, Mozilla or Microsoft) learns when something new arrives, and nothing else: no content, names or groups, and the notification only shows a short fixed line. On iPhone this works only for the app added to the home screen.',
   'settings.pushOn': 'Notifications will arrive while the app is closed.',
