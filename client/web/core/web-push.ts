@@ -23,17 +23,27 @@ const keyOf = (subscription: PushSubscription): string | null => {
   return key ? toB64(new Uint8Array(key)) : null;
 };
 
-/** Asks for permission, subscribes with the relay's key and hands the endpoint to the relay. */
-export async function turnPushOn(client: MindeulleApi): Promise<PushResult> {
-  if (!pushSupported()) return 'unsupported';
-  let key: string;
+/** The relay's VAPID key, or null when the relay sends no pushes (push_unavailable). */
+export async function fetchPushKey(client: MindeulleApi): Promise<string | null> {
   try {
-    key = await client.pushKey();
+    return await client.pushKey();
   } catch (err) {
-    if ((err as { code?: string }).code === 'push_unavailable') return 'unavailable';
+    if ((err as { code?: string }).code === 'push_unavailable') return null;
     throw err;
   }
-  if (Notification.permission !== 'granted' && (await Notification.requestPermission()) !== 'granted') return 'denied';
+}
+
+/**
+ * Asks for permission first, within her tap (Safari and Firefox allow the
+ * question only there), then subscribes with the relay's key and hands the
+ * endpoint to the relay.
+ */
+export async function turnPushOn(client: MindeulleApi, knownKey: string | null | undefined): Promise<PushResult> {
+  if (!pushSupported()) return 'unsupported';
+  const permission = Notification.permission === 'granted' ? 'granted' : await Notification.requestPermission();
+  if (permission !== 'granted') return 'denied';
+  const key = knownKey ?? (await fetchPushKey(client));
+  if (key === null) return 'unavailable';
   const registration = await navigator.serviceWorker.ready;
   let subscription = await registration.pushManager.getSubscription();
   // Made with another key (the relay's key changed): the push service would refuse the relay's pushes.
