@@ -1,22 +1,55 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { build, defineConfig, type Plugin } from 'vite';
 
 // The web app: built into dist/web and served by the Node server (and by
 // Workers static assets). No inline scripts, so the strict CSP holds. The
-// service worker is a second entry, emitted as /sw.js so its scope is the
-// whole origin. `--mode e2e` is for the browser tests only (see
+// service worker is built on its own, after the app, into one classic script
+// /sw.js (scope: the whole origin): as a second entry of the app's build it
+// would share chunks with it (the notification texts), and a classic service
+// worker cannot import them. `--mode e2e` is for the browser tests only (see
 // client/web/core/kdf-params.ts).
 const root = dirname(fileURLToPath(import.meta.url));
 const web = resolve(root, 'client/web');
+const outDir = resolve(root, 'dist/web');
+
+/** Builds /sw.js into the same folder as the app (the tests build into their own). */
+function serviceWorker(): Plugin {
+  let into = outDir;
+  let mode = 'production';
+  return {
+    name: 'service-worker',
+    apply: 'build',
+    configResolved(config) {
+      into = config.build.outDir;
+      mode = config.mode;
+    },
+    async closeBundle() {
+      await build({
+        configFile: false,
+        root: web,
+        mode,
+        logLevel: 'warn',
+        build: {
+          outDir: into,
+          emptyOutDir: false,
+          copyPublicDir: false,
+          target: 'es2022',
+          lib: { entry: resolve(web, 'sw.ts'), formats: ['iife'], name: 'sw', fileName: () => 'sw.js' },
+        },
+      });
+    },
+  };
+}
 
 export default defineConfig({
   root: web,
   base: '/',
   // The sumo build is a superset (it adds Argon2id): one copy of libsodium in the bundle instead of two.
   resolve: { alias: [{ find: /^libsodium-wrappers$/, replacement: 'libsodium-wrappers-sumo' }] },
+  plugins: [serviceWorker()],
   build: {
-    outDir: resolve(root, 'dist/web'),
+    outDir,
     emptyOutDir: true,
     modulePreload: { polyfill: false },
     target: 'es2022',
@@ -25,8 +58,8 @@ export default defineConfig({
     // libsodium (sumo, WebAssembly inlined) is most of the bundle: ~750 kB, ~250 kB gzipped.
     chunkSizeWarningLimit: 900,
     rollupOptions: {
-      input: { main: resolve(web, 'index.html'), sw: resolve(web, 'sw.ts') },
-      output: { entryFileNames: (chunk) => (chunk.name === 'sw' ? 'sw.js' : 'assets/[name]-[hash].js') },
+      input: { main: resolve(web, 'index.html') },
+      output: { entryFileNames: 'assets/[name]-[hash].js' },
     },
   },
 });

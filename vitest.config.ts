@@ -8,6 +8,7 @@ const ON_BOTH_TARGETS = [
   'test/integration/http-surface.test.ts',
   'test/integration/authorization.test.ts',
   'test/integration/device-keys.test.ts',
+  'test/integration/push.test.ts',
 ];
 
 export default defineConfig({

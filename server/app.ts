@@ -11,6 +11,7 @@ import { joinRequestRoutes } from './routes/join-requests';
 import { keyEnvelopeRoutes } from './routes/key-envelopes';
 import { messageRoutes } from './routes/messages';
 import { newRouter, serveApiDocument } from './routes/openapi';
+import { pushRoutes } from './routes/push';
 import { securityHeaders } from './security-headers';
 
 export function createApp(deps: AppDeps) {
@@ -40,6 +41,7 @@ export function createApp(deps: AppDeps) {
   joinRequestRoutes(app, deps);
   keyEnvelopeRoutes(app, deps);
   messageRoutes(app, deps);
+  pushRoutes(app, deps);
 
   serveApiDocument(app);
 

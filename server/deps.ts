@@ -5,6 +5,8 @@ import { type Clock, systemClock } from './clock';
 import { type AppConfig, clockSkewFromEnv, configFromEnv } from './config';
 import type { Db } from './db/database';
 import type { Hub } from './live/hub';
+import { buildPushDeps, type PushDeps } from './push/push-deps';
+import { pushSettingsFromEnv } from './push/push-settings';
 import { memoryRateLimiter, type RateLimiter } from './rate-limiter';
 
 export interface Logger {
@@ -19,6 +21,8 @@ export interface AppDeps {
   limiter: RateLimiter;
   log: Logger;
   config: AppConfig;
+  /** Web Push (VAPID_SUBJECT and a key pair); absent: push is off, the default */
+  push?: PushDeps;
   /** Serves the built web app; absent where the platform serves it (Workers static assets). */
   assets?: MiddlewareHandler;
 }
@@ -31,7 +35,7 @@ export const consoleLog: Logger = {
   error: (line) => console.error(line),
 };
 
-/** Storage and hub come from the runtime; the rest has a default that any part may override. */
+/** Storage and hub come from the runtime; the rest has a default that any part may override (push: from VAPID_* in env). */
 export interface DepsParts extends Partial<AppDeps> {
   db: Db;
   hub: Hub;
@@ -45,13 +49,16 @@ export interface DepsParts extends Partial<AppDeps> {
  * count on their own).
  */
 export function buildDeps({ env = {}, ...parts }: DepsParts): AppDeps {
+  const log = parts.log ?? consoleLog;
+  const push = 'push' in parts ? parts.push : buildPushDeps(parts.db, pushSettingsFromEnv(env), log);
   return {
     db: parts.db,
     hub: parts.hub,
     clock: parts.clock ?? systemClock(clockSkewFromEnv(env)),
     limiter: parts.limiter ?? memoryRateLimiter(),
-    log: parts.log ?? consoleLog,
+    log,
     config: parts.config ?? configFromEnv(env),
+    ...(push ? { push } : {}),
     ...(parts.assets ? { assets: parts.assets } : {}),
   };
 }

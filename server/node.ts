@@ -9,7 +9,11 @@ import { socketLimitsFromEnv } from './config';
 import { buildDeps, consoleLog as log } from './deps';
 import { memoryHub } from './live/memory-hub';
 import { openSqlite } from './node/sqlite-db';
+import { loadOrCreateVapidKeys } from './node/vapid-file';
 import { attachWebSockets } from './node/ws-server';
+import { buildPushDeps } from './push/push-deps';
+import { pushSettingsFromEnv, pushSubjectFromEnv } from './push/push-settings';
+import { wakingHub } from './push/waking-hub';
 import { runPurge } from './services/purge';
 
 const env = process.env;
@@ -21,9 +25,14 @@ const purgeSeconds = Number(env.PURGE_INTERVAL_SECONDS ?? 300);
 await cryptoReady();
 const storage = await openSqlite(databasePath);
 const socketLimits = socketLimitsFromEnv(env);
+const live = memoryHub(socketLimits.maxSocketsPerDevice);
+// Push is off unless VAPID_SUBJECT is set; then the key pair lives beside the database.
+const vapidKeys = pushSubjectFromEnv(env) ? await loadOrCreateVapidKeys(databasePath, env) : undefined;
+const push = buildPushDeps(storage.db, pushSettingsFromEnv(env, vapidKeys), log);
 const deps = buildDeps({
   db: storage.db,
-  hub: memoryHub(socketLimits.maxSocketsPerDevice),
+  hub: push ? wakingHub(live, live.isLive, push.notifier) : live,
+  push,
   env,
   assets: webAssets(env.WEB_ROOT ?? './dist/web'),
 });

@@ -223,6 +223,10 @@ export interface MindeulleApi {
   logoutEverywhere(): Promise<void>;
   /** Re-seals everything this device stores under a new passphrase; 'wrong_passphrase' if `current` is not it. */
   changePassphrase(current: string, next: string): Promise<void>;
+  /** The relay's VAPID public key for PushManager.subscribe; RelayError push_unavailable when the relay sends no pushes. */
+  pushKey(): Promise<string>;
+  /** Stores this device's push endpoint on the relay (the only thing it keeps), or forgets it (null). */
+  setPushEndpoint(endpoint: string | null): Promise<void>;
 }
 
 /** How an app opens the SDK. Implemented in client/sdk/ (see its index.ts). */

@@ -631,4 +631,12 @@ export class Client implements MindeulleApi, Core {
     this.session.forget();
     await this.disconnect();
   }
+
+  pushKey(): Promise<string> {
+    return this.session.call((api) => api.pushKey());
+  }
+
+  async setPushEndpoint(endpoint: string | null): Promise<void> {
+    await this.session.call((api) => (endpoint === null ? api.unsubscribePush() : api.subscribePush(endpoint)));
+  }
 }

@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import type { GrantableRole } from '../../shared/protocol/posting-rules';
 import { challengeResponse, loginResponse, logoutAllResponse } from '../../shared/schemas/auth';
+import { pushKeyResponse } from '../../shared/schemas/push';
 import { okSchema } from '../../shared/schemas/common';
 import { devicePublicSchema, type DevicePublicWire } from '../../shared/schemas/devices';
 import { commitResultSchema, groupListResponse, groupSummarySchema, rosterResponse } from '../../shared/schemas/groups';
@@ -116,6 +117,11 @@ export class RelayApi {
     this.call('POST', '/v1/auth/login', loginResponse, { deviceId, challenge, signature });
   logout = () => this.call('POST', '/v1/auth/logout', okSchema);
   logoutAll = () => this.call('POST', '/v1/auth/logout-all', logoutAllResponse);
+
+  // content-free push (the endpoint only)
+  pushKey = async () => (await this.call('GET', '/v1/push/key', pushKeyResponse)).publicKey;
+  subscribePush = (endpoint: string) => this.call('PUT', '/v1/push/subscription', okSchema, { endpoint });
+  unsubscribePush = () => this.call('DELETE', '/v1/push/subscription', okSchema);
 
   // groups and roster
   createGroup = (genesis: SignedCommit) => this.call('POST', '/v1/groups', groupSummarySchema, { genesis });

@@ -3,6 +3,7 @@
 // an API response, so nothing a person wrote ever reaches the Cache Storage.
 // Type-checked on its own (tsconfig.sw.json): the WebWorker library clashes with the DOM one.
 import { isApiPath } from '../../shared/schemas/api-paths';
+import { NOTICE_ICON, NOTICE_TAG, noticeText } from './core/push-notice';
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
 
@@ -56,6 +57,15 @@ sw.addEventListener('fetch', (event) => {
   event.respondWith(networkFirst(request, url.pathname));
 });
 
+// A content-free push (empty, from the relay): it only says something new is
+// waiting. The same fixed notice, locked or not; the app fetches and decrypts
+// the news once it is unlocked.
+sw.addEventListener('push', (event) => {
+  const { title, body } = noticeText(sw.navigator.languages ?? [sw.navigator.language]);
+  event.waitUntil(sw.registration.showNotification(title, { body, tag: NOTICE_TAG, icon: NOTICE_ICON }));
+});
+
+// Opens the app (at its lock screen when it was not open and unlocked) or brings its window forward.
 sw.addEventListener('notificationclick', (event) => {
   event.notification.close();
   event.waitUntil(

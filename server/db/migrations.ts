@@ -126,9 +126,24 @@ const m0002_min_post_epoch: Migration = {
   },
 };
 
+/**
+ * One Web Push endpoint per subscribed device (opt-in), and nothing else: no
+ * p256dh/auth keys (pushes carry no payload), no timestamps.
+ */
+const m0003_push_subscriptions: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('push_subscriptions')
+      .addColumn('device_id', 'text', (c) => c.primaryKey())
+      .addColumn('endpoint', 'text', (c) => c.notNull())
+      .execute();
+  },
+};
+
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_initial': m0001_initial,
   '0002_min_post_epoch': m0002_min_post_epoch,
+  '0003_push_subscriptions': m0003_push_subscriptions,
 });
 
 export const migrationProvider: MigrationProvider = {

@@ -97,6 +97,12 @@ export interface MessagesTable {
   rowid?: Generated<number>;
 }
 
+/** One Web Push endpoint per device that opted in (SECURITY.md section 3). */
+export interface PushSubscriptionsTable {
+  device_id: string;
+  endpoint: string;
+}
+
 export interface Tables {
   devices: DevicesTable;
   auth_challenges: AuthChallengesTable;
@@ -108,4 +114,5 @@ export interface Tables {
   join_requests: JoinRequestsTable;
   key_envelopes: KeyEnvelopesTable;
   messages: MessagesTable;
+  push_subscriptions: PushSubscriptionsTable;
 }

@@ -21,11 +21,12 @@ export interface GroupSocket {
 
 /**
  * One hub operation, in the order the services issued them. `publish` carries
- * the frame already serialised (once, by the caller); `remove` closes the
- * sockets of devices that left the roster.
+ * the frame already serialised (once, by the caller), and `wake` when devices
+ * without a socket get a push for it (push/wake-frames.ts); `remove` closes
+ * the sockets of devices that left the roster.
  */
 export type HubOp =
-  | { type: 'publish'; text: string; only?: readonly string[] }
+  | { type: 'publish'; text: string; only?: readonly string[]; wake?: true }
   | { type: 'remove'; devices: readonly string[] };
 
 /** Close reason for a device removed from the roster; it must not keep listening. */

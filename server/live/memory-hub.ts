@@ -3,7 +3,9 @@ import { DEFAULT_SOCKET_LIMITS } from '../config';
 import type { Hub, LivePeer } from './hub';
 
 /** The in-process hub for a single Node server. */
-export function memoryHub(maxPerDevice = DEFAULT_SOCKET_LIMITS.maxSocketsPerDevice): Hub & { peerCount(): number } {
+export function memoryHub(
+  maxPerDevice = DEFAULT_SOCKET_LIMITS.maxSocketsPerDevice,
+): Hub & { peerCount(): number; isLive(deviceId: string): boolean } {
   const byGroup = new Map<string, Set<LivePeer>>();
   const byDevice = new Map<string, Set<LivePeer>>();
   const groupsOf = new Map<LivePeer, Set<string>>();
@@ -53,5 +55,7 @@ export function memoryHub(maxPerDevice = DEFAULT_SOCKET_LIMITS.maxSocketsPerDevi
       for (const peer of [...(byDevice.get(deviceId) ?? [])]) void peer.revalidate?.();
     },
     peerCount: () => groupsOf.size,
+    /** the device has an open, authenticated socket (it needs no push) */
+    isLive: (deviceId) => byDevice.has(deviceId),
   };
 }

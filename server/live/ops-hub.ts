@@ -5,10 +5,16 @@
 // here, once per publish.
 import type { ServerFrame } from '../../shared/schemas/ws';
 import type { HubOp } from './group-sockets';
+import { wakesDevices } from '../push/wake-frames';
 import type { Hub, LivePeer } from './hub';
 
 export function publishOp(frame: ServerFrame, onlyDevices?: readonly string[]): HubOp {
-  return { type: 'publish', text: JSON.stringify(frame), ...(onlyDevices ? { only: [...onlyDevices] } : {}) };
+  return {
+    type: 'publish',
+    text: JSON.stringify(frame),
+    ...(onlyDevices ? { only: [...onlyDevices] } : {}),
+    ...(wakesDevices(frame) ? { wake: true as const } : {}),
+  };
 }
 
 /**

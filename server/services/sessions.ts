@@ -6,6 +6,7 @@ import { deviceIdFromSignPk } from '../../shared/protocol/device';
 import type { DevicePublicWire } from '../../shared/schemas/devices';
 import { dayOf } from '../clock';
 import { findDevice, insertDevice, updateKx } from '../db/repos/devices';
+import { deletePushSubscription } from '../db/repos/push-subscriptions';
 import {
   consumeChallenge,
   deleteDeviceSessions,
@@ -77,13 +78,14 @@ export async function login(deps: AppDeps, input: { deviceId: string; challenge:
   return { token, deviceId: input.deviceId, expiresAt };
 }
 
+/** Ends this session; the device's push endpoint goes with it (the app subscribes again at its next login if asked). */
 export async function logout(deps: AppDeps, deviceId: string, token: string): Promise<void> {
-  await deleteSession(deps.db, sessionTokenHash(token));
+  await deleteSession(deps.db, sessionTokenHash(token), deletePushSubscription(deps.db, deviceId));
   deps.hub.sessionsEnded?.(deviceId); // its sockets close now
 }
 
 export async function logoutEverywhere(deps: AppDeps, deviceId: string): Promise<number> {
-  const revoked = await deleteDeviceSessions(deps.db, deviceId);
+  const revoked = await deleteDeviceSessions(deps.db, deviceId, deletePushSubscription(deps.db, deviceId));
   deps.hub.sessionsEnded?.(deviceId);
   return revoked;
 }

@@ -1,9 +1,11 @@
 // The Worker's bindings (wrangler.toml) and variables: every tunable that
 // configFromEnv reads (server/config.ts), as strings from [vars] or secrets.
 import type { CLOCK_SKEW_VAR, ConfigVar } from '../config';
+import type { PushVar } from '../push/push-settings';
 import type { GroupHubRpc } from './group-hub-rpc';
 
-export interface WorkerEnv extends Partial<Record<ConfigVar | typeof CLOCK_SKEW_VAR, string>> {
+/** Push variables too: VAPID_SUBJECT in [vars], VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY as secrets. */
+export interface WorkerEnv extends Partial<Record<ConfigVar | PushVar | typeof CLOCK_SKEW_VAR, string>> {
   DB: D1Database;
   GROUPS: DurableObjectNamespace<GroupHubRpc>;
   ASSETS: Fetcher;

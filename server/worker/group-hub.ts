@@ -60,7 +60,26 @@ export class GroupHub extends DurableObject<WorkerEnv> implements GroupHubRpc {
   // sent before auth, where the protocol (as on Node) closes with 4001.
 
   async deliver(groupId: string, ops: HubOp[]): Promise<void> {
-    applyHubOps(this.sockets(), groupId, ops);
+    this.applyHere(groupId, ops);
+  }
+
+  /**
+   * Fan-out to this group's sockets, then a push to each subscribed member
+   * without one (after commit: the services publish once the rows are
+   * stored). The push runs in the background, kept alive with waitUntil.
+   */
+  private applyHere(groupId: string, ops: readonly HubOp[]): void {
+    const sockets = this.sockets();
+    applyHubOps(sockets, groupId, ops);
+    const wakes = ops.filter((op) => op.type === 'publish' && op.wake);
+    if (wakes.length === 0) return;
+    const isLive = (deviceId: string) => deviceSocketCount(this.sockets(), deviceId) > 0;
+    const pushed = this.runtime().then(({ deps }) => {
+      if (!deps.push) return;
+      for (const op of wakes) if (op.type === 'publish') deps.push.notifier.wake(groupId, op.only, isLive);
+      return deps.push.notifier.idle();
+    });
+    this.ctx.waitUntil(pushed.catch((err: Error) => log.error(`push_wake_failed ${err.name}`)));
   }
 
   override async fetch(request: Request): Promise<Response> {
@@ -131,20 +150,25 @@ export class GroupHub extends DurableObject<WorkerEnv> implements GroupHubRpc {
   /** Inside the object, the hub is the object itself: fan-out goes straight to its sockets. */
   private localHub(): Hub {
     return opsHub(
-      (groupId, op) => applyHubOps(this.sockets(), groupId, [op]),
+      (groupId, op) => this.applyHere(groupId, [op]),
       (peer) => deviceSocketCount(this.sockets(), peer.deviceId) < LIMITS.maxSocketsPerDevice,
     );
   }
 
-  /** The socket's session, rebuilt from its attachment after a wake-up. */
-  private async session(ws: WebSocket): Promise<SocketSession | null> {
+  /** The object's deps (its hub is the object itself) and the session class, loaded on first use. */
+  private runtime(): Promise<{ deps: AppDeps; Session: typeof SocketSession }> {
     this.deps ??= loadRuntime()
       .then(async (rt) => ({ deps: await rt.workerDeps(this.env, this.localHub()), Session: rt.SocketSession }))
       .catch((err: unknown) => {
         this.deps = null;
         throw err;
       });
-    const { deps, Session } = await this.deps;
+    return this.deps;
+  }
+
+  /** The socket's session, rebuilt from its attachment after a wake-up. */
+  private async session(ws: WebSocket): Promise<SocketSession | null> {
+    const { deps, Session } = await this.runtime();
     const existing = this.sessions.get(ws);
     if (existing) return existing;
     const state = stateOf(ws);

@@ -39,6 +39,8 @@ export const ERROR_CODES = [
   'message_not_found',
   'not_bulletin',
   'too_many_connections',
+  'push_endpoint_refused',
+  'push_unavailable',
   'internal_error',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -196,7 +196,13 @@ describe('bad input gets a clear 4xx, never a stack trace, and changes nothing',
       })),
     );
     const open = operations.filter((op) => !op.bearer).map((op) => `${op.method} ${op.path}`);
-    expect(open.sort()).toEqual(['POST /v1/auth/challenge', 'POST /v1/auth/login', 'POST /v1/devices']);
+    // The public ones: registration, login, and the relay's VAPID public key (public by nature).
+    expect(open.sort()).toEqual([
+      'GET /v1/push/key',
+      'POST /v1/auth/challenge',
+      'POST /v1/auth/login',
+      'POST /v1/devices',
+    ]);
     const secured = operations.filter((op) => op.bearer).map((op) => [op.method, op.path] as const);
     const answers = await Promise.all(
       secured.map(async ([method, path]) => {

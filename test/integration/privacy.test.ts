@@ -4,19 +4,37 @@
 // User-Agent and forwarding headers with canaries in them, neither the SQLite
 // files (read byte by byte, -wal included) nor the logs hold a canary, an
 // invite code, a token, an address or a user agent; log lines are route
-// patterns only; timestamps are coarse; no column could hold such data.
+// patterns only; timestamps are coarse; no column could hold such data. Push
+// is on: the member's endpoint is stored (as its own column, until she logs
+// out everywhere) and a push goes out, but no log line names the endpoint.
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromB64, toB64 } from '../../shared/crypto/encoding';
 import { normalizeInviteCode } from '../../shared/protocol/invite-code';
 import { TestDevice } from '../support/api-client';
 import { canary, readDirFiles, scan, sealForTest } from '../support/canary';
 import { useServer } from '../support/fixtures';
 import { expectOk, request } from '../support/http';
+import { type PushService, startPushService } from '../support/push-service';
 import { TestSocket } from '../support/test-socket';
 
-const server = useServer();
+/** Push is on, to a local push service (started before the server, which must allow its origin). */
+const pushEnv: Record<string, string> = {};
+let pushService: PushService;
+let pushEndpoint = '';
+beforeAll(async () => {
+  pushService = await startPushService(() => server.current.url);
+  // localhost, not 127.0.0.1: an address must appear nowhere in the files, and the endpoint is stored.
+  const origin = pushService.origin.replace('127.0.0.1', 'localhost');
+  pushEndpoint = `${origin}/wpush/v2/${canary('PUSH-ENDPOINT')}`;
+  Object.assign(pushEnv, { VAPID_SUBJECT: 'mailto:relay@example.org', PUSH_ALLOWED_ORIGINS: origin });
+});
+afterAll(async () => {
+  await pushService?.close();
+});
+
+const server = useServer({ env: pushEnv });
 
 const FORWARDED_IP = '198.51.100.173'; // TEST-NET-2: appears nowhere unless copied from a header
 /** any IPv4 address, or an IPv6 one with at least two groups (::1, fe80::...) */
@@ -78,6 +96,9 @@ beforeAll(async () => {
   joinRequestCreatedAt = requests[0]!.createdAt;
   expectOk(await admin.approve(groupId, requests.find((r) => r.requestId === request1.requestId)!));
   await member.syncRoster(groupId);
+  // Her phone turns on push (she has no socket yet): the relay keeps the endpoint, and must never log it.
+  expectOk(await member.req('PUT', '/v1/push/subscription', { endpoint: pushEndpoint }));
+  neverLogged.push(pushEndpoint, new URL(pushEndpoint).pathname);
   const envelopes = [admin, member].map((d) => ({ recipient: d.id, sealed: sealed('EPOCH-SECRET') }));
   expectOk(await admin.req('POST', `/v1/groups/${groupId}/key-envelopes`, { epoch: 2, envelopes }));
 
@@ -167,6 +188,9 @@ beforeAll(async () => {
   expectOk(await member.req('POST', '/v1/auth/logout-all'));
   errorTexts.push((await member.req('GET', '/v1/groups')).text);
   await Promise.all([adminSocket.close(), memberSocket.close()]);
+  // The push for her first message went out (so the log checks below cover sending).
+  for (const end = Date.now() + 5000; pushService.received().length === 0 && Date.now() < end; )
+    await new Promise((r) => setTimeout(r, 50));
 });
 
 describe('error bodies', () => {
@@ -211,6 +235,12 @@ describe('the database files', () => {
       const suspicious = /(^|_)(ip|ips|addr|address|agent|ua|email|phone|name|nickname|display|profile)(_|$)/i;
       expect(columns.filter((c) => suspicious.test(c.split('.')[1]!))).toEqual([]);
       expect(columns.filter((c) => c.startsWith('messages.') && /sender|device|author|from/i.test(c))).toEqual([]);
+      // Push: the endpoint and its device, nothing else (no keys, no times); logging out everywhere removed hers.
+      expect(columns.filter((c) => c.startsWith('push_subscriptions.'))).toEqual([
+        'push_subscriptions.device_id',
+        'push_subscriptions.endpoint',
+      ]);
+      expect(db.prepare('SELECT COUNT(*) AS n FROM push_subscriptions').get()).toEqual({ n: 0 });
     } finally {
       db.close();
     }
@@ -224,7 +254,8 @@ describe('the logs', () => {
     expect(server.current.logs()).not.toMatch(ANY_ADDRESS);
   });
 
-  it('hold no id, ciphertext, label or introduction', () => {
+  it('hold no id, ciphertext, label, introduction or push endpoint, though a push went out', () => {
+    expect(pushService.received(pushEndpoint).length, 'pushes sent to her endpoint').toBeGreaterThan(0);
     const logs = server.current.logs();
     expect(neverLogged.filter((value) => logs.includes(value))).toEqual([]);
   });
@@ -249,6 +280,7 @@ describe('the logs', () => {
       'POST /v1/groups/:groupId/messages 201',
       'GET /v1/groups/:groupId/messages 200',
       'POST /v1/devices 400',
+      'PUT /v1/push/subscription 200',
     ];
     expect(expected.filter((e) => !lines.some((l) => l.startsWith(`${e} `)))).toEqual([]);
   });

@@ -51,7 +51,14 @@ let otherCode: string;
 beforeAll(async () => {
   await cryptoReady();
   server = await startServer({
-    env: { MESSAGES_PER_SECOND: '100000', INVITE_REDEEM_LIMIT: '100000', LOGIN_CHALLENGES_PER_MINUTE: '100000' },
+    env: {
+      MESSAGES_PER_SECOND: '100000',
+      INVITE_REDEEM_LIMIT: '100000',
+      LOGIN_CHALLENGES_PER_MINUTE: '100000',
+      // Push on, to a local port nothing listens on: the push routes are fuzzed past their validation too.
+      VAPID_SUBJECT: 'mailto:fuzz@example.org',
+      PUSH_ALLOWED_ORIGINS: 'http://127.0.0.1:9',
+    },
   });
   admin = await TestDevice.create(server);
   member = await TestDevice.create(server);
@@ -124,6 +131,7 @@ beforeAll(async () => {
         return member.postBody(groupId);
       },
       'put /v1/groups/{groupId}/messages/{seq}/pin': { pinned: true },
+      'put /v1/push/subscription': { endpoint: 'http://127.0.0.1:9/wpush/fuzz' },
     },
   };
   const doc = expectOk(await request(server.url, 'GET', '/openapi.json'));

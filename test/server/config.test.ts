@@ -1,8 +1,10 @@
 // The tunables are listed once (CONFIG_VARS in server/config.ts); the Worker's
-// [vars] in wrangler.toml must name each of them, at its default.
+// [vars] in wrangler.toml must name each of them, at its default, and push's
+// variables but the two secret keys (push off as shipped).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_VARS, configFromEnv, DEFAULT_CONFIG } from '../../server/config';
+import { PUSH_DEFAULTS, PUSH_VARS, pushSettingsFromEnv } from '../../server/push/push-settings';
 
 function wranglerVars(): Record<string, string> {
   const toml = readFileSync(new URL('../../wrangler.toml', import.meta.url), 'utf8');
@@ -13,8 +15,18 @@ function wranglerVars(): Record<string, string> {
 }
 
 describe('configuration variables', () => {
-  it('wrangler.toml [vars] lists every variable configFromEnv reads, and no other', () => {
-    expect(Object.keys(wranglerVars()).sort()).toEqual(Object.values(CONFIG_VARS).sort());
+  it('wrangler.toml [vars] lists every variable configFromEnv reads and push reads (but its secret keys), and no other', () => {
+    const { publicKey: _public, privateKey: _private, ...pushVars } = PUSH_VARS;
+    expect(Object.keys(wranglerVars()).sort()).toEqual(
+      [...Object.values(CONFIG_VARS), ...Object.values(pushVars)].sort(),
+    );
+  });
+
+  it('push is off with wrangler.toml as shipped, and its tunables are at their defaults', () => {
+    const vars = wranglerVars();
+    expect(pushSettingsFromEnv(vars)).toBeNull();
+    expect(Number(vars[PUSH_VARS.coalesceMs])).toBe(PUSH_DEFAULTS.coalesceMs);
+    expect(Number(vars[PUSH_VARS.timeoutMs])).toBe(PUSH_DEFAULTS.timeoutMs);
   });
 
   it('the values in wrangler.toml [vars] are the defaults', () => {

@@ -3,7 +3,7 @@
 // without breaking tests.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { NEUTRAL_URL } from '../../client/web/core/quick-exit';
 import { ko } from '../../client/web/i18n/ko';
@@ -64,8 +64,8 @@ export async function stubNeutralSite(context: BrowserContext): Promise<void> {
 export interface WebSession {
   server: ServerProcess;
   browser: Browser;
-  /** A fresh phone (its own browser context) on the app's first screen. */
-  newPage(): Promise<Page>;
+  /** A fresh phone (its own browser context) on the app's first screen; `options` add to the phone's (e.g. a locale). */
+  newPage(options?: BrowserContextOptions): Promise<Page>;
   /** Uncaught errors, console errors (a CSP violation is one) and requests to any other origin: a suite expects none. */
   problems: string[];
   close(): Promise<void>;
@@ -81,8 +81,8 @@ export async function openWebSession(): Promise<WebSession> {
   const origin = new URL(server.url).origin;
   const contexts: BrowserContext[] = [];
   const problems: string[] = [];
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext(PHONE);
+  async function newPage(options: BrowserContextOptions = {}): Promise<Page> {
+    const context = await browser.newContext({ ...PHONE, ...options });
     context.setDefaultTimeout(15_000);
     await stubNeutralSite(context);
     // Nothing but the app's own origin is ever asked for (the quick-exit page is the one navigation away).

@@ -8,6 +8,7 @@ import { AppVault, type PassphraseChange } from '../storage/app-vault';
 import type { AppSettings } from '../storage/app-settings';
 import { databaseExists, deleteDatabase, idbByteStore } from '../storage/idb-byte-store';
 import { KDF_PARAMS } from './kdf-params';
+import { forgetPushInBrowser } from './web-push';
 
 export type UnlockResult = 'ok' | 'wrong' | 'duress';
 
@@ -119,6 +120,9 @@ export class WebSession {
 
   /** Erases every local byte (keys, history, drafts, settings). */
   async wipe(): Promise<void> {
+    // Best effort and not awaited: a wipe (or duress) must not wait for, or show, anything push does.
+    void this.unlocked?.client.setPushEndpoint(null).catch(() => {});
+    void forgetPushInBrowser();
     this.lock();
     await deleteDatabase();
   }

@@ -254,6 +254,14 @@ export const en: Catalogue = {
   'settings.notifications': 'Notifications',
   'settings.notificationsHint':
     'Notifications never show content or names. While the app is locked, no notifications arrive.',
+  'settings.push': 'Alert me while the app is closed',
+  'settings.pushHint':
+    'When on, the push server of your phone’s browser maker (Google, Apple, Mozilla or Microsoft) learns when something new arrives, and nothing else: no content, names or groups, and the notification only shows a short fixed line. On iPhone this works only for the app added to the home screen.',
+  'settings.pushOn': 'Notifications will arrive while the app is closed.',
+  'settings.pushOff': 'No notifications while the app is closed.',
+  'settings.pushDenied': 'Notifications are not allowed. Allow them in the browser settings, then turn this on again.',
+  'settings.pushUnavailable': 'This server does not send notifications while the app is closed.',
+  'settings.pushUnsupported': 'This browser cannot receive notifications while the app is closed.',
   'settings.retentionHint': 'After this time the server deletes messages. Only the groups you administer are listed.',
   'settings.duressTitle': 'Emergency passphrase',
   'settings.duressHint':

@@ -255,6 +255,14 @@ export const ko = {
   'settings.notifications': '알림 받기',
   'settings.notificationsHint':
     '알림에는 내용이나 이름이 절대 나오지 않습니다. 앱이 잠겨 있는 동안에는 알림이 오지 않습니다.',
+  'settings.push': '앱을 닫아도 새 소식 알려 주기',
+  'settings.pushHint':
+    '켜면 휴대폰 브라우저 회사(구글, 애플, 모질라, 마이크로소프트)의 알림 서버가 새 소식이 온 시각만 알게 됩니다. 내용, 이름, 그룹은 전해지지 않고, 알림에는 늘 같은 짧은 문장만 나옵니다. 아이폰은 홈 화면에 추가한 앱에서만 됩니다.',
+  'settings.pushOn': '앱을 닫아도 알림이 옵니다.',
+  'settings.pushOff': '앱이 닫혀 있을 때는 알림이 오지 않습니다.',
+  'settings.pushDenied': '알림이 허용되지 않았습니다. 브라우저 설정에서 알림을 허용한 뒤 다시 켜 주세요.',
+  'settings.pushUnavailable': '이 서버는 앱이 닫혀 있을 때 알림을 보내지 않습니다.',
+  'settings.pushUnsupported': '이 브라우저에서는 앱이 닫혀 있을 때 알림을 받을 수 없습니다.',
   'settings.retentionHint': '기간이 지나면 서버에서 메시지가 지워집니다. 관리하는 그룹만 여기에 나옵니다.',
   'settings.duressTitle': '비상 암호',
   'settings.duressHint':

@@ -1,9 +1,8 @@
 // Notifications, when turned on, never carry content or names: the same fixed
 // text for everything, shown only while the app is hidden.
+import { NOTICE_ICON, NOTICE_TAG } from '../core/push-notice';
 import type { WebSession } from '../core/session';
 import { t } from '../i18n';
-
-const TAG = 'activity';
 
 export function notifyWhenHidden(session: WebSession): () => void {
   return session.client.subscribe((event) => {
@@ -11,7 +10,7 @@ export function notifyWhenHidden(session: WebSession): () => void {
     if (!session.isUnlocked || !session.settings.notifications || document.visibilityState === 'visible') return;
     if (!('Notification' in window) || Notification.permission !== 'granted') return;
     void navigator.serviceWorker?.ready.then((reg) =>
-      reg.showNotification(t('notify.title'), { body: t('notify.body'), tag: TAG, icon: '/icon-192.png' }),
+      reg.showNotification(t('notify.title'), { body: t('notify.body'), tag: NOTICE_TAG, icon: NOTICE_ICON }),
     );
   });
 }

@@ -9,6 +9,7 @@ import { passphraseFields } from '../ui/passphrase-fields';
 import { alertBox, runBusy, savedNote, screenHeader } from '../ui/widgets';
 import { languagePicker } from './language-picker';
 import { passphraseChangeSection } from './passphrase-change';
+import { pushSettingsSection } from './push-settings';
 import { retentionSelect } from './retention';
 
 export const settingsView: ViewFactory = (ctx) => {
@@ -79,6 +80,7 @@ export const settingsView: ViewFactory = (ctx) => {
       h('label', { class: 'check' }, notify, ctx.t('settings.notifications')),
       notifySaved.el,
       h('p', { class: 'hint' }, ctx.t('settings.notificationsHint')),
+      pushSettingsSection(ctx),
       retentionSection(ctx),
       duressSection(ctx),
       passphraseChangeSection(ctx),

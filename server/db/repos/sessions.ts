@@ -1,4 +1,4 @@
-import type { Db } from '../database';
+import type { Db, Statement } from '../database';
 
 export async function insertChallenge(
   db: Db,
@@ -41,13 +41,15 @@ export async function findSessionDevice(db: Db, tokenHash: string, now: number):
   return row?.device_id;
 }
 
-export async function deleteSession(db: Db, tokenHash: string): Promise<void> {
-  await db.kysely.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
+/** Deletes one session, and in the same transaction the statements given (e.g. the device's push endpoint). */
+export async function deleteSession(db: Db, tokenHash: string, ...also: Statement[]): Promise<void> {
+  await db.atomic([db.kysely.deleteFrom('sessions').where('token_hash', '=', tokenHash), ...also]);
 }
 
-export async function deleteDeviceSessions(db: Db, deviceId: string): Promise<number> {
-  const res = await db.kysely.deleteFrom('sessions').where('device_id', '=', deviceId).executeTakeFirst();
-  return Number(res.numDeletedRows);
+/** Deletes every session of the device, with the statements given; the number of sessions ended. */
+export async function deleteDeviceSessions(db: Db, deviceId: string, ...also: Statement[]): Promise<number> {
+  const [ended] = await db.atomic([db.kysely.deleteFrom('sessions').where('device_id', '=', deviceId), ...also]);
+  return ended!.changes;
 }
 
 export async function purgeExpiredAuth(db: Db, now: number): Promise<void> {

@@ -18,11 +18,11 @@ describe('forwarding hub (Worker -> group Durable Object)', () => {
       [
         'g1',
         [
-          { type: 'publish', text: JSON.stringify(frame(1)) },
+          { type: 'publish', text: JSON.stringify(frame(1)), wake: true },
           { type: 'remove', devices: ['gone'] },
         ],
       ],
-      ['g2', [{ type: 'publish', text: JSON.stringify(frame(1)), only: ['d'] }]],
+      ['g2', [{ type: 'publish', text: JSON.stringify(frame(1)), only: ['d'], wake: true }]],
     ]);
   });
 

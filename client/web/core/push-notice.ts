@@ -1,0 +1,21 @@
+// The one notification a push raises, shared by the service worker (which
+// shows it) and the page (which shows the same one while the app is open but
+// hidden): fixed words, one tag so they stack into one, never any content.
+// The service worker cannot read the vault, so it cannot know the language
+// the person chose; it follows the phone's own languages (navigator.languages,
+// which it can read and nothing stores) and falls back to Korean, the app's
+// default. docs/WEB.md, "Push", records the decision.
+import { en } from '../i18n/en';
+import { ko } from '../i18n/ko';
+
+export const NOTICE_TAG = 'activity';
+export const NOTICE_ICON = '/icon-192.png';
+
+const NOTICE_CATALOGUES = { ko, en } as const;
+
+/** The title and body for the phone's languages (the first of ours it lists; Korean if none). */
+export function noticeText(languages: readonly string[]): { title: string; body: string } {
+  const pick = languages.map((l) => l.toLowerCase().split('-')[0]).find((l) => l === 'ko' || l === 'en');
+  const catalogue = NOTICE_CATALOGUES[pick ?? 'ko'];
+  return { title: catalogue['notify.title'], body: catalogue['notify.body'] };
+}
