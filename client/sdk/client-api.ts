@@ -109,6 +109,13 @@ export interface SendOptions {
    * and this gets the id it will have; until then cancelQueued withdraws it.
    */
   onHeld?: (messageId: string) => void;
+  /**
+   * Called with the id the message is sealed under, before it leaves: the
+   * message can come back (live, or in the catch-up before `send` resolves)
+   * before `send` does. A post sealed again in a newer epoch gets a new id,
+   * which `send` resolves with.
+   */
+  onSealed?: (messageId: string) => void;
 }
 
 /** A message or bulletin written on this device and not yet stored by the relay. */

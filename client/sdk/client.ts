@@ -477,7 +477,7 @@ export class Client implements MindeulleApi, Core {
   send(groupId: string, text: string, options: SendOptions = {}) {
     const replyTo = options.replyTo ? { replyTo: options.replyTo } : {};
     const plaintext: Plaintext = { type: 'text', sentAt: this.now(), text, ...replyTo };
-    return postPlaintext(this, groupId, 'message', plaintext, false, options.onHeld);
+    return postPlaintext(this, groupId, 'message', plaintext, false, options);
   }
 
   async postBulletin(groupId: string, text: string, options: { pin?: boolean } = {}) {

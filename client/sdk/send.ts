@@ -14,6 +14,7 @@ import { type Core, requireGroup } from './core';
 import { buildEpochCheck } from './delivery-check';
 import { requireAccepted } from './consent';
 import { ClientError } from './errors';
+import type { SendOptions } from './client-api';
 import type { GroupState } from './group-state';
 import type { Identity } from './identity';
 import type { HeldWaiter } from './held';
@@ -127,7 +128,8 @@ function mustHold(core: Core, groupId: string, kind: MessageKind): boolean {
  * whose epoch closes before it is stored is sealed again in the new epoch
  * (the outbox and reseal.ts), so the id it resolves with may be a new one.
  * Offline, a message is held unsealed until the socket is up (releaseHeld);
- * `onHeld` then learns its id, which cancelQueued takes.
+ * `onHeld` then learns its id, which cancelQueued takes. Otherwise `onSealed`
+ * learns the id before the post leaves (the relay's echo may come first).
  */
 export async function postPlaintext(
   core: Core,
@@ -135,7 +137,7 @@ export async function postPlaintext(
   kind: MessageKind,
   plaintext: Plaintext,
   pinned = false,
-  onHeld?: (messageId: string) => void,
+  hooks: Pick<SendOptions, 'onHeld' | 'onSealed'> = {},
 ): Promise<{ messageId: string; seq: number }> {
   const state = requireGroup(core, groupId);
   const reseal: ResealInput = { kind, plaintext, pinned };
@@ -144,11 +146,12 @@ export async function postPlaintext(
     const messageId = toB64(randomBytes(MESSAGE_ID_BYTES));
     const { saved, done } = core.held.add({ groupId, messageId, post: reseal, queuedAt: core.now() });
     await saved;
-    onHeld?.(messageId);
+    hooks.onHeld?.(messageId);
     core.emit({ type: 'queue', groupId });
     return done;
   }
   const sealed = await sealWhenKeyed(core, state, reseal);
+  hooks.onSealed?.(sealed.input.clientMsgId);
   return settle(core, state, sealed, core.transport.post(groupId, sealed.input, reseal));
 }
 

@@ -22,6 +22,8 @@ interface Item {
   /** who wrote it: only she may edit or delete it */
   sender: string;
   text: HTMLElement | null;
+  /** her message as typed, before the relay stored it (drawn in full once read back) */
+  pending?: boolean;
   setState(state: SendState): void;
 }
 
@@ -143,7 +145,7 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
     if (event.flags.replay) return notice(ctx.t('warn.replay'), 'notice warning');
     const mine = event.sender === client.deviceId;
     const existing = items.get(event.messageId);
-    if (existing) return existing.setState('stored');
+    if (existing && !existing.pending) return existing.setState('stored');
     known.set(event.messageId, event);
     const body = contentTrusted(event.flags) ? messageBody(ctx, group, event, find) : null;
     const text = body?.querySelector<HTMLElement>('.text') ?? null;
@@ -159,7 +161,9 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
     const entry = item(li, text, mine, event.sender);
     if (mine) entry.setState('stored');
     items.set(event.messageId, entry);
-    push(li);
+    // her own message read back before `send` resolved: drawn in full where its pending line stood
+    if (existing?.li.isConnected) existing.li.replaceWith(li);
+    else push(li);
   }
 
   function onEvent(event: ClientEvent): void {
@@ -213,7 +217,11 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
       markHeld(ctx, group.groupId, id, li, pending.setState, () => items.delete(id));
     };
     try {
-      const { messageId } = await client.send(group.groupId, text, { ...options, onHeld: held });
+      const { messageId } = await client.send(group.groupId, text, {
+        ...options,
+        onHeld: held,
+        onSealed: (id) => items.set(id, pending),
+      });
       const live = items.get(messageId);
       if (live && live !== pending) {
         li.remove();
@@ -254,7 +262,7 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
       h('p', { class: 'meta' }, h('span', { class: 'sender' }, ctx.t('chat.you'))),
       h('p', { class: 'text' }, text ?? ctx.t('chat.unsupported')),
     );
-    return { li, entry: item(li, li.querySelector('.text'), true, client.deviceId) };
+    return { li, entry: { ...item(li, li.querySelector('.text'), true, client.deviceId), pending: true } };
   }
 
   /** Messages still waiting on the device (offline): shown after the history; held ones can be withdrawn. */

@@ -77,6 +77,18 @@ afterAll(async () => {
 });
 
 describe('messages written offline', () => {
+  it('online, send names the id it sealed a message under before the message comes back, so an app draws it once', async () => {
+    const order: string[] = [];
+    const stop = member.client.subscribe((e) => {
+      if (e.type === 'message' && e.sender === member.client.deviceId && textOf(e) === 'named early')
+        order.push(`read ${e.messageId}`);
+    });
+    const sent = await member.client.send(groupId, 'named early', { onSealed: (id) => order.push(`sealed ${id}`) });
+    await until(() => order.length === 2);
+    stop();
+    expect(order).toEqual([`sealed ${sent.messageId}`, `read ${sent.messageId}`]);
+  });
+
   it('are held unsealed and listed as cancellable; the group and its history still read from the device', async () => {
     await member.client.send(groupId, 'online first');
     await waitForEvent(admin, isText('online first'));
