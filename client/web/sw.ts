@@ -3,7 +3,7 @@
 // an API response, so nothing a person wrote ever reaches the Cache Storage.
 // Type-checked on its own (tsconfig.sw.json): the WebWorker library clashes with the DOM one.
 import { isApiPath } from '../../shared/schemas/api-paths';
-import { NOTICE_ICON, NOTICE_TAG, noticeText } from './core/push-notice';
+import { LOCK_MESSAGE, NOTICE_ICON, NOTICE_TAG, noticeText } from './core/push-notice';
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
 
@@ -65,12 +65,16 @@ sw.addEventListener('push', (event) => {
   event.waitUntil(sw.registration.showNotification(title, { body, tag: NOTICE_TAG, icon: NOTICE_ICON }));
 });
 
-// Opens the app (at its lock screen when it was not open and unlocked) or brings its window forward.
+// Opens the app at its lock screen: a new window starts locked, and a window
+// left open is told to lock before it comes forward (the hand that taps a
+// notice may not be hers). The app answers LOCK_MESSAGE in ui/app.ts.
 sw.addEventListener('notificationclick', (event) => {
   event.notification.close();
-  event.waitUntil(
-    sw.clients
-      .matchAll({ type: 'window' })
-      .then((windows) => (windows[0] ? windows[0].focus() : sw.clients.openWindow('/'))),
-  );
+  const opened = sw.clients.matchAll({ type: 'window' }).then((windows) => {
+    const open = windows[0];
+    if (!open) return sw.clients.openWindow('/');
+    open.postMessage(LOCK_MESSAGE);
+    return open.focus();
+  });
+  event.waitUntil(opened);
 });

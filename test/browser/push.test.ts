@@ -3,12 +3,21 @@
 // a hint of what a push service learns (this test relay has push off: the
 // switch is disabled and a line says so); the real service worker, sent a push through the
 // DevTools protocol while the app sits locked, raises the one fixed neutral
-// notice (title 메모, fixed body, one tag) and nothing else.
+// notice (title 메모, fixed body, one tag) and nothing else; tapping it
+// brings a window left unlocked forward at its lock screen.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ko } from '../../client/web/i18n/ko';
 import { NOTICE_TAG } from '../../client/web/core/push-notice';
-import { button, capture, createIdentity, openWebSession, type WebSession } from '../support/web-app';
+import {
+  button,
+  capture,
+  createIdentity,
+  openWebSession,
+  PASSPHRASE,
+  unlock,
+  type WebSession,
+} from '../support/web-app';
 
 let session: WebSession;
 let phone: Page;
@@ -86,6 +95,27 @@ describe('notifications while the app is closed', () => {
     expect(await shownNotices(phone)).toHaveLength(1);
     await phone.getByRole('heading', { name: ko['unlock.title'] }).waitFor();
     await capture(phone, 'push-02-locked');
+  });
+
+  it('tapping the notice brings a window left unlocked forward at its lock screen', async () => {
+    await unlock(phone, PASSPHRASE);
+    await phone.getByRole('heading', { name: ko['groups.title'] }).waitFor();
+    // The tap, as the browser delivers it to the service worker (a DevTools-made
+    // event cannot wait, so its waitUntil throws there; what it started goes on).
+    const [worker] = phone.context().serviceWorkers();
+    await worker!.evaluate(async () => {
+      // (the service worker's own types are not in the tests' library)
+      const sw = self as unknown as {
+        registration: ServiceWorkerRegistration;
+        NotificationEvent: new (type: string, init: { notification: Notification }) => Event;
+      } & EventTarget;
+      const [notice] = await sw.registration.getNotifications();
+      try {
+        sw.dispatchEvent(new sw.NotificationEvent('notificationclick', { notification: notice! }));
+      } catch {}
+    });
+    await phone.getByRole('heading', { name: ko['unlock.title'] }).waitFor({ timeout: 10_000 });
+    expect(await shownNotices(phone)).toEqual([]);
     expect(session.problems).toEqual([]);
   });
 });

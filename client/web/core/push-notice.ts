@@ -10,6 +10,8 @@ import { ko } from '../i18n/ko';
 
 export const NOTICE_TAG = 'activity';
 export const NOTICE_ICON = '/icon-192.png';
+/** What the service worker tells an open window when its notice is tapped: lock (the app opens at its lock screen). */
+export const LOCK_MESSAGE = { type: 'lock' } as const;
 
 const NOTICE_CATALOGUES = { ko, en } as const;
 

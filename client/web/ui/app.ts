@@ -2,6 +2,7 @@
 // region, the live region, navigation, locking and auto-lock.
 import { startAutoLock } from '../core/auto-lock';
 import { listenForDoubleEscape, quickExit } from '../core/quick-exit';
+import { LOCK_MESSAGE } from '../core/push-notice';
 import type { WebSession } from '../core/session';
 import { setLanguage, t } from '../i18n';
 import { groupView } from '../views/group';
@@ -134,6 +135,11 @@ export function startApp(root: HTMLElement, session: WebSession, first: Route, i
   exitButton.addEventListener('click', () => quickExit(() => session.lock()));
   listenForDoubleEscape(() => quickExit(() => session.lock()));
   lockButton.addEventListener('click', () => session.lock());
+  // A notice tapped while this window was open: the service worker asks it to lock (sw.ts).
+  navigator.serviceWorker?.addEventListener('message', (event: MessageEvent<unknown>) => {
+    const data = event.data as { type?: unknown } | null;
+    if (data?.type === LOCK_MESSAGE.type) session.lock();
+  });
   // Back from another site into a page restored from the back/forward cache: lock it.
   window.addEventListener('pageshow', (event) => event.persisted && session.lock());
 
