@@ -82,7 +82,8 @@ export async function openWebSession(): Promise<WebSession> {
   const contexts: BrowserContext[] = [];
   const problems: string[] = [];
   async function newPage(options: BrowserContextOptions = {}): Promise<Page> {
-    const context = await browser.newContext({ ...PHONE, ...options });
+    // Korean unless a suite asks for another locale: the first screen follows the browser's language.
+    const context = await browser.newContext({ ...PHONE, locale: 'ko-KR', ...options });
     context.setDefaultTimeout(15_000);
     await stubNeutralSite(context);
     // Nothing but the app's own origin is ever asked for (the quick-exit page is the one navigation away).
