@@ -2,7 +2,10 @@
 // a group not verified, a fork, a moved introduction) with the web app's own
 // catalogue, so both speak the same words in every language: Korean when the
 // environment asks for it (MINDEULLE_LANG, or a Korean LC_ALL / LANG), else English.
-import { LANGUAGES, type Language, setLanguage } from '../web/i18n';
+// The app's other languages are for the web app only: the CLI is for admins and scripts.
+import { type Language, setLanguage } from '../web/i18n';
+
+const LANGUAGES: Language[] = ['ko', 'en'];
 
 export function cliLanguage(env: Record<string, string | undefined>): Language {
   const chosen = env.MINDEULLE_LANG?.toLowerCase();

@@ -5,6 +5,7 @@ import './core/zod-jitless';
 import { inviteFromFragment, type ParsedInvite } from './core/invite-link';
 import { registerServiceWorker } from './core/service-worker';
 import { WebSession } from './core/session';
+import { languageFromBrowser, setLanguage } from './i18n';
 import { startApp } from './ui/app';
 import './styles.css';
 
@@ -19,6 +20,12 @@ const invite = takeInvite();
 const inviteCode = invite?.code ?? null;
 
 registerServiceWorker();
+
+// The first screen, the join-by-link screen and the lock screen speak the
+// browser's language (the first the app has; Korean otherwise): nothing on the
+// device says which language she chose, so a locked app cannot know it. Her
+// sealed choice applies once she unlocks (docs/WEB.md, "Language before unlock").
+setLanguage(languageFromBrowser(navigator.languages?.length ? navigator.languages : [navigator.language]));
 
 const session = new WebSession(window.location.origin);
 const hasIdentity = await session.hasIdentity();

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { NEUTRAL_URL } from '../../client/web/core/quick-exit';
-import { ko } from '../../client/web/i18n/ko';
+import { type Catalogue, ko } from '../../client/web/i18n/ko';
 import { launchChromium, PHONE } from './browser';
 import { REPO_ROOT, type ServerProcess, startServer } from './server-process';
 import { buildWebForTests } from './web-build';
@@ -82,7 +82,8 @@ export async function openWebSession(): Promise<WebSession> {
   const contexts: BrowserContext[] = [];
   const problems: string[] = [];
   async function newPage(options: BrowserContextOptions = {}): Promise<Page> {
-    const context = await browser.newContext({ ...PHONE, ...options });
+    // Korean unless a suite asks for another locale: the first screen follows the browser's language.
+    const context = await browser.newContext({ ...PHONE, locale: 'ko-KR', ...options });
     context.setDefaultTimeout(15_000);
     await stubNeutralSite(context);
     // Nothing but the app's own origin is ever asked for (the quick-exit page is the one navigation away).
@@ -115,9 +116,10 @@ export async function fillNewPassphrase(
   page: Page,
   passphrase: string,
   label: string = ko['setup.passphrase'],
+  catalogue: Catalogue = ko,
 ): Promise<void> {
   await page.getByLabel(label, { exact: true }).fill(passphrase);
-  await page.getByLabel(ko['setup.passphraseConfirm'], { exact: true }).fill(passphrase);
+  await page.getByLabel(catalogue['setup.passphraseConfirm'], { exact: true }).fill(passphrase);
 }
 
 /** First run, "start fresh": a new identity, then the new-group screen. */
@@ -147,17 +149,23 @@ export async function createInvite(page: Page, role: 'member' | 'facilitator', l
   return (await fresh.first().textContent({ timeout: 15_000 }))!.trim();
 }
 
-/** Opens an invite link on a fresh device and files the join request. */
-export async function joinWithLink(page: Page, link: string, displayName: string, introduction: string): Promise<void> {
+/** Opens an invite link on a fresh device and files the join request (in Korean, or the phone's language). */
+export async function joinWithLink(
+  page: Page,
+  link: string,
+  displayName: string,
+  introduction: string,
+  catalogue: Catalogue = ko,
+): Promise<void> {
   // A link opens as a new page load (from a messenger or the camera), not as a fragment change.
   await page.goto('about:blank');
   await page.goto(link);
-  await page.getByRole('heading', { name: ko['setup.titleJoin'] }).waitFor();
-  await page.getByLabel(ko['setup.displayName']).fill(displayName);
-  await page.getByLabel(ko['join.introduction']).fill(introduction);
-  await fillNewPassphrase(page, PASSPHRASE);
-  await button(page, ko['setup.submitJoin']).click();
-  await page.getByRole('heading', { name: ko['waiting.title'] }).waitFor();
+  await page.getByRole('heading', { name: catalogue['setup.titleJoin'] }).waitFor();
+  await page.getByLabel(catalogue['setup.displayName']).fill(displayName);
+  await page.getByLabel(catalogue['join.introduction']).fill(introduction);
+  await fillNewPassphrase(page, PASSPHRASE, catalogue['setup.passphrase'], catalogue);
+  await button(page, catalogue['setup.submitJoin']).click();
+  await page.getByRole('heading', { name: catalogue['waiting.title'] }).waitFor();
 }
 
 /** Approves the join request whose introduction is shown (the admin panel updates live). */
@@ -168,19 +176,28 @@ export async function approve(page: Page, introduction: string): Promise<void> {
   await request.waitFor({ state: 'detached', timeout: 15_000 });
 }
 
-export async function openTab(page: Page, tab: 'chat' | 'board' | 'members' | 'admin'): Promise<void> {
+export async function openTab(
+  page: Page,
+  tab: 'chat' | 'board' | 'members' | 'admin',
+  catalogue: Catalogue = ko,
+): Promise<void> {
   await page
-    .getByRole('navigation', { name: ko['group.sections'] })
-    .getByRole('button', { name: ko[`tab.${tab}`] })
+    .getByRole('navigation', { name: catalogue['group.sections'] })
+    .getByRole('button', { name: catalogue[`tab.${tab}`] })
     .click();
 }
 
 /** Types a message and sends it with the button, or with Enter from the keyboard. */
-export async function sendMessage(page: Page, text: string, by: 'button' | 'enter' = 'button'): Promise<void> {
-  const input = page.getByLabel(ko['chat.compose']);
+export async function sendMessage(
+  page: Page,
+  text: string,
+  by: 'button' | 'enter' = 'button',
+  catalogue: Catalogue = ko,
+): Promise<void> {
+  const input = page.getByLabel(catalogue['chat.compose']);
   await input.fill(text);
   if (by === 'enter') await input.press('Enter');
-  else await button(page, ko['chat.send']).click();
+  else await button(page, catalogue['chat.send']).click();
 }
 
 export const message = (page: Page, text: string) => page.locator('li.msg', { hasText: text });

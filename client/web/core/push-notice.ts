@@ -4,20 +4,17 @@
 // The service worker cannot read the vault, so it cannot know the language
 // the person chose; it follows the phone's own languages (navigator.languages,
 // which it can read and nothing stores) and falls back to Korean, the app's
-// default. docs/WEB.md, "Push", records the decision.
-import { en } from '../i18n/en';
-import { ko } from '../i18n/ko';
+// default: the same rule as the lock screen and the first screen
+// (languageFromBrowser). docs/WEB.md, "Push", records the decision.
+import { CATALOGUES, languageFromBrowser } from '../i18n/catalogues';
 
 export const NOTICE_TAG = 'activity';
 export const NOTICE_ICON = '/icon-192.png';
 /** What the service worker tells an open window when its notice is tapped: lock (the app opens at its lock screen). */
 export const LOCK_MESSAGE = { type: 'lock' } as const;
 
-const NOTICE_CATALOGUES = { ko, en } as const;
-
 /** The title and body for the phone's languages (the first of ours it lists; Korean if none). */
 export function noticeText(languages: readonly string[]): { title: string; body: string } {
-  const pick = languages.map((l) => l.toLowerCase().split('-')[0]).find((l) => l === 'ko' || l === 'en');
-  const catalogue = NOTICE_CATALOGUES[pick ?? 'ko'];
+  const catalogue = CATALOGUES[languageFromBrowser(languages)];
   return { title: catalogue['notify.title'], body: catalogue['notify.body'] };
 }

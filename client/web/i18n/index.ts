@@ -1,20 +1,16 @@
 // Every string the app shows comes from a catalogue: one file per language.
 // ko.ts defines the keys; every other catalogue must have exactly the same
 // keys (the type checks it, and test/client/web/i18n.test.ts checks the
-// placeholders too). A new language is one file plus its lines below.
+// placeholders too). A new language is one file plus its lines in catalogues.ts.
 // A text with {count} takes the form Intl.PluralRules picks for the number
 // (the catalogue's text is the "other" form; PLURALS holds the others).
-import { en, enPlurals } from './en';
+// The list of languages lives in catalogues.ts (no DOM there).
+import { CATALOGUES, DEFAULT_LANGUAGE, type Language, PLURALS } from './catalogues';
 import { type Catalogue, ko, type MessageKey, type PluralForms } from './ko';
 
-export type { Catalogue, MessageKey, PluralForms };
+export { CATALOGUES, DEFAULT_LANGUAGE, LANGUAGES, languageFromBrowser, PLURALS } from './catalogues';
+export type { Catalogue, Language, MessageKey, PluralForms };
 export type Params = Record<string, string | number>;
-
-export const CATALOGUES = { ko, en } satisfies Record<string, Catalogue>;
-export type Language = keyof typeof CATALOGUES;
-export const LANGUAGES = Object.keys(CATALOGUES) as Language[];
-export const PLURALS: Record<Language, PluralForms> = { ko: {}, en: enPlurals };
-export const DEFAULT_LANGUAGE: Language = 'ko';
 
 let current: Language = DEFAULT_LANGUAGE;
 

@@ -7,6 +7,7 @@ import { inviteFields } from '../ui/invite-fields';
 import { passphraseFields } from '../ui/passphrase-fields';
 import { alertBox, runBusy, screenHeader } from '../ui/widgets';
 import { currentLanguage } from '../i18n';
+import { languagePicker } from './language-picker';
 
 export const setupView: ViewFactory<Extract<Route, { name: 'setup' }>> = (ctx, route) => {
   const joining = route.mode === 'join';
@@ -59,6 +60,9 @@ export const setupView: ViewFactory<Extract<Route, { name: 'setup' }>> = (ctx, r
       'section',
       { class: 'screen setup' },
       screenHeader(ctx, ctx.t(joining ? 'setup.titleJoin' : 'setup.titleCreate'), { name: 'welcome' }),
+      // An invite link opens here first: her language is one tap away, not behind Back
+      // (starting fresh comes from the first screen, which has the picker already).
+      joining ? languagePicker(ctx) : null,
       h('p', { class: 'lead' }, ctx.t('setup.intro')),
       form,
     ),

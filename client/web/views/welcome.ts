@@ -9,6 +9,8 @@ export const welcomeView: ViewFactory = (ctx) => ({
     'section',
     { class: 'screen welcome' },
     screenHeader(ctx, ctx.t('welcome.title')),
+    // At the top: someone who cannot read the words below finds her language first.
+    languagePicker(ctx),
     h('p', { class: 'lead' }, ctx.t('welcome.intro')),
     h(
       'div',
@@ -25,6 +27,5 @@ export const welcomeView: ViewFactory = (ctx) => ({
       ),
     ),
     h('p', { class: 'hint' }, ctx.t('welcome.privacy')),
-    languagePicker(ctx),
   ),
 });

@@ -19,6 +19,11 @@ describe('the CLI language', () => {
     expect(cliLanguage({})).toBe('en');
   });
 
+  it("stays English for the web app's other languages (the CLI is for admins and scripts)", () => {
+    expect(cliLanguage({ LANG: 'ru_RU.UTF-8' })).toBe('en');
+    expect(cliLanguage({ MINDEULLE_LANG: 'th' })).toBe('en');
+  });
+
   it('says a fork and a member hidden from her in the catalogue words of that language', () => {
     const group = {
       fork: true,
