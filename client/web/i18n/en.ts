@@ -292,7 +292,7 @@ export const en: Catalogue = {
   'settings.wipe': 'Erase all data on this device',
   'settings.wipeConfirm': 'Really erase? Press again to erase',
 
-  'notify.title': 'Notes',
+  'notify.title': '메모',
   'notify.body': 'Something new.',
 
   'error.generic': 'Something went wrong. Please try again shortly.',
