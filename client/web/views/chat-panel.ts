@@ -6,49 +6,25 @@ import { mayPost } from '../../../shared/protocol/posting-rules';
 import type { AppContext, View } from '../ui/context';
 import { h } from '../ui/dom';
 import { alertBox, errorText } from '../ui/widgets';
+import { type ChatItem, chatItem, pendingItem } from './chat-items';
 import { draftKeeper } from './drafts';
+import { gapWarnings } from './gap-warnings';
 import { chatSearch } from './chat-search';
 import { dayTracker, markFirstUnread } from './day-separators';
 import { composeModeBar, messageActions, placeActions } from './message-actions';
 import { messageBody, replyQuote } from './message-body';
 import { isKeyWait, keyWait } from './key-wait';
-import { markHeld, refreshHeld, type SendState, unmarkHeld } from './queued-messages';
+import { markHeld, refreshHeld } from './queued-messages';
 import { removedNotice } from './removed-notice';
 import { unreadableWarning } from './unreadable-warning';
 import { contentTrusted, flagWarnings, onMetaMessage, refreshSenderNames, senderLine } from './message-parts';
-
-interface Item {
-  li: HTMLElement;
-  /** who wrote it: only she may edit or delete it */
-  sender: string;
-  text: HTMLElement | null;
-  /** her message as typed, before the relay stored it (drawn in full once read back) */
-  pending?: boolean;
-  setState(state: SendState): void;
-}
 
 export function chatPanel(ctx: AppContext, initial: GroupView): View {
   let group = initial;
   const client = ctx.session.client;
   const log = h('ol', { class: 'messages', role: 'log', 'aria-label': ctx.t('chat.log') });
-  const items = new Map<string, Item>();
+  const items = new Map<string, ChatItem>();
   const alert = alertBox();
-
-  function item(li: HTMLElement, text: HTMLElement | null, mine: boolean, sender: string): Item {
-    const state = mine ? h('span', { class: 'state' }) : null;
-    if (state) li.appendChild(state);
-    return {
-      li,
-      sender,
-      text,
-      setState(s) {
-        if (!state) return;
-        if (s !== 'queued') unmarkHeld(li);
-        li.dataset.state = s;
-        state.textContent = ctx.t(`chat.state.${s}`);
-      },
-    };
-  }
 
   function notice(text: string, cls = 'notice'): void {
     push(h('li', { class: cls, role: 'note' }, text));
@@ -106,32 +82,7 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
     search.apply();
   }
 
-  /** Messages shown with a gap warning: it goes once the history says the missing message came (only open gaps stay). */
-  const gapped = new Map<string, HTMLElement>();
-  let recheck: Promise<void> | null = null;
-  let recheckAgain = false;
-  function recheckGaps(): void {
-    if (recheck) return void (recheckAgain = true);
-    if (gapped.size === 0) return;
-    recheck = client
-      .history(group.groupId, { kind: 'message' })
-      .then((events) => {
-        for (const e of events) {
-          const li = gapped.get(e.messageId);
-          if (!li || e.flags.gap) continue;
-          li.querySelector('.warning[data-flag="gap"]')?.remove();
-          gapped.delete(e.messageId);
-        }
-      })
-      .catch(() => {})
-      .finally(() => {
-        recheck = null;
-        if (recheckAgain) {
-          recheckAgain = false;
-          recheckGaps();
-        }
-      });
-  }
+  const gaps = gapWarnings(client, group.groupId);
 
   function show(event: MessageEvent): void {
     if (event.kind !== 'message') return;
@@ -157,8 +108,8 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
       body,
     );
     placeActions(li, actionsFor(event));
-    if (event.flags.gap) gapped.set(event.messageId, li);
-    const entry = item(li, text, mine, event.sender);
+    if (event.flags.gap) gaps.track(event.messageId, li);
+    const entry = chatItem(ctx, li, text, mine, event.sender);
     if (mine) entry.setState('stored');
     items.set(event.messageId, entry);
     // her own message read back before `send` resolved: drawn in full where its pending line stood
@@ -168,7 +119,7 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
 
   function onEvent(event: ClientEvent): void {
     if (!('groupId' in event) || event.groupId !== group.groupId) return;
-    if (event.type === 'message' || event.type === 'gaps') recheckGaps();
+    if (event.type === 'message' || event.type === 'gaps') gaps.recheck();
     if (event.type === 'message') {
       show(event);
       if (event.kind === 'message' && event.sender !== client.deviceId && document.visibilityState === 'visible')
@@ -209,7 +160,8 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
     input.value = '';
     drafts.clear();
     alert.clear();
-    const { li, entry: pending } = ownPending(text);
+    const pending = pendingItem(ctx, client.deviceId, text);
+    const { li } = pending;
     pending.setState('sending');
     push(li);
     const held = (id: string) => {
@@ -254,24 +206,14 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
     }
   }
 
-  /** Her own message before the server stored it (written now, or held since an earlier session). */
-  function ownPending(text: string | null): { li: HTMLElement; entry: Item } {
-    const li = h(
-      'li',
-      { class: 'msg mine' },
-      h('p', { class: 'meta' }, h('span', { class: 'sender' }, ctx.t('chat.you'))),
-      h('p', { class: 'text' }, text ?? ctx.t('chat.unsupported')),
-    );
-    return { li, entry: { ...item(li, li.querySelector('.text'), true, client.deviceId), pending: true } };
-  }
-
   /** Messages still waiting on the device (offline): shown after the history; held ones can be withdrawn. */
   async function showQueued(): Promise<void> {
     const queued = (await client.queued(group.groupId)).filter((q) => q.kind === 'message');
     refreshHeld(queued, log, (id) => items.get(id)?.setState('sending'));
     for (const q of queued) {
       if (items.has(q.messageId)) continue;
-      const { li, entry } = ownPending(q.text);
+      const entry = pendingItem(ctx, client.deviceId, q.text);
+      const { li } = entry;
       items.set(q.messageId, entry);
       if (q.cancellable) markHeld(ctx, group.groupId, q.messageId, li, entry.setState, () => items.delete(q.messageId));
       else entry.setState('sending');
