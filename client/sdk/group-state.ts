@@ -3,6 +3,7 @@
 // history. Persisted through the sealed store as four kinds of documents:
 // group/<id> (the record), epoch/<id>/<n> (one epoch's keys), history/<id>,
 // and board/<id> (what it takes to carry a bulletin to a newcomer).
+import type { UrgentRecord } from './urgent-help';
 import {
   exportEpochKeys,
   type EpochKeys,
@@ -74,6 +75,8 @@ export interface GroupRecord {
   staleKeyEpoch: number | null;
   /** bulletin message id -> pinned, as the last signed pin message by a facilitator or admin said (what may be carried to newcomers) */
   pins: Record<string, boolean>;
+  /** urgent help requests this device could open, by message id (urgent-help.ts); absent in older records */
+  urgent?: Record<string, UrgentRecord>;
 }
 
 export interface HeadClaim {

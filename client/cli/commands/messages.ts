@@ -23,7 +23,7 @@ function textOf(c: DecodedPlaintext): string {
     case 'edit':
       return c.text;
     case 'urgent-help':
-      return `[urgent help] ${c.text ?? ''}`.trim();
+      return '[urgent help]'; // its words are sealed: read through urgentRequests (urgent.ts)
     case 'reaction':
       return `[reaction ${c.emoji}]`;
     case 'delete':
