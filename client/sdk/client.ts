@@ -314,8 +314,12 @@ export class Client implements MindeulleApi, Core {
     if (!state) {
       const found = await discoverGroup(this, groupId);
       if (!found) return;
-      this.states.set(groupId, (state = found));
-      this.transport.follow(groupId);
+      // createGroup may have set this group's state while the chain was fetched: hers stands (she founded it)
+      state = this.states.get(groupId);
+      if (!state) {
+        this.states.set(groupId, (state = found));
+        this.transport.follow(groupId);
+      }
     }
     const headBefore = state.chain.current.head;
     const waitingBefore = waitingForKey(state);
