@@ -371,6 +371,8 @@ export const en: Catalogue = {
 /** The singular of every text that takes {count} (English has "one" and "other"). */
 export const enPlurals: PluralForms = {
   'groups.unread': { one: '{count} unread message' },
+  'urgent.badge': { one: 'Urgent {count}' },
+  'board.postedMany': { one: 'Bulletin posted in {count} group.' },
   'warn.missingFrom': { one: '{count} message from {name} never arrived. The server may have held it back.' },
   'requests.clearAll': { one: 'Reject the {count} pending request' },
   'requests.clearInvite': { one: 'Reject its {count} pending request' },
