@@ -33,6 +33,8 @@ export interface UrgentRecord {
   /** the facilitator or admin who acknowledged it first; null until then */
   acknowledgedBy: string | null;
   acknowledgedAt: number | null;
+  /** when the relay drops the request's row (the group's retention), Unix seconds; the record goes then too */
+  expiresAt?: number | null;
 }
 
 /** A request as the app shows it. */
@@ -113,6 +115,13 @@ export async function acknowledgeHelp(
   return postSealed(core, state, { t: 'ack', target: requestId }, request.sender);
 }
 
+/** Requests whose row the group's retention removed leave the device with it (called with the history's expiry). */
+export function expireUrgent(state: GroupState, nowMs: number): void {
+  const all = state.record.urgent;
+  if (!all) return;
+  for (const [id, r] of Object.entries(all)) if (r.expiresAt && r.expiresAt * 1000 <= nowMs) delete all[id];
+}
+
 export function urgentRequests(core: Core, groupId: string): UrgentRequestInfo[] {
   const state = requireGroup(core, groupId);
   const self = core.identity.deviceId;
@@ -150,6 +159,7 @@ export function receiveUrgent(
       seq: e.seq,
       acknowledgedBy: null,
       acknowledgedAt: null,
+      expiresAt: e.expiresAt,
     };
     all[e.messageId] = r;
     return { type: 'urgent-help', groupId: state.groupId, requestId: e.messageId, ...r };

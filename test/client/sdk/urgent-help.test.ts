@@ -114,6 +114,34 @@ describe('urgent help', () => {
     skew = 0;
   });
 
+  it('in an announcement-only group a member’s request goes as a meta message, still read by the facilitators only', async () => {
+    await admin.client.setSettings(groupId, { announcementOnly: true });
+    await syncAll();
+    const { messageId } = await bora.client.requestHelp(groupId, '말할 수 없어요');
+    await syncAll();
+    const row = messageRows(server.current.dbPath, groupId).find((r) => r.client_msg_id === messageId)!;
+    expect(row.kind).toBe('meta');
+    expect(urgentFor(chae, messageId).map((e) => e.text)).toEqual(['말할 수 없어요']);
+    expect(urgentFor(dami, messageId)).toEqual([]);
+    await admin.client.setSettings(groupId, { announcementOnly: false });
+    await syncAll();
+  });
+
+  it('a request leaves the devices with the group’s retention, like its row', async () => {
+    await admin.client.setSettings(groupId, { retentionSeconds: 3600 });
+    await syncAll();
+    const { messageId } = await bora.client.requestHelp(groupId, '잠깐만요');
+    await syncAll();
+    const held = () => bora.client.urgentRequests(groupId).some((r) => r.requestId === messageId);
+    expect(held()).toBe(true);
+    skew = 2 * 3600 * 1000;
+    await bora.client.sync(groupId);
+    expect(held()).toBe(false);
+    skew = 0;
+    await admin.client.setSettings(groupId, { retentionSeconds: null });
+    await syncAll();
+  });
+
   it('a facilitator made a member, then removed, does not receive later requests', async () => {
     await admin.client.setRole(groupId, eun.client.deviceId, 'member');
     await syncAll();
