@@ -19,22 +19,27 @@ export interface GlobalOptions {
   help: boolean;
 }
 
+/** Parsed option values; an option with `multiple: true` gives a list. */
+export type OptionValues = Record<string, string | boolean | string[] | undefined>;
+
 export interface CommandSpec<C> {
   /** e.g. ['invite', 'create'] */
   words: string[];
   /** positional names in order; the last one with `rest` takes the remaining words joined by spaces */
   args: string[];
   rest?: boolean;
+  /** the last positional may be left out (then it is ''), e.g. an optional TEXT */
+  lastOptional?: boolean;
   options?: Options;
   usage: string;
-  run(ctx: C, args: Record<string, string>, options: Record<string, string | boolean | undefined>): Promise<void>;
+  run(ctx: C, args: Record<string, string>, options: OptionValues): Promise<void>;
 }
 
 export interface Parsed<C> {
   global: GlobalOptions;
   command: CommandSpec<C> | null;
   args: Record<string, string>;
-  options: Record<string, string | boolean | undefined>;
+  options: OptionValues;
 }
 
 /**
@@ -99,13 +104,13 @@ export function parseCommandLine<C>(argv: string[], commands: CommandSpec<C>[]):
   }
   const rest = strict.positionals.slice(command.words.length);
   const tooMany = command.rest ? false : rest.length > command.args.length;
-  if (!global.help && (rest.length < command.args.length || tooMany))
-    throw new CliError(`usage: mindeulle ${command.usage}`, 2);
+  const needed = command.args.length - (command.lastOptional ? 1 : 0);
+  if (!global.help && (rest.length < needed || tooMany)) throw new CliError(`usage: mindeulle ${command.usage}`, 2);
   const args: Record<string, string> = {};
   command.args.forEach((name, i) => {
-    args[name] = command.rest && i === command.args.length - 1 ? rest.slice(i).join(' ') : rest[i]!;
+    args[name] = command.rest && i === command.args.length - 1 ? rest.slice(i).join(' ') : (rest[i] ?? '');
   });
-  return { global, command, args, options: strict.values as Record<string, string | boolean | undefined> };
+  return { global, command, args, options: strict.values as OptionValues };
 }
 
 /** "7d", "12h", "90m", "3600s" or plain seconds. */

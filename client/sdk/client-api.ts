@@ -1,5 +1,7 @@
 // The SDK's public surface, as the CLI and the web app use it. The client in
 // client/sdk/ implements it over shared/ (protocol) and the relay API.
+import type { BulletinPosted } from './bulletin-groups';
+import type { HelpSettings, UrgentRequestInfo } from './urgent-help';
 import type { GrantableRole, MessageKind, Role } from '../../shared/protocol/posting-rules';
 import type { ClientEvent, MessageEvent } from './events';
 import type { OpenGap } from './gaps';
@@ -128,6 +130,8 @@ export interface QueuedMessage {
   sentAt: number;
   /** held unsealed while offline: cancelQueued can still withdraw it (false: sealed and on its way) */
   cancellable: boolean;
+  /** an urgent help request (its words are sealed; text is null) */
+  urgent?: boolean;
 }
 
 export interface MindeulleApi {
@@ -197,7 +201,13 @@ export interface MindeulleApi {
   setRole(groupId: string, deviceId: string, role: Role): Promise<void>;
   setSettings(
     groupId: string,
-    settings: { retentionSeconds?: number | null; announcementOnly?: boolean },
+    settings: {
+      retentionSeconds?: number | null;
+      announcementOnly?: boolean;
+      /** seconds before her app shows the help numbers when nobody acknowledged her urgent request */
+      urgentAnswerSeconds?: number;
+      helpNumbers?: string[];
+    },
   ): Promise<void>;
   /** Starts a new epoch now (also done automatically: weekly or after 1,000 messages). */
   rotateEpoch(groupId: string): Promise<void>;
@@ -206,6 +216,23 @@ export interface MindeulleApi {
   send(groupId: string, text: string, options?: SendOptions): Promise<{ messageId: string; seq: number }>;
   postBulletin(groupId: string, text: string, options?: { pin?: boolean }): Promise<{ messageId: string; seq: number }>;
   pin(groupId: string, seq: number, pinned: boolean): Promise<void>;
+  /** The same bulletin to each group, sealed for each; if she may not post a bulletin in one, nothing is sent and the error names it. */
+  postBulletinToGroups(groupIds: string[], text: string, options?: { pin?: boolean }): Promise<BulletinPosted[]>;
+  /**
+   * Asks the group's facilitators and admins for help: a chat message only they
+   * (and she) can open. Held while offline like a message (`onHeld` gets its id).
+   */
+  requestHelp(
+    groupId: string,
+    text?: string,
+    options?: { onHeld?: (messageId: string) => void },
+  ): Promise<{ messageId: string; seq: number }>;
+  /** A facilitator or admin tells the requester and the others that she saw it and will get in touch. */
+  acknowledgeHelp(groupId: string, requestId: string): Promise<{ messageId: string; seq: number }>;
+  /** The urgent requests this device can read (as a facilitator or admin, or her own), oldest first. */
+  urgentRequests(groupId: string): UrgentRequestInfo[];
+  /** The admin's wait before the help numbers show, and the numbers. */
+  helpSettings(groupId: string): HelpSettings;
   /** Messages and bulletins of the group written here and not yet stored by the relay, oldest first (from the device). */
   queued(groupId: string): Promise<QueuedMessage[]>;
   /**
@@ -247,3 +274,6 @@ export interface OpenOptions {
   /** Argon2id cost; tests pass the minimum */
   kdf?: { opslimit: number; memlimit: number };
 }
+
+export type { BulletinPosted } from './bulletin-groups';
+export type { HelpSettings, UrgentRequestInfo } from './urgent-help';

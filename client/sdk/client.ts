@@ -47,6 +47,8 @@ import { Transport } from './transport';
 import { resealStale, resealWhenKeyed } from './reseal';
 import { recordRotation } from './stale-key';
 import { deleteMessage, editMessage } from './message-changes';
+import { postToGroups } from './bulletin-groups';
+import { acknowledgeHelp, helpSettings, requestHelp, urgentRequests } from './urgent-help';
 import { epochClosed, waitingForKey } from './sealing-rule';
 
 export interface ClientParts {
@@ -61,7 +63,12 @@ export interface ClientParts {
   perGroupSockets?: boolean;
 }
 
-type Settings = { retentionSeconds?: number | null; announcementOnly?: boolean };
+type Settings = {
+  retentionSeconds?: number | null;
+  announcementOnly?: boolean;
+  urgentAnswerSeconds?: number;
+  helpNumbers?: string[];
+};
 
 export class Client implements MindeulleApi, Core {
   readonly session: Session;
@@ -307,8 +314,12 @@ export class Client implements MindeulleApi, Core {
     if (!state) {
       const found = await discoverGroup(this, groupId);
       if (!found) return;
-      this.states.set(groupId, (state = found));
-      this.transport.follow(groupId);
+      // createGroup may have set this group's state while the chain was fetched: hers stands (she founded it)
+      state = this.states.get(groupId);
+      if (!state) {
+        this.states.set(groupId, (state = found));
+        this.transport.follow(groupId);
+      }
     }
     const headBefore = state.chain.current.head;
     const waitingBefore = waitingForKey(state);
@@ -493,6 +504,29 @@ export class Client implements MindeulleApi, Core {
     return posted;
   }
 
+  /** The same bulletin to several of her groups, sealed for each; refused before anything is sent if one group refuses it. */
+  postBulletinToGroups(groupIds: string[], text: string, options: { pin?: boolean } = {}) {
+    return postToGroups(this, groupIds, (groupId) => this.postBulletin(groupId, text, options));
+  }
+
+  // ------------------------------------------------------ urgent help
+
+  requestHelp(groupId: string, text?: string, options: { onHeld?: (messageId: string) => void } = {}) {
+    return requestHelp(this, groupId, text, options.onHeld);
+  }
+
+  acknowledgeHelp(groupId: string, requestId: string) {
+    return acknowledgeHelp(this, groupId, requestId);
+  }
+
+  urgentRequests(groupId: string) {
+    return urgentRequests(this, groupId);
+  }
+
+  helpSettings(groupId: string) {
+    return helpSettings(this, groupId);
+  }
+
   /** The signed word on a pin (a bulletin-kind message): what lets a facilitator or admin carry it to newcomers (board-carry.ts). */
   private signPin(groupId: string, target: string, pinned: boolean) {
     return this.post(groupId, 'bulletin', { type: 'pin', sentAt: this.now(), target, pinned });
@@ -524,7 +558,15 @@ export class Client implements MindeulleApi, Core {
       if (p.groupId !== groupId || !p.reseal || !shown(p.reseal.kind)) continue;
       const { kind, plaintext } = p.reseal;
       const sentAt = plaintext.sentAt ?? 0;
-      sealed.push({ messageId: p.input.clientMsgId, kind, text: textOf(plaintext), sentAt, cancellable: false });
+      const urgent = plaintext.type === 'urgent-help' ? { urgent: true } : {};
+      sealed.push({
+        messageId: p.input.clientMsgId,
+        kind,
+        text: textOf(plaintext),
+        sentAt,
+        cancellable: false,
+        ...urgent,
+      });
     }
     const held: QueuedMessage[] = [];
     for (const p of this.held.list(groupId)) {
@@ -535,6 +577,7 @@ export class Client implements MindeulleApi, Core {
         text: textOf(p.post.plaintext),
         sentAt: p.queuedAt,
         cancellable: true,
+        ...(p.post.plaintext.type === 'urgent-help' ? { urgent: true } : {}),
       });
     }
     return [...sealed, ...held];

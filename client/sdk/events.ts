@@ -129,6 +129,28 @@ export interface StaleKeyEvent {
   epoch: number;
 }
 
+/** An urgent help request this device may read (a facilitator or admin, or the requester herself): urgent-help.ts. */
+export interface UrgentHelpEvent {
+  type: 'urgent-help';
+  groupId: string;
+  requestId: string;
+  sender: string;
+  text: string | null;
+  sentAt: number;
+  seq: number;
+  acknowledgedBy: string | null;
+  acknowledgedAt: number | null;
+}
+
+/** A facilitator or admin acknowledged an urgent request ("I saw it, I will get in touch"). */
+export interface UrgentAckEvent {
+  type: 'urgent-ack';
+  groupId: string;
+  requestId: string;
+  by: string;
+  sentAt: number;
+}
+
 export type ClientEvent =
   | MessageEvent
   | UndecryptableEvent
@@ -141,4 +163,6 @@ export type ClientEvent =
   | InvitationEvent
   | KeyStateEvent
   | StaleKeyEvent
-  | QueueEvent;
+  | QueueEvent
+  | UrgentHelpEvent
+  | UrgentAckEvent;

@@ -3,6 +3,7 @@
 // history. Persisted through the sealed store as four kinds of documents:
 // group/<id> (the record), epoch/<id>/<n> (one epoch's keys), history/<id>,
 // and board/<id> (what it takes to carry a bulletin to a newcomer).
+import { expireUrgent, type UrgentRecord } from './urgent-help';
 import {
   exportEpochKeys,
   type EpochKeys,
@@ -74,6 +75,8 @@ export interface GroupRecord {
   staleKeyEpoch: number | null;
   /** bulletin message id -> pinned, as the last signed pin message by a facilitator or admin said (what may be carried to newcomers) */
   pins: Record<string, boolean>;
+  /** urgent help requests this device could open, by message id (urgent-help.ts); absent in older records */
+  urgent?: Record<string, UrgentRecord>;
 }
 
 export interface HeadClaim {
@@ -420,6 +423,7 @@ export class GroupState {
     const held = new Set(this.history.map((e) => e.messageId));
     this.forgetBoardCopies((id, copy) => !held.has(copy.target ?? id));
     for (const id of Object.keys(this.record.pins)) if (!held.has(id)) delete this.record.pins[id];
+    expireUrgent(this, nowMs);
   }
 
   /** A signed pin read live: the bulletin's mark follows at once (the relay's flag is read again at the next sync). */

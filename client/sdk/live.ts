@@ -14,7 +14,7 @@ async function readLive(core: Core, groupId: string, message: Pushed): Promise<v
   if (!state || state.record.removed) return;
   if (message.seq > state.nextExpectedSeq() || !state.keys.has(message.epoch)) return core.syncLocked(groupId);
   const before = deliverySnapshot(state);
-  const events = readAll(state, [message], state.chain.joinEpoch(core.identity.deviceId));
+  const events = readAll(state, [message], state.chain.joinEpoch(core.identity.deviceId), core.identity);
   await state.save(core.store);
   events.forEach((e) => core.emit(e));
   emitDeliveryChanges(core, state, before);

@@ -121,7 +121,8 @@ export function receiveStored(state: GroupState, m: StoredMessage, joinEpoch: nu
     return { event, keep: false };
   }
   if (!roleRejected && content.type === 'carried-bulletin') return carriedBulletin(state, event, content);
-  const keep = !roleRejected && m.kind !== 'meta' && content.type !== 'pin';
+  // an urgent request is not history: the app reads it (if sealed to this device) through urgent-help.ts
+  const keep = !roleRejected && m.kind !== 'meta' && content.type !== 'pin' && content.type !== 'urgent-help';
   if (carry && keep) keepBoardCopy(state, event, carry);
   else if (carry) memzero(carry.messageKey);
   return { event, keep };

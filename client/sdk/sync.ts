@@ -12,6 +12,8 @@ import { deliverySnapshot, emitDeliveryChanges, recheckHeadClaims } from './deli
 import { receiveStored } from './receive';
 import { RelayError } from './relay-api';
 import { RosterChain } from './roster-chain';
+import type { Identity } from './identity';
+import { receiveUrgent } from './urgent-help';
 import { reportStaleKeys } from './stale-key';
 
 const PAGE = 200;
@@ -79,7 +81,7 @@ export async function syncMessages(core: Core, state: GroupState): Promise<void>
   let after = state.record.lastSeq;
   for (;;) {
     const page = await core.session.call((api) => api.messages(state.groupId, after, PAGE));
-    const events = readAll(state, page.messages, joinEpoch);
+    const events = readAll(state, page.messages, joinEpoch, core.identity);
     await state.save(core.store);
     events.forEach((e) => core.emit(e));
     const top = Math.max(after, ...page.messages.map((m) => m.seq));
@@ -94,6 +96,7 @@ export function readAll(
   state: GroupState,
   messages: Parameters<typeof receiveStored>[1][],
   joinEpoch: number,
+  identity?: Identity,
 ): ClientEvent[] {
   const events: ClientEvent[] = [];
   // In sequence order whatever order they came in (a forged row first must not hide the rest).
@@ -101,6 +104,12 @@ export function readAll(
     const r = receiveStored(state, m, joinEpoch);
     if (!r) continue;
     if (r.keep) state.addToHistory(r.event as MessageEvent);
+    // an urgent request shows only where it opens (a facilitator, an admin, the requester); elsewhere nothing
+    if (r.event.type === 'message' && r.event.content.type === 'urgent-help') {
+      const urgent = identity && receiveUrgent(state, identity, r.event);
+      if (urgent) events.push(urgent);
+      continue;
+    }
     events.push(r.event);
   }
   return events;

@@ -47,6 +47,8 @@ export const LABELS = {
   adminNote: 'mindeulle/admin-note/v1',
   /** signature: a requesting device signs its introduction (group, invite, its id and key, text) */
   introduction: 'mindeulle/introduction/v1',
+  /** aead: an urgent help request or its acknowledgement, sealed to the group's facilitators, admins and its requester */
+  urgentHelp: 'mindeulle/urgent-help/v1',
 } as const;
 
 export type LabelName = keyof typeof LABELS;
@@ -77,6 +79,7 @@ export const LABEL_USES = {
   storeName: 'kdf',
   adminNote: 'aead',
   introduction: 'signature',
+  urgentHelp: 'aead',
 } as const satisfies Record<LabelName, LabelUse>;
 
 type LabelsFor<U extends LabelUse> = (typeof LABELS)[{

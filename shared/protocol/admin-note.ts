@@ -2,9 +2,10 @@
 // introduction. A fresh key encrypts the text once; that key is sealed
 // (crypto_box_seal) to each admin's current X25519 key. The context (what the
 // note is, for which group) and the recipient list are associated data, so a
-// note cannot be moved to another use or group.
+// note cannot be moved to another use or group. An urgent help request uses
+// the same construction under its own label (urgent-help.ts).
 import { concatBytes, fromB64, u32be, utf8 } from '../crypto/encoding';
-import { LABELS } from '../crypto/labels';
+import { type AeadLabel, LABELS } from '../crypto/labels';
 import {
   AEAD_NONCE_BYTES,
   AEAD_TAG_BYTES,
@@ -38,7 +39,12 @@ export class AdminNoteError extends Error {
  * u8 version | u8 n | n x (u8 len | recipient id | u32be kxVersion | sealed key (80))
  * | nonce (24) | XChaCha20-Poly1305(key, text, AD = frame(adminNote, context, everything before the nonce))
  */
-export function sealAdminNote(text: Uint8Array, recipients: DevicePublic[], context: string): Uint8Array {
+export function sealAdminNote(
+  text: Uint8Array,
+  recipients: DevicePublic[],
+  context: string,
+  label: AeadLabel = LABELS.adminNote,
+): Uint8Array {
   if (recipients.length === 0 || recipients.length > MAX_RECIPIENTS)
     throw new AdminNoteError('bad_recipient', 'one to 255 recipients');
   const key = randomBytes(KEY_BYTES);
@@ -51,7 +57,7 @@ export function sealAdminNote(text: Uint8Array, recipients: DevicePublic[], cont
     });
     const head = concatBytes(new Uint8Array([ADMIN_NOTE_VERSION, recipients.length]), ...entries);
     const nonce = randomBytes(AEAD_NONCE_BYTES);
-    return concatBytes(head, nonce, aeadEncrypt(LABELS.adminNote, key, nonce, text, [utf8(context), head]));
+    return concatBytes(head, nonce, aeadEncrypt(label, key, nonce, text, [utf8(context), head]));
   } finally {
     memzero(key);
   }
@@ -94,6 +100,7 @@ export function openAdminNote(
   context: string,
   self: string,
   keysFor: (kxVersion: number) => DeviceKeys | undefined,
+  label: AeadLabel = LABELS.adminNote,
 ): Uint8Array {
   const { recipients, head, nonce, ciphertext } = decode(bytes);
   const mine = recipients.find((r) => r.deviceId === self);
@@ -101,7 +108,7 @@ export function openAdminNote(
   const keys = keysFor(mine.kxVersion);
   const key = keys && boxSealOpen(mine.sealed, keys.kxPk, keys.kxSk);
   if (!key) throw new AdminNoteError('wrong_key', 'the note does not open with this key');
-  const text = aeadDecrypt(LABELS.adminNote, key, nonce, ciphertext, [utf8(context), head]);
+  const text = aeadDecrypt(label, key, nonce, ciphertext, [utf8(context), head]);
   memzero(key);
   if (!text) throw new AdminNoteError('wrong_key', 'the note does not open in this context');
   return text;

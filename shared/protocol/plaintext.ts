@@ -48,6 +48,9 @@ const epochCheck = z.object({
     .optional(),
 });
 
+/** A sealed urgent request fits a mid-sized envelope even for 255 recipients. */
+const MAX_SEALED_URGENT_CHARS = 48_000;
+
 /** A carried inner layer fits the largest envelope's plaintext once base64url-encoded (and then must fit a meta message). */
 const MAX_CARRIED_INNER_CHARS = 88_000;
 /**
@@ -84,7 +87,19 @@ export const plaintextSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('delete'), target: messageId }),
   /** a facilitator or admin pins (or unpins) a bulletin: the signed word on what is carried to newcomers */
   z.object({ ...base, type: z.literal('pin'), target: messageId, pinned: z.boolean() }),
-  z.object({ ...base, type: z.literal('urgent-help'), text: text(MAX_TEXT_CHARS).optional() }),
+  /**
+   * An urgent help request or its acknowledgement, sealed to the group's
+   * facilitators, admins and the requester (urgent-help.ts); other members
+   * read only that something sealed was sent.
+   */
+  z.object({
+    ...base,
+    type: z.literal('urgent-help'),
+    sealed: z
+      .string()
+      .max(MAX_SEALED_URGENT_CHARS)
+      .regex(/^[A-Za-z0-9_-]+$/),
+  }),
   z.object({ ...base, type: z.literal('profile'), displayName: text(MAX_NAME_CHARS).min(1) }),
   z.object({ ...base, type: z.literal('group-name'), name: text(MAX_NAME_CHARS).min(1) }),
   epochCheck,
@@ -120,7 +135,8 @@ export class PlaintextError extends Error {
 const ALLOWED: Record<MessageKind, readonly PlaintextType[]> = {
   message: ['text', 'reaction', 'edit', 'delete', 'urgent-help'],
   bulletin: ['text', 'edit', 'delete', 'pin'],
-  meta: ['profile', 'group-name', 'epoch-check', 'carried-bulletin'],
+  // urgent-help: in an announcement-only group a member's request goes as a meta message (urgent-help.ts)
+  meta: ['profile', 'group-name', 'epoch-check', 'carried-bulletin', 'urgent-help'],
 };
 
 export function typeAllowedIn(kind: MessageKind, type: PlaintextType): boolean {

@@ -213,7 +213,11 @@ describe('plaintexts of every type', () => {
     }),
     fc.record({ type: fc.constant('edit' as const), sentAt, target: messageIdArb, text: textArb(300) }),
     fc.record({ type: fc.constant('delete' as const), sentAt, target: messageIdArb }),
-    fc.record({ type: fc.constant('urgent-help' as const), sentAt, text: fc.option(textArb(100), { nil: undefined }) }),
+    fc.record({
+      type: fc.constant('urgent-help' as const),
+      sentAt,
+      sealed: fc.stringMatching(/^[A-Za-z0-9_-]{1,200}$/),
+    }),
     fc.record({ type: fc.constant('profile' as const), sentAt, displayName: textArb(30) }),
     fc.record({ type: fc.constant('group-name' as const), sentAt, name: textArb(30) }),
   );

@@ -4,7 +4,7 @@ import { GRANTABLE_ROLES, type GrantableRole } from '../../../shared/protocol/po
 import type { InviteOptions, JoinRequestInfo } from '../../sdk/client-api';
 import { inviteLink, parseInvite } from '../../sdk/invite-link';
 import { t } from '../../web/i18n';
-import { parseDuration, parsePositiveInt } from '../args';
+import { type OptionValues, parseDuration, parsePositiveInt } from '../args';
 import { type Command, pick, withClient, withGroup } from '../context';
 import { CliError, groupsOf } from '../output';
 
@@ -14,7 +14,7 @@ const inviteOptions = {
   expires: { type: 'string' },
 } as const;
 
-function toInviteOptions(opts: Record<string, string | boolean | undefined>): InviteOptions {
+function toInviteOptions(opts: OptionValues): InviteOptions {
   const out: InviteOptions = {};
   if (opts.role !== undefined) {
     if (!(GRANTABLE_ROLES as readonly unknown[]).includes(opts.role))

@@ -1,10 +1,11 @@
 // send, bulletin, read: the encrypted conversation of a group.
 import type { DecodedPlaintext } from '../../../shared/protocol/plaintext';
 import type { MessageEvent } from '../../sdk/events';
-import { type Command, withGroup } from '../context';
+import { type Command, findGroup, withGroup } from '../context';
 import { deliveryWarnings } from '../delivery-warnings';
 import { CliError } from '../output';
 import { t } from '../../web/i18n';
+import { urgentItems, urgentLine } from './urgent';
 
 /** A send refused because the new epoch's key is missing, said in words. */
 async function unlessWaitingForKey<T>(send: Promise<T>): Promise<T> {
@@ -23,7 +24,7 @@ function textOf(c: DecodedPlaintext): string {
     case 'edit':
       return c.text;
     case 'urgent-help':
-      return `[urgent help] ${c.text ?? ''}`.trim();
+      return '[urgent help]'; // its words are sealed: read through urgentRequests (urgent.ts)
     case 'reaction':
       return `[reaction ${c.emoji}]`;
     case 'delete':
@@ -57,6 +58,15 @@ function replyHandle(events: MessageEvent[], e: MessageEvent): string {
   return target ? `↪ #${target.seq} ` : '↪ (an earlier message) ';
 }
 
+/** One message as `read` prints it. */
+function lineOf(events: MessageEvent[], names: Map<string, string | null>, e: MessageEvent): string {
+  const who = names.get(e.sender) ?? e.sender.slice(0, 8);
+  const tag = e.kind === 'bulletin' ? `[bulletin${e.pinned ? ', pinned' : ''}] ` : '';
+  const warn = warnings(e);
+  const edited = e.edited ? ' (edited)' : '';
+  return `#${e.seq} ${who}: ${tag}${replyHandle(events, e)}${textOf(e.content)}${edited}${warn.length ? `  (${warn.join('; ')})` : ''}`;
+}
+
 export const messageCommands: Command[] = [
   {
     words: ['send'],
@@ -74,17 +84,25 @@ export const messageCommands: Command[] = [
     words: ['bulletin'],
     args: ['GROUP', 'TEXT'],
     rest: true,
-    options: { pin: { type: 'boolean' } },
-    usage: 'bulletin GROUP TEXT [--pin]',
+    options: { pin: { type: 'boolean' }, also: { type: 'string', multiple: true } },
+    usage: 'bulletin GROUP TEXT [--pin] [--also GROUP]...   (--also: the same bulletin in more of your groups)',
     async run(ctx, args, opts) {
+      const also = Array.isArray(opts.also) ? opts.also : [];
       await withGroup(ctx, args.GROUP!, async (client, group) => {
-        const { messageId, seq } = await unlessWaitingForKey(
-          client.postBulletin(group.groupId, args.TEXT!, { pin: opts.pin === true }),
-        );
-        ctx.out.result(
-          { messageId, seq, pinned: opts.pin === true },
-          `Posted bulletin (#${seq})${opts.pin ? ', pinned' : ''}.`,
-        );
+        const pin = opts.pin === true;
+        if (also.length > 0) {
+          const others = await Promise.all(also.map((ref) => findGroup(client, ref)));
+          const posted = await unlessWaitingForKey(
+            client.postBulletinToGroups([group.groupId, ...others.map((g) => g.groupId)], args.TEXT!, { pin }),
+          );
+          ctx.out.result(
+            posted.map((p) => ({ ...p, pinned: pin })),
+            `Posted the bulletin in ${posted.length} groups${pin ? ', pinned' : ''}.`,
+          );
+          return;
+        }
+        const { messageId, seq } = await unlessWaitingForKey(client.postBulletin(group.groupId, args.TEXT!, { pin }));
+        ctx.out.result({ messageId, seq, pinned: pin }, `Posted bulletin (#${seq})${pin ? ', pinned' : ''}.`);
       });
     },
   },
@@ -97,37 +115,31 @@ export const messageCommands: Command[] = [
         const events = (await client.history(group.groupId)).filter((e) => e.kind !== 'meta');
         const names = new Map(group.members.map((m) => [m.deviceId, m.displayName]));
         await client.markRead(group.groupId);
-        ctx.out.result(
-          events.map((e) => ({
-            seq: e.seq,
-            messageId: e.messageId,
-            replyTo: e.content.type === 'text' ? (e.content.replyTo ?? null) : null,
-            edited: e.edited === true,
-            deleted: e.deleted === true,
-            kind: e.kind,
-            text: textOf(e.content),
-            sender: e.sender,
-            senderName: names.get(e.sender) ?? null,
-            senderRole: e.senderRole,
-            verified: e.flags.verified,
-            pinned: e.pinned,
-            sentAt: e.sentAt,
-            flags: e.flags,
-          })),
-          [
-            ...deliveryWarnings(group),
-            ...(events.length === 0
-              ? ['No messages.']
-              : events.map((e) => {
-                  const who = names.get(e.sender) ?? e.sender.slice(0, 8);
-                  const tag = e.kind === 'bulletin' ? `[bulletin${e.pinned ? ', pinned' : ''}] ` : '';
-                  const warn = warnings(e);
-                  const quoted = replyHandle(events, e);
-                  const edited = e.edited ? ' (edited)' : '';
-                  return `#${e.seq} ${who}: ${tag}${quoted}${textOf(e.content)}${edited}${warn.length ? `  (${warn.join('; ')})` : ''}`;
-                })),
-          ],
-        );
+        // urgent requests: to facilitators and admins only, in sequence order among the messages
+        const urgent = urgentItems(client, group);
+        const bySeq = <T extends { seq: number }>(a: T, b: T) => a.seq - b.seq;
+        const messages = events.map((e) => ({
+          seq: e.seq,
+          messageId: e.messageId,
+          replyTo: e.content.type === 'text' ? (e.content.replyTo ?? null) : null,
+          edited: e.edited === true,
+          deleted: e.deleted === true,
+          kind: e.kind,
+          text: textOf(e.content),
+          sender: e.sender,
+          senderName: names.get(e.sender) ?? null,
+          senderRole: e.senderRole,
+          verified: e.flags.verified,
+          pinned: e.pinned,
+          sentAt: e.sentAt,
+          flags: e.flags,
+        }));
+        const lines = events.map((e) => ({ seq: e.seq, line: lineOf(events, names, e) }));
+        const shown = [...lines, ...urgent.map((u) => ({ seq: u.seq, line: urgentLine(u) }))].sort(bySeq);
+        ctx.out.result([...messages, ...urgent].sort(bySeq), [
+          ...deliveryWarnings(group),
+          ...(shown.length === 0 ? ['No messages.'] : shown.map((l) => l.line)),
+        ]);
       });
     },
   },

@@ -9,6 +9,7 @@ import { alertBox, errorText, pressTwice, roleBadge, runBusy, safetyDigits } fro
 import { inviteForm } from './invite-form';
 import { inviteName, renderInvites } from './invite-list';
 import { retentionSelect } from './retention';
+import { helpSettingsForm } from './help-settings';
 
 export function adminPanel(
   ctx: AppContext,
@@ -179,6 +180,12 @@ export function adminPanel(
         h('h2', { id: 'admin-settings' }, ctx.t('admin.settings')),
         settingsForm,
         rotateKeys,
+      ),
+      h(
+        'section',
+        { 'aria-labelledby': 'admin-urgent' },
+        h('h2', { id: 'admin-urgent' }, ctx.t('urgent.open')),
+        helpSettingsForm(ctx, gid),
       ),
     ),
     dispose: () => {

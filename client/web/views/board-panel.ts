@@ -12,6 +12,7 @@ import { boardOrder } from './board-order';
 import { isKeyWait, type KeyWait, keyWait } from './key-wait';
 import { messageActions, placeActions } from './message-actions';
 import { messageBody } from './message-body';
+import { bulletinGroupPicker } from './bulletin-groups';
 import { contentTrusted, flagWarnings, onMetaMessage, refreshSenderNames, senderLine } from './message-parts';
 
 export function boardPanel(ctx: AppContext, initial: GroupView): View {
@@ -119,12 +120,14 @@ export function boardPanel(ctx: AppContext, initial: GroupView): View {
     const pin = h('input', { type: 'checkbox', name: 'pin' });
     const submit = h('button', { type: 'submit', class: 'primary' }, ctx.t('board.post'));
     waitForKey = keyWait(ctx, group, (waiting) => (submit.disabled = waiting));
+    const also = bulletinGroupPicker(ctx, group.groupId);
     const form = h(
       'form',
       { class: 'stack board-compose' },
       waitForKey.el,
       field(ctx.t('board.compose'), text),
       h('label', { class: 'check' }, pin, ctx.t('board.pinOnPost')),
+      also.el,
       submit,
     );
     form.addEventListener('submit', (event) => {
@@ -132,13 +135,20 @@ export function boardPanel(ctx: AppContext, initial: GroupView): View {
       if (!text.value.trim() || waitForKey?.waiting) return;
       void runBusy(submit, alert, ctx, async () => {
         try {
-          await client.postBulletin(group.groupId, text.value.trim(), { pin: pin.checked });
+          const more = also.selected();
+          if (more.length) {
+            const posted = await client.postBulletinToGroups([group.groupId, ...more], text.value.trim(), {
+              pin: pin.checked,
+            });
+            ctx.announce(ctx.t('board.postedMany', { count: posted.length }));
+          } else await client.postBulletin(group.groupId, text.value.trim(), { pin: pin.checked });
         } catch (err) {
           if (!isKeyWait(err)) throw err;
           return waitForKey?.set(true); // the text stays in the box until the key arrives
         }
         text.value = '';
         pin.checked = false;
+        also.clear();
         ctx.announce(ctx.t('board.posted'));
         await reload();
       }).then(() => waitForKey?.set(waitForKey.waiting)); // runBusy turned the button back on

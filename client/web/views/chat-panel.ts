@@ -18,6 +18,7 @@ import { markHeld, refreshHeld } from './queued-messages';
 import { removedNotice } from './removed-notice';
 import { unreadableWarning } from './unreadable-warning';
 import { contentTrusted, flagWarnings, onMetaMessage, refreshSenderNames, senderLine } from './message-parts';
+import { urgentRequest } from './urgent-help';
 
 export function chatPanel(ctx: AppContext, initial: GroupView): View {
   let group = initial;
@@ -208,7 +209,8 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
 
   /** Messages still waiting on the device (offline): shown after the history; held ones can be withdrawn. */
   async function showQueued(): Promise<void> {
-    const queued = (await client.queued(group.groupId)).filter((q) => q.kind === 'message');
+    // an urgent request held here shows in its own place (urgent-help.ts)
+    const queued = (await client.queued(group.groupId)).filter((q) => q.kind === 'message' && !q.urgent);
     refreshHeld(queued, log, (id) => items.get(id)?.setState('sending'));
     for (const q of queued) {
       if (items.has(q.messageId)) continue;
@@ -233,6 +235,7 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
   });
 
   const unsubscribe = client.subscribe(onEvent);
+  const urgent = group.removed ? null : urgentRequest(ctx, group);
   const unsubscribeMeta = onMetaMessage(ctx, group.groupId, (fresh) => {
     group = fresh;
     refreshSenderNames(ctx, log, group);
@@ -256,6 +259,7 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
       'div',
       { class: 'panel chat' },
       h('div', { class: 'chat-tools' }, search.open),
+      urgent?.el,
       search.bar,
       log,
       alert.el,
@@ -268,6 +272,7 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
     dispose: () => {
       unsubscribe();
       unsubscribeMeta();
+      urgent?.dispose?.();
       waitForKey.dispose();
       drafts.flush();
     },

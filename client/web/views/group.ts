@@ -13,6 +13,7 @@ import { deliveryBanner } from './delivery-warnings';
 import { invitationPanel, leaveButton } from './consent-controls';
 import { membersPanel } from './members-panel';
 import { requestCount } from './request-count';
+import { urgentAlerts } from './urgent-help';
 
 type GroupRoute = Extract<Route, { name: 'group' }>;
 
@@ -30,7 +31,16 @@ export const groupView: ViewFactory<GroupRoute> = (ctx, route) => {
   const alert = alertBox();
   const body = h('div', { class: 'group-body', 'aria-busy': 'true' });
   const title = h('span', null, ctx.t('group.loading'));
-  const el = h('section', { class: 'screen group' }, screenHeader(ctx, title, { name: 'groups' }), alert.el, body);
+  // facilitators and admins: urgent requests nobody acknowledged yet, above everything
+  const urgent = urgentAlerts(ctx, route.groupId);
+  const el = h(
+    'section',
+    { class: 'screen group' },
+    screenHeader(ctx, title, { name: 'groups' }),
+    alert.el,
+    urgent.el,
+    body,
+  );
   let panel: View | null = null;
   let banner: ReturnType<typeof deliveryBanner> | null = null;
   let disposed = false;
@@ -208,6 +218,7 @@ export const groupView: ViewFactory<GroupRoute> = (ctx, route) => {
     dispose: () => {
       disposed = true;
       unsubscribe();
+      urgent.dispose?.();
       panel?.dispose?.();
       banner?.dispose();
     },

@@ -6,6 +6,7 @@ import type { ViewFactory } from '../ui/context';
 import { h } from '../ui/dom';
 import { alertBox, errorText, isOffline, roleBadge, screenHeader } from '../ui/widgets';
 import { requestBadge, requestCount } from './request-count';
+import { urgentBadge } from './urgent-help';
 
 const POLL_MS = 5000;
 
@@ -34,6 +35,7 @@ export const groupsView: ViewFactory = (ctx) => {
         g.removed ? h('span', { class: 'badge', 'data-testid': 'removed-badge' }, ctx.t('removed.badge')) : null,
         !g.invitation && !g.doorVerified ? h('span', { class: 'badge' }, ctx.t('warn.notVerifiedBadge')) : null,
         requestBadge(ctx, requests.get(g.groupId) ?? 0),
+        urgentBadge(ctx, g),
         g.unread > 0
           ? h('span', { class: 'unread', 'aria-label': ctx.t('groups.unread', { count: g.unread }) }, String(g.unread))
           : null,

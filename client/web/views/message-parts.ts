@@ -82,7 +82,7 @@ export function contentText(ctx: AppContext, event: MessageEvent): string {
     case 'text':
       return c.text;
     case 'urgent-help':
-      return c.text ? `${ctx.t('chat.urgent')} ${c.text}` : ctx.t('chat.urgent');
+      return ctx.t('chat.urgent'); // never in the history: its words are read through urgentRequests
     case 'edit':
       return c.text;
     case 'delete':

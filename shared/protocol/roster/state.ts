@@ -49,6 +49,8 @@ function applyOps(body: CommitBody, members: Map<string, Member>, settings: Grou
       case 'settings':
         if (op.retentionSeconds !== undefined) settings.retentionSeconds = op.retentionSeconds;
         if (op.announcementOnly !== undefined) settings.announcementOnly = op.announcementOnly;
+        if (op.urgentAnswerSeconds !== undefined) settings.urgentAnswerSeconds = op.urgentAnswerSeconds;
+        if (op.helpNumbers !== undefined) settings.helpNumbers = [...op.helpNumbers];
         break;
     }
   }

@@ -10,6 +10,7 @@ export { ROLES, type Role } from '../posting-rules';
 export const MAX_OPS_PER_COMMIT = 64;
 export const MAX_MEMBERS = 1000;
 export const MAX_RETENTION_SECONDS = 10 * 365 * 24 * 3600;
+export const MAX_HELP_NUMBERS = 5;
 
 const id = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
 const key32 = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
@@ -25,6 +26,13 @@ export const rosterOpSchema = z.discriminatedUnion('op', [
       retentionSeconds: z.number().int().min(3600).max(MAX_RETENTION_SECONDS).nullable().optional(),
       /** only facilitators and admins may post chat messages */
       announcementOnly: z.boolean().optional(),
+      /** seconds without an acknowledgement before a requester's app shows the help numbers (urgent-help.ts) */
+      urgentAnswerSeconds: z.number().int().min(5).max(86_400).optional(),
+      /** phone numbers her app shows when no one answered her urgent request in time; never dialled by itself */
+      helpNumbers: z
+        .array(z.string().regex(/^[0-9+*#() -]{2,24}$/))
+        .max(MAX_HELP_NUMBERS)
+        .optional(),
     })
     .strict(),
 ]);
@@ -66,6 +74,10 @@ export interface Member {
 export interface GroupSettings {
   retentionSeconds: number | null;
   announcementOnly: boolean;
+  /** absent: the default wait (urgent-help.ts) */
+  urgentAnswerSeconds?: number;
+  /** absent: none configured */
+  helpNumbers?: string[];
 }
 
 export interface RosterState {
