@@ -47,11 +47,15 @@ export const LABELS = {
   adminNote: 'mindeulle/admin-note/v1',
   /** signature: a requesting device signs its introduction (group, invite, its id and key, text) */
   introduction: 'mindeulle/introduction/v1',
+  /** secretstream: an attachment's padded bytes in 64 KiB chunks under its file key (label as each chunk's associated data) */
+  attachmentChunk: 'mindeulle/attachment-chunk/v1',
+  /** hash: an attachment's whole ciphertext (header and chunks), checked before anything is decrypted */
+  attachmentHash: 'mindeulle/attachment-hash/v1',
 } as const;
 
 export type LabelName = keyof typeof LABELS;
 
-export type LabelUse = 'hash' | 'signature' | 'kdf' | 'aead';
+export type LabelUse = 'hash' | 'signature' | 'kdf' | 'aead' | 'secretstream';
 
 /** Which primitive each label belongs to; the labelled wrappers accept only their own kind. */
 export const LABEL_USES = {
@@ -77,6 +81,8 @@ export const LABEL_USES = {
   storeName: 'kdf',
   adminNote: 'aead',
   introduction: 'signature',
+  attachmentChunk: 'secretstream',
+  attachmentHash: 'hash',
 } as const satisfies Record<LabelName, LabelUse>;
 
 type LabelsFor<U extends LabelUse> = (typeof LABELS)[{
@@ -87,6 +93,7 @@ export type HashLabel = LabelsFor<'hash'>;
 export type SignatureLabel = LabelsFor<'signature'>;
 export type KdfLabel = LabelsFor<'kdf'>;
 export type AeadLabel = LabelsFor<'aead'>;
+export type SecretstreamLabel = LabelsFor<'secretstream'>;
 
 /** All labels of one use, e.g. for cross-use tests. */
 export function labelsFor<U extends LabelUse>(use: U): LabelsFor<U>[] {
