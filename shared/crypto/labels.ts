@@ -51,6 +51,8 @@ export const LABELS = {
   attachmentChunk: 'mindeulle/attachment-chunk/v1',
   /** hash: an attachment's whole ciphertext (header and chunks), checked before anything is decrypted */
   attachmentHash: 'mindeulle/attachment-hash/v1',
+  /** hash: an attachment blob's delete token -> what the relay stores */
+  blobDeleteToken: 'mindeulle/blob-delete-token/v1',
 } as const;
 
 export type LabelName = keyof typeof LABELS;
@@ -83,6 +85,7 @@ export const LABEL_USES = {
   introduction: 'signature',
   attachmentChunk: 'secretstream',
   attachmentHash: 'hash',
+  blobDeleteToken: 'hash',
 } as const satisfies Record<LabelName, LabelUse>;
 
 type LabelsFor<U extends LabelUse> = (typeof LABELS)[{

@@ -5,9 +5,11 @@
 // name, type, size, thumbnail); without it the blob opens for no one.
 // No I/O here: callers feed and take chunks (the SDK streams them to the relay).
 import { z } from 'zod';
+import { toB64, utf8 } from '../crypto/encoding';
 import { LABELS } from '../crypto/labels';
 import {
   constantTimeEqual,
+  hash,
   hashStream,
   KEY_BYTES,
   randomBytes,
@@ -253,4 +255,12 @@ export class AttachmentDecryption {
     this.#opened = false;
     throw new AttachmentError(code, message);
   }
+}
+
+/** Bytes of each upload part but the last (PROTOCOL.md section 17): a phone on a bad line resends at most this much. */
+export const BLOB_PART_BYTES = 1024 * 1024;
+
+/** What the relay stores for a blob's delete token (only the uploader holds the token). */
+export function blobDeleteTokenHash(token: string): string {
+  return toB64(hash(LABELS.blobDeleteToken, [utf8(token)]));
 }
