@@ -115,7 +115,7 @@ async function uploadedSoFar(api: RelayApi, at: string): Promise<number> {
   return blobUploadResponse.parse(await res.json()).received;
 }
 
-/** Streams a blob's bytes to `sink` as they arrive; the caller decides what a finished stream means. */
+/** Streams a blob's bytes to `sink` as they arrive; the caller decides what a finished (or broken-off) stream means. */
 export async function downloadBlob(
   api: RelayApi,
   groupId: string,
@@ -129,7 +129,9 @@ export async function downloadBlob(
   const reader = res.body.getReader();
   let done = 0;
   for (;;) {
-    const next = await reader.read();
+    // A body that breaks off (a dropped connection, or a blob cut short on the
+    // relay) simply ends here: the caller's length and hash checks name it.
+    const next = await reader.read().catch(() => ({ done: true as const, value: undefined }));
     if (next.done) return;
     sink(next.value);
     done += next.value.length;
