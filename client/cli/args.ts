@@ -25,6 +25,8 @@ export interface CommandSpec<C> {
   /** positional names in order; the last one with `rest` takes the remaining words joined by spaces */
   args: string[];
   rest?: boolean;
+  /** the last positional may be left out (it is then ''), e.g. the text of `send --file` */
+  lastOptional?: boolean;
   options?: Options;
   usage: string;
   run(ctx: C, args: Record<string, string>, options: Record<string, string | boolean | undefined>): Promise<void>;
@@ -99,11 +101,11 @@ export function parseCommandLine<C>(argv: string[], commands: CommandSpec<C>[]):
   }
   const rest = strict.positionals.slice(command.words.length);
   const tooMany = command.rest ? false : rest.length > command.args.length;
-  if (!global.help && (rest.length < command.args.length || tooMany))
-    throw new CliError(`usage: mindeulle ${command.usage}`, 2);
+  const needed = command.args.length - (command.lastOptional ? 1 : 0);
+  if (!global.help && (rest.length < needed || tooMany)) throw new CliError(`usage: mindeulle ${command.usage}`, 2);
   const args: Record<string, string> = {};
   command.args.forEach((name, i) => {
-    args[name] = command.rest && i === command.args.length - 1 ? rest.slice(i).join(' ') : rest[i]!;
+    args[name] = command.rest && i === command.args.length - 1 ? rest.slice(i).join(' ') : (rest[i] ?? '');
   });
   return { global, command, args, options: strict.values as Record<string, string | boolean | undefined> };
 }

@@ -7,6 +7,7 @@ import { groupCommands } from './commands/groups';
 import { inviteCommands } from './commands/invites';
 import { messageCommands } from './commands/messages';
 import { messageChangeCommands } from './commands/message-changes';
+import { attachmentCommands } from './commands/attachments';
 import type { Command, Ctx } from './context';
 import { createOutput, errorLine } from './output';
 import { CliSession, defaultHome } from './session';
@@ -17,6 +18,7 @@ export const COMMANDS: Command[] = [
   ...inviteCommands,
   ...messageCommands,
   ...messageChangeCommands,
+  ...attachmentCommands,
 ];
 
 function helpText(): string {
