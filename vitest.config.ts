@@ -9,6 +9,7 @@ const ON_BOTH_TARGETS = [
   'test/integration/authorization.test.ts',
   'test/integration/device-keys.test.ts',
   'test/integration/push.test.ts',
+  'test/integration/attachments.test.ts',
 ];
 
 export default defineConfig({

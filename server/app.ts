@@ -4,6 +4,7 @@ import { accessLog } from './access-log';
 import type { AppDeps } from './deps';
 import { errorBody, sendError, toApiError } from './errors';
 import { authRoutes } from './routes/auth';
+import { blobRoutes } from './routes/blobs';
 import { deviceRoutes } from './routes/devices';
 import { groupRoutes } from './routes/groups';
 import { inviteRoutes } from './routes/invites';
@@ -42,6 +43,7 @@ export function createApp(deps: AppDeps) {
   keyEnvelopeRoutes(app, deps);
   messageRoutes(app, deps);
   pushRoutes(app, deps);
+  blobRoutes(app, deps);
 
   serveApiDocument(app);
 

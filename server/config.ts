@@ -13,6 +13,14 @@ export interface AppConfig {
   messagesPerSecond: number;
   loginChallengesPerMinute: number;
   registrationsPerMinute: number;
+  /** largest attachment (file bytes; the relay takes its padded ciphertext) */
+  maxBlobBytes: number;
+  /** bytes of blobs (finished and being uploaded) one group may hold */
+  blobGroupQuotaBytes: number;
+  /** uploads a device may start per hour */
+  blobUploadsPerHour: number;
+  /** an unfinished upload is deleted after this long */
+  blobUploadTtlSeconds: number;
 }
 
 export const DEFAULT_CONFIG: AppConfig = {
@@ -25,6 +33,10 @@ export const DEFAULT_CONFIG: AppConfig = {
   messagesPerSecond: 50,
   loginChallengesPerMinute: 30,
   registrationsPerMinute: 600,
+  maxBlobBytes: 25 * 1024 * 1024,
+  blobGroupQuotaBytes: 2 * 1024 * 1024 * 1024,
+  blobUploadsPerHour: 60,
+  blobUploadTtlSeconds: 24 * 3600,
 };
 
 /** The variable each tunable is read from; a tunable not listed keeps its default. */
@@ -37,6 +49,10 @@ export const CONFIG_VARS = {
   messagesPerSecond: 'MESSAGES_PER_SECOND',
   loginChallengesPerMinute: 'LOGIN_CHALLENGES_PER_MINUTE',
   registrationsPerMinute: 'REGISTRATIONS_PER_MINUTE',
+  maxBlobBytes: 'MAX_BLOB_BYTES',
+  blobGroupQuotaBytes: 'BLOB_GROUP_QUOTA_BYTES',
+  blobUploadsPerHour: 'BLOB_UPLOADS_PER_HOUR',
+  blobUploadTtlSeconds: 'BLOB_UPLOAD_TTL_SECONDS',
 } as const satisfies Partial<Record<keyof AppConfig, string>>;
 
 export type ConfigVar = (typeof CONFIG_VARS)[keyof typeof CONFIG_VARS];

@@ -1,6 +1,7 @@
 // Everything createApp needs from its runtime, and the one way to build it.
 // Nothing here names Node or Workers: each entry passes its storage and hub.
 import type { MiddlewareHandler } from 'hono';
+import type { BlobStore } from './blob-store/blob-store';
 import { type Clock, systemClock } from './clock';
 import { type AppConfig, clockSkewFromEnv, configFromEnv } from './config';
 import type { Db } from './db/database';
@@ -23,6 +24,8 @@ export interface AppDeps {
   config: AppConfig;
   /** Web Push (VAPID_SUBJECT and a key pair); absent: push is off, the default */
   push?: PushDeps;
+  /** Attachment bytes (files under BLOB_DIR on Node, R2 on Workers); absent: the blob routes answer 503 blobs_unavailable */
+  blobs?: BlobStore;
   /** Serves the built web app; absent where the platform serves it (Workers static assets). */
   assets?: MiddlewareHandler;
 }
@@ -60,5 +63,6 @@ export function buildDeps({ env = {}, ...parts }: DepsParts): AppDeps {
     config: parts.config ?? configFromEnv(env),
     ...(push ? { push } : {}),
     ...(parts.assets ? { assets: parts.assets } : {}),
+    ...(parts.blobs ? { blobs: parts.blobs } : {}),
   };
 }

@@ -6,6 +6,7 @@ import { cryptoReady } from '../shared/crypto/sodium';
 import { isApiPath } from '../shared/schemas/api-paths';
 import { createApp } from './app';
 import { socketLimitsFromEnv } from './config';
+import { blobDirFrom, nodeFileBlobStore } from './blob-store/node-files';
 import { buildDeps, consoleLog as log } from './deps';
 import { memoryHub } from './live/memory-hub';
 import { openSqlite } from './node/sqlite-db';
@@ -29,10 +30,13 @@ const live = memoryHub(socketLimits.maxSocketsPerDevice);
 // Push is off unless VAPID_SUBJECT is set; then the key pair lives beside the database.
 const vapidKeys = pushSubjectFromEnv(env) ? await loadOrCreateVapidKeys(databasePath, env) : undefined;
 const push = buildPushDeps(storage.db, pushSettingsFromEnv(env, vapidKeys), log);
+// Attachment blobs as files under BLOB_DIR (default: `blobs` beside the database).
+const blobs = await nodeFileBlobStore(blobDirFrom(env, databasePath));
 const deps = buildDeps({
   db: storage.db,
   hub: push ? wakingHub(live, live.isLive, push.notifier) : live,
   push,
+  blobs,
   env,
   assets: webAssets(env.WEB_ROOT ?? './dist/web'),
 });

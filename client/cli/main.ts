@@ -8,6 +8,7 @@ import { inviteCommands } from './commands/invites';
 import { messageCommands } from './commands/messages';
 import { messageChangeCommands } from './commands/message-changes';
 import { urgentCommands } from './commands/urgent';
+import { attachmentCommands } from './commands/attachments';
 import type { Command, Ctx } from './context';
 import { createOutput, errorLine } from './output';
 import { CliSession, defaultHome } from './session';
@@ -19,6 +20,7 @@ export const COMMANDS: Command[] = [
   ...messageCommands,
   ...messageChangeCommands,
   ...urgentCommands,
+  ...attachmentCommands,
 ];
 
 function helpText(): string {

@@ -3,6 +3,8 @@
 import type { BulletinPosted } from './bulletin-groups';
 import type { HelpSettings, UrgentRequestInfo } from './urgent-help';
 import type { GrantableRole, MessageKind, Role } from '../../shared/protocol/posting-rules';
+import type { AttachmentDescriptor } from '../../shared/protocol/attachment';
+import type { FileProgress, FileToSend, SendFileOptions } from './attachments';
 import type { ClientEvent, MessageEvent } from './events';
 import type { OpenGap } from './gaps';
 
@@ -249,6 +251,18 @@ export interface MindeulleApi {
   editMessage(groupId: string, messageId: string, text: string): Promise<{ messageId: string; seq: number }>;
   /** Deletes her own message or bulletin for everyone: every member's device drops its text. */
   deleteMessage(groupId: string, messageId: string): Promise<{ messageId: string; seq: number }>;
+  /** Encrypts a file under a fresh key, uploads it in resumable parts and posts it (deleting the message later deletes the file). */
+  sendFile(
+    groupId: string,
+    file: FileToSend,
+    options?: SendFileOptions,
+  ): Promise<{ messageId: string; seq: number; attachment: AttachmentDescriptor }>;
+  /** Fetches, checks and decrypts an attachment (by message id or descriptor); no bytes unless all of it checked out. */
+  downloadAttachment(
+    groupId: string,
+    which: string | AttachmentDescriptor,
+    options?: { blobId?: string; onProgress?: (p: FileProgress) => void },
+  ): Promise<{ bytes: Uint8Array; attachment: AttachmentDescriptor }>;
 
   safetyNumber(groupId: string, deviceId: string): Promise<SafetyNumberView>;
   /** Rotates this device's X25519 key (also on a schedule), so later epochs heal after a compromise. */

@@ -49,6 +49,8 @@ import { recordRotation } from './stale-key';
 import { deleteMessage, editMessage } from './message-changes';
 import { postToGroups } from './bulletin-groups';
 import { acknowledgeHelp, helpSettings, requestHelp, urgentRequests } from './urgent-help';
+import { downloadAttachment, type FileToSend, type SendFileOptions, sendFile } from './attachments';
+import type { AttachmentDescriptor } from '../../shared/protocol/attachment';
 import { epochClosed, waitingForKey } from './sealing-rule';
 
 export interface ClientParts {
@@ -597,6 +599,18 @@ export class Client implements MindeulleApi, Core {
 
   deleteMessage(groupId: string, messageId: string) {
     return deleteMessage(this, groupId, messageId);
+  }
+
+  sendFile(groupId: string, file: FileToSend, options?: SendFileOptions) {
+    return sendFile(this, groupId, file, options);
+  }
+
+  downloadAttachment(
+    groupId: string,
+    which: string | AttachmentDescriptor,
+    options?: Parameters<typeof downloadAttachment>[3],
+  ) {
+    return downloadAttachment(this, groupId, which, options);
   }
 
   markRead(groupId: string, kind?: 'message' | 'bulletin'): Promise<void> {

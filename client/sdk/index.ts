@@ -7,3 +7,5 @@ export type { ByteStore, DocumentStore } from './store';
 export { ClientError, type ClientErrorCode } from './errors';
 export { RelayError } from './relay-api';
 export type { WebSocketLike } from './live-socket';
+export type { FileProgress, FileToSend, SendFileOptions } from './attachments';
+export { AttachmentError, type AttachmentDescriptor } from '../../shared/protocol/attachment';

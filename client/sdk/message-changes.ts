@@ -3,6 +3,7 @@
 // every receiver (this device included, when it reads the post back) applies
 // it only if the target's sender wrote it (group-state.ts applyChange), so
 // the relay or another member cannot rewrite or remove someone's words.
+import { deleteSentBlobs } from './attachments';
 import { type Core, requireGroup } from './core';
 import { ClientError } from './errors';
 import { postPlaintext } from './send';
@@ -25,5 +26,13 @@ export async function editMessage(core: Core, groupId: string, messageId: string
 
 export async function deleteMessage(core: Core, groupId: string, messageId: string) {
   const target = ownTarget(core, groupId, messageId);
-  return postPlaintext(core, groupId, target.kind, { type: 'delete', sentAt: core.now(), target: messageId });
+  const hadFile = target.content.type === 'attachment';
+  const posted = await postPlaintext(core, groupId, target.kind, {
+    type: 'delete',
+    sentAt: core.now(),
+    target: messageId,
+  });
+  // A file goes with its message: the blob is deleted with the token only this device holds.
+  if (hadFile) await deleteSentBlobs(core, messageId);
+  return posted;
 }

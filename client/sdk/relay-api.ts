@@ -172,6 +172,21 @@ export class RelayApi {
     this.call('POST', `/v1/groups/${groupId}/messages`, postMessageResponse, input);
   messages = (groupId: string, after = 0, limit = 100) =>
     this.call('GET', `/v1/groups/${groupId}/messages?after=${after}&limit=${limit}`, messageListResponse);
+  /**
+   * A request whose body or answer is raw bytes (attachment blobs): the session's
+   * bearer token and the response timeout as for every call; an error answer
+   * becomes a RelayError with the relay's code.
+   */
+  async sendRaw(path: string, init: RequestInit): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.token) headers.set('authorization', `Bearer ${this.token}`);
+    const res = await this.send(this.baseUrl + path, { ...init, headers });
+    if (res.ok) return res;
+    const json: unknown = await res.json().catch(() => null);
+    const err = (json as { error?: { code?: string; message?: string } } | null)?.error;
+    throw new RelayError(res.status, err?.code ?? 'http_error', err?.message ?? `HTTP ${res.status}`);
+  }
+
   pinned = async (groupId: string) =>
     (await this.call('GET', `/v1/groups/${groupId}/bulletins/pinned`, pinnedResponse)).messages;
   pin = (groupId: string, seq: number, pinned: boolean) =>

@@ -140,10 +140,41 @@ const m0003_push_subscriptions: Migration = {
   },
 };
 
+/**
+ * Attachment blobs (PROTOCOL.md section 17): where each encrypted blob stands.
+ * `uploader` names the device only while its upload is unfinished (so it alone
+ * resumes it) and is cleared when it completes; the delete token is stored
+ * only as its hash.
+ */
+const m0004_blobs: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('blobs')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('group_id', 'text', (c) => c.notNull())
+      .addColumn('size', 'integer', (c) => c.notNull())
+      .addColumn('received', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('complete', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('uploader', 'text')
+      .addColumn('delete_token_hash', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'integer')
+      .addColumn('created_at', 'integer', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('blobs_group').on('blobs').column('group_id').execute();
+    await db.schema
+      .createIndex('blobs_expiry')
+      .on('blobs')
+      .column('expires_at')
+      .where(sql.ref('expires_at'), 'is not', null)
+      .execute();
+  },
+};
+
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_initial': m0001_initial,
   '0002_min_post_epoch': m0002_min_post_epoch,
   '0003_push_subscriptions': m0003_push_subscriptions,
+  '0004_blobs': m0004_blobs,
 });
 
 export const migrationProvider: MigrationProvider = {

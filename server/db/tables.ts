@@ -103,6 +103,21 @@ export interface PushSubscriptionsTable {
   endpoint: string;
 }
 
+/** An attachment blob, finished or being uploaded (migration 0004). */
+export interface BlobsTable {
+  id: string;
+  group_id: string;
+  /** ciphertext bytes, declared when the upload starts */
+  size: number;
+  received: number;
+  complete: number;
+  /** the uploading device while the upload is unfinished; null once complete */
+  uploader: string | null;
+  delete_token_hash: string;
+  expires_at: number | null;
+  created_at: number; // rounded down to the hour
+}
+
 export interface Tables {
   devices: DevicesTable;
   auth_challenges: AuthChallengesTable;
@@ -115,4 +130,5 @@ export interface Tables {
   key_envelopes: KeyEnvelopesTable;
   messages: MessagesTable;
   push_subscriptions: PushSubscriptionsTable;
+  blobs: BlobsTable;
 }

@@ -1,12 +1,16 @@
-// Retention: deletes expired messages, sessions and challenges. Node runs it
+// Retention: deletes expired messages, attachment blobs, sessions and challenges. Node runs it
 // on a timer; Workers from a Cron Trigger.
 import { purgeExpiredMessages } from '../db/repos/messages';
 import { purgeExpiredAuth } from '../db/repos/sessions';
 import type { AppDeps } from '../deps';
+import { purgeExpiredBlobs } from './blobs';
 
-export async function runPurge(deps: Pick<AppDeps, 'db' | 'clock'>): Promise<{ messages: number }> {
+export async function runPurge(
+  deps: Pick<AppDeps, 'db' | 'clock' | 'blobs'>,
+): Promise<{ messages: number; blobs: number }> {
   const now = deps.clock.now();
   const messages = await purgeExpiredMessages(deps.db, now);
   await purgeExpiredAuth(deps.db, now);
-  return { messages };
+  const blobs = await purgeExpiredBlobs(deps);
+  return { messages, blobs };
 }

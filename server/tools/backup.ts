@@ -4,10 +4,14 @@
 // writers carry on and nothing half-committed is copied) into a compact new
 // file. The file is written beside FILE with mode 600, checked with
 // integrity_check, then renamed into place: FILE is whole or absent.
+// The finished attachment blobs the copy lists go beside it, into FILE.blobs/
+// (backup-blobs.ts; BLOB_DIR, else `blobs` beside the database).
 // A backup holds the same metadata as the database: store it as carefully.
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { blobDirFrom } from '../blob-store/node-files';
+import { backupBlobsTo } from './backup-blobs';
 
 const USAGE = 'usage: npm run backup -- FILE [--db PATH]';
 
@@ -53,6 +57,10 @@ function main(args: string[]): void {
   const dbPath = (i >= 0 ? args[i + 1] : undefined) ?? process.env.DATABASE_PATH ?? './data/mindeulle.db';
   const result = backupTo(dbPath, file);
   console.log(`backup written: ${result.file} (${result.bytes} bytes, ${result.messages} messages, mode 600)`);
+  const blobs = backupBlobsTo(file, blobDirFrom(process.env, dbPath), `${file}.blobs`);
+  console.log(
+    `attachments copied: ${blobs.copied} into ${blobs.dir}${blobs.missing ? ` (${blobs.missing} deleted meanwhile)` : ''}`,
+  );
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {

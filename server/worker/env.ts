@@ -9,6 +9,8 @@ export interface WorkerEnv extends Partial<Record<ConfigVar | PushVar | typeof C
   DB: D1Database;
   GROUPS: DurableObjectNamespace<GroupHubRpc>;
   ASSETS: Fetcher;
+  /** encrypted attachment blobs (r2-blob-store.ts); absent: the blob routes answer 503 blobs_unavailable */
+  BLOBS?: R2Bucket;
 }
 
 /** The string variables only, in the shape configFromEnv reads. */

@@ -6,6 +6,7 @@ import type { Hub } from '../live/hub';
 import { migrateD1, openD1 } from './d1-db';
 import { varsOf, type WorkerEnv } from './env';
 import { log } from './log';
+import { r2BlobStore } from './r2-blob-store';
 
 export { createApp } from '../app';
 export { SocketSession } from '../live/socket-session';
@@ -28,5 +29,11 @@ function prepare(env: WorkerEnv): Promise<void> {
 /** The deps for createApp or a SocketSession: D1 and the given hub (see buildDeps for the rest). */
 export async function workerDeps(env: WorkerEnv, hub: Hub): Promise<AppDeps> {
   await prepare(env);
-  return buildDeps({ db: openD1(env.DB), hub, env: varsOf(env), log });
+  return buildDeps({
+    db: openD1(env.DB),
+    hub,
+    env: varsOf(env),
+    log,
+    ...(env.BLOBS ? { blobs: r2BlobStore(env.BLOBS) } : {}),
+  });
 }

@@ -49,11 +49,17 @@ export const LABELS = {
   introduction: 'mindeulle/introduction/v1',
   /** aead: an urgent help request or its acknowledgement, sealed to the group's facilitators, admins and its requester */
   urgentHelp: 'mindeulle/urgent-help/v1',
+  /** secretstream: an attachment's padded bytes in 64 KiB chunks under its file key (label as each chunk's associated data) */
+  attachmentChunk: 'mindeulle/attachment-chunk/v1',
+  /** hash: an attachment's whole ciphertext (header and chunks), checked before anything is decrypted */
+  attachmentHash: 'mindeulle/attachment-hash/v1',
+  /** hash: an attachment blob's delete token -> what the relay stores */
+  blobDeleteToken: 'mindeulle/blob-delete-token/v1',
 } as const;
 
 export type LabelName = keyof typeof LABELS;
 
-export type LabelUse = 'hash' | 'signature' | 'kdf' | 'aead';
+export type LabelUse = 'hash' | 'signature' | 'kdf' | 'aead' | 'secretstream';
 
 /** Which primitive each label belongs to; the labelled wrappers accept only their own kind. */
 export const LABEL_USES = {
@@ -80,6 +86,9 @@ export const LABEL_USES = {
   adminNote: 'aead',
   introduction: 'signature',
   urgentHelp: 'aead',
+  attachmentChunk: 'secretstream',
+  attachmentHash: 'hash',
+  blobDeleteToken: 'hash',
 } as const satisfies Record<LabelName, LabelUse>;
 
 type LabelsFor<U extends LabelUse> = (typeof LABELS)[{
@@ -90,6 +99,7 @@ export type HashLabel = LabelsFor<'hash'>;
 export type SignatureLabel = LabelsFor<'signature'>;
 export type KdfLabel = LabelsFor<'kdf'>;
 export type AeadLabel = LabelsFor<'aead'>;
+export type SecretstreamLabel = LabelsFor<'secretstream'>;
 
 /** All labels of one use, e.g. for cross-use tests. */
 export function labelsFor<U extends LabelUse>(use: U): LabelsFor<U>[] {

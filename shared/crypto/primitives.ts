@@ -2,7 +2,7 @@
 // so a value made for one use can never verify or decrypt in another. The
 // label types only accept labels registered for that primitive in labels.ts.
 import { frame } from './encoding';
-import type { AeadLabel, HashLabel, KdfLabel, SignatureLabel } from './labels';
+import type { AeadLabel, HashLabel, KdfLabel, SecretstreamLabel, SignatureLabel } from './labels';
 import { sodium } from './sodium';
 
 export const KEY_BYTES = 32;
@@ -114,4 +114,85 @@ export function memzero(bytes: Uint8Array): void {
 
 export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && sodium.memcmp(a, b);
+}
+
+export const SECRETSTREAM_HEADER_BYTES = 24; // crypto_secretstream_xchacha20poly1305_HEADERBYTES
+export const SECRETSTREAM_ABYTES = 17; // crypto_secretstream_xchacha20poly1305_ABYTES
+
+/**
+ * One direction of crypto_secretstream_xchacha20poly1305 with the label framed
+ * into every chunk's associated data. `last` marks the final chunk (TAG_FINAL):
+ * a stream cut after any other chunk never reads as complete.
+ */
+export interface SecretstreamPush {
+  readonly header: Uint8Array;
+  push(chunk: Uint8Array, last: boolean): Uint8Array;
+}
+
+export function secretstreamPush(label: SecretstreamLabel, key: Uint8Array): SecretstreamPush {
+  if (key.length !== KEY_BYTES) throw new RangeError('bad secretstream key length');
+  const { state, header } = sodium.crypto_secretstream_xchacha20poly1305_init_push(key);
+  const ad = frame(label);
+  const { TAG_FINAL, TAG_MESSAGE } = secretstreamTags();
+  return {
+    header,
+    push: (chunk, last) =>
+      sodium.crypto_secretstream_xchacha20poly1305_push(state, chunk, ad, last ? TAG_FINAL : TAG_MESSAGE),
+  };
+}
+
+export interface SecretstreamPull {
+  /** The chunk's plaintext and whether it was the final one, or null if it does not open (key, label, order, bytes). */
+  pull(chunk: Uint8Array): { message: Uint8Array; last: boolean } | null;
+}
+
+/** null when the header is not a header (wrong length). */
+export function secretstreamPull(
+  label: SecretstreamLabel,
+  key: Uint8Array,
+  header: Uint8Array,
+): SecretstreamPull | null {
+  if (key.length !== KEY_BYTES || header.length !== SECRETSTREAM_HEADER_BYTES) return null;
+  let state: ReturnType<typeof sodium.crypto_secretstream_xchacha20poly1305_init_pull>;
+  try {
+    state = sodium.crypto_secretstream_xchacha20poly1305_init_pull(header, key);
+  } catch {
+    return null;
+  }
+  const ad = frame(label);
+  const { TAG_FINAL } = secretstreamTags();
+  return {
+    pull: (chunk) => {
+      if (chunk.length < SECRETSTREAM_ABYTES) return null;
+      try {
+        const out = sodium.crypto_secretstream_xchacha20poly1305_pull(state, chunk, ad);
+        if (!out) return null;
+        return { message: out.message, last: out.tag === TAG_FINAL };
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
+function secretstreamTags(): { TAG_FINAL: number; TAG_MESSAGE: number } {
+  return {
+    TAG_FINAL: sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL,
+    TAG_MESSAGE: sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE,
+  };
+}
+
+/** BLAKE2b over the framed label followed by bytes fed in any number of pieces (no framing between pieces). */
+export interface StreamingHash {
+  update(bytes: Uint8Array): void;
+  digest(): Uint8Array;
+}
+
+export function hashStream(label: HashLabel, length = 32): StreamingHash {
+  const state = sodium.crypto_generichash_init(null, length);
+  sodium.crypto_generichash_update(state, frame(label));
+  return {
+    update: (bytes) => sodium.crypto_generichash_update(state, bytes),
+    digest: () => sodium.crypto_generichash_final(state, length),
+  };
 }

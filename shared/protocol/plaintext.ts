@@ -5,11 +5,14 @@
 // fields too. Only a change to the meaning of existing fields bumps `v`.
 import { z } from 'zod';
 import { fromUtf8, utf8 } from '../crypto/encoding';
+import { attachmentDescriptorSchema } from './attachment';
 import type { MessageKind } from './posting-rules';
 
 export const PLAINTEXT_VERSION = 1;
 export const MAX_TEXT_CHARS = 16_000;
 export const MAX_NAME_CHARS = 100;
+/** Files in one attachment message (their thumbnails must fit one envelope). */
+export const MAX_ATTACHMENTS = 2;
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const text = (max: number) =>
@@ -87,6 +90,14 @@ export const plaintextSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('delete'), target: messageId }),
   /** a facilitator or admin pins (or unpins) a bulletin: the signed word on what is carried to newcomers */
   z.object({ ...base, type: z.literal('pin'), target: messageId, pinned: z.boolean() }),
+  /** one or more encrypted files (attachment.ts), with an optional caption */
+  z.object({
+    ...base,
+    type: z.literal('attachment'),
+    attachments: z.array(attachmentDescriptorSchema).min(1).max(MAX_ATTACHMENTS),
+    text: text(MAX_TEXT_CHARS).min(1).optional(),
+    replyTo: messageId.optional(),
+  }),
   /**
    * An urgent help request or its acknowledgement, sealed to the group's
    * facilitators, admins and the requester (urgent-help.ts); other members
@@ -133,7 +144,7 @@ export class PlaintextError extends Error {
 
 /** Which types may travel under which envelope kind. */
 const ALLOWED: Record<MessageKind, readonly PlaintextType[]> = {
-  message: ['text', 'reaction', 'edit', 'delete', 'urgent-help'],
+  message: ['text', 'reaction', 'edit', 'delete', 'urgent-help', 'attachment'],
   bulletin: ['text', 'edit', 'delete', 'pin'],
   // urgent-help: in an announcement-only group a member's request goes as a meta message (urgent-help.ts)
   meta: ['profile', 'group-name', 'epoch-check', 'carried-bulletin', 'urgent-help'],

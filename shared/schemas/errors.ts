@@ -41,6 +41,14 @@ export const ERROR_CODES = [
   'too_many_connections',
   'push_endpoint_refused',
   'push_unavailable',
+  'blob_not_found',
+  'blob_too_large',
+  'blob_size_invalid',
+  'blob_quota_exceeded',
+  'blob_part_invalid',
+  'blob_upload_incomplete',
+  'blob_delete_token_invalid',
+  'blobs_unavailable',
   'internal_error',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -30,10 +30,16 @@ export interface Finding {
   needle: string;
 }
 
-/** Every file of a directory (the database, its -wal and -shm, anything else). */
+/** Every file of a directory and its subdirectories (the database, its -wal and -shm, BLOB_DIR's attachments, anything else). */
 export async function readDirFiles(dir: string): Promise<{ name: string; bytes: Buffer }[]> {
-  const names = await readdir(dir);
-  return Promise.all(names.map(async (name) => ({ name, bytes: await readFile(path.join(dir, name)) })));
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  const files = entries.filter((e) => e.isFile());
+  return Promise.all(
+    files.map(async (e) => {
+      const full = path.join(e.parentPath, e.name);
+      return { name: path.relative(dir, full), bytes: await readFile(full) };
+    }),
+  );
 }
 
 /**

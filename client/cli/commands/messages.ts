@@ -2,6 +2,7 @@
 import type { DecodedPlaintext } from '../../../shared/protocol/plaintext';
 import type { MessageEvent } from '../../sdk/events';
 import { type Command, findGroup, withGroup } from '../context';
+import { sendFileFrom } from './attachments';
 import { deliveryWarnings } from '../delivery-warnings';
 import { CliError } from '../output';
 import { t } from '../../web/i18n';
@@ -23,6 +24,8 @@ function textOf(c: DecodedPlaintext): string {
     case 'text':
     case 'edit':
       return c.text;
+    case 'attachment':
+      return [...c.attachments.map((a) => `[file: ${a.name}, ${a.size} bytes]`), c.text ?? ''].join(' ').trim();
     case 'urgent-help':
       return '[urgent help]'; // its words are sealed: read through urgentRequests (urgent.ts)
     case 'reaction':
@@ -72,9 +75,23 @@ export const messageCommands: Command[] = [
     words: ['send'],
     args: ['GROUP', 'TEXT'],
     rest: true,
-    usage: 'send GROUP TEXT',
-    async run(ctx, args) {
+    lastOptional: true,
+    options: { file: { type: 'string' } },
+    usage: 'send GROUP TEXT | send GROUP --file PATH [TEXT]',
+    async run(ctx, args, opts) {
+      const file = typeof opts.file === 'string' ? opts.file : null;
+      if (!file && !args.TEXT)
+        throw new CliError('usage: mindeulle send GROUP TEXT | send GROUP --file PATH [TEXT]', 2);
       await withGroup(ctx, args.GROUP!, async (client, group) => {
+        if (file) {
+          const sent = await unlessWaitingForKey(sendFileFrom(client, group.groupId, file, args.TEXT ?? ''));
+          const { id, name, size, type } = sent.attachment;
+          ctx.out.result(
+            { messageId: sent.messageId, seq: sent.seq, attachment: { id, name, size, type } },
+            `Sent ${name} (#${sent.seq}).`,
+          );
+          return;
+        }
         const { messageId, seq } = await unlessWaitingForKey(client.send(group.groupId, args.TEXT!));
         ctx.out.result({ messageId, seq }, `Sent (#${seq}).`);
       });
@@ -133,6 +150,10 @@ export const messageCommands: Command[] = [
           pinned: e.pinned,
           sentAt: e.sentAt,
           flags: e.flags,
+          attachments:
+            e.content.type === 'attachment'
+              ? e.content.attachments.map(({ id, name, size, type }) => ({ id, name, size, type }))
+              : [],
         }));
         const lines = events.map((e) => ({ seq: e.seq, line: lineOf(events, names, e) }));
         const shown = [...lines, ...urgent.map((u) => ({ seq: u.seq, line: urgentLine(u) }))].sort(bySeq);

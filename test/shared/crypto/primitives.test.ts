@@ -12,7 +12,10 @@ describe('labels', () => {
     expect(new Set(values).size).toBe(values.length);
     for (const v of values) expect(v).toMatch(/^mindeulle\/[a-z0-9-]+\/v\d+$/);
     expect(Object.keys(LABEL_USES).sort()).toEqual(Object.keys(LABELS).sort());
-    const total = (['hash', 'signature', 'kdf', 'aead'] as const).reduce((n, u) => n + labelsFor(u).length, 0);
+    const total = (['hash', 'signature', 'kdf', 'aead', 'secretstream'] as const).reduce(
+      (n, u) => n + labelsFor(u).length,
+      0,
+    );
     expect(total).toBe(values.length);
   });
 });
