@@ -7,7 +7,8 @@ import type { Plaintext } from '../../shared/protocol/plaintext';
 import type { Role } from '../../shared/protocol/roster';
 import { safetyNumber, shortRosterHash } from '../../shared/protocol/safety-number';
 import { approve, changeRoster, commitOps, createGroup } from './admin';
-import { carryPinned } from './carry-send';
+import { pinBulletin, postBulletin } from './pins';
+import { queuedMessages } from './queued';
 import type {
   GroupView,
   InviteOptions,
@@ -481,7 +482,7 @@ export class Client implements MindeulleApi, Core {
     await Promise.all(
       [...this.states.values()]
         .filter((g) => !g.record.removed && g.record.consent === 'accepted' && g.keys.size > 0)
-        .map((g) => this.post(g.groupId, 'meta', { type: 'profile', sentAt, displayName: name })),
+        .map((g) => postPlaintext(this, g.groupId, 'meta', { type: 'profile', sentAt, displayName: name })),
     );
   }
 
@@ -493,17 +494,8 @@ export class Client implements MindeulleApi, Core {
     return postPlaintext(this, groupId, 'message', plaintext, false, options);
   }
 
-  async postBulletin(groupId: string, text: string, options: { pin?: boolean } = {}) {
-    const posted = await this.post(
-      groupId,
-      'bulletin',
-      { type: 'text', sentAt: this.now(), text },
-      options.pin ?? false,
-    );
-    // Best effort: the bulletin stands (pinned by the relay's flag) even if the signed pin cannot go
-    // now; then it is not carried to newcomers until someone pins it again.
-    if (options.pin) await this.signPin(groupId, posted.messageId, true).catch(() => {});
-    return posted;
+  postBulletin(groupId: string, text: string, options: { pin?: boolean } = {}) {
+    return postBulletin(this, groupId, text, options.pin ?? false);
   }
 
   /** The same bulletin to several of her groups, sealed for each; refused before anything is sent if one group refuses it. */
@@ -529,60 +521,13 @@ export class Client implements MindeulleApi, Core {
     return helpSettings(this, groupId);
   }
 
-  /** The signed word on a pin (a bulletin-kind message): what lets a facilitator or admin carry it to newcomers (board-carry.ts). */
-  private signPin(groupId: string, target: string, pinned: boolean) {
-    return this.post(groupId, 'bulletin', { type: 'pin', sentAt: this.now(), target, pinned });
-  }
-
-  private post(groupId: string, kind: MessageKind, plaintext: Plaintext, pinned = false) {
-    return postPlaintext(this, groupId, kind, plaintext, pinned);
-  }
-
-  async pin(groupId: string, seq: number, pinned: boolean): Promise<void> {
-    const state = this.group(groupId);
-    const target = state.history.find((e) => e.seq === seq && e.kind === 'bulletin');
-    if (target) await this.signPin(groupId, target.messageId, pinned);
-    await this.session.call((api) => api.pin(groupId, seq, pinned));
-    await this.lock(groupId, async () => {
-      state.setPinned(new Set([seq]), pinned);
-      await state.save(this.store);
-    });
-    // Members who joined after it was posted cannot read it in its epoch: it is carried to them now.
-    if (target && pinned) await carryPinned(this, groupId, { messageId: target.messageId, seq });
+  pin(groupId: string, seq: number, pinned: boolean): Promise<void> {
+    return pinBulletin(this, groupId, seq, pinned);
   }
 
   async queued(groupId: string): Promise<QueuedMessage[]> {
     this.group(groupId);
-    const shown = (kind: MessageKind): kind is QueuedMessage['kind'] => kind !== 'meta';
-    const textOf = (p: Plaintext) => (p.type === 'text' ? p.text : null);
-    const sealed: QueuedMessage[] = [];
-    for (const p of this.transport.outbox.list()) {
-      if (p.groupId !== groupId || !p.reseal || !shown(p.reseal.kind)) continue;
-      const { kind, plaintext } = p.reseal;
-      const sentAt = plaintext.sentAt ?? 0;
-      const urgent = plaintext.type === 'urgent-help' ? { urgent: true } : {};
-      sealed.push({
-        messageId: p.input.clientMsgId,
-        kind,
-        text: textOf(plaintext),
-        sentAt,
-        cancellable: false,
-        ...urgent,
-      });
-    }
-    const held: QueuedMessage[] = [];
-    for (const p of this.held.list(groupId)) {
-      if (!shown(p.post.kind)) continue;
-      held.push({
-        messageId: p.messageId,
-        kind: p.post.kind,
-        text: textOf(p.post.plaintext),
-        sentAt: p.queuedAt,
-        cancellable: true,
-        ...(p.post.plaintext.type === 'urgent-help' ? { urgent: true } : {}),
-      });
-    }
-    return [...sealed, ...held];
+    return queuedMessages(this, groupId);
   }
 
   cancelQueued(groupId: string, messageId: string): Promise<boolean> {
