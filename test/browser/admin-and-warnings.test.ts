@@ -9,7 +9,7 @@
 // Screenshots go to test-artifacts/web/.
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalInviteCode } from '../../client/web/core/invite-link';
 import { en } from '../../client/web/i18n/en';
 import { ko } from '../../client/web/i18n/ko';
@@ -38,10 +38,10 @@ import {
   openTab,
   openWebSession,
   PASSPHRASE,
-  screenshot,
   sendMessage,
   unlock,
   type WebSession,
+  pictureFailures,
 } from '../support/web-app';
 
 const GROUP = '작은 모임';
@@ -69,12 +69,11 @@ beforeAll(async () => {
   groupId = withDb(session.server.dbPath, (db) => (db.prepare('SELECT id FROM groups').get() as { id: string }).id);
 }, 90_000);
 
-afterEach(async (test) => {
-  if (test.task.result?.state !== 'fail') return;
-  for (const [who, page] of Object.entries({ admin, applicant, member }))
-    await screenshot(page, `failed-admin-${who}`).catch(() => {});
-  if (session.problems.length) console.error(session.problems.join('\n'));
-});
+pictureFailures(
+  'admin',
+  () => session,
+  () => ({ admin, applicant, member }),
+);
 
 afterAll(async () => {
   await session?.close();

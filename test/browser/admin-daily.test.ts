@@ -7,7 +7,7 @@
 // rotation asks first; a member sees no retention section.
 // Screenshots go to test-artifacts/web/.
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ko } from '../../client/web/i18n/ko';
 import { withDb } from '../support/db-tamper';
 import {
@@ -19,8 +19,8 @@ import {
   openTab,
   openWebSession,
   PASSPHRASE,
-  screenshot,
   type WebSession,
+  pictureFailures,
 } from '../support/web-app';
 
 const GROUP = '월요 모임';
@@ -67,12 +67,11 @@ beforeAll(async () => {
   await createIdentity(admin, '관리자');
 }, 90_000);
 
-afterEach(async (test) => {
-  if (test.task.result?.state !== 'fail') return;
-  for (const [who, page] of Object.entries({ admin, newcomer, member }))
-    await screenshot(page, `failed-daily-${who}`).catch(() => {});
-  if (session.problems.length) console.error(session.problems.join('\n'));
-});
+pictureFailures(
+  'daily',
+  () => session,
+  () => ({ admin, newcomer, member }),
+);
 
 afterAll(async () => {
   await session?.close();

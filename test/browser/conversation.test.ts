@@ -8,23 +8,21 @@
 // search filters the conversation on the device; a bulletin marks the board
 // tab, not the chat tab. Screenshots go to test-artifacts/web/.
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ko } from '../../client/web/i18n/ko';
 import {
-  approve,
   button,
   capture,
   createGroup,
   createIdentity,
-  createInvite,
-  joinWithLink,
   openTab,
   openWebSession,
   PASSPHRASE,
-  screenshot,
   sendMessage,
   unlock,
   type WebSession,
+  pictureFailures,
+  admit,
 } from '../support/web-app';
 
 const GROUP = '목요일 모임';
@@ -70,18 +68,19 @@ beforeAll(async () => {
   await mina.reload();
   await createIdentity(mina, '미나');
   await createGroup(mina, GROUP);
-  const link = await createInvite(mina, 'member', '보라 초대');
-  await joinWithLink(bora, link, '보라', '상담소에서 왔어요');
-  await approve(mina, '상담소에서 왔어요');
-  await bora.getByRole('heading', { name: GROUP }).waitFor({ timeout: 20_000 });
+  await admit(mina, bora, GROUP, {
+    role: 'member',
+    name: '보라',
+    introduction: '상담소에서 왔어요',
+    label: '보라 초대',
+  });
 }, 150_000);
 
-afterEach(async (test) => {
-  if (test.task.result?.state !== 'fail') return;
-  for (const [who, page] of Object.entries({ mina, bora }))
-    await screenshot(page, `failed-conversation-${who}`).catch(() => {});
-  if (session.problems.length) console.error(session.problems.join('\n'));
-});
+pictureFailures(
+  'conversation',
+  () => session,
+  () => ({ mina, bora }),
+);
 
 afterAll(async () => {
   await session?.close();

@@ -6,7 +6,7 @@
 // join by link, chat and read the board at 390 px. Screenshots go to
 // test-artifacts/web/ (lang-*.png).
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOGUES, type Language } from '../../client/web/i18n';
 import { ko } from '../../client/web/i18n/ko';
 import {
@@ -21,10 +21,10 @@ import {
   openTab,
   openWebSession,
   PASSPHRASE,
-  screenshot,
   sendMessage,
   unlock,
   type WebSession,
+  pictureFailures,
 } from '../support/web-app';
 
 const GROUP = '이웃 모임';
@@ -50,12 +50,11 @@ beforeAll(async () => {
   await createGroup(admin, GROUP);
 }, 120_000);
 
-afterEach(async (test) => {
-  if (test.task.result?.state !== 'fail') return;
-  for (const [who, page] of Object.entries({ admin, ...joined }))
-    await screenshot(page, `lang-failed-${who}`).catch(() => {});
-  if (session.problems.length) console.error(session.problems.join('\n'));
-});
+pictureFailures(
+  'lang',
+  () => session,
+  () => ({ admin, ...joined }),
+);
 
 afterAll(async () => {
   await session?.close();

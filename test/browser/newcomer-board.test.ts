@@ -7,22 +7,20 @@
 // pinned; when the facilitator unpins it, her board follows. Screenshots go
 // to test-artifacts/web/.
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ko } from '../../client/web/i18n/ko';
 import {
-  approve,
   button,
   capture,
   createGroup,
   createIdentity,
-  createInvite,
-  joinWithLink,
   message,
   openTab,
   openWebSession,
-  screenshot,
   sendMessage,
   type WebSession,
+  pictureFailures,
+  admit,
 } from '../support/web-app';
 
 const GROUP = '늘봄 모임';
@@ -42,12 +40,11 @@ beforeAll(async () => {
   await createGroup(admin, GROUP);
 }, 90_000);
 
-afterEach(async (test) => {
-  if (test.task.result?.state !== 'fail') return;
-  for (const [who, page] of Object.entries({ admin, facilitator, newcomer }))
-    await screenshot(page, `failed-newcomer-board-${who}`).catch(() => {});
-  if (session.problems.length) console.error(session.problems.join('\n'));
-});
+pictureFailures(
+  'newcomer-board',
+  () => session,
+  () => ({ admin, facilitator, newcomer }),
+);
 
 afterAll(async () => {
   await session?.close();
@@ -63,10 +60,12 @@ async function postBulletin(text: string, pin: boolean): Promise<void> {
 describe('the board of a member who joins later', () => {
   it('a facilitator, made with a facilitator invite, posts a pinned bulletin after an unpinned one', async () => {
     await openTab(admin, 'admin');
-    const link = await createInvite(admin, 'facilitator', '활동가용');
-    await joinWithLink(facilitator, link, '활동가', '활동가입니다');
-    await approve(admin, '활동가입니다');
-    await facilitator.getByRole('heading', { name: GROUP }).waitFor({ timeout: 20_000 });
+    await admit(admin, facilitator, GROUP, {
+      role: 'facilitator',
+      name: '활동가',
+      introduction: '활동가입니다',
+      label: '활동가용',
+    });
     await sendMessage(facilitator, CHAT);
     await message(facilitator, CHAT).getByText(ko['chat.state.stored']).waitFor({ timeout: 15_000 });
     await openTab(facilitator, 'board');
@@ -76,10 +75,12 @@ describe('the board of a member who joins later', () => {
   });
 
   it('a member approved afterwards sees the pinned bulletin on her board, and nothing else from before', async () => {
-    const link = await createInvite(admin, 'member', '새 회원');
-    await joinWithLink(newcomer, link, '새싹', '소개받고 왔어요');
-    await approve(admin, '소개받고 왔어요');
-    await newcomer.getByRole('heading', { name: GROUP }).waitFor({ timeout: 20_000 });
+    await admit(admin, newcomer, GROUP, {
+      role: 'member',
+      name: '새싹',
+      introduction: '소개받고 왔어요',
+      label: '새 회원',
+    });
     await openTab(newcomer, 'board');
     const notice = newcomer.locator('li.bulletin', { hasText: NOTICE });
     await notice.waitFor({ timeout: 20_000 });

@@ -7,26 +7,25 @@
 // she keeps the group read-only with a notice and can delete it from her
 // phone, and the admin still sees her name on her earlier messages.
 // Screenshots go to test-artifacts/web/.
-import type { BrowserContext, Page, WebSocketRoute } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ko } from '../../client/web/i18n/ko';
 import {
-  approve,
   button,
   capture,
   createGroup,
   createIdentity,
-  createInvite,
-  joinWithLink,
   message,
   openTab,
   openWebSession,
   PASSPHRASE,
-  screenshot,
   sendMessage,
   unlock,
   type WebSession,
+  pictureFailures,
+  admit,
 } from '../support/web-app';
+import { type PhoneNetwork, phoneNetwork } from '../support/phone-network';
 
 const GROUP = '오프라인 모임';
 const EARLIER = '연결이 끊기기 전에 쓴 글';
@@ -37,34 +36,7 @@ let session: WebSession;
 let admin: Page;
 let member: Page;
 
-/**
- * One phone's network, cut as a phone loses signal: the browser goes offline
- * (every request fails). Chromium's offline mode leaves an open WebSocket
- * open with its frames silently dropped (a dead socket nobody notices), so her
- * sockets, routed through Playwright, are closed as the phone would find them
- * closed, and new ones refused until she is back. The relay runs on for the others.
- */
-function phoneNetwork(context: BrowserContext) {
-  let cut = false;
-  const open = new Set<WebSocketRoute>();
-  return {
-    async install(): Promise<void> {
-      await context.routeWebSocket(/\/ws$/, (ws) => {
-        if (cut) return void ws.close({ code: 1001, reason: 'offline' }).catch(() => {});
-        ws.connectToServer();
-        open.add(ws);
-        ws.onClose(() => open.delete(ws));
-      });
-    },
-    async set(offline: boolean): Promise<void> {
-      cut = offline;
-      await context.setOffline(offline);
-      if (offline) for (const ws of [...open]) await ws.close({ code: 1001, reason: 'offline' }).catch(() => {});
-    },
-  };
-}
-
-let network: ReturnType<typeof phoneNetwork>;
+let network: PhoneNetwork;
 const bar = (page: Page) => page.getByTestId('connection-bar');
 const visibleAlerts = (page: Page) => page.locator('.alert:visible');
 
@@ -75,22 +47,23 @@ beforeAll(async () => {
   await network.install();
   await createIdentity(admin, '관리자');
   await createGroup(admin, GROUP);
-  const link = await createInvite(admin, 'member', '수아 초대');
-  await joinWithLink(member, link, '수아', '센터에서 소개받았어요');
-  await approve(admin, '센터에서 소개받았어요');
-  await member.getByRole('heading', { name: GROUP }).waitFor({ timeout: 20_000 });
+  await admit(admin, member, GROUP, {
+    role: 'member',
+    name: '수아',
+    introduction: '센터에서 소개받았어요',
+    label: '수아 초대',
+  });
   await openTab(admin, 'chat');
   await sendMessage(member, EARLIER);
   await message(member, EARLIER).getByText(ko['chat.state.stored']).waitFor();
   await message(admin, EARLIER).locator('.sender', { hasText: '수아' }).waitFor();
 }, 120_000);
 
-afterEach(async (test) => {
-  if (test.task.result?.state !== 'fail') return;
-  for (const [who, page] of Object.entries({ admin, member }))
-    await screenshot(page, `failed-offline-${who}`).catch(() => {});
-  if (session.problems.length) console.error(session.problems.join('\n'));
-});
+pictureFailures(
+  'offline',
+  () => session,
+  () => ({ admin, member }),
+);
 
 afterAll(async () => {
   await session?.close();

@@ -5,7 +5,7 @@
 // inside the app without a history entry Back could return through after a
 // quick exit, 200 % zoom, and English plurals.
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NEUTRAL_URL } from '../../client/web/core/quick-exit';
 import { en } from '../../client/web/i18n/en';
 import { ko } from '../../client/web/i18n/ko';
@@ -20,10 +20,10 @@ import {
   openTab,
   openWebSession,
   PASSPHRASE,
-  screenshot,
   sendMessage,
   unlock,
   type WebSession,
+  pictureFailures,
 } from '../support/web-app';
 
 const GROUP = '봄 모임';
@@ -44,11 +44,11 @@ beforeAll(async () => {
   await message(page, FIRST).waitFor();
 }, 120_000);
 
-afterEach(async (test) => {
-  if (test.task.result?.state !== 'fail') return;
-  await screenshot(page, 'failed-settings-and-safety').catch(() => {});
-  if (session.problems.length) console.error(session.problems.join('\n'));
-});
+pictureFailures(
+  'settings',
+  () => session,
+  () => ({ page }),
+);
 
 afterAll(async () => {
   await session?.close();

@@ -5,23 +5,22 @@
 // member sees nothing. With a short wait set by the admin, a request nobody
 // acknowledges (sent while offline: "not sent yet" first) shows the help
 // numbers. The admin posts one bulletin to two groups with the picker.
-import type { BrowserContext, Page, WebSocketRoute } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../client/web/i18n/en';
 import { ko } from '../../client/web/i18n/ko';
 import {
-  approve,
   button,
   capture,
   createGroup,
   createIdentity,
-  createInvite,
-  joinWithLink,
   openTab,
   openWebSession,
-  screenshot,
   type WebSession,
+  pictureFailures,
+  admit,
 } from '../support/web-app';
+import { type PhoneNetwork, phoneNetwork } from '../support/phone-network';
 
 const GROUP = '긴급 모임';
 const OTHER = '순례 모임';
@@ -33,26 +32,7 @@ let member: Page;
 let facilitator: Page;
 let second: Page;
 
-/** The member's phone loses its signal: requests fail and her sockets close (as in offline-and-removal). */
-function phoneNetwork(context: BrowserContext) {
-  let cut = false;
-  const open = new Set<WebSocketRoute>();
-  return {
-    install: () =>
-      context.routeWebSocket(/\/ws$/, (ws) => {
-        if (cut) return void ws.close({ code: 1001, reason: 'offline' }).catch(() => {});
-        ws.connectToServer();
-        open.add(ws);
-        ws.onClose(() => open.delete(ws));
-      }),
-    async set(offline: boolean): Promise<void> {
-      cut = offline;
-      await context.setOffline(offline);
-      if (offline) for (const ws of [...open]) await ws.close({ code: 1001, reason: 'offline' }).catch(() => {});
-    },
-  };
-}
-let network: ReturnType<typeof phoneNetwork>;
+let network: PhoneNetwork;
 
 const groupRow = (page: Page, name = GROUP) => page.locator('button.group-item', { hasText: name });
 
@@ -68,16 +48,9 @@ beforeAll(async () => {
   await network.install();
   await createIdentity(admin, '관리자');
   await createGroup(admin, GROUP);
-  for (const [page, role, name, intro] of [
-    [facilitator, 'facilitator', '활동가', '활동가예요'],
-    [member, 'member', '보라', '보라예요'],
-    [second, 'member', '다미', '다미예요'],
-  ] as const) {
-    const link = await createInvite(admin, role, name);
-    await joinWithLink(page, link, name, intro);
-    await approve(admin, intro);
-    await page.getByRole('heading', { name: GROUP }).waitFor({ timeout: 20_000 });
-  }
+  await admit(admin, facilitator, GROUP, { role: 'facilitator', name: '활동가', introduction: '활동가예요' });
+  await admit(admin, member, GROUP, { role: 'member', name: '보라', introduction: '보라예요' });
+  await admit(admin, second, GROUP, { role: 'member', name: '다미', introduction: '다미예요' });
   // the facilitator reads the app in English
   await button(facilitator, ko['nav.back']).click();
   await button(facilitator, ko['settings.title']).click();
@@ -85,12 +58,11 @@ beforeAll(async () => {
   await button(facilitator, en['nav.back']).click();
 }, 180_000);
 
-afterEach(async (test) => {
-  if (test.task.result?.state !== 'fail') return;
-  for (const [who, page] of Object.entries({ admin, member, facilitator, second }))
-    await screenshot(page, `failed-urgent-${who}`).catch(() => {});
-  if (session.problems.length) console.error(session.problems.join('\n'));
-});
+pictureFailures(
+  'urgent',
+  () => session,
+  () => ({ admin, member, facilitator, second }),
+);
 
 afterAll(async () => {
   await session?.close();

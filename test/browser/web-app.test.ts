@@ -5,7 +5,7 @@
 // passphrase wipes; Korean by default, English on request. Screenshots of each
 // main screen go to test-artifacts/web/.
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NEUTRAL_URL } from '../../client/web/core/quick-exit';
 import { en } from '../../client/web/i18n/en';
 import { type Catalogue, ko } from '../../client/web/i18n/ko';
@@ -24,10 +24,10 @@ import {
   openTab,
   openWebSession,
   PASSPHRASE,
-  screenshot,
   sendMessage,
   unlock,
   type WebSession,
+  pictureFailures,
 } from '../support/web-app';
 
 const GROUP = '뭉치 모임';
@@ -48,13 +48,11 @@ beforeAll(async () => {
   [admin, survivor, facilitator] = await Promise.all([session.newPage(), session.newPage(), session.newPage()]);
 }, 90_000);
 
-// A failed step leaves a picture of every phone, and what went wrong in the pages.
-afterEach(async (test) => {
-  if (test.task.result?.state !== 'fail') return;
-  const pages = { admin, survivor, facilitator };
-  for (const [who, page] of Object.entries(pages)) await screenshot(page, `failed-${who}`).catch(() => {});
-  if (problems.length) console.error(problems.join('\n'));
-});
+pictureFailures(
+  'web-app',
+  () => session,
+  () => ({ admin, survivor, facilitator }),
+);
 
 afterAll(async () => {
   await session?.close();

@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { NEUTRAL_URL } from '../../client/web/core/quick-exit';
 import { type Catalogue, ko } from '../../client/web/i18n/ko';
 import { launchChromium, PHONE } from './browser';
@@ -176,6 +176,23 @@ export async function approve(page: Page, introduction: string): Promise<void> {
   await request.waitFor({ state: 'detached', timeout: 15_000 });
 }
 
+/**
+ * The whole door, from the admin tab: an invite for the role, the newcomer
+ * opens its link on her phone and asks with her introduction, the admin
+ * approves, and the group opens on her phone.
+ */
+export async function admit(
+  admin: Page,
+  newcomer: Page,
+  group: string,
+  person: { role: 'member' | 'facilitator'; name: string; introduction: string; label?: string },
+): Promise<void> {
+  const link = await createInvite(admin, person.role, person.label ?? person.name);
+  await joinWithLink(newcomer, link, person.name, person.introduction);
+  await approve(admin, person.introduction);
+  await newcomer.getByRole('heading', { name: group }).waitFor({ timeout: 20_000 });
+}
+
 export async function openTab(
   page: Page,
   tab: 'chat' | 'board' | 'members' | 'admin',
@@ -210,4 +227,23 @@ export async function unlock(
 ): Promise<void> {
   await page.getByLabel(catalogue['unlock.passphrase'], { exact: true }).fill(passphrase);
   await button(page, catalogue['unlock.submit']).click();
+}
+
+/**
+ * A suite's failed step leaves a picture of every phone
+ * (test-artifacts/web/failed-<suite>-<who>.png) and prints what went wrong in
+ * the pages. The phones are read when a step fails (they are made in beforeAll).
+ */
+export function pictureFailures(
+  suite: string,
+  session: () => WebSession | undefined,
+  phones: () => Record<string, Page | undefined>,
+): void {
+  afterEach(async (test) => {
+    if (test.task.result?.state !== 'fail') return;
+    for (const [who, page] of Object.entries(phones()))
+      if (page) await screenshot(page, `failed-${suite}-${who}`).catch(() => {});
+    const problems = session()?.problems ?? [];
+    if (problems.length) console.error(problems.join('\n'));
+  });
 }
