@@ -61,10 +61,8 @@ export function boardPanel(ctx: AppContext, initial: GroupView): View {
     if (!poster) return null;
     return messageActions(ctx, e, e.sender === client.deviceId, {
       edit: (target) => editInPlace(target),
-      remove: (target) =>
-        client
-          .deleteMessage(group.groupId, target.messageId)
-          .then(reload, (err: unknown) => alert.show(errorText(ctx, err))),
+      remove: (target) => client.deleteMessage(group.groupId, target.messageId).then(reload),
+      alert,
     });
   }
 

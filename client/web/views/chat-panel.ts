@@ -57,11 +57,8 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
     return messageActions(ctx, event, mine, {
       reply: muted ? undefined : (e) => compose.reply(e),
       edit: (e) => compose.edit(e),
-      remove: (e) =>
-        client.deleteMessage(group.groupId, e.messageId).then(
-          () => {},
-          (err: unknown) => alert.show(errorText(ctx, err)),
-        ),
+      remove: (e) => client.deleteMessage(group.groupId, e.messageId).then(() => {}),
+      alert,
     });
   }
 

@@ -4,7 +4,7 @@
 import type { GroupView } from '../../sdk/client-api';
 import type { AppContext } from '../ui/context';
 import { h } from '../ui/dom';
-import { type alertBox, runBusy } from '../ui/widgets';
+import { type alertBox, pressTwice, runBusy } from '../ui/widgets';
 
 export function invitationPanel(ctx: AppContext, group: GroupView, alert: ReturnType<typeof alertBox>): HTMLElement {
   const client = ctx.session.client;
@@ -42,22 +42,16 @@ export function invitationPanel(ctx: AppContext, group: GroupView, alert: Return
 }
 
 export function leaveButton(ctx: AppContext, group: GroupView, alert: ReturnType<typeof alertBox>): HTMLElement {
-  const leave = h(
-    'button',
-    { type: 'button', class: 'small danger', 'data-testid': 'leave-group' },
-    ctx.t('group.leave'),
-  );
-  leave.addEventListener('click', () => {
-    if (leave.dataset.confirm !== 'yes') {
-      leave.dataset.confirm = 'yes';
-      leave.textContent = ctx.t('group.leaveConfirm');
-      return;
-    }
-    void runBusy(leave, alert, ctx, async () => {
+  const leave = pressTwice(
+    ctx,
+    alert,
+    { label: ctx.t('group.leave'), confirm: ctx.t('group.leaveConfirm'), className: 'small danger' },
+    async () => {
       await ctx.session.client.leaveGroup(group.groupId);
       ctx.announce(ctx.t('group.left'));
       ctx.navigate({ name: 'groups' });
-    });
-  });
+    },
+  );
+  leave.dataset.testid = 'leave-group';
   return h('div', { class: 'actions leave' }, leave);
 }

@@ -4,7 +4,7 @@ import { ROLES, type Role } from '../../../shared/protocol/posting-rules';
 import type { GroupView, MemberView } from '../../sdk/client-api';
 import type { AppContext, View } from '../ui/context';
 import { h, select } from '../ui/dom';
-import { alertBox, roleBadge, runBusy } from '../ui/widgets';
+import { alertBox, pressTwice, roleBadge, runBusy } from '../ui/widgets';
 import { senderName } from './message-parts';
 import { hasMark, markState } from './verified-marks';
 
@@ -29,19 +29,16 @@ export function membersPanel(ctx: AppContext, group: GroupView, reloadGroup: () 
         reloadGroup();
       }),
     );
-    const remove = h('button', { type: 'button', class: 'small danger' }, ctx.t('members.remove'));
-    remove.addEventListener('click', () => {
-      if (remove.dataset.confirm !== 'yes') {
-        remove.dataset.confirm = 'yes';
-        remove.textContent = ctx.t('members.removeConfirm', { name });
-        return;
-      }
-      void runBusy(remove, alert, ctx, async () => {
+    const remove = pressTwice(
+      ctx,
+      alert,
+      { label: ctx.t('members.remove'), confirm: ctx.t('members.removeConfirm', { name }), className: 'small danger' },
+      async () => {
         await client.removeMember(group.groupId, m.deviceId);
         ctx.announce(ctx.t('members.removed'));
         reloadGroup();
-      });
-    });
+      },
+    );
     return h('div', { class: 'row' }, role, saveRole, remove);
   }
 

@@ -6,13 +6,16 @@ import type { GroupView } from '../../sdk/client-api';
 import type { MessageEvent } from '../../sdk/events';
 import type { AppContext } from '../ui/context';
 import { h } from '../ui/dom';
+import { type alertBox, pressTwice } from '../ui/widgets';
 import { excerpt } from './message-body';
 import { senderName } from './message-parts';
 
 export interface ActionHandlers {
   reply?: (e: MessageEvent) => void;
   edit?: (e: MessageEvent) => void;
+  /** deletes it for everyone; a failure is shown in `alert` (the panel's) */
   remove?: (e: MessageEvent) => Promise<void>;
+  alert: ReturnType<typeof alertBox>;
 }
 
 /** The menu of one message: nothing for a deleted one, reply for anyone's, edit and delete for her own. */
@@ -35,20 +38,18 @@ export function messageActions(
   if (mine && on.edit && e.content.type === 'text')
     buttons.push(action(ctx.t('chat.edit'), () => (close(), on.edit!(e))));
   if (mine && on.remove) {
-    const remove = h('button', { type: 'button', class: 'small danger' }, ctx.t('chat.delete'));
-    remove.addEventListener('click', () => {
-      if (remove.dataset.confirm !== 'yes') {
-        remove.dataset.confirm = 'yes';
-        remove.textContent = ctx.t('chat.deleteConfirm');
-        return;
-      }
-      remove.disabled = true;
-      void on.remove!(e).finally(() => {
-        remove.disabled = false;
-        close();
-      });
-    });
-    buttons.push(remove);
+    const remove = on.remove;
+    buttons.push(
+      pressTwice(
+        ctx,
+        on.alert,
+        { label: ctx.t('chat.delete'), confirm: ctx.t('chat.deleteConfirm'), className: 'small danger' },
+        async () => {
+          await remove(e);
+          close();
+        },
+      ),
+    );
   }
   if (!buttons.length) return null;
   menu.append(...buttons);

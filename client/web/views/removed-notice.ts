@@ -4,30 +4,24 @@
 import type { GroupView } from '../../sdk/client-api';
 import type { AppContext } from '../ui/context';
 import { h } from '../ui/dom';
-import { alertBox, runBusy } from '../ui/widgets';
+import { alertBox, pressTwice } from '../ui/widgets';
 
 export function removedNotice(ctx: AppContext, group: GroupView): HTMLElement {
   const alert = alertBox();
-  const forget = h(
-    'button',
-    { type: 'button', class: 'small danger', 'data-testid': 'forget-group' },
-    ctx.t('removed.forget'),
-  );
-  forget.addEventListener('click', () => {
-    if (forget.dataset.confirm !== 'yes') {
-      forget.dataset.confirm = 'yes';
-      forget.textContent = ctx.t('removed.forgetConfirm');
-      return;
-    }
-    void runBusy(forget, alert, ctx, async () => {
+  const forget = pressTwice(
+    ctx,
+    alert,
+    { label: ctx.t('removed.forget'), confirm: ctx.t('removed.forgetConfirm'), className: 'small danger' },
+    async () => {
       await ctx.session.client.forgetGroup(group.groupId);
       // An unsent draft for it goes too (kept in the app vault).
       const { [group.groupId]: _gone, ...drafts } = ctx.session.settings.drafts;
       await ctx.session.updateSettings({ drafts });
       ctx.announce(ctx.t('removed.forgotten'));
       ctx.navigate({ name: 'groups' });
-    });
-  });
+    },
+  );
+  forget.dataset.testid = 'forget-group';
   return h(
     'div',
     { class: 'removed-notice', 'data-testid': 'removed-notice' },
