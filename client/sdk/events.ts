@@ -3,6 +3,7 @@
 import type { DecodedPlaintext } from '../../shared/protocol/plaintext';
 import type { MessageKind, Role } from '../../shared/protocol/posting-rules';
 import type { OpenGap } from './gaps';
+import type { UrgentRecord } from './urgent-help';
 
 export interface EventFlags {
   /** the signature verifies against the sender's key in the verified roster */
@@ -130,16 +131,10 @@ export interface StaleKeyEvent {
 }
 
 /** An urgent help request this device may read (a facilitator or admin, or the requester herself): urgent-help.ts. */
-export interface UrgentHelpEvent {
+export interface UrgentHelpEvent extends Omit<UrgentRecord, 'expiresAt'> {
   type: 'urgent-help';
   groupId: string;
   requestId: string;
-  sender: string;
-  text: string | null;
-  sentAt: number;
-  seq: number;
-  acknowledgedBy: string | null;
-  acknowledgedAt: number | null;
 }
 
 /** A facilitator or admin acknowledged an urgent request ("I saw it, I will get in touch"). */
