@@ -6,7 +6,11 @@
 // her app shows the admin's help numbers once the admin's wait has passed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientEvent, UrgentAckEvent, UrgentHelpEvent } from '../../../client/sdk/events';
-import { fromB64 } from '../../../shared/crypto/encoding';
+import { memberKeys } from '../../../client/sdk/epochs';
+import { postPlaintext } from '../../../client/sdk/send';
+import { fromB64, toB64 } from '../../../shared/crypto/encoding';
+import type { DevicePublic } from '../../../shared/protocol/device';
+import { sealUrgent } from '../../../shared/protocol/urgent-help';
 import { isBucketLength } from '../../../shared/protocol/padding';
 import { admitClients } from '../../support/client-group';
 import { messageRows } from '../../support/db-tamper';
@@ -99,6 +103,27 @@ describe('urgent help', () => {
 
   it('a member may not acknowledge a request', async () => {
     await expect(dami.client.acknowledgeHelp(groupId, requestId)).rejects.toMatchObject({ code: 'role_forbidden' });
+  });
+
+  it('an acknowledgement a member forges with her own client (sealed like a real one) does not tell the requester she was seen', async () => {
+    const { messageId } = await bora.client.requestHelp(groupId, '지금 위험해요');
+    await syncAll();
+    // Dami's modified client: she sees the request's message id, seals an "ack" to the requester and the admins.
+    const core = dami.client;
+    const state = core.states.get(groupId)!;
+    const to = [...state.chain.current.members.keys()].filter((id) => id !== dami.client.deviceId);
+    const keys = await Promise.all(to.map((id) => memberKeys(core.session, state, core.identity, id)));
+    const sealed = sealUrgent(
+      { t: 'ack', target: messageId },
+      keys.filter((k): k is DevicePublic => k !== null),
+      groupId,
+      dami.client.deviceId,
+    );
+    await postPlaintext(core, groupId, 'message', { type: 'urgent-help', sentAt: Date.now(), sealed: toB64(sealed) });
+    await syncAll();
+    const mine = bora.client.urgentRequests(groupId).find((r) => r.requestId === messageId)!;
+    expect(mine.acknowledgedBy).toBeNull();
+    expect(bora.events.some((e) => isAck(e) && e.requestId === messageId)).toBe(false);
   });
 
   it('without an acknowledgement in the admin’s wait, the requester’s app shows the help numbers', async () => {
