@@ -15,7 +15,8 @@ import { cryptoReady } from '../shared/crypto/sodium';
 import { freePort, REPO_ROOT, startServer } from '../test/support/server-process';
 import { createGroup, createGroups, registerDevices } from './lib/population';
 import { type Baseline, LOAD_CPU, pinned, pinTo, SERVER_CPU, startBaseline } from './lib/processes';
-import { type BenchRun, loadTable, summary, table } from './report';
+import { type BenchRun, summary, table } from './report';
+import { loadTable } from './report-figures';
 import { runCatchup } from './scenarios/catchup';
 import { runCrypto } from './scenarios/crypto';
 import { runIdle } from './scenarios/idle';
@@ -40,7 +41,10 @@ const onlyArg = [...args]
   ?.slice('--only='.length)
   .split(',');
 const only = onlyArg
-  ? { size: Number(onlyArg[0]), systems: onlyArg.length > 1 ? onlyArg.slice(1) : ['relay', 'raw_ws', 'socketio'] }
+  ? {
+      size: Number(onlyArg[0]),
+      systems: onlyArg.length > 1 ? onlyArg.slice(1) : ['relay', 'ceiling', 'raw_ws', 'socketio'],
+    }
   : null;
 
 // 10,000 sockets need file descriptors: run again under a raised limit (and on the load core).
@@ -56,6 +60,7 @@ if (!process.env.MINDEULLE_BENCH_CHILD) {
 }
 
 const BASELINE_SCRIPTS = {
+  ceiling: 'bench/servers/ceiling-server.ts',
   raw_ws: 'bench/servers/raw-ws-server.ts',
   socketio: 'bench/servers/socketio-server.ts',
 } as const;
@@ -161,7 +166,14 @@ try {
       devices,
       Array.from({ length: 10 }, (_, i) => i),
     );
-    const catchup = await runCatchup(relay.url, relay.wsUrl, devices, catchGroup, plan.backlog);
+    const catchup = await runCatchup(
+      path.join(dir, 'relay.db'),
+      relay.url,
+      relay.wsUrl,
+      devices,
+      catchGroup,
+      plan.backlog,
+    );
 
     const run: BenchRun = {
       mode: quick ? 'quick' : 'full',
@@ -204,7 +216,9 @@ async function runLoadScenarios(
   clientsFor: (size: number) => GeneratorClient[],
   probe: LoadProbe,
 ): Promise<LoadResult[]> {
-  const wanted = (['raw_ws', 'socketio'] as const).filter((system) => !only || only.systems.includes(system));
+  const wanted = (['ceiling', 'raw_ws', 'socketio'] as const).filter(
+    (system) => !only || only.systems.includes(system),
+  );
   const processes = startLoadProcesses(1 + wanted.length);
   const load: LoadResult[] = [];
   try {

@@ -6,7 +6,7 @@ import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { type Stamp, decodeStamp, stampOfFrame } from '../lib/stamp';
 
-export type SystemName = 'relay' | 'raw_ws' | 'socketio';
+export type SystemName = 'relay' | 'ceiling' | 'raw_ws' | 'socketio';
 
 export interface ConnSpec {
   token: string;
@@ -36,6 +36,15 @@ const CHAR_M = 'm'.charCodeAt(0);
 const CHAR_A = 'a'.charCodeAt(0);
 const CHAR_E = 'e'.charCodeAt(0);
 
+const REF_KEY = Buffer.from('"ref":"');
+const QUOTE = '"'.charCodeAt(0);
+
+/** The ref of an ack frame (`{"type":"ack","ref":"…",…}`), read without parsing it. */
+function refOfAck(frame: Buffer): string {
+  const start = frame.indexOf(REF_KEY) + REF_KEY.length;
+  return frame.toString('latin1', start, frame.indexOf(QUOTE, start));
+}
+
 function postText(p: PostSpec): string {
   return `{"type":"post","ref":"${p.ref}","groupId":"${p.groupId}","clientMsgId":"${p.clientMsgId}","epoch":${p.epoch},"kind":"message","ciphertext":"${p.ciphertext}"}`;
 }
@@ -53,9 +62,11 @@ function openWs(url: string, spec: ConnSpec, on: ConnHandlers): Promise<BenchCon
       if (kind === CHAR_M) {
         const stamp = stampOfFrame(data);
         if (stamp) on.message(stamp);
-      } else if (kind === CHAR_A || kind === CHAR_E) {
+      } else if (kind === CHAR_A) {
+        on.ack(refOfAck(data), true);
+      } else if (kind === CHAR_E) {
         const frame = JSON.parse(data.toString()) as { ref?: string };
-        if (frame.ref) on.ack(frame.ref, kind === CHAR_A);
+        if (frame.ref) on.ack(frame.ref, false);
         else if (!ready) reject(new Error(data.toString()));
       } else if (!ready && data.toString().startsWith('{"type":"ready"')) {
         ready = true;
