@@ -34,15 +34,16 @@ for (const [i, c] of [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 const scratch = Buffer.alloc(18);
 
 /**
- * The client message id inside a pushed `message` frame, read straight from
+ * The client message id inside a pushed `message` frame (`bytes[from, to)`), read straight from
  * the frame's bytes: no JSON parsing, no string or buffer per delivery (the
  * generator does this for every delivery, and must not be the bottleneck).
  */
-export function stampOfFrame(frame: Buffer): Stamp | null {
-  const at = frame.indexOf(ID_KEY, FIRST_POSSIBLE);
+export function stampOfFrame(bytes: Buffer, from = 0, to = bytes.length): Stamp | null {
+  const at = bytes.indexOf(ID_KEY, from + FIRST_POSSIBLE);
   if (at < 0) return null;
   const start = at + ID_KEY.length;
-  if (start + STAMP_CHARS > frame.length) return null;
+  if (start + STAMP_CHARS > to) return null;
+  const frame = bytes;
   // 22 digits = 132 bits: 16 bytes and 4 spare bits; decode in groups of 4 digits (3 bytes).
   for (let i = 0, o = 0; i < 24; i += 4, o += 3) {
     let bits = 0;
