@@ -10,6 +10,7 @@
 import {
   closeSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   openSync,
   readdirSync,
@@ -112,6 +113,7 @@ export function importToNode(
 ): { blobs: number } {
   if (existsSync(dbPath)) throw new Error(`${dbPath} exists; import into a new database file`);
   const partial = path.join(path.dirname(dbPath), `.${path.basename(dbPath)}.partial`);
+  mkdirSync(path.dirname(dbPath), { recursive: true, mode: 0o700 });
   rmSync(partial, { force: true });
   const db = new Database(partial);
   try {
