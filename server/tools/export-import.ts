@@ -115,6 +115,7 @@ export function importToNode(
   const partial = path.join(path.dirname(dbPath), `.${path.basename(dbPath)}.partial`);
   mkdirSync(path.dirname(dbPath), { recursive: true, mode: 0o700 });
   rmSync(partial, { force: true });
+  closeSync(openSync(partial, 'w', 0o600)); // never readable by others, not even while it fills
   const db = new Database(partial);
   try {
     db.transaction(() => {
