@@ -34,7 +34,14 @@ export function exportNodeBlobs(ids: string[], blobRoot: string, dir: string): B
     const from = path.join(blobRoot, 'blobs', id);
     if (!existsSync(from)) return null;
     let sha256 = '';
-    writeDurably(dir, id, (fd) => void ({ sha256 } = appendFiles(fd, [from])));
+    try {
+      writeDurably(dir, id, (fd) => {
+        sha256 = appendFiles(fd, [from]).sha256;
+      });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null; // deleted while the export ran
+      throw err;
+    }
     return sha256;
   });
 }
