@@ -120,7 +120,7 @@ export function importToNode(
   try {
     db.transaction(() => {
       db.exec(readFileSync(file, 'utf8'));
-      // A remote D1 export lists unfinished uploads too; their bytes do not move.
+      // A file made otherwise (`wrangler d1 export`) may list unfinished uploads; their bytes do not move.
       if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'blobs'").get())
         db.exec('DELETE FROM blobs WHERE complete = 0');
     })();
@@ -131,9 +131,14 @@ export function importToNode(
   }
   db.close();
   // Blobs first: a file no row lists is never read, a row without its file would be.
-  const blobs = importBlobsToNode(blobsFolderOf(file), blobRoot);
-  renameSync(partial, dbPath);
-  return { blobs };
+  try {
+    const blobs = importBlobsToNode(blobsFolderOf(file), blobRoot);
+    renameSync(partial, dbPath);
+    return { blobs };
+  } catch (err) {
+    rmSync(partial, { force: true });
+    throw err;
+  }
 }
 
 function main(argv: string[]): void {
