@@ -2,8 +2,10 @@
 // its writer thread, real sessions, but each socket's transport only counts
 // what it is sent. CPU per post here is what the relay adds on top of the
 // ceiling's framing and writes. `node --import tsx bench/post-path.ts [seconds]`
-// (add --cpu-prof to see where it goes).
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+// POST_PATH_PROFILE=FILE writes the main thread's CPU profile of the measured
+// window only (node --cpu-prof profiles every thread, set-up included).
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -78,12 +80,21 @@ const threads = () =>
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return [tid, Number(f[11]) + Number(f[12])] as const;
   });
+const profileFile = process.env.POST_PATH_PROFILE;
+const inspector = profileFile ? new Session() : null;
+if (inspector) {
+  inspector.connect();
+  await inspector.post('Profiler.enable');
+  await inspector.post('Profiler.start');
+}
 const th0 = new Map(threads());
 const [p0, d0, c0, t0] = [posts, deliveries, process.cpuUsage(), performance.now()];
 await new Promise((r) => setTimeout(r, seconds * 1000));
 const cpu = process.cpuUsage(c0);
 const [n, d, wall] = [posts - p0, deliveries - d0, (performance.now() - t0) / 1000];
 running = false;
+if (inspector && profileFile)
+  writeFileSync(profileFile, JSON.stringify((await inspector.post('Profiler.stop')).profile));
 const perThread = threads()
   .map(([tid, ticks]) => (((ticks - (th0.get(tid) ?? 0)) * 1e4) / n).toFixed(1))
   .filter((us) => us !== '0.0');
