@@ -25,7 +25,7 @@ export function messageActions(
   mine: boolean,
   on: ActionHandlers,
 ): HTMLElement | null {
-  if (e.deleted || e.content.type !== 'text') return null;
+  if (e.deleted || (e.content.type !== 'text' && e.content.type !== 'attachment')) return null;
   const buttons: HTMLElement[] = [];
   const menu = h('div', { class: 'msg-actions', hidden: true });
   const close = () => {

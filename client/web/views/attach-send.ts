@@ -1,0 +1,176 @@
+// Sending a photo or a file from the chat: the attach button (the phone's
+// picker, camera roll included) and, on a desktop, dropping files on the
+// conversation. The text in the box goes with it as its caption. A photo is
+// redrawn on the device first (core/image-strip.ts: no location, no camera
+// serial); any other file goes as it is, with a note that documents may carry
+// their own details. Each file gets its own line with a progress bar, a stop
+// button and "try again". While the relay cannot be reached the file waits in
+// this page's memory (shown as waiting, "보내지 않기" withdraws it) and leaves
+// when the connection returns; a reload drops it (docs/WEB.md).
+import type { FileToSend } from '../../sdk/attachments';
+import { isPhoto, stripImage } from '../core/image-strip';
+import type { AppContext } from '../ui/context';
+import { h } from '../ui/dom';
+import type { alertBox } from '../ui/widgets';
+import { pendingItem } from './chat-items';
+import { type Transfer, transferBar } from './transfer-bar';
+
+/** The relay's default MAX_BLOB_BYTES: said before anything is uploaded (a relay set lower answers 413). */
+export const MAX_FILE_BYTES = 25 * 1024 * 1024;
+
+interface Deps {
+  groupId: string;
+  alert: ReturnType<typeof alertBox>;
+  /** the caption: the box's text, taken (the box and its draft are cleared) */
+  takeCaption(): string;
+  push(li: HTMLElement): void;
+  /** her message is stored: the chat draws it from the history if it has not already */
+  sent(messageId: string): void;
+  /** where files may be dropped */
+  dropZone: HTMLElement;
+}
+
+export function attachSender(ctx: AppContext, deps: Deps) {
+  const client = ctx.session.client;
+  const picker = h('input', { type: 'file', multiple: true, hidden: true, 'aria-label': ctx.t('attach.input') });
+  const button = h(
+    'button',
+    { type: 'button', class: 'attach', 'aria-label': ctx.t('attach.button'), 'data-testid': 'attach' },
+    '+',
+  );
+  button.addEventListener('click', () => picker.click());
+  picker.addEventListener('change', () => {
+    const files = [...(picker.files ?? [])];
+    picker.value = '';
+    for (const f of files) void send(f);
+  });
+
+  /** Files waiting for the connection, released in order when it returns. */
+  const waiting = new Set<() => void>();
+  /** Files on their way: stopped when the chat goes away (another screen, or the app locking). */
+  const running = new Set<Transfer>();
+  const unsubscribe = client.subscribe((event) => {
+    if (event.type !== 'connection' || !event.online) return;
+    const release = [...waiting];
+    waiting.clear();
+    for (const go of release) go();
+  });
+
+  async function prepare(original: File): Promise<FileToSend> {
+    if (!isPhoto(original))
+      return { data: original, name: original.name, type: original.type || 'application/octet-stream' };
+    const photo = await stripImage(original, original.name);
+    return {
+      data: photo.data,
+      name: photo.name,
+      type: photo.type,
+      image: { width: photo.width, height: photo.height, ...(photo.thumbnail ? { thumbnail: photo.thumbnail } : {}) },
+    };
+  }
+
+  async function send(original: File): Promise<void> {
+    deps.alert.clear();
+    if (original.size > MAX_FILE_BYTES) return deps.alert.show(ctx.t('attach.tooLarge', { name: original.name }));
+    let file: FileToSend;
+    try {
+      file = await prepare(original);
+    } catch {
+      // never sent as it is: its location could not be removed
+      return deps.alert.show(ctx.t('attach.photoUnreadable', { name: original.name }));
+    }
+    const caption = deps.takeCaption();
+    const pending = pendingItem(ctx, client.deviceId, caption || file.name);
+    const { li } = pending;
+    li.dataset.file = file.name;
+    if (!file.image) li.appendChild(h('p', { class: 'hint', role: 'note' }, ctx.t('attach.documentNote')));
+    const withdraw = h(
+      'button',
+      { type: 'button', class: 'small', 'data-testid': 'cancel-queued', hidden: true },
+      ctx.t('chat.cancelQueued'),
+    );
+    const heldNote = h('p', { class: 'hint', hidden: true }, ctx.t('attach.heldNote'));
+    const transfer = transferBar(
+      ctx,
+      file.name,
+      (signal, onProgress) =>
+        client.sendFile(deps.groupId, file, { ...(caption ? { text: caption } : {}), signal, onProgress }),
+      {
+        done: ({ messageId }) => {
+          li.remove();
+          running.delete(transfer);
+          ctx.announce(ctx.t('attach.sent', { name: file.name }));
+          deps.sent(messageId);
+        },
+        failed: () => {
+          pending.setState('failed');
+          withdraw.hidden = false;
+          ctx.announce(ctx.t('attach.failed', { name: file.name }));
+        },
+        stopped: () => {
+          pending.setState('failed');
+          withdraw.hidden = false;
+          ctx.announce(ctx.t('attach.stopped', { name: file.name }));
+        },
+      },
+    );
+    const go = () => {
+      withdraw.hidden = true;
+      heldNote.hidden = true;
+      pending.setState('sending');
+      void transfer.start();
+    };
+    const release = () => {
+      transfer.el.hidden = false;
+      go();
+    };
+    running.add(transfer);
+    withdraw.addEventListener('click', () => {
+      waiting.delete(release);
+      running.delete(transfer);
+      transfer.stop();
+      li.remove();
+      ctx.announce(ctx.t('chat.cancelled'));
+    });
+    li.append(transfer.el, heldNote, withdraw);
+    deps.push(li);
+    if (client.online) return go();
+    // offline: held in this page until the connection is back
+    pending.setState('queued');
+    transfer.el.hidden = true;
+    withdraw.hidden = false;
+    heldNote.hidden = false;
+    waiting.add(release);
+  }
+
+  // Desktop: drop files anywhere on the conversation.
+  const zone = deps.dropZone;
+  zone.dataset.dropHint = ctx.t('attach.drop');
+  const hasFiles = (e: DragEvent) => e.dataTransfer?.types.includes('Files') ?? false;
+  const onOver = (e: DragEvent) => {
+    if (!hasFiles(e)) return;
+    e.preventDefault();
+    zone.classList.add('dropping');
+  };
+  const onLeave = (e: DragEvent) => {
+    if (e.target === zone || !zone.contains(e.relatedTarget as Node | null)) zone.classList.remove('dropping');
+  };
+  const onDrop = (e: DragEvent) => {
+    if (!hasFiles(e)) return;
+    e.preventDefault();
+    zone.classList.remove('dropping');
+    for (const f of [...(e.dataTransfer?.files ?? [])]) void send(f);
+  };
+  zone.addEventListener('dragover', onOver);
+  zone.addEventListener('dragleave', onLeave);
+  zone.addEventListener('drop', onDrop);
+
+  return {
+    el: h('span', { class: 'attach-control' }, button, picker),
+    dispose(): void {
+      unsubscribe();
+      waiting.clear();
+      for (const t of running) t.stop();
+      running.clear();
+    },
+  };
+}
