@@ -38,6 +38,11 @@ export function attachSender(ctx: AppContext, deps: Deps) {
     { type: 'button', class: 'attach', 'aria-label': ctx.t('attach.button'), 'data-testid': 'attach' },
     '+',
   );
+  const note = h(
+    'p',
+    { class: 'hint', role: 'note', hidden: true, 'data-testid': 'document-note' },
+    ctx.t('attach.documentNote'),
+  );
   button.addEventListener('click', () => picker.click());
   picker.addEventListener('change', () => {
     const files = [...(picker.files ?? [])];
@@ -82,10 +87,11 @@ export function attachSender(ctx: AppContext, deps: Deps) {
     const pending = pendingItem(ctx, client.deviceId, caption || file.name);
     const { li } = pending;
     li.dataset.file = file.name;
-    if (!file.image) li.appendChild(h('p', { class: 'hint', role: 'note' }, ctx.t('attach.documentNote')));
+    // shown above the box once she sends a document (until she sends a photo)
+    note.hidden = Boolean(file.image);
     const withdraw = h(
       'button',
-      { type: 'button', class: 'small', 'data-testid': 'cancel-queued', hidden: true },
+      { type: 'button', class: 'small', 'data-testid': 'withdraw-file', hidden: true },
       ctx.t('chat.cancelQueued'),
     );
     const heldNote = h('p', { class: 'hint', hidden: true }, ctx.t('attach.heldNote'));
@@ -166,6 +172,8 @@ export function attachSender(ctx: AppContext, deps: Deps) {
 
   return {
     el: h('span', { class: 'attach-control' }, button, picker),
+    /** "documents may carry their own details", shown once she sends one */
+    note,
     dispose(): void {
       unsubscribe();
       waiting.clear();

@@ -293,6 +293,7 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
       muted && !group.removed ? h('p', { class: 'hint' }, ctx.t('chat.announcementOnly')) : null,
       muted ? null : waitForKey.el,
       compose.el,
+      attach.note,
       form,
       viewer.el,
     ),
