@@ -3,14 +3,17 @@
 // data; 미나 (the admin) sees its thumbnail at once, opens the full picture and
 // saves it, and what she saves has no position, no camera make and no serial.
 // A document arrives byte for byte under its name, and the sender is told
-// documents may carry their own details. An upload stopped mid-way (the
+// documents may carry their own details; once the relay changes its blob it
+// fails with a clear message and saves nothing. An upload stopped mid-way (the
 // network throttled) posts nothing. Screenshots go to test-artifacts/web/.
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import exifr from 'exifr';
 import type { Download, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ko } from '../../client/web/i18n/ko';
+import { attachmentCiphertextBytes } from '../../shared/protocol/attachment';
 import { CAMERA_SERIAL, phonePhoto } from '../support/phone-photo';
 import {
   admit,
@@ -109,7 +112,7 @@ describe('photos and documents in the chat', () => {
     expect(await viewer.isVisible()).toBe(false);
   });
 
-  it('a document arrives byte for byte under its name, and its sender is told documents may carry details', async () => {
+  it('a document arrives byte for byte under its name with a note to its sender; changed on the relay, it fails clearly and saves nothing', async () => {
     const doc = Buffer.from('%PDF-1.4\n% 법원에서 온 편지 /Author (Kim)\n'.repeat(3000));
     await attachInput(bora).setInputFiles({ name: '법원 편지.pdf', mimeType: 'application/pdf', buffer: doc });
     await bora.getByTestId('document-note').waitFor();
@@ -124,6 +127,26 @@ describe('photos and documents in the chat', () => {
     expect(download.suggestedFilename()).toBe('법원 편지.pdf');
     expect(Buffer.compare(await savedBytes(download), doc)).toBe(0);
     await sent.getByRole('link', { name: ko['attach.saveNamed'].replace('{name}', '법원 편지.pdf') }).waitFor();
+
+    // The relay changes one byte of it: on her own phone it now fails, says why, and saves nothing.
+    const blobDir = path.join(path.dirname(session.server.dbPath), 'blobs', 'blobs');
+    const sizes = await Promise.all(
+      (await readdir(blobDir)).map(async (f) => ({ f, size: (await stat(path.join(blobDir, f))).size })),
+    );
+    const blobPath = path.join(blobDir, sizes.find((b) => b.size === attachmentCiphertextBytes(doc.length))!.f);
+    const blob = await readFile(blobPath);
+    const changed = Buffer.from(blob);
+    changed[4000]! ^= 1;
+    await writeFile(blobPath, changed);
+    const mine = fileMessage(bora, '법원 편지.pdf');
+    let saved = false;
+    bora.on('download', () => (saved = true));
+    await mine.getByRole('button', { name: ko['attach.fetchNamed'].replace('{name}', '법원 편지.pdf') }).click();
+    await mine.getByRole('alert').getByText(ko['attach.error.tampered']).waitFor();
+    expect(await mine.getByRole('link').count()).toBe(0);
+    expect(await mine.getByRole('button', { name: ko['attach.retry'] }).isVisible()).toBe(true);
+    expect(saved).toBe(false);
+    await writeFile(blobPath, blob);
   });
 
   it('an upload stopped mid-way posts nothing; the stopped file offers to try again', async () => {
