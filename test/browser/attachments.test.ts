@@ -5,7 +5,8 @@
 // A document arrives byte for byte under its name, and the sender is told
 // documents may carry their own details; once the relay changes its blob it
 // fails with a clear message and saves nothing. An upload stopped mid-way (the
-// network throttled) posts nothing. Screenshots go to test-artifacts/web/.
+// network throttled) posts nothing. A file attached offline waits on the
+// screen (withdrawable) and leaves when the connection is back. Screenshots go to test-artifacts/web/.
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import exifr from 'exifr';
@@ -14,6 +15,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ko } from '../../client/web/i18n/ko';
 import { attachmentCiphertextBytes } from '../../shared/protocol/attachment';
+import { type PhoneNetwork, phoneNetwork } from '../support/phone-network';
 import { CAMERA_SERIAL, phonePhoto } from '../support/phone-photo';
 import {
   admit,
@@ -33,6 +35,7 @@ const PHONE_390 = { viewport: { width: 390, height: 844 } };
 let session: WebSession;
 let mina: Page;
 let bora: Page;
+let boraNetwork: PhoneNetwork;
 
 const fileMessage = (page: Page, name: string) =>
   page
@@ -48,6 +51,8 @@ async function savedBytes(download: Download): Promise<Buffer> {
 beforeAll(async () => {
   session = await openWebSession();
   [mina, bora] = await Promise.all([session.newPage(PHONE_390), session.newPage(PHONE_390)]);
+  boraNetwork = phoneNetwork(bora.context());
+  await boraNetwork.install();
   await createIdentity(mina, '미나');
   await createGroup(mina, GROUP);
   await admit(mina, bora, GROUP, { role: 'member', name: '보라', introduction: '법률 상담 받고 있어요' });
@@ -189,6 +194,25 @@ describe('photos and documents in the chat', () => {
       .getByRole('button', { name: ko['chat.cancelQueued'] })
       .click();
     expect(await bora.locator('li.msg', { hasText: '큰 파일.bin' }).count()).toBe(0);
+  });
+
+  it('a file attached offline waits on the screen, can be withdrawn, and leaves when the connection is back', async () => {
+    await boraNetwork.set(true);
+    await bora.getByTestId('connection-bar').waitFor({ timeout: 20_000 });
+    const held = (name: string) => bora.locator('li.msg', { hasText: name });
+    for (const name of ['그만둘 메모.txt', '나중 메모.txt'])
+      await attachInput(bora).setInputFiles({ name, mimeType: 'text/plain', buffer: Buffer.from(`${name} 내용`) });
+    for (const name of ['그만둘 메모.txt', '나중 메모.txt']) {
+      await held(name).getByText(ko['chat.state.queued']).waitFor();
+      expect(await held(name).getByText(ko['attach.heldNote']).isVisible()).toBe(true);
+    }
+    await held('그만둘 메모.txt').getByRole('button', { name: ko['chat.cancelQueued'] }).click();
+    expect(await held('그만둘 메모.txt').count()).toBe(0);
+
+    await boraNetwork.set(false);
+    await fileMessage(mina, '나중 메모.txt').waitFor({ timeout: 30_000 });
+    await fileMessage(bora, '나중 메모.txt').getByText(ko['chat.state.stored']).waitFor({ timeout: 20_000 });
+    expect(await mina.locator('li.msg', { hasText: '그만둘 메모.txt' }).count()).toBe(0);
     expect(session.problems).toEqual([]);
   });
 });
