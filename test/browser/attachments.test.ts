@@ -196,7 +196,7 @@ describe('photos and documents in the chat', () => {
     expect(await bora.locator('li.msg', { hasText: '큰 파일.bin' }).count()).toBe(0);
   });
 
-  it('a file attached offline waits on the screen, can be withdrawn, and leaves when the connection is back', async () => {
+  it('a file attached offline waits on the screen (also after a visit to the board), can be withdrawn, and leaves when the connection is back', async () => {
     await boraNetwork.set(true);
     await bora.getByTestId('connection-bar').waitFor({ timeout: 20_000 });
     const held = (name: string) => bora.locator('li.msg', { hasText: name });
@@ -206,6 +206,11 @@ describe('photos and documents in the chat', () => {
       await held(name).getByText(ko['chat.state.queued']).waitFor();
       expect(await held(name).getByText(ko['attach.heldNote']).isVisible()).toBe(true);
     }
+    // she reads the board meanwhile: back in the chat, both still wait
+    await openTab(bora, 'board');
+    await openTab(bora, 'chat');
+    for (const name of ['그만둘 메모.txt', '나중 메모.txt'])
+      await held(name).getByText(ko['chat.state.queued']).waitFor();
     await held('그만둘 메모.txt').getByRole('button', { name: ko['chat.cancelQueued'] }).click();
     expect(await held('그만둘 메모.txt').count()).toBe(0);
 

@@ -6,14 +6,16 @@
 // their own details. Each file gets its own line with a progress bar, a stop
 // button and "try again". While the relay cannot be reached the file waits in
 // this page's memory (shown as waiting, "보내지 않기" withdraws it) and leaves
-// when the connection returns; a reload drops it (docs/WEB.md).
+// when the connection returns; a reload or locking drops it (docs/WEB.md).
+// Files on their way outlive this screen (outgoing-files.ts).
 import type { FileToSend } from '../../sdk/attachments';
 import { isPhoto, stripImage } from '../core/image-strip';
 import type { AppContext } from '../ui/context';
 import { h } from '../ui/dom';
 import type { alertBox } from '../ui/widgets';
 import { pendingItem } from './chat-items';
-import { type Transfer, transferBar } from './transfer-bar';
+import { type OutgoingFile, outgoingFiles } from './outgoing-files';
+import { transferBar } from './transfer-bar';
 
 /** The relay's default MAX_BLOB_BYTES: said before anything is uploaded (a relay set lower answers 413). */
 export const MAX_FILE_BYTES = 25 * 1024 * 1024;
@@ -50,16 +52,9 @@ export function attachSender(ctx: AppContext, deps: Deps) {
     for (const f of files) void send(f);
   });
 
-  /** Files waiting for the connection, released in order when it returns. */
-  const waiting = new Set<() => void>();
-  /** Files on their way: stopped when the chat goes away (another screen, or the app locking). */
-  const running = new Set<Transfer>();
-  const unsubscribe = client.subscribe((event) => {
-    if (event.type !== 'connection' || !event.online) return;
-    const release = [...waiting];
-    waiting.clear();
-    for (const go of release) go();
-  });
+  // Files still on their way from an earlier visit to this chat (outgoing-files.ts) show again.
+  const outgoing = outgoingFiles(ctx.session, deps.groupId);
+  for (const f of outgoing) deps.push(f.li);
 
   async function prepare(original: File): Promise<FileToSend> {
     if (!isPhoto(original))
@@ -95,6 +90,14 @@ export function attachSender(ctx: AppContext, deps: Deps) {
       ctx.t('chat.cancelQueued'),
     );
     const heldNote = h('p', { class: 'hint', hidden: true }, ctx.t('attach.heldNote'));
+    let unwait: (() => void) | null = null;
+    const entry: OutgoingFile = {
+      li,
+      stop: () => {
+        unwait?.();
+        transfer.stop();
+      },
+    };
     const transfer = transferBar(
       ctx,
       file.name,
@@ -103,7 +106,7 @@ export function attachSender(ctx: AppContext, deps: Deps) {
       {
         done: ({ messageId }) => {
           li.remove();
-          running.delete(transfer);
+          outgoing.delete(entry);
           ctx.announce(ctx.t('attach.sent', { name: file.name }));
           deps.sent(messageId);
         },
@@ -120,32 +123,30 @@ export function attachSender(ctx: AppContext, deps: Deps) {
       },
     );
     const go = () => {
+      unwait?.();
+      unwait = null;
+      transfer.el.hidden = false;
       withdraw.hidden = true;
       heldNote.hidden = true;
       pending.setState('sending');
       void transfer.start();
     };
-    const release = () => {
-      transfer.el.hidden = false;
-      go();
-    };
-    running.add(transfer);
     withdraw.addEventListener('click', () => {
-      waiting.delete(release);
-      running.delete(transfer);
-      transfer.stop();
+      entry.stop();
+      outgoing.delete(entry);
       li.remove();
       ctx.announce(ctx.t('chat.cancelled'));
     });
     li.append(transfer.el, heldNote, withdraw);
+    outgoing.add(entry);
     deps.push(li);
     if (client.online) return go();
-    // offline: held in this page until the connection is back
+    // offline: held in this page (even while another screen is open) until the connection is back
     pending.setState('queued');
     transfer.el.hidden = true;
     withdraw.hidden = false;
     heldNote.hidden = false;
-    waiting.add(release);
+    unwait = client.subscribe((event) => event.type === 'connection' && event.online && go());
   }
 
   // Desktop: drop files anywhere on the conversation.
@@ -175,10 +176,9 @@ export function attachSender(ctx: AppContext, deps: Deps) {
     /** "documents may carry their own details", shown once she sends one */
     note,
     dispose(): void {
-      unsubscribe();
-      waiting.clear();
-      for (const t of running) t.stop();
-      running.clear();
+      zone.removeEventListener('dragover', onOver);
+      zone.removeEventListener('dragleave', onLeave);
+      zone.removeEventListener('drop', onDrop);
     },
   };
 }
