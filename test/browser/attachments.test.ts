@@ -6,7 +6,8 @@
 // documents may carry their own details; once the relay changes its blob it
 // fails with a clear message and saves nothing. An upload stopped mid-way (the
 // network throttled) posts nothing. A file attached offline waits on the
-// screen (withdrawable) and leaves when the connection is back. Screenshots go to test-artifacts/web/.
+// screen (withdrawable) and leaves when the connection is back; dropping a
+// file on the conversation sends it like the picker. Screenshots go to test-artifacts/web/.
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import exifr from 'exifr';
@@ -196,12 +197,22 @@ describe('photos and documents in the chat', () => {
     expect(await bora.locator('li.msg', { hasText: '큰 파일.bin' }).count()).toBe(0);
   });
 
-  it('a file attached offline waits on the screen (also after a visit to the board), can be withdrawn, and leaves when the connection is back', async () => {
+  it('files attached or dropped offline wait on the screen (also after a visit to the board), can be withdrawn, and leave when the connection is back', async () => {
     await boraNetwork.set(true);
     await bora.getByTestId('connection-bar').waitFor({ timeout: 20_000 });
     const held = (name: string) => bora.locator('li.msg', { hasText: name });
-    for (const name of ['그만둘 메모.txt', '나중 메모.txt'])
-      await attachInput(bora).setInputFiles({ name, mimeType: 'text/plain', buffer: Buffer.from(`${name} 내용`) });
+    await attachInput(bora).setInputFiles({
+      name: '그만둘 메모.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('내용'),
+    });
+    // the other one dropped on the conversation, as from a desktop's file manager
+    await bora.locator('ol.messages').evaluate((log) => {
+      const files = new DataTransfer();
+      files.items.add(new File(['나중 메모 내용'], '나중 메모.txt', { type: 'text/plain' }));
+      for (const type of ['dragover', 'drop'])
+        log.dispatchEvent(new DragEvent(type, { dataTransfer: files, bubbles: true, cancelable: true }));
+    });
     for (const name of ['그만둘 메모.txt', '나중 메모.txt']) {
       await held(name).getByText(ko['chat.state.queued']).waitFor();
       expect(await held(name).getByText(ko['attach.heldNote']).isVisible()).toBe(true);

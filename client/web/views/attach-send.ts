@@ -173,6 +173,8 @@ export function attachSender(ctx: AppContext, deps: Deps) {
 
   return {
     el: h('span', { class: 'attach-control' }, button, picker),
+    /** disabled while the group's new key is awaited, like Send */
+    button,
     /** "documents may carry their own details", shown once she sends one */
     note,
     dispose(): void {

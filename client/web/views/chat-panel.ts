@@ -152,6 +152,7 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
     groupId: group.groupId,
     alert,
     takeCaption() {
+      if (compose.editing()) return '';
       const caption = input.value.trim();
       input.value = '';
       drafts.clear();
@@ -174,7 +175,10 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
   const muted = group.removed || !mayPost(group.role, 'message', group);
   form.hidden = muted;
   // She may keep typing (the draft is kept); sending waits for the new key.
-  const waitForKey = keyWait(ctx, group, (waiting) => (sendButton.disabled = waiting));
+  const waitForKey = keyWait(ctx, group, (waiting) => {
+    sendButton.disabled = waiting;
+    attach.button.disabled = waiting; // a file would upload, then wait for the key anyway
+  });
 
   const compose = composeModeBar(ctx, () => group, input, sendButton);
 

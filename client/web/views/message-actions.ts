@@ -129,6 +129,8 @@ export function composeModeBar(
       sendButton.textContent = sendLabel;
       return taken;
     },
+    /** She is editing a message: the box holds its text (not a caption for a file). */
+    editing: () => mode?.kind === 'edit',
     /** A message was deleted or changed: a reply or edit of it is dropped. */
     forget(messageId: string): void {
       if (mode?.target.messageId === messageId) set(null);
