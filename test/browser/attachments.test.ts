@@ -71,7 +71,7 @@ afterAll(async () => {
 });
 
 describe('photos and documents in the chat', () => {
-  it('a phone photo shows as a thumbnail at once and opens without its GPS position or camera data', async () => {
+  it('a phone photo shows as a thumbnail at once and opens without its GPS position or camera data; one it cannot redraw is refused', async () => {
     const photo = await phonePhoto({ width: 3000, height: 2000 });
     const before = await exifr.parse(photo, { gps: true, tiff: true, exif: true });
     expect(before.latitude).toBeCloseTo(37.566, 2);
@@ -116,6 +116,15 @@ describe('photos and documents in the chat', () => {
     expect([meta.width, meta.height, meta.exif, meta.xmp]).toEqual([2560, 1707, undefined, undefined]);
     await viewer.getByRole('button', { name: ko['attach.close'] }).click();
     expect(await viewer.isVisible()).toBe(false);
+
+    // A photo this browser cannot decode (here: not a picture at all) could keep its location: refused, not sent.
+    await attachInput(bora).setInputFiles({
+      name: 'IMG_0043.HEIC',
+      mimeType: 'image/heic',
+      buffer: photo.subarray(0, 500),
+    });
+    await bora.getByText(ko['attach.photoUnreadable'].replace('{name}', 'IMG_0043.HEIC')).waitFor();
+    expect(await bora.locator('li.msg', { hasText: 'IMG_0043' }).count()).toBe(0);
   });
 
   it('a document arrives byte for byte under its name with a note to its sender; changed on the relay, it fails clearly and saves nothing', async () => {

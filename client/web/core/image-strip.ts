@@ -62,7 +62,7 @@ function canvasOf(width: number, height: number): AnyCanvas {
 }
 
 /** `opaque`: on white, for a JPEG of a picture that may be transparent (else its clear parts turn black). */
-function draw(source: ImageBitmap, width: number, height: number, opaque = false): AnyCanvas {
+function draw(source: Picture, width: number, height: number, opaque = false): AnyCanvas {
   const canvas = canvasOf(width, height);
   const g = canvas.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
   if (!g) throw new Error('no 2d canvas');
@@ -89,31 +89,60 @@ function hasTransparency(canvas: AnyCanvas): boolean {
   return false;
 }
 
-async function thumbnailOf(source: ImageBitmap): Promise<Uint8Array | undefined> {
+async function thumbnailOf(source: Picture): Promise<Uint8Array | undefined> {
   // Smaller and coarser until it fits the descriptor (a busy photo at 320 px is usually 10-20 KB).
   for (const [side, quality] of [
     [THUMBNAIL_SIDE, THUMBNAIL_QUALITY],
     [240, 0.5],
     [160, 0.4],
   ] as const) {
-    const size = fitWithin(source.width, source.height, side);
+    const size = fitWithin(widthOf(source), heightOf(source), side);
     const jpeg = await encode(draw(source, size.width, size.height, true), 'image/jpeg', quality);
     if (jpeg.size <= MAX_THUMBNAIL_BYTES) return new Uint8Array(await jpeg.arrayBuffer());
   }
   return undefined;
 }
 
+type Picture = ImageBitmap | HTMLImageElement;
+
+/**
+ * createImageBitmap first; where it refuses a format the browser shows in an
+ * <img> (HEIC in Safari), the element decodes it (upright by its EXIF
+ * orientation, as images are drawn by default) from a short-lived blob: URL.
+ */
+async function decode(file: Blob): Promise<{ picture: Picture; close(): void }> {
+  try {
+    const bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
+    return { picture: bitmap, close: () => bitmap.close() };
+  } catch (err) {
+    if (typeof document === 'undefined') throw err;
+    const url = URL.createObjectURL(file);
+    const img = new Image();
+    img.src = url;
+    try {
+      await img.decode();
+    } finally {
+      URL.revokeObjectURL(url);
+    }
+    return { picture: img, close: () => img.removeAttribute('src') };
+  }
+}
+
+const widthOf = (p: Picture) => (p instanceof HTMLImageElement ? p.naturalWidth : p.width);
+const heightOf = (p: Picture) => (p instanceof HTMLImageElement ? p.naturalHeight : p.height);
+
 /** Decodes and redraws a photo; rejects when this browser cannot decode it (it must then not be sent). */
 export async function stripImage(file: Blob, name: string): Promise<StrippedImage> {
-  const bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
+  const decoded = await decode(file);
+  const bitmap = decoded.picture;
   try {
-    const size = fitWithin(bitmap.width, bitmap.height, MAX_IMAGE_SIDE);
+    const size = fitWithin(widthOf(bitmap), heightOf(bitmap), MAX_IMAGE_SIDE);
     const canvas = draw(bitmap, size.width, size.height);
     const type = ALPHA_TYPES.test(file.type) && hasTransparency(canvas) ? 'image/png' : 'image/jpeg';
     const data = await encode(canvas, type, IMAGE_QUALITY);
     const thumbnail = await thumbnailOf(bitmap);
     return { data, name: strippedName(name, type), type, ...size, ...(thumbnail ? { thumbnail } : {}) };
   } finally {
-    bitmap.close();
+    decoded.close();
   }
 }
