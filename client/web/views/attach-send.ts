@@ -59,7 +59,9 @@ export function attachSender(ctx: AppContext, deps: Deps) {
   async function prepare(original: File): Promise<FileToSend> {
     if (!isPhoto(original))
       return { data: original, name: original.name, type: original.type || 'application/octet-stream' };
-    const photo = await stripImage(original, original.name);
+    ctx.announce(ctx.t('attach.preparing'));
+    button.setAttribute('aria-busy', 'true');
+    const photo = await stripImage(original, original.name).finally(() => button.removeAttribute('aria-busy'));
     return {
       data: photo.data,
       name: photo.name,
@@ -103,6 +105,7 @@ export function attachSender(ctx: AppContext, deps: Deps) {
       file.name,
       (signal, onProgress) =>
         client.sendFile(deps.groupId, file, { ...(caption ? { text: caption } : {}), signal, onProgress }),
+      'upload',
       {
         done: ({ messageId }) => {
           li.remove();

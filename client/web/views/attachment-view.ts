@@ -82,6 +82,7 @@ function fetchInto(
     ctx,
     a.name,
     (signal, onProgress) => ctx.session.client.downloadAttachment(deps.groupId, a, { signal, onProgress }),
+    'download',
     {
       done: ({ bytes }) => {
         transfer.el.remove();

@@ -12,7 +12,7 @@ export type TransferJob<T> = (signal: AbortSignal, progress: (p: FileProgress) =
 
 export interface Transfer {
   el: HTMLElement;
-  /** Runs the job (again); resolves with its result, or null when stopped or failed (the bar then says why). */
+  /** Runs the job (again); its result goes to `done`, a stop or failure shows on the bar with "try again". */
   start(): Promise<void>;
   stop(): void;
 }
@@ -30,7 +30,8 @@ export function transferBar<T>(
   ctx: AppContext,
   name: string,
   job: TransferJob<T>,
-  hooks: { done(result: T): void; failed?(err: unknown): void; stopped?(): void; preparing?: boolean },
+  phase: FileProgress['phase'],
+  hooks: { done(result: T): void; failed?(err: unknown): void; stopped?(): void },
 ): Transfer {
   const label = h('span', { class: 'transfer-label' });
   const bar = h('progress', { max: 100, 'aria-label': ctx.t('attach.progress', { name }) });
@@ -63,7 +64,7 @@ export function transferBar<T>(
     cancel.hidden = false;
     bar.hidden = false;
     bar.removeAttribute('value'); // indeterminate until the first part is through
-    label.textContent = hooks.preparing ? ctx.t('attach.preparing') : ctx.t('attach.downloading', { percent: 0 });
+    label.textContent = ctx.t(phase === 'upload' ? 'attach.uploading' : 'attach.downloading', { percent: 0 });
     try {
       const result = await job(control.signal, show);
       if (control.signal.aborted) throw control.signal.reason;
