@@ -19,6 +19,8 @@ export interface WorkerProcess extends ServerProcess {
 export interface WorkerOptions extends ServerOptions {
   /** share another worker's state directory instead of a fresh one */
   persistDir?: string;
+  /** serve this folder as the static assets instead of dist/web (e.g. a test build) */
+  assetsDir?: string;
 }
 
 const WRANGLER = path.join(REPO_ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
@@ -114,6 +116,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<WorkerPr
       String(inspectorPort),
     ];
     args.push('--persist-to', persistDir, '--test-scheduled', '--show-interactive-dev-session=false', ...vars);
+    if (options.assetsDir) args.push('--assets', options.assetsDir);
     // Its own process group, so stopping it also stops the workerd it starts.
     const proc = spawn(process.execPath, args, {
       cwd: REPO_ROOT,
