@@ -2,6 +2,7 @@
 // headline figures (worst case over the group sizes) and every detail.
 import type { CatchupResult } from './scenarios/catchup';
 import type { CryptoResult } from './scenarios/crypto';
+import type { FirstLoadResult } from './scenarios/first-load';
 import type { IdleResult } from './scenarios/idle';
 import { GENERATOR_CPU_LIMIT, type LoadResult } from './scenarios/load';
 import { bySizeJson, figures, fmt, loadTable, type SizeFigures, sizesOf } from './report-figures';
@@ -16,10 +17,22 @@ export interface BenchRun {
   idle: IdleResult;
   storage: StorageResult;
   crypto: CryptoResult;
+  /** the web app's first and repeat visit over slow 4G (absent from runs that left it out) */
+  firstLoad?: FirstLoadResult;
   durationS: number;
 }
 
 const worst = <T>(items: T[], key: (t: T) => number) => items.reduce((a, b) => (key(b) < key(a) ? b : a));
+
+/** The web app's first load (scenarios/first-load.ts; firstLoadSummary below). */
+const FIRST_LOAD_KEYS = [
+  'web_first_visit_bytes',
+  'web_uncompressed_bytes',
+  'web_first_visit_ratio',
+  'web_first_usable_ms',
+  'web_repeat_usable_ms',
+  'web_repeat_bytes',
+] as const;
 
 /** The keys every --json summary carries (CI checks them). */
 export const REQUIRED_KEYS = [
@@ -44,6 +57,7 @@ export const REQUIRED_KEYS = [
   'crypto_bare_sign_per_s',
   'crypto_bare_verify_per_s',
   'catchup_direct_ms',
+  ...FIRST_LOAD_KEYS,
 ] as const;
 
 /** One target of the benchmark, judged on ratios measured in the same run. */
@@ -120,6 +134,7 @@ export function targets(run: BenchRun): Target[] {
     '>= 0.7',
     k.verifyDecryptPerS >= 0.7 * k.bareVerifyPerS,
   );
+  if (run.firstLoad) list.push(...firstLoadTargets(run.firstLoad));
   return list;
 }
 
@@ -180,6 +195,7 @@ export function summary(run: BenchRun): Record<string, unknown> {
       .filter((t) => !t.met)
       .map((t) => t.name),
     by_group_size: bySizeJson(run.load),
+    ...(run.firstLoad ? firstLoadSummary(run.firstLoad) : {}),
     machine: run.machine,
     duration_s: round(run.durationS, 1),
   };
@@ -202,4 +218,46 @@ export function table(run: BenchRun): string {
   lines.push('');
   lines.push(`finished in ${fmt(run.durationS, 1)} s`);
   return lines.join('\n');
+}
+
+// The web app's first load on a phone (scenarios/first-load.ts): its summary and targets (its keys are above).
+export const FIRST_LOAD_TARGETS = { ratio: 0.4, firstUsableMs: 3000, repeatUsableMs: 1000 };
+
+export function firstLoadSummary(f: FirstLoadResult): Record<(typeof FIRST_LOAD_KEYS)[number], number> {
+  return {
+    web_first_visit_bytes: f.first.bytes,
+    web_uncompressed_bytes: f.first.uncompressedBytes,
+    web_first_visit_ratio: round(f.first.bytes / f.first.uncompressedBytes, 3),
+    web_first_usable_ms: round(f.first.usableMs, 0),
+    web_repeat_usable_ms: round(f.repeat.usableMs, 0),
+    web_repeat_bytes: f.repeat.bytes,
+  };
+}
+
+/** Its targets: bytes against uncompressed, time to the first screen, first and repeat visit. */
+export function firstLoadTargets(f: FirstLoadResult): Target[] {
+  const kb = (n: number) => `${fmt(n / 1000, 1)} kB`;
+  const on = `${f.profile.name} (${f.profile.rttMs} ms RTT, ${fmt((f.profile.downBytesPerS * 8) / 1e6, 1)} Mbit/s down), CPU ${f.cpuSlowdown}x slower`;
+  const ratio = f.first.bytes / f.first.uncompressedBytes;
+  const rounds = (ms: number[]) => (ms.length > 1 ? ` (${ms.map((m) => fmt(m)).join(' / ')})` : '');
+  return [
+    {
+      name: 'web app first visit: bytes received / uncompressed',
+      measured: `${kb(f.first.bytes)} / ${kb(f.first.uncompressedBytes)} = ${fmt(ratio, 2)} (${f.first.requests} responses; ${kb(f.first.bytesAtUsable)} before usable)`,
+      goal: `<= ${FIRST_LOAD_TARGETS.ratio}`,
+      met: ratio <= FIRST_LOAD_TARGETS.ratio,
+    },
+    {
+      name: `web app first visit usable, ${on}`,
+      measured: `${fmt(f.first.usableMs)} ms${rounds(f.firstRoundsMs)}`,
+      goal: `<= ${fmt(FIRST_LOAD_TARGETS.firstUsableMs)} ms`,
+      met: f.first.usableMs <= FIRST_LOAD_TARGETS.firstUsableMs,
+    },
+    {
+      name: `web app repeat visit usable (service worker ${f.repeat.controlled ? 'in charge' : 'NOT in charge'})`,
+      measured: `${fmt(f.repeat.usableMs)} ms${rounds(f.repeatRoundsMs)}, ${kb(f.repeat.bytes)} received`,
+      goal: `<= ${fmt(FIRST_LOAD_TARGETS.repeatUsableMs)} ms`,
+      met: f.repeat.controlled && f.repeat.usableMs <= FIRST_LOAD_TARGETS.repeatUsableMs,
+    },
+  ];
 }

@@ -6,6 +6,7 @@
 // a full run also writes bench/results/latest.json.
 // --only=SIZE[,system,...] runs just the load scenario of one group size (for
 // profiling and A/B comparisons): every system, or the ones listed; nothing is written.
+// --only=first-load runs just the web app's first load on a phone (Chromium, slow 4G).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -15,10 +16,11 @@ import { cryptoReady } from '../shared/crypto/sodium';
 import { freePort, REPO_ROOT, startServer } from '../test/support/server-process';
 import { createGroup, createGroups, registerDevices } from './lib/population';
 import { type Baseline, LOAD_CPU, pinned, pinTo, SERVER_CPU, startBaseline } from './lib/processes';
-import { type BenchRun, summary, table } from './report';
+import { type BenchRun, firstLoadSummary, firstLoadTargets, summary, table } from './report';
 import { loadTable } from './report-figures';
 import { runCatchup } from './scenarios/catchup';
 import { runCrypto } from './scenarios/crypto';
+import { runFirstLoad } from './scenarios/first-load';
 import { runIdle } from './scenarios/idle';
 import type { GeneratorClient } from './load/generator';
 import {
@@ -57,6 +59,16 @@ if (!process.env.MINDEULLE_BENCH_CHILD) {
     env: { ...process.env, MINDEULLE_BENCH_CHILD: '1' },
   });
   process.exit(child.status ?? 1);
+}
+
+// The web app's first load: one round in quick mode, the median of three otherwise.
+const firstLoadRounds = quick ? 1 : 3;
+if (onlyArg?.[0] === 'first-load') {
+  const firstLoad = await runFirstLoad(firstLoadRounds);
+  for (const t of firstLoadTargets(firstLoad))
+    console.log(`| ${t.name} | ${t.measured} | ${t.goal} | ${t.met ? 'met' : 'MISSED'} |`);
+  if (json) console.log(JSON.stringify(firstLoadSummary(firstLoad)));
+  process.exit(0);
 }
 
 const BASELINE_SCRIPTS = {
@@ -174,6 +186,8 @@ try {
       catchGroup,
       plan.backlog,
     );
+    log('web app first load over slow 4G, CPU 4x slower');
+    const firstLoad = await runFirstLoad(firstLoadRounds);
 
     const run: BenchRun = {
       mode: quick ? 'quick' : 'full',
@@ -188,6 +202,7 @@ try {
       idle,
       storage,
       crypto,
+      firstLoad,
       durationS: (performance.now() - started) / 1000,
     };
     const result = summary(run);
