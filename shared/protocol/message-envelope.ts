@@ -261,7 +261,7 @@ export function encryptMessage(
   device: DeviceKeys,
   kind: MessageKind,
   plaintext: Uint8Array,
-  messageId: Uint8Array = randomBytes(MESSAGE_ID_BYTES),
+  givenMessageId?: Uint8Array,
 ): EncryptedMessage {
   if (deviceIdFromSignPk(device.signPk) !== keys.self) throw new Error('device keys do not belong to this epoch state');
   if (!MESSAGE_KINDS.includes(kind)) throw new RangeError('unknown message kind'); // before a counter is spent
@@ -269,6 +269,12 @@ export function encryptMessage(
     fail('too_large', 'message does not fit the largest envelope');
   const { counter, messageKey } = nextSendKey(keys.sending);
   try {
+    // The message id (unless given) and both nonces from one call: each call to
+    // the system's random source costs several µs here, as much as an AEAD.
+    const random = randomBytes((givenMessageId ? 0 : MESSAGE_ID_BYTES) + 2 * AEAD_NONCE_BYTES);
+    const nonce = random.subarray(0, AEAD_NONCE_BYTES);
+    const outerNonce = random.subarray(AEAD_NONCE_BYTES, 2 * AEAD_NONCE_BYTES);
+    const messageId = givenMessageId ?? random.subarray(2 * AEAD_NONCE_BYTES);
     const header: MessageHeader = {
       version: ENVELOPE_VERSION,
       kind,
@@ -279,17 +285,13 @@ export function encryptMessage(
       messageId: messageId.slice(),
     };
     const headerBytes = encodeHeader(header);
-    // Both nonces from one call: each call to the system's random source costs
-    // several µs here, as much as one of the AEADs.
-    const nonces = randomBytes(2 * AEAD_NONCE_BYTES);
-    const nonce = nonces.subarray(0, AEAD_NONCE_BYTES);
     const ciphertext = aeadEncrypt(LABELS.messageInner, messageKey, nonce, plaintext, [headerBytes]);
     const sig = sign(LABELS.messageSig, signedPart(headerBytes, nonce, ciphertext), device.signSk);
     const envelope = sealOuter(
       keys.metadataKey,
       { group: keys.group, epoch: keys.epoch, kind },
       encodeInner(headerBytes, nonce, sig, ciphertext),
-      nonces.subarray(AEAD_NONCE_BYTES),
+      outerNonce,
     );
     return { envelope, header, clientMsgId: toB64(header.messageId) };
   } finally {
