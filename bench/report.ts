@@ -3,6 +3,7 @@
 import type { CatchupResult } from './scenarios/catchup';
 import type { CryptoResult } from './scenarios/crypto';
 import type { IdleResult } from './scenarios/idle';
+import type { MembershipResult } from './scenarios/membership';
 import { cpuPerPostUs, type LoadResult } from './scenarios/load';
 import type { StorageResult } from './scenarios/storage';
 import { round } from './lib/stats';
@@ -15,6 +16,8 @@ export interface BenchRun {
   idle: IdleResult;
   storage: StorageResult;
   crypto: CryptoResult;
+  /** joins and removals in growing groups (absent in runs made before it existed) */
+  membership?: MembershipResult[];
   durationS: number;
 }
 
@@ -130,6 +133,7 @@ export function summary(run: BenchRun): Record<string, unknown> {
     storage_ratio: round(run.storage.ratio, 3),
     crypto_encrypt_sign_per_s: round(run.crypto.encryptSignPerS, 0),
     crypto_verify_decrypt_per_s: round(run.crypto.verifyDecryptPerS, 0),
+    ...membershipSummary(run.membership ?? []),
     reach: round(Math.min(...bySize.map((f) => f.reach)), 6),
     correct,
     by_group_size: Object.fromEntries(
@@ -266,7 +270,104 @@ export function table(run: BenchRun): string {
     '>= 5,000',
     mark(k.verifyDecryptPerS >= 5000),
   ]);
+  if (run.membership?.length) lines.push('', ...membershipTable(run.membership));
   lines.push('');
   lines.push(`finished in ${fmt(run.durationS, 1)} s`);
   return lines.join('\n');
+}
+
+// ------------------------------------------------------------ membership changes
+
+/** A join in a group of 1,000 (approval → newcomer reads) within this long. */
+export const JOIN_1000_TARGET_MS = 2000;
+/**
+ * "Flat": the cost per member at the largest size at most this many times the
+ * cost at the smallest. A join carries fixed costs (a handful of requests,
+ * store writes) that weigh more in small groups, so a linear cost comes out at
+ * or below 1; above 1.5 something grows faster than the member count.
+ */
+export const MEMBERSHIP_FLATNESS_LIMIT = 1.5;
+
+interface MembershipFigures {
+  /** the join at 1,000 members, or at the largest size measured when a run stays smaller (quick) */
+  joinMembers: number;
+  joinMs: number;
+  /** join µs per member at the largest size / at the smallest */
+  flatness: number;
+  removeFlatness: number;
+}
+
+function membershipFigures(rows: readonly MembershipResult[]): MembershipFigures {
+  const small = rows[0]!;
+  const large = rows[rows.length - 1]!;
+  const join = rows.find((r) => r.members === 1000) ?? large;
+  return {
+    joinMembers: join.members,
+    joinMs: join.join_ms,
+    flatness: large.join_us_per_member / small.join_us_per_member,
+    removeFlatness: large.remove_us_per_member / small.remove_us_per_member,
+  };
+}
+
+export function membershipSummary(rows: readonly MembershipResult[]): Record<string, unknown> {
+  if (rows.length === 0) return {};
+  const f = membershipFigures(rows);
+  return {
+    membership_join_ms: f.joinMs,
+    membership_join_members: f.joinMembers,
+    membership_flatness: round(f.flatness, 3),
+    membership_remove_flatness: round(f.removeFlatness, 3),
+    membership: rows,
+  };
+}
+
+/** The membership rows and their two targets. */
+export function membershipTable(rows: readonly MembershipResult[]): string[] {
+  const lines: string[] = [];
+  const row = (cells: string[]) => lines.push(`| ${cells.join(' | ')} |`);
+  row([
+    'members',
+    'join ms (approve / newcomer sync)',
+    'join µs/member',
+    'join upload',
+    'join requests',
+    'removal ms (remove / member sync)',
+    'removal µs/member',
+  ]);
+  row(Array(7).fill('---'));
+  for (const r of rows)
+    row([
+      fmt(r.members),
+      `${fmt(r.join_ms, 1)} (${fmt(r.join_seal_ms, 1)} / ${fmt(r.join_fetch_ms, 1)})`,
+      fmt(r.join_us_per_member),
+      `${fmt(r.join_bytes / 1024, 1)} KiB`,
+      fmt(r.join_requests),
+      `${fmt(r.remove_ms, 1)} (${fmt(r.remove_seal_ms, 1)} / ${fmt(r.remove_fetch_ms, 1)})`,
+      fmt(r.remove_us_per_member),
+    ]);
+  const f = membershipFigures(rows);
+  const small = rows[0]!.members;
+  const large = rows[rows.length - 1]!.members;
+  lines.push('');
+  row(['target', 'measured', 'goal', '']);
+  row(['---', '---', '---', '---']);
+  row([
+    `join, approval to newcomer reading, ${fmt(f.joinMembers)} members`,
+    `${fmt(f.joinMs, 1)} ms`,
+    `<= ${fmt(JOIN_1000_TARGET_MS)} ms at 1,000`,
+    mark(f.joinMs <= JOIN_1000_TARGET_MS),
+  ]);
+  row([
+    `join cost per member, ${fmt(large)} / ${fmt(small)} members`,
+    fmt(f.flatness, 2),
+    `<= ${MEMBERSHIP_FLATNESS_LIMIT}`,
+    mark(f.flatness <= MEMBERSHIP_FLATNESS_LIMIT),
+  ]);
+  row([
+    `removal cost per member, ${fmt(large)} / ${fmt(small)} members`,
+    fmt(f.removeFlatness, 2),
+    `<= ${MEMBERSHIP_FLATNESS_LIMIT}`,
+    mark(f.removeFlatness <= MEMBERSHIP_FLATNESS_LIMIT),
+  ]);
+  return lines;
 }
