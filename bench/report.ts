@@ -100,6 +100,8 @@ export const REQUIRED_KEYS = [
   'storage_ratio',
   'crypto_encrypt_sign_per_s',
   'crypto_verify_decrypt_per_s',
+  'membership_join_ms',
+  'membership_flatness',
 ] as const;
 
 export function summary(run: BenchRun): Record<string, unknown> {
