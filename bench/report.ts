@@ -331,17 +331,19 @@ export function membershipTable(rows: readonly MembershipResult[]): string[] {
     'members',
     'join ms (approve / newcomer sync)',
     'join µs/member',
+    'approve CPU ms (client / relay)',
     'join upload',
     'join requests',
     'removal ms (remove / member sync)',
     'removal µs/member',
   ]);
-  row(Array(7).fill('---'));
+  row(Array(8).fill('---'));
   for (const r of rows)
     row([
       fmt(r.members),
       `${fmt(r.join_ms, 1)} (${fmt(r.join_seal_ms, 1)} / ${fmt(r.join_fetch_ms, 1)})`,
       fmt(r.join_us_per_member),
+      `${fmt(r.join_seal_cpu_ms)} / ${fmt(r.join_relay_cpu_ms)}`,
       `${fmt(r.join_bytes / 1024, 1)} KiB`,
       fmt(r.join_requests),
       `${fmt(r.remove_ms, 1)} (${fmt(r.remove_seal_ms, 1)} / ${fmt(r.remove_fetch_ms, 1)})`,

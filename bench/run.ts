@@ -78,7 +78,7 @@ const plan = quick
       load: { closed: { warmupMs: 150, measureMs: 400 }, rounds: 3, open: { warmupMs: 100, measureMs: 300 } },
       storageMs: 400,
       cryptoMs: 300,
-      membership: [20, 200],
+      membership: { sizes: [20, 100], repeats: 1 },
     }
   : {
       clients: 1000,
@@ -91,7 +91,7 @@ const plan = quick
       storageMs: 3000,
       cryptoMs: 2000,
       // the protocol's cap is 1,000 members (MAX_MEMBERS): 5,000 cannot be built
-      membership: [100, 500, 1000],
+      membership: { sizes: [100, 500, 1000], repeats: 3 },
     };
 if (only) Object.assign(plan, { sizes: [only.size], idleDevices: 0 });
 
@@ -125,7 +125,14 @@ const relay = await startServer({
 
 if (onlyMembership) {
   try {
-    const membership = await runMembership(relay.url, dir, plan.membership, log);
+    const membership = await runMembership(
+      relay.url,
+      relay.pid!,
+      dir,
+      plan.membership.sizes,
+      log,
+      plan.membership.repeats,
+    );
     console.log(membershipTable(membership).join('\n'));
     if (json) console.log(JSON.stringify(membershipSummary(membership)));
   } finally {
@@ -181,7 +188,14 @@ try {
       Array.from({ length: 10 }, (_, i) => i),
     );
     const catchup = await runCatchup(relay.url, relay.wsUrl, devices, catchGroup, plan.backlog);
-    const membership = await runMembership(relay.url, dir, plan.membership, log);
+    const membership = await runMembership(
+      relay.url,
+      relay.pid!,
+      dir,
+      plan.membership.sizes,
+      log,
+      plan.membership.repeats,
+    );
 
     const run: BenchRun = {
       mode: quick ? 'quick' : 'full',
