@@ -1,6 +1,8 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, defineConfig, type Plugin } from 'vite';
+import { compression } from 'vite-plugin-compression2';
+import { workersHeadersFile } from './server/asset-headers.ts';
 
 // The web app: built into dist/web and served by the Node server (and by
 // Workers static assets). No inline scripts, so the strict CSP holds. The
@@ -8,10 +10,33 @@ import { build, defineConfig, type Plugin } from 'vite';
 // /sw.js (scope: the whole origin): as a second entry of the app's build it
 // would share chunks with it (the notification texts), and a classic service
 // worker cannot import them. `--mode e2e` is for the browser tests only (see
-// client/web/core/kdf-params.ts).
+// client/web/core/kdf-params.ts). Text files (scripts, styles, HTML, the
+// manifest, the service worker) also get .br and .gz copies made here, at the
+// highest levels, for the Node server to send as they are (server/node/web-assets.ts);
+// the uncompressed files stay for clients that ask for no encoding.
 const root = dirname(fileURLToPath(import.meta.url));
 const web = resolve(root, 'client/web');
 const outDir = resolve(root, 'dist/web');
+
+/** .br and .gz beside each text file of a build (brotli and gzip at their highest levels, made once here). */
+function precompressed(): Plugin {
+  return compression({
+    algorithms: ['brotliCompress', 'gzip'],
+    include: /\.(html|js|css|svg|json|webmanifest)$/,
+    logLevel: 'silent',
+  });
+}
+
+/** Writes `_headers` for Workers static assets (immutable /assets/*, security headers; server/asset-headers.ts). */
+function workersHeaders(): Plugin {
+  return {
+    name: 'workers-headers',
+    apply: 'build',
+    async generateBundle() {
+      this.emitFile({ type: 'asset', fileName: '_headers', source: await workersHeadersFile() });
+    },
+  };
+}
 
 /** Builds /sw.js into the same folder as the app (the tests build into their own). */
 function serviceWorker(): Plugin {
@@ -30,6 +55,7 @@ function serviceWorker(): Plugin {
         root: web,
         mode,
         logLevel: 'warn',
+        plugins: [precompressed()],
         build: {
           outDir: into,
           emptyOutDir: false,
@@ -47,7 +73,7 @@ export default defineConfig({
   base: '/',
   // The sumo build is a superset (it adds Argon2id): one copy of libsodium in the bundle instead of two.
   resolve: { alias: [{ find: /^libsodium-wrappers$/, replacement: 'libsodium-wrappers-sumo' }] },
-  plugins: [serviceWorker()],
+  plugins: [serviceWorker(), workersHeaders(), precompressed()],
   build: {
     outDir,
     emptyOutDir: true,
@@ -59,6 +85,8 @@ export default defineConfig({
     chunkSizeWarningLimit: 900,
     rollupOptions: {
       input: { main: resolve(web, 'index.html') },
+      // Brotli at its highest level takes seconds on the libsodium bundle: expected, not worth a warning.
+      checks: { bundlerTimings: false },
       output: { entryFileNames: 'assets/[name]-[hash].js' },
     },
   },

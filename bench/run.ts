@@ -6,6 +6,7 @@
 // a full run also writes bench/results/latest.json.
 // --only=SIZE[,system,...] runs just the load scenario of one group size (for
 // profiling and A/B comparisons): every system, or the ones listed; nothing is written.
+// --only=first-load runs just the web app's first load on a phone (Chromium, slow 4G).
 // --only=membership runs just the membership scenario (a join and a removal in growing groups).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,9 +17,19 @@ import { cryptoReady } from '../shared/crypto/sodium';
 import { freePort, REPO_ROOT, startServer } from '../test/support/server-process';
 import { createGroup, createGroups, registerDevices } from './lib/population';
 import { type Baseline, LOAD_CPU, pinned, pinTo, SERVER_CPU, startBaseline } from './lib/processes';
-import { type BenchRun, loadTable, membershipSummary, membershipTable, summary, table } from './report';
+import {
+  type BenchRun,
+  firstLoadSummary,
+  firstLoadTargets,
+  membershipTable,
+  membershipSummary,
+  summary,
+  table,
+} from './report';
+import { loadTable } from './report-figures';
 import { runCatchup } from './scenarios/catchup';
 import { runCrypto } from './scenarios/crypto';
+import { runFirstLoad } from './scenarios/first-load';
 import { runIdle } from './scenarios/idle';
 import { runMembership } from './scenarios/membership';
 import type { GeneratorClient } from './load/generator';
@@ -44,7 +55,10 @@ const onlyArg = [...args]
 const onlyMembership = onlyArg?.[0] === 'membership';
 const only =
   onlyArg && !onlyMembership
-    ? { size: Number(onlyArg[0]), systems: onlyArg.length > 1 ? onlyArg.slice(1) : ['relay', 'raw_ws', 'socketio'] }
+    ? {
+        size: Number(onlyArg[0]),
+        systems: onlyArg.length > 1 ? onlyArg.slice(1) : ['relay', 'ceiling', 'raw_ws', 'socketio'],
+      }
     : null;
 
 // 10,000 sockets need file descriptors: run again under a raised limit (and on the load core).
@@ -59,7 +73,18 @@ if (!process.env.MINDEULLE_BENCH_CHILD) {
   process.exit(child.status ?? 1);
 }
 
+// The web app's first load: one round in quick mode, the median of three otherwise.
+const firstLoadRounds = quick ? 1 : 3;
+if (onlyArg?.[0] === 'first-load') {
+  const firstLoad = await runFirstLoad(firstLoadRounds);
+  for (const t of firstLoadTargets(firstLoad))
+    console.log(`| ${t.name} | ${t.measured} | ${t.goal} | ${t.met ? 'met' : 'MISSED'} |`);
+  if (json) console.log(JSON.stringify(firstLoadSummary(firstLoad)));
+  process.exit(0);
+}
+
 const BASELINE_SCRIPTS = {
+  ceiling: 'bench/servers/ceiling-server.ts',
   raw_ws: 'bench/servers/raw-ws-server.ts',
   socketio: 'bench/servers/socketio-server.ts',
 } as const;
@@ -187,7 +212,16 @@ try {
       devices,
       Array.from({ length: 10 }, (_, i) => i),
     );
-    const catchup = await runCatchup(relay.url, relay.wsUrl, devices, catchGroup, plan.backlog);
+    const catchup = await runCatchup(
+      path.join(dir, 'relay.db'),
+      relay.url,
+      relay.wsUrl,
+      devices,
+      catchGroup,
+      plan.backlog,
+    );
+    log('web app first load over slow 4G, CPU 4x slower');
+    const firstLoad = await runFirstLoad(firstLoadRounds);
     const membership = await runMembership(
       relay.url,
       relay.pid!,
@@ -210,6 +244,7 @@ try {
       idle,
       storage,
       crypto,
+      firstLoad,
       membership,
       durationS: (performance.now() - started) / 1000,
     };
@@ -239,7 +274,9 @@ async function runLoadScenarios(
   clientsFor: (size: number) => GeneratorClient[],
   probe: LoadProbe,
 ): Promise<LoadResult[]> {
-  const wanted = (['raw_ws', 'socketio'] as const).filter((system) => !only || only.systems.includes(system));
+  const wanted = (['ceiling', 'raw_ws', 'socketio'] as const).filter(
+    (system) => !only || only.systems.includes(system),
+  );
   const processes = startLoadProcesses(1 + wanted.length);
   const load: LoadResult[] = [];
   try {

@@ -1,15 +1,14 @@
 // Node entry point: SQLite file, in-process hub, ws. Only wiring lives here.
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
-import { serveStatic } from '@hono/node-server/serve-static';
 import { cryptoReady } from '../shared/crypto/sodium';
-import { isApiPath } from '../shared/schemas/api-paths';
 import { createApp } from './app';
 import { socketLimitsFromEnv } from './config';
 import { blobDirFrom, nodeFileBlobStore } from './blob-store/node-files';
 import { buildDeps, consoleLog as log } from './deps';
 import { memoryHub } from './live/memory-hub';
 import { openSqlite } from './node/sqlite-db';
+import { webAssets } from './node/web-assets';
 import { loadOrCreateVapidKeys } from './node/vapid-file';
 import { attachWebSockets } from './node/ws-server';
 import { buildPushDeps } from './push/push-deps';
@@ -41,16 +40,6 @@ const deps = buildDeps({
   assets: webAssets(env.WEB_ROOT ?? './dist/web'),
 });
 const app = createApp(deps);
-
-/** The built web app; any path that is not a file gets index.html (client-side routes). */
-function webAssets(root: string) {
-  const files = serveStatic({ root });
-  const index = serveStatic({ root, path: 'index.html' });
-  return async (c: Parameters<typeof files>[0], next: () => Promise<void>) => {
-    if (isApiPath(c.req.path)) return next();
-    return (await files(c, async () => {})) ?? index(c, next);
-  };
-}
 
 const server = serve({ fetch: app.fetch, port, hostname: host }, (info) =>
   log.info(`mindeulle listening on port ${info.port}`),

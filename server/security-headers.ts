@@ -3,7 +3,8 @@
 // WebAssembly module (it has no other way in the browser); it does not allow
 // eval of JavaScript. Trusted Types make every HTML-parsing sink (innerHTML
 // and the like) throw, so text can never become markup; the one policy
-// allowed only passes the service worker's URL.
+// allowed only passes the service worker's URL. Images may also come from
+// blob: URLs, which only this page can make: photos decrypted on the device.
 import type { MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 
@@ -11,7 +12,8 @@ export const CONTENT_SECURITY_POLICY = {
   defaultSrc: ["'none'"],
   scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
   styleSrc: ["'self'"],
-  imgSrc: ["'self'"],
+  // blob: only for the pictures the app decrypts on the device (chat attachments); no data:, no other origin
+  imgSrc: ["'self'", 'blob:'],
   connectSrc: ["'self'"],
   fontSrc: ["'self'"],
   manifestSrc: ["'self'"],

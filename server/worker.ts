@@ -45,8 +45,8 @@ export default {
   async scheduled(_controller, env, ctx): Promise<void> {
     const run = async () => {
       const rt = await loadRuntime();
-      const { messages } = await rt.runPurge(await rt.workerDeps(env, requestHub));
-      log.info(`purge messages=${messages}`);
+      const { messages, blobs } = await rt.runPurge(await rt.workerDeps(env, requestHub));
+      log.info(`purge messages=${messages} blobs=${blobs}`);
     };
     ctx.waitUntil(run().catch((err: Error) => log.error(`purge_failed ${err.name}`)));
   },

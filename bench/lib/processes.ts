@@ -37,8 +37,8 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
 }
 
-function nodeCommand(cpu: number, script: string, args: string[]): [string, string[]] {
-  const [command, ...rest] = [...pinTo(cpu), process.execPath, '--import', 'tsx', script, ...args];
+function nodeCommand(cpu: number, script: string, args: string[], nodeFlags: string[] = []): [string, string[]] {
+  const [command, ...rest] = [...pinTo(cpu), process.execPath, ...nodeFlags, '--import', 'tsx', script, ...args];
   return [command!, rest];
 }
 
@@ -81,7 +81,9 @@ export interface Generator {
 
 /** Starts the load generator (bench/load/generator.ts) with an IPC channel for its commands. */
 export function startGenerator(cpu = LOAD_CPU): Generator {
-  const [command, args] = nodeCommand(cpu, 'bench/load/generator.ts', []);
+  // BENCH_GENERATOR_NODE_FLAGS adds node/V8 flags to the generators (e.g. --cpu-prof), to see where their time goes.
+  const flags = (process.env.BENCH_GENERATOR_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const [command, args] = nodeCommand(cpu, 'bench/load/generator.ts', [], flags);
   const child = spawn(command, args, { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let exited = false;
   child.once('exit', () => (exited = true));

@@ -3,10 +3,10 @@
 // same auth frame (a real session token) and the same post frame (a real
 // envelope) go to every system; baselines read `groups` to join their rooms.
 import { io, type Socket } from 'socket.io-client';
-import WebSocket from 'ws';
 import { type Stamp, decodeStamp, stampOfFrame } from '../lib/stamp';
+import { type LeanSocket, openLeanWs } from './lean-ws';
 
-export type SystemName = 'relay' | 'raw_ws' | 'socketio';
+export type SystemName = 'relay' | 'ceiling' | 'raw_ws' | 'socketio';
 
 export interface ConnSpec {
   token: string;
@@ -36,32 +36,47 @@ const CHAR_M = 'm'.charCodeAt(0);
 const CHAR_A = 'a'.charCodeAt(0);
 const CHAR_E = 'e'.charCodeAt(0);
 
+const REF_KEY = Buffer.from('"ref":"');
+const QUOTE = '"'.charCodeAt(0);
+
+/** The ref of an ack frame (`{"type":"ack","ref":"…",…}`), read without parsing it. */
+function refOfAck(bytes: Buffer, from: number): string {
+  const start = bytes.indexOf(REF_KEY, from) + REF_KEY.length;
+  return bytes.toString('latin1', start, bytes.indexOf(QUOTE, start));
+}
+
 function postText(p: PostSpec): string {
   return `{"type":"post","ref":"${p.ref}","groupId":"${p.groupId}","clientMsgId":"${p.clientMsgId}","epoch":${p.epoch},"kind":"message","ciphertext":"${p.ciphertext}"}`;
 }
 
-/** A `ws` client for the relay and the raw ws baseline (both speak the relay's JSON frames). */
+/** A lean WebSocket client (./lean-ws.ts) for the relay and the ws references (all speak the relay's JSON frames). */
 function openWs(url: string, spec: ConnSpec, on: ConnHandlers): Promise<BenchConn> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { perMessageDeflate: false, skipUTF8Validation: true });
     let ready = false;
-    ws.on('error', (err) => (ready ? undefined : reject(err)));
-    ws.on('open', () => ws.send(JSON.stringify({ type: 'auth', token: spec.token, groups: spec.groups })));
-    ws.on('close', (code, reason) => (ready ? undefined : reject(new Error(`closed ${code} ${reason.toString()}`))));
-    ws.on('message', (data: Buffer) => {
-      const kind = data[TYPE_AT];
+    const onText = (bytes: Buffer, start: number, end: number) => {
+      const kind = bytes[start + TYPE_AT];
       if (kind === CHAR_M) {
-        const stamp = stampOfFrame(data);
+        const stamp = stampOfFrame(bytes, start, end);
         if (stamp) on.message(stamp);
-      } else if (kind === CHAR_A || kind === CHAR_E) {
-        const frame = JSON.parse(data.toString()) as { ref?: string };
-        if (frame.ref) on.ack(frame.ref, kind === CHAR_A);
-        else if (!ready) reject(new Error(data.toString()));
-      } else if (!ready && data.toString().startsWith('{"type":"ready"')) {
-        ready = true;
-        resolve({ post: (p) => ws.send(postText(p)), close: () => ws.terminate() });
+      } else if (kind === CHAR_A) {
+        on.ack(refOfAck(bytes, start), true);
+      } else {
+        const text = bytes.toString('utf8', start, end);
+        if (kind === CHAR_E) {
+          const frame = JSON.parse(text) as { ref?: string };
+          if (frame.ref) on.ack(frame.ref, false);
+          else if (!ready) reject(new Error(text));
+        } else if (!ready && text.startsWith('{"type":"ready"')) {
+          ready = true;
+          resolve({ post: (p) => socket.send(postText(p)), close: () => socket.close() });
+        }
       }
-    });
+    };
+    let socket: LeanSocket;
+    openLeanWs(url, onText, (reason) => (ready ? undefined : reject(new Error(reason)))).then((s) => {
+      socket = s;
+      s.send(JSON.stringify({ type: 'auth', token: spec.token, groups: spec.groups }));
+    }, reject);
   });
 }
 

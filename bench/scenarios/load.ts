@@ -41,6 +41,10 @@ export interface LoadResult {
   closed: ClosedResult & ServerCpu;
   /** deliveries/s of every closed-loop round, in the order they ran */
   closedRounds: number[];
+  /** the load generator's CPU (fraction of its core) in every closed-loop round, then every open-loop round */
+  generatorCpu: number[];
+  /** a round's generator was above GENERATOR_CPU_LIMIT: the clients, not the server, may have set the pace */
+  generatorSaturated: boolean;
   /** the open-loop rounds as one result (combineOpen), run last on the same connections: its counts cover the closed rounds too */
   open: OpenResult & ServerCpu;
   /** end-to-end p99 of every open-loop round, in the order they ran */
@@ -61,6 +65,9 @@ export interface LoadTarget {
   url: string;
   pid: number;
 }
+
+/** Above this share of its core the load generator may be what limits a round: the round is marked invalid. */
+export const GENERATOR_CPU_LIMIT = 0.9;
 
 export function clientsOf(devices: readonly BenchDevice[], groups: readonly BenchGroup[]): GeneratorClient[] {
   return groups.flatMap((g, group) =>
@@ -191,16 +198,21 @@ export async function runLoad(
       const [result, probed] = await Promise.all([open(generators[i]!, rate), open(probes[i]!, probe.messagesPerS)]);
       return { ...result, probed };
     });
-    return targets.map((t, i) => ({
-      system: t.system,
-      groupSize,
-      clients: clients.length,
-      closed: closed[i]!,
-      closedRounds: rounds[i]!.map((c) => c.deliveriesPerS),
-      open: combineOpen(openRounds[i]!.map(({ probed: _, ...o }) => o)),
-      openRoundsP99: openRounds[i]!.map((o) => o.p99Ms),
-      probe: combineLatency(openRounds[i]!.map((o) => o.probed)),
-    }));
+    return targets.map((t, i) => {
+      const generatorCpu = [...rounds[i]!, ...openRounds[i]!].map((r) => r.loadCpu);
+      return {
+        system: t.system,
+        groupSize,
+        clients: clients.length,
+        closed: closed[i]!,
+        closedRounds: rounds[i]!.map((c) => c.deliveriesPerS),
+        generatorCpu,
+        generatorSaturated: generatorCpu.some((c) => c > GENERATOR_CPU_LIMIT),
+        open: combineOpen(openRounds[i]!.map(({ probed: _, ...o }) => o)),
+        openRoundsP99: openRounds[i]!.map((o) => o.p99Ms),
+        probe: combineLatency(openRounds[i]!.map((o) => o.probed)),
+      };
+    });
   } finally {
     // Settled, not all: a generator that died must not hide the error that ended the run.
     await Promise.allSettled([...generators, ...probes].map((g) => g.call({ cmd: 'reset' })));

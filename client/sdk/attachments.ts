@@ -40,6 +40,16 @@ export interface SendFileOptions {
   /** a caption sent with the file */
   text?: string;
   onProgress?: (p: FileProgress) => void;
+  /** cancels: no further part is uploaded and no message is posted (sendFile rejects with the signal's reason) */
+  signal?: AbortSignal;
+}
+
+export interface DownloadOptions {
+  /** which of the message's attachments (by blob id); the first without one */
+  blobId?: string;
+  onProgress?: (p: FileProgress) => void;
+  /** cancels: downloadAttachment rejects with the signal's reason and hands over no bytes */
+  signal?: AbortSignal;
 }
 
 async function* readAll(data: Uint8Array | Blob): AsyncGenerator<Uint8Array> {
@@ -69,8 +79,10 @@ export async function sendFile(
     encryption = new AttachmentEncryption(size);
     return uploadBlob(api, groupId, encryption.ciphertextBytes, encryption.chunks(readAll(file.data)), {
       onProgress: (p) => options.onProgress?.({ phase: 'upload', ...p }),
+      signal: options.signal,
     });
   });
+  options.signal?.throwIfAborted();
   const enc = encryption!;
   const attachment = attachmentDescriptorSchema.parse({
     id: blob.blobId,
@@ -116,7 +128,7 @@ export async function downloadAttachment(
   core: Core,
   groupId: string,
   which: string | AttachmentDescriptor,
-  options: { blobId?: string; onProgress?: (p: FileProgress) => void } = {},
+  options: DownloadOptions = {},
 ): Promise<{ bytes: Uint8Array; attachment: AttachmentDescriptor }> {
   requireGroup(core, groupId);
   const attachment =
@@ -136,6 +148,7 @@ export async function downloadAttachment(
       attachment.id,
       (b) => opening.update(b),
       (p) => options.onProgress?.({ phase: 'download', ...p }),
+      options.signal,
     );
     return opening.finish();
   });

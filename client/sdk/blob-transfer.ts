@@ -20,6 +20,8 @@ export interface UploadOptions {
   /** tries per part before the upload fails (a network error or a 5xx each count one) */
   attempts?: number;
   backoff?: { minMs: number; maxMs: number };
+  /** stops the upload: no further part is sent and the call rejects with the signal's reason */
+  signal?: AbortSignal;
 }
 
 export interface UploadedBlob {
@@ -32,7 +34,8 @@ const DEFAULT_ATTEMPTS = 8;
 const DEFAULT_BACKOFF = { minMs: 250, maxMs: 10_000 };
 
 /** Worth trying again: the network, a timeout, or the relay's own trouble (not a refusal). */
-function retryable(err: unknown): boolean {
+function retryable(err: unknown, signal?: AbortSignal): boolean {
+  if (signal?.aborted) return false;
   if (err instanceof RelayError) return err.status >= 500 || err.status === 429;
   return true;
 }
@@ -73,13 +76,18 @@ export async function uploadBlob(
 ): Promise<UploadedBlob> {
   const base = `/v1/groups/${groupId}/blobs`;
   const deleteToken = toB64(randomBytes(32));
-  const created = blobUploadResponse.parse(await (await api.sendRaw(base, json({ size, deleteToken }))).json());
+  const signal = opts.signal;
+  signal?.throwIfAborted();
+  const created = blobUploadResponse.parse(
+    await (await api.sendRaw(base, { ...json({ size, deleteToken }), signal })).json(),
+  );
   const { blobId, partBytes } = created;
   const at = `${base}/${blobId}`;
   const attempts = opts.attempts ?? DEFAULT_ATTEMPTS;
   let received = 0;
   let index = 0;
   for await (const part of parts(source, partBytes)) {
+    signal?.throwIfAborted();
     const end = index * partBytes + part.length;
     for (let attempt = 1; received < end; attempt++) {
       try {
@@ -87,11 +95,13 @@ export async function uploadBlob(
           method: 'PUT',
           headers: { 'content-type': 'application/octet-stream' },
           body: part as Uint8Array<ArrayBuffer>,
+          signal,
         });
         received = blobUploadResponse.parse(await res.json()).received;
       } catch (err) {
-        if (!retryable(err) || attempt >= attempts) throw err;
+        if (!retryable(err, signal) || attempt >= attempts) throw err;
         await sleep(backoffDelay(attempt - 1, opts.backoff ?? DEFAULT_BACKOFF));
+        signal?.throwIfAborted();
         // The part may have been stored before the answer was lost: ask how far it got.
         received = await uploadedSoFar(api, at).catch(() => received);
       }
@@ -100,11 +110,12 @@ export async function uploadBlob(
     index += 1;
   }
   for (let attempt = 1; ; attempt++) {
+    signal?.throwIfAborted();
     try {
-      await api.sendRaw(`${at}/complete`, { method: 'POST' });
+      await api.sendRaw(`${at}/complete`, { method: 'POST', signal });
       return { blobId, deleteToken };
     } catch (err) {
-      if (!retryable(err) || attempt >= attempts) throw err;
+      if (!retryable(err, signal) || attempt >= attempts) throw err;
       await sleep(backoffDelay(attempt - 1, opts.backoff ?? DEFAULT_BACKOFF));
     }
   }
@@ -122,8 +133,11 @@ export async function downloadBlob(
   blobId: string,
   sink: (bytes: Uint8Array) => void,
   onProgress?: (p: TransferProgress) => void,
+  /** stops the download: the call rejects with the signal's reason (never a quiet end) */
+  signal?: AbortSignal,
 ): Promise<void> {
-  const res = await api.sendRaw(`/v1/groups/${groupId}/blobs/${blobId}`, { method: 'GET' });
+  signal?.throwIfAborted();
+  const res = await api.sendRaw(`/v1/groups/${groupId}/blobs/${blobId}`, { method: 'GET', signal });
   const total = Number(res.headers.get('content-length') ?? 0);
   if (!res.body) return;
   const reader = res.body.getReader();
@@ -132,6 +146,7 @@ export async function downloadBlob(
     // A body that breaks off (a dropped connection, or a blob cut short on the
     // relay) simply ends here: the caller's length and hash checks name it.
     const next = await reader.read().catch(() => ({ done: true as const, value: undefined }));
+    signal?.throwIfAborted();
     if (next.done) return;
     sink(next.value);
     done += next.value.length;

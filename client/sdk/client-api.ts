@@ -4,7 +4,7 @@ import type { BulletinPosted } from './bulletin-groups';
 import type { HelpSettings, UrgentRequestInfo } from './urgent-help';
 import type { GrantableRole, MessageKind, Role } from '../../shared/protocol/posting-rules';
 import type { AttachmentDescriptor } from '../../shared/protocol/attachment';
-import type { FileProgress, FileToSend, SendFileOptions } from './attachments';
+import type { DownloadOptions, FileToSend, SendFileOptions } from './attachments';
 import type { ClientEvent, MessageEvent } from './events';
 import type { OpenGap } from './gaps';
 
@@ -261,7 +261,7 @@ export interface MindeulleApi {
   downloadAttachment(
     groupId: string,
     which: string | AttachmentDescriptor,
-    options?: { blobId?: string; onProgress?: (p: FileProgress) => void },
+    options?: DownloadOptions,
   ): Promise<{ bytes: Uint8Array; attachment: AttachmentDescriptor }>;
 
   safetyNumber(groupId: string, deviceId: string): Promise<SafetyNumberView>;

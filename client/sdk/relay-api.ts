@@ -101,7 +101,9 @@ export class RelayApi {
       this.responseTimeoutMs,
     );
     try {
-      return await this.fetcher(url, { ...init, signal: controller.signal });
+      // the caller's own signal (a file transfer she stopped) ends it too, mid-request or mid-body
+      const signal = init.signal ? AbortSignal.any([controller.signal, init.signal]) : controller.signal;
+      return await this.fetcher(url, { ...init, signal });
     } finally {
       clearTimeout(timer);
     }

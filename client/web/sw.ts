@@ -38,6 +38,21 @@ async function networkFirst(request: Request, fallback: string): Promise<Respons
   }
 }
 
+/**
+ * The cached page at once, so the app opens without a round trip over a slow
+ * link; the network's copy replaces it for the next visit (an update shows one
+ * visit later), and a first visit, with nothing cached, waits for the network.
+ */
+async function cachedThenRefreshed(event: FetchEvent, fallback: string): Promise<Response> {
+  const network = fetch(event.request);
+  const refresh = network.then(async (response) => {
+    if (response.ok) await (await caches.open(CACHE)).put(fallback, response.clone());
+  });
+  event.waitUntil(refresh.catch(() => {}));
+  const cached = await caches.match(fallback);
+  return cached ?? network.catch(() => Response.error());
+}
+
 async function cacheFirst(request: Request): Promise<Response> {
   const cached = await caches.match(request);
   if (cached) return cached;
@@ -51,7 +66,7 @@ sw.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== sw.location.origin || isApiPath(url.pathname)) return;
   // Every page is the app (client-side screens), so navigations share the cached "/".
-  if (request.mode === 'navigate') return event.respondWith(networkFirst(request, '/'));
+  if (request.mode === 'navigate') return event.respondWith(cachedThenRefreshed(event, '/'));
   // Hashed build output never changes; everything else is refreshed when online.
   if (url.pathname.startsWith('/assets/')) return event.respondWith(cacheFirst(request));
   event.respondWith(networkFirst(request, url.pathname));

@@ -18,6 +18,33 @@ export interface WireError {
   code?: string;
 }
 
+/**
+ * A batch as it crosses to the writer thread: each distinct SQL text once,
+ * each statement as its text's index and its parameters. Most of a batch is
+ * the same insert, whose text (near 1 KB) would otherwise be cloned per post.
+ */
+export interface PackedBatch {
+  texts: string[];
+  writes: (readonly [number, readonly unknown[]])[][];
+}
+
+export function packBatch(writes: readonly (readonly WireQuery[])[]): PackedBatch {
+  const index = new Map<string, number>();
+  const texts: string[] = [];
+  const packed = writes.map((queries) =>
+    queries.map((q) => {
+      let i = index.get(q.sql);
+      if (i === undefined) index.set(q.sql, (i = texts.push(q.sql) - 1));
+      return [i, q.parameters] as const;
+    }),
+  );
+  return { texts, writes: packed };
+}
+
+export function unpackBatch({ texts, writes }: PackedBatch): WireQuery[][] {
+  return writes.map((queries) => queries.map(([i, parameters]) => ({ sql: texts[i]!, parameters })));
+}
+
 export type Outcome = { ok: true; results: StatementResult[] } | { ok: false; error: WireError };
 
 /** Prepared statements are reused by SQL text; the bound keeps odd one-off texts from piling up. */

@@ -13,7 +13,7 @@ import { compileStatement, type Db } from '../db/database';
 import { migrationProvider } from '../db/migrations';
 import type { Tables } from '../db/tables';
 import { type CommitBatch, GroupCommitDialect, groupCommit } from './group-commit';
-import { commitWrites, openConnection, type Outcome, type WireError } from './sqlite-connection';
+import { commitWrites, openConnection, type Outcome, packBatch, type WireError } from './sqlite-connection';
 
 export interface SqliteHandle {
   db: Db;
@@ -69,7 +69,7 @@ function writerThread(path: string): { commit: CommitBatch; idle(): void; stop()
         worker.ref();
         // A structured clone: cheaper than JSON for rows whose weight is one long
         // string (the ciphertext), which the clone copies without scanning.
-        worker.postMessage({ writes });
+        worker.postMessage({ batch: packBatch(writes) });
       }),
     stop: async () => {
       worker.ref(); // otherwise nothing may keep the process alive until the thread has closed its connection

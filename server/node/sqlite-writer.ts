@@ -3,12 +3,12 @@
 // receives one turn's writes at a time (./group-commit.ts) and commits them,
 // and checkpoints the WAL when the main thread says no batch is waiting.
 import { parentPort, workerData } from 'node:worker_threads';
-import { commitWrites, openConnection, type WireQuery, wireError } from './sqlite-connection';
+import { commitWrites, openConnection, type PackedBatch, unpackBatch, wireError } from './sqlite-connection';
 
 const { sqlite, prepare } = openConnection((workerData as { path: string }).path);
 const commit = commitWrites(sqlite, prepare);
 
-parentPort!.on('message', (message: { writes: WireQuery[][] } | { checkpoint: true } | { close: true }) => {
+parentPort!.on('message', (message: { batch: PackedBatch } | { checkpoint: true } | { close: true }) => {
   if ('checkpoint' in message) {
     try {
       sqlite.pragma('wal_checkpoint(PASSIVE)');
@@ -22,7 +22,7 @@ parentPort!.on('message', (message: { writes: WireQuery[][] } | { checkpoint: tr
     return parentPort!.close();
   }
   try {
-    parentPort!.postMessage({ ok: true, outcomes: commit(message.writes) });
+    parentPort!.postMessage({ ok: true, outcomes: commit(unpackBatch(message.batch)) });
   } catch (error) {
     parentPort!.postMessage({ ok: false, error: wireError(error) });
   }

@@ -8,7 +8,7 @@ import { DEFAULT_SOCKET_LIMITS, type SocketLimits } from '../config';
 import type { AppDeps } from '../deps';
 import { socketScope } from '../live/socket-path';
 import { SocketSession } from '../live/socket-session';
-import { textFrame } from './ws-frame';
+import { batchedWriter } from './batched-writer';
 
 export function attachWebSockets(server: Server, deps: AppDeps, options: SocketLimits = DEFAULT_SOCKET_LIMITS) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
@@ -23,31 +23,7 @@ export function attachWebSockets(server: Server, deps: AppDeps, options: SocketL
     wss.handleUpgrade(req, socket, head, (ws) => connect(ws, scope, socket));
   });
 
-  // Fan-out sends the same frame to many sockets, and a busy turn sends many
-  // frames to each socket. A frame is encoded and framed once (not per
-  // recipient) and written to each socket as it is (./ws-frame.ts), and every
-  // socket written to in a turn stays corked until the turn ends, so its
-  // frames leave in one writev instead of one write each.
-  let lastText = '';
-  let lastFrame: Buffer = Buffer.alloc(0);
-  const framed = (text: string): Buffer => {
-    if (text !== lastText) {
-      lastText = text;
-      lastFrame = textFrame(Buffer.from(text));
-    }
-    return lastFrame;
-  };
-  const corked = new Set<Duplex>();
-  const uncorkAll = () => {
-    for (const socket of corked) socket.uncork();
-    corked.clear();
-  };
-  const cork = (socket: Duplex) => {
-    if (corked.has(socket)) return;
-    if (corked.size === 0) setImmediate(uncorkAll);
-    socket.cork();
-    corked.add(socket);
-  };
+  const writer = batchedWriter();
 
   function cutOff(ws: WebSocket, code: number, reason: string): void {
     ws.close(code, reason);
@@ -63,12 +39,11 @@ export function attachWebSockets(server: Server, deps: AppDeps, options: SocketL
           if (ws.readyState !== ws.OPEN) return;
           if (ws.bufferedAmount > options.maxBufferedBytes)
             return cutOff(ws, WS_CLOSE.slowConsumer, 'too slow; catch up over HTTP');
-          cork(socket);
           // Past ws's sender, straight to the socket: that sender writes at once
           // too (it queues only while compressing, which this server never does,
           // or reading a Blob, which it never sends), so frames keep their order
           // with the pings and the close that go through it.
-          socket.write(framed(text));
+          writer.write(socket, text);
         },
         close: (code, reason) => cutOff(ws, code, reason),
       },

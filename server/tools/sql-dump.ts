@@ -31,8 +31,15 @@ interface SchemaRow {
   sql: string | null;
 }
 
-/** Writes the dump one statement at a time (a string value may span lines); returns how many rows each table had. */
-export function dumpSql(db: Database.Database, write: (line: string) => void): Map<string, number> {
+/**
+ * Writes the dump one statement at a time (a string value may span lines); returns how many rows each table had.
+ * `where` leaves rows out, per table, with an SQL condition (e.g. unfinished uploads, whose bytes do not move).
+ */
+export function dumpSql(
+  db: Database.Database,
+  write: (line: string) => void,
+  where: Readonly<Record<string, string>> = {},
+): Map<string, number> {
   const counts = new Map<string, number>();
   db.transaction(() => {
     const schema = db
@@ -42,7 +49,10 @@ export function dumpSql(db: Database.Database, write: (line: string) => void): M
       .all() as SchemaRow[];
     for (const s of schema) if (s.sql && !SKIP.test(s.tbl_name)) write(`${ifNotExists(s.sql)};`);
     for (const table of schema.filter((s) => s.type === 'table' && !SKIP.test(s.name))) {
-      const rows = db.prepare(`SELECT * FROM ${quoteName(table.name)}`).raw(true);
+      const condition = where[table.name];
+      const rows = db
+        .prepare(`SELECT * FROM ${quoteName(table.name)}${condition ? ` WHERE ${condition}` : ''}`)
+        .raw(true);
       const columns = rows
         .columns()
         .map((c) => quoteName(c.name))

@@ -5,16 +5,13 @@
 // blob with that record is read (its parts streamed in order). Lives here and
 // not in server/blob-store/ because only this folder is typed for Workers.
 import { type BlobStore, BlobPartTooLong } from '../blob-store/blob-store';
-
-const ID = /^[A-Za-z0-9_-]{16,64}$/;
-
-function checkedId(id: string): string {
-  if (!ID.test(id)) throw new Error('bad blob id');
-  return id;
-}
-
-const partKey = (id: string, index: number) => `parts/${checkedId(id)}/${index}`;
-const recordKey = (id: string) => `blobs/${checkedId(id)}`;
+import {
+  type R2BlobRecord,
+  r2PartKey as partKey,
+  r2PartsPrefix,
+  r2Record,
+  r2RecordKey as recordKey,
+} from '../blob-store/r2-layout';
 
 /** Reads a part (at most maxBytes: one part is 1 MiB) before it is stored. */
 async function readPart(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<Uint8Array> {
@@ -50,14 +47,13 @@ export function r2BlobStore(bucket: R2Bucket): BlobStore {
 
     async complete(id, size) {
       if (await bucket.head(recordKey(id))) return;
-      const parts = Math.max(1, Math.ceil(size / (1024 * 1024)));
-      await bucket.put(recordKey(id), JSON.stringify({ parts, size }));
+      await bucket.put(recordKey(id), JSON.stringify(r2Record(size)));
     },
 
     async read(id) {
       const record = await bucket.get(recordKey(id));
       if (!record) return null;
-      const { parts } = (await record.json()) as { parts: number; size: number };
+      const { parts } = (await record.json()) as R2BlobRecord;
       let index = 0;
       return new ReadableStream<Uint8Array>({
         async pull(controller) {
@@ -74,7 +70,7 @@ export function r2BlobStore(bucket: R2Bucket): BlobStore {
       const keys = [recordKey(id)];
       let cursor: string | undefined;
       do {
-        const listed = await bucket.list({ prefix: `parts/${checkedId(id)}/`, ...(cursor ? { cursor } : {}) });
+        const listed = await bucket.list({ prefix: r2PartsPrefix(id), ...(cursor ? { cursor } : {}) });
         keys.push(...listed.objects.map((o) => o.key));
         cursor = listed.truncated ? listed.cursor : undefined;
       } while (cursor);

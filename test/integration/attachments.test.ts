@@ -6,17 +6,13 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { downloadBlob, type UploadedBlob, uploadBlob } from '../../client/sdk/blob-transfer';
+import type { UploadedBlob } from '../../client/sdk/blob-transfer';
 import { RelayApi, RelayError } from '../../client/sdk/relay-api';
 import { randomBytes } from '../../shared/crypto/primitives';
 import { cryptoReady } from '../../shared/crypto/sodium';
-import {
-  AttachmentDecryption,
-  AttachmentEncryption,
-  attachmentCiphertextBytes,
-  BLOB_PART_BYTES,
-} from '../../shared/protocol/attachment';
+import { attachmentCiphertextBytes, BLOB_PART_BYTES } from '../../shared/protocol/attachment';
 import { TestDevice } from '../support/api-client';
+import { receiveAttachment as receive, sendAttachment as send } from '../support/attachment-transfer';
 import { canary, scan } from '../support/canary';
 import { makeServerGroup, useServer } from '../support/fixtures';
 import { expectError, request } from '../support/http';
@@ -44,23 +40,6 @@ function apiFor(device: TestDevice, fetcher?: Fetch): RelayApi {
   const api = new RelayApi(server.url, fetcher);
   api.token = device.token;
   return api;
-}
-
-async function* pieces(file: Uint8Array, size = 200_000) {
-  for (let at = 0; at < file.length; at += size) yield file.subarray(at, at + size);
-}
-
-/** Encrypts and uploads a file as the SDK does; what a message would carry. */
-async function send(api: RelayApi, groupId: string, file: Uint8Array, opts: Parameters<typeof uploadBlob>[4] = {}) {
-  const enc = new AttachmentEncryption(file.length);
-  const blob = await uploadBlob(api, groupId, enc.ciphertextBytes, enc.chunks(pieces(file)), opts);
-  return { blob, key: enc.key, hash: enc.hash, size: file.length };
-}
-
-async function receive(api: RelayApi, groupId: string, sent: Awaited<ReturnType<typeof send>>) {
-  const dec = new AttachmentDecryption(sent);
-  await downloadBlob(api, groupId, sent.blob.blobId, (b) => dec.update(b));
-  return dec.finish();
 }
 
 async function filesUnder(dir: string): Promise<{ name: string; bytes: Buffer }[]> {

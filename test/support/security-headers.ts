@@ -6,7 +6,7 @@ export const EXPECTED_CSP = [
   "default-src 'none'",
   "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self'",
-  "img-src 'self'",
+  "img-src 'self' blob:",
   "connect-src 'self'",
   "font-src 'self'",
   "manifest-src 'self'",
@@ -25,6 +25,12 @@ export function expectSecurityHeaders(res: Response, what: string): void {
     .map((d) => d.trim())
     .filter(Boolean);
   expect(csp.sort(), what).toEqual([...EXPECTED_CSP].sort());
+  // decrypted photos are shown from blob: URLs; nothing wider (no data:, no wildcard) anywhere
+  expect(
+    csp.find((d) => d.startsWith('img-src')),
+    what,
+  ).toBe("img-src 'self' blob:");
+  expect(csp.join(';'), what).not.toMatch(/\*|data:|https?:/);
   expect(res.headers.get('referrer-policy'), what).toBe('no-referrer');
   expect(res.headers.get('x-content-type-options'), what).toBe('nosniff');
   expect(res.headers.get('x-frame-options'), what).toBe('DENY');

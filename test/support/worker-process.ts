@@ -3,12 +3,13 @@
 // directory, for the integration suites' worker target. Offline: no account,
 // no metrics, nothing leaves localhost.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, REPO_ROOT, type ServerOptions, type ServerProcess } from './server-process';
 import { ensureWebDist } from './web-dist';
+import { localD1File } from '../../server/tools/export-import';
+import { R2_BUCKET } from '../../server/tools/wrangler-cli';
 
 export interface WorkerProcess extends ServerProcess {
   /** wrangler's --persist-to directory (D1 and Durable Object storage) */
@@ -18,6 +19,8 @@ export interface WorkerProcess extends ServerProcess {
 export interface WorkerOptions extends ServerOptions {
   /** share another worker's state directory instead of a fresh one */
   persistDir?: string;
+  /** serve this folder as the static assets instead of dist/web (e.g. a test build) */
+  assetsDir?: string;
 }
 
 const WRANGLER = path.join(REPO_ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
@@ -55,12 +58,35 @@ export async function wrangler(args: string[], timeoutMs = 60_000): Promise<stri
   return out;
 }
 
-/** The local D1 database file wrangler keeps under a persist directory. */
-export function localD1File(persistDir: string): string {
-  const dir = path.join(persistDir, 'v3', 'd1', 'miniflare-D1DatabaseObject');
-  const file = readdirSync(dir).find((f) => f.endsWith('.sqlite') && f !== 'metadata.sqlite');
-  if (!file) throw new Error(`no D1 database under ${dir}`);
-  return path.join(dir, file);
+/** The local D1 database file wrangler keeps under a persist directory (the export tool's own finder). */
+export { localD1File };
+
+/**
+ * An object of the local R2 bucket (the BLOBS binding) under a persist directory, read
+ * from outside the Worker with `wrangler r2 object get --local`; null when there is none.
+ */
+export async function localR2Object(persistDir: string, key: string): Promise<Buffer | null> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'mindeulle-r2-'));
+  try {
+    const file = path.join(dir, 'object');
+    await wrangler([
+      'r2',
+      'object',
+      'get',
+      `${R2_BUCKET}/${key}`,
+      '--file',
+      file,
+      '--local',
+      '--persist-to',
+      persistDir,
+    ]);
+    return await readFile(file);
+  } catch (err) {
+    if (/specified key does not exist/i.test((err as Error).message)) return null;
+    throw err;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -90,6 +116,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<WorkerPr
       String(inspectorPort),
     ];
     args.push('--persist-to', persistDir, '--test-scheduled', '--show-interactive-dev-session=false', ...vars);
+    if (options.assetsDir) args.push('--assets', options.assetsDir);
     // Its own process group, so stopping it also stops the workerd it starts.
     const proc = spawn(process.execPath, args, {
       cwd: REPO_ROOT,

@@ -38,8 +38,8 @@ describe('export from SQLite, import into D1', () => {
 
     const file = path.join(dir, 'relay.sql');
     const counts = exportToFile(node.dbPath, file);
-    expect(counts.get('messages')).toBe(4);
-    expect(counts.get('devices')).toBe(2);
+    expect(counts.tables.get('messages')).toBe(4);
+    expect(counts.tables.get('devices')).toBe(2);
     expect(await readFile(file, 'utf8')).toMatch(/^CREATE TABLE IF NOT EXISTS "?devices"?/m);
 
     const persistDir = path.join(dir, 'state');

@@ -19,6 +19,9 @@ import { removedNotice } from './removed-notice';
 import { unreadableWarning } from './unreadable-warning';
 import { contentTrusted, flagWarnings, onMetaMessage, refreshSenderNames, senderLine } from './message-parts';
 import { urgentRequest } from './urgent-help';
+import { attachSender } from './attach-send';
+import { attachmentParts, photoViewer } from './attachment-view';
+import { blobUrls } from '../ui/blob-urls';
 
 export function chatPanel(ctx: AppContext, initial: GroupView): View {
   let group = initial;
@@ -26,6 +29,10 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
   const log = h('ol', { class: 'messages', role: 'log', 'aria-label': ctx.t('chat.log') });
   const items = new Map<string, ChatItem>();
   const alert = alertBox();
+  // Files (attach-send.ts, attachment-view.ts): decrypted pictures live in blob: URLs revoked with this chat.
+  const urls = blobUrls();
+  const viewer = photoViewer(ctx);
+  const files = (e: MessageEvent) => attachmentParts(ctx, { groupId: group.groupId, urls, viewer }, e);
 
   function notice(text: string, cls = 'notice'): void {
     push(h('li', { class: cls, role: 'note' }, text));
@@ -70,7 +77,7 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
     known.set(messageId, fresh);
     if (fresh.deleted) compose.forget(messageId);
     if (entry) {
-      const body = messageBody(ctx, group, fresh, find);
+      const body = messageBody(ctx, group, fresh, find, files(fresh));
       entry.li.querySelector('.body')?.replaceWith(body);
       entry.text = body.querySelector('.text');
       placeActions(entry.li, actionsFor(fresh));
@@ -96,7 +103,7 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
     const existing = items.get(event.messageId);
     if (existing && !existing.pending) return existing.setState('stored');
     known.set(event.messageId, event);
-    const body = contentTrusted(event.flags) ? messageBody(ctx, group, event, find) : null;
+    const body = contentTrusted(event.flags) ? messageBody(ctx, group, event, find, files(event)) : null;
     const text = body?.querySelector<HTMLElement>('.text') ?? null;
     const li = h(
       'li',
@@ -141,11 +148,37 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
   });
   const drafts = draftKeeper(ctx, group.groupId, input);
   const sendButton = h('button', { type: 'submit', class: 'primary' }, ctx.t('chat.send'));
-  const form = h('form', { class: 'compose' }, input, sendButton);
+  const attach = attachSender(ctx, {
+    groupId: group.groupId,
+    alert,
+    takeCaption() {
+      if (compose.editing()) return '';
+      const caption = input.value.trim();
+      input.value = '';
+      drafts.clear();
+      return caption;
+    },
+    push,
+    sent(messageId) {
+      if (items.has(messageId)) return;
+      void client.history(group.groupId, { kind: 'message' }).then(
+        (events) => {
+          const e = events.find((m) => m.messageId === messageId);
+          if (e && !items.has(messageId)) show(e);
+        },
+        () => {},
+      );
+    },
+    dropZone: log,
+  });
+  const form = h('form', { class: 'compose' }, attach.el, input, sendButton);
   const muted = group.removed || !mayPost(group.role, 'message', group);
   form.hidden = muted;
   // She may keep typing (the draft is kept); sending waits for the new key.
-  const waitForKey = keyWait(ctx, group, (waiting) => (sendButton.disabled = waiting));
+  const waitForKey = keyWait(ctx, group, (waiting) => {
+    sendButton.disabled = waiting;
+    attach.button.disabled = waiting; // a file would upload, then wait for the key anyway
+  });
 
   const compose = composeModeBar(ctx, () => group, input, sendButton);
 
@@ -264,7 +297,9 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
       muted && !group.removed ? h('p', { class: 'hint' }, ctx.t('chat.announcementOnly')) : null,
       muted ? null : waitForKey.el,
       compose.el,
+      attach.note,
       form,
+      viewer.el,
     ),
     dispose: () => {
       unsubscribe();
@@ -272,6 +307,9 @@ export function chatPanel(ctx: AppContext, initial: GroupView): View {
       urgent?.dispose?.();
       waitForKey.dispose();
       drafts.flush();
+      attach.dispose();
+      viewer.hide();
+      urls.revokeAll();
     },
   };
 }

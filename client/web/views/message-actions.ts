@@ -25,7 +25,7 @@ export function messageActions(
   mine: boolean,
   on: ActionHandlers,
 ): HTMLElement | null {
-  if (e.deleted || e.content.type !== 'text') return null;
+  if (e.deleted || (e.content.type !== 'text' && e.content.type !== 'attachment')) return null;
   const buttons: HTMLElement[] = [];
   const menu = h('div', { class: 'msg-actions', hidden: true });
   const close = () => {
@@ -129,6 +129,8 @@ export function composeModeBar(
       sendButton.textContent = sendLabel;
       return taken;
     },
+    /** She is editing a message: the box holds its text (not a caption for a file). */
+    editing: () => mode?.kind === 'edit',
     /** A message was deleted or changed: a reply or edit of it is dropped. */
     forget(messageId: string): void {
       if (mode?.target.messageId === messageId) set(null);

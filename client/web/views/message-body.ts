@@ -36,14 +36,24 @@ export function replyQuote(ctx: AppContext, group: GroupView, replyTo: string, f
   );
 }
 
-export function messageBody(ctx: AppContext, group: GroupView, e: MessageEvent, find: FindMessage): HTMLElement {
+/** `files`: the message's attachments as the chat draws them (attachment-view.ts), under its caption. */
+export function messageBody(
+  ctx: AppContext,
+  group: GroupView,
+  e: MessageEvent,
+  find: FindMessage,
+  files?: HTMLElement | null,
+): HTMLElement {
   if (e.deleted) return h('div', { class: 'body' }, h('p', { class: 'text deleted' }, ctx.t('chat.deleted')));
   const replyTo = e.content.type === 'text' ? e.content.replyTo : undefined;
+  // a file's caption only: its name is on the file itself
+  const text = e.content.type === 'attachment' ? (e.content.text ?? '') : contentText(ctx, e);
   return h(
     'div',
     { class: 'body' },
     replyTo ? replyQuote(ctx, group, replyTo, find) : null,
-    h('p', { class: 'text' }, contentText(ctx, e)),
+    files,
+    h('p', { class: 'text' }, text),
     e.edited ? h('p', { class: 'edited' }, ctx.t('chat.edited')) : null,
   );
 }

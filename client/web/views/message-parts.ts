@@ -89,6 +89,8 @@ export function contentText(ctx: AppContext, event: MessageEvent): string {
       return ctx.t('chat.deleted'); // a message its sender deleted for everyone (the history holds no text)
     case 'unsupported':
       return ctx.t('chat.unsupported');
+    case 'attachment': // quotes and the reply bar: its caption, else the file's name
+      return c.text || c.attachments.map((a) => a.name).join(', ');
     default:
       return '';
   }

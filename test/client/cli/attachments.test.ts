@@ -9,28 +9,12 @@ import exifr from 'exifr';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useServer } from '../../support/fixtures';
+import { phonePhoto } from '../../support/phone-photo';
 import { CliUser } from './run-cli';
 
 const server = useServer();
 let root = '';
 const user = (name: string) => new CliUser(name, path.join(root, name), server.current.url);
-
-/** A photo as a phone writes it: camera make, model and serial, and the GPS position of where it was taken. */
-async function phonePhoto(): Promise<Buffer> {
-  return sharp({ create: { width: 640, height: 480, channels: 3, background: { r: 200, g: 120, b: 40 } } })
-    .jpeg()
-    .withExif({
-      IFD0: { Make: 'PhoneMaker', Model: 'Galaxy Test 9', Software: 'Camera 1.0' },
-      IFD2: { BodySerialNumber: 'SN-0042-CANARY' },
-      IFD3: {
-        GPSLatitudeRef: 'N',
-        GPSLatitude: '37/1 33/1 59/1',
-        GPSLongitudeRef: 'E',
-        GPSLongitude: '126/1 58/1 41/1',
-      },
-    })
-    .toBuffer();
-}
 
 beforeAll(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'mindeulle-cli-files-'));

@@ -72,6 +72,43 @@ describe('attachments in the SDK', () => {
     await writeFile(where, original);
   });
 
+  it('a cancelled upload posts no message and a cancelled download hands over no bytes', async () => {
+    const before = (await bora.client.history(groupId)).length;
+    const stop = new AbortController();
+    const parts: number[] = [];
+    const upload = bora.client.sendFile(
+      groupId,
+      { data: new Blob([Buffer.from(file)]), name: '그만.pdf', type: 'application/pdf' },
+      {
+        signal: stop.signal,
+        onProgress: (p) => {
+          parts.push(p.done);
+          stop.abort();
+        },
+      },
+    );
+    await expect(upload).rejects.toMatchObject({ name: 'AbortError' });
+    expect(parts).toHaveLength(1); // no part after the one under way when she cancelled
+    await admin.client.sync(groupId);
+    await bora.client.sync(groupId);
+    expect(await bora.client.history(groupId)).toHaveLength(before);
+    expect(
+      (await admin.client.history(groupId)).some(
+        (e) => e.content.type === 'attachment' && e.messageId !== sent.messageId,
+      ),
+    ).toBe(false);
+
+    const halt = new AbortController();
+    let handed: Uint8Array | undefined;
+    const download = admin.client
+      .downloadAttachment(groupId, sent.attachment, { signal: halt.signal, onProgress: () => halt.abort() })
+      .then((got) => {
+        handed = got.bytes;
+      });
+    await expect(download).rejects.toMatchObject({ name: 'AbortError' });
+    expect(handed).toBeUndefined();
+  });
+
   it('deleting the message for everyone deletes its blob on the relay', async () => {
     expect(await blobFiles()).toContain(sent.attachment.id);
     await bora.client.deleteMessage(groupId, sent.messageId);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqlite, type SqliteHandle } from '../../../server/node/sqlite-db';
+import { packBatch, unpackBatch } from '../../../server/node/sqlite-connection';
 
 let dir: string;
 let store: SqliteHandle;
@@ -34,5 +35,22 @@ describe('a group commit with a failing write', () => {
       await k.selectFrom('memberships').select('device_id').where('group_id', '=', 'z').orderBy('device_id').execute()
     ).map((r) => r.device_id);
     expect(devices).toEqual(['first', 'last', 'taken']);
+  });
+});
+
+describe('a batch as it crosses to the writer thread', () => {
+  it('carries each SQL text once and comes back as the same statements in the same order', () => {
+    const insert = { sql: 'INSERT INTO t VALUES (?1)', parameters: [1] };
+    const writes = [
+      [insert],
+      [
+        { sql: 'UPDATE t SET a = ?', parameters: ['x'] },
+        { ...insert, parameters: [2] },
+      ],
+      [{ ...insert, parameters: [3] }],
+    ];
+    const packed = packBatch(writes);
+    expect(packed.texts).toEqual(['INSERT INTO t VALUES (?1)', 'UPDATE t SET a = ?']);
+    expect(unpackBatch(structuredClone(packed))).toEqual(writes);
   });
 });

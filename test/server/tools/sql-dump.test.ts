@@ -36,4 +36,15 @@ describe('SQL dump for D1', () => {
     expect(target.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").pluck().all()).toContain('t_n');
     expect(target.prepare('SELECT name FROM kysely_migration').pluck().all()).toEqual(['0001_initial']);
   });
+
+  it('leaves out the rows a per-table condition excludes (unfinished uploads do not move)', () => {
+    const source = new Database(':memory:');
+    source.exec(`CREATE TABLE blobs (id TEXT PRIMARY KEY, complete INTEGER);
+      INSERT INTO blobs VALUES ('done', 1), ('partway', 0);`);
+    const lines: string[] = [];
+    expect(dumpSql(source, (l) => lines.push(l), { blobs: 'complete = 1' }).get('blobs')).toBe(1);
+    const target = new Database(':memory:');
+    target.exec(lines.join('\n'));
+    expect(target.prepare('SELECT id FROM blobs').pluck().all()).toEqual(['done']);
+  });
 });
