@@ -10,6 +10,8 @@ const ON_BOTH_TARGETS = [
   'test/integration/device-keys.test.ts',
   'test/integration/push.test.ts',
   'test/integration/attachments.test.ts',
+  'test/integration/group-devices.test.ts',
+  'test/integration/envelope-batch.test.ts',
 ];
 
 export default defineConfig({

@@ -4,6 +4,7 @@ import type { CatchupResult } from './scenarios/catchup';
 import type { CryptoResult } from './scenarios/crypto';
 import type { FirstLoadResult } from './scenarios/first-load';
 import type { IdleResult } from './scenarios/idle';
+import type { MembershipResult } from './scenarios/membership';
 import { GENERATOR_CPU_LIMIT, type LoadResult } from './scenarios/load';
 import { bySizeJson, figures, fmt, loadTable, type SizeFigures, sizesOf } from './report-figures';
 import type { StorageResult } from './scenarios/storage';
@@ -19,6 +20,8 @@ export interface BenchRun {
   crypto: CryptoResult;
   /** the web app's first and repeat visit over slow 4G (absent from runs that left it out) */
   firstLoad?: FirstLoadResult;
+  /** joins and removals in growing groups (absent from runs made before it existed) */
+  membership?: MembershipResult[];
   durationS: number;
 }
 
@@ -58,6 +61,8 @@ export const REQUIRED_KEYS = [
   'crypto_bare_verify_per_s',
   'catchup_direct_ms',
   ...FIRST_LOAD_KEYS,
+  'membership_join_ms',
+  'membership_flatness',
 ] as const;
 
 /** One target of the benchmark, judged on ratios measured in the same run. */
@@ -135,6 +140,7 @@ export function targets(run: BenchRun): Target[] {
     k.verifyDecryptPerS >= 0.7 * k.bareVerifyPerS,
   );
   if (run.firstLoad) list.push(...firstLoadTargets(run.firstLoad));
+  if (run.membership?.length) list.push(...membershipTargets(run.membership));
   return list;
 }
 
@@ -196,6 +202,7 @@ export function summary(run: BenchRun): Record<string, unknown> {
       .map((t) => t.name),
     by_group_size: bySizeJson(run.load),
     ...(run.firstLoad ? firstLoadSummary(run.firstLoad) : {}),
+    ...membershipSummary(run.membership ?? []),
     machine: run.machine,
     duration_s: round(run.durationS, 1),
   };
@@ -211,6 +218,7 @@ export function table(run: BenchRun): string {
   );
   lines.push('');
   lines.push(...loadTable(run.load));
+  if (run.membership?.length) lines.push('', ...membershipRows(run.membership));
   lines.push('');
   row(['target', 'measured', 'goal', '']);
   row(['---', '---', '---', '---']);
@@ -260,4 +268,112 @@ export function firstLoadTargets(f: FirstLoadResult): Target[] {
       met: f.repeat.controlled && f.repeat.usableMs <= FIRST_LOAD_TARGETS.repeatUsableMs,
     },
   ];
+}
+
+// ------------------------------------------------------------ membership changes
+
+/** A join in a group of 1,000 (approval → newcomer reads) within this long. */
+export const JOIN_1000_TARGET_MS = 2000;
+/**
+ * "Flat": the cost per member at the largest size at most this many times the
+ * cost at the smallest. A join carries fixed costs (a handful of requests,
+ * store writes) that weigh more in small groups, so a linear cost comes out at
+ * or below 1; above 1.5 something grows faster than the member count.
+ */
+export const MEMBERSHIP_FLATNESS_LIMIT = 1.5;
+
+interface MembershipFigures {
+  /** the join at 1,000 members, or at the largest size measured when a run stays smaller (quick) */
+  joinMembers: number;
+  joinMs: number;
+  /** join µs per member at the largest size / at the smallest */
+  flatness: number;
+  removeFlatness: number;
+}
+
+function membershipFigures(rows: readonly MembershipResult[]): MembershipFigures {
+  const small = rows[0]!;
+  const large = rows[rows.length - 1]!;
+  const join = rows.find((r) => r.members === 1000) ?? large;
+  return {
+    joinMembers: join.members,
+    joinMs: join.join_ms,
+    flatness: large.join_us_per_member / small.join_us_per_member,
+    removeFlatness: large.remove_us_per_member / small.remove_us_per_member,
+  };
+}
+
+export function membershipSummary(rows: readonly MembershipResult[]): Record<string, unknown> {
+  if (rows.length === 0) return {};
+  const f = membershipFigures(rows);
+  return {
+    membership_join_ms: f.joinMs,
+    membership_join_members: f.joinMembers,
+    membership_flatness: round(f.flatness, 3),
+    membership_remove_flatness: round(f.removeFlatness, 3),
+    membership: rows,
+  };
+}
+
+/** One row per group size: the join and the removal, split, with the bytes, requests and CPU of the approval. */
+export function membershipRows(rows: readonly MembershipResult[]): string[] {
+  const lines: string[] = [];
+  const row = (cells: string[]) => lines.push(`| ${cells.join(' | ')} |`);
+  row([
+    'members',
+    'join ms (approve / newcomer sync)',
+    'join µs/member',
+    'approve CPU ms (client / relay)',
+    'join upload',
+    'join requests',
+    'removal ms (remove / member sync)',
+    'removal µs/member',
+  ]);
+  row(Array(8).fill('---'));
+  for (const r of rows)
+    row([
+      fmt(r.members),
+      `${fmt(r.join_ms, 1)} (${fmt(r.join_seal_ms, 1)} / ${fmt(r.join_fetch_ms, 1)})`,
+      fmt(r.join_us_per_member),
+      `${fmt(r.join_seal_cpu_ms)} / ${fmt(r.join_relay_cpu_ms)}`,
+      `${fmt(r.join_bytes / 1024, 1)} KiB`,
+      fmt(r.join_requests),
+      `${fmt(r.remove_ms, 1)} (${fmt(r.remove_seal_ms, 1)} / ${fmt(r.remove_fetch_ms, 1)})`,
+      fmt(r.remove_us_per_member),
+    ]);
+  return lines;
+}
+
+/** Its targets: the join at 1,000 members, and the cost per member at the largest size over the smallest. */
+export function membershipTargets(rows: readonly MembershipResult[]): Target[] {
+  const f = membershipFigures(rows);
+  const small = rows[0]!.members;
+  const large = rows[rows.length - 1]!.members;
+  return [
+    {
+      name: `join, approval to newcomer reading, ${fmt(f.joinMembers)} members`,
+      measured: `${fmt(f.joinMs, 1)} ms`,
+      goal: `<= ${fmt(JOIN_1000_TARGET_MS)} ms at 1,000`,
+      met: f.joinMs <= JOIN_1000_TARGET_MS,
+    },
+    {
+      name: `join cost per member, ${fmt(large)} / ${fmt(small)} members`,
+      measured: fmt(f.flatness, 2),
+      goal: `<= ${MEMBERSHIP_FLATNESS_LIMIT}`,
+      met: f.flatness <= MEMBERSHIP_FLATNESS_LIMIT,
+    },
+    {
+      name: `removal cost per member, ${fmt(large)} / ${fmt(small)} members`,
+      measured: fmt(f.removeFlatness, 2),
+      goal: `<= ${MEMBERSHIP_FLATNESS_LIMIT}`,
+      met: f.removeFlatness <= MEMBERSHIP_FLATNESS_LIMIT,
+    },
+  ];
+}
+
+/** The rows and their targets (--only=membership). */
+export function membershipTable(rows: readonly MembershipResult[]): string[] {
+  const lines = [...membershipRows(rows), '', '| target | measured | goal |  |', '| --- | --- | --- | --- |'];
+  for (const t of membershipTargets(rows)) lines.push(`| ${t.name} | ${t.measured} | ${t.goal} | ${mark(t.met)} |`);
+  return lines;
 }

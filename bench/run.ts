@@ -7,6 +7,7 @@
 // --only=SIZE[,system,...] runs just the load scenario of one group size (for
 // profiling and A/B comparisons): every system, or the ones listed; nothing is written.
 // --only=first-load runs just the web app's first load on a phone (Chromium, slow 4G).
+// --only=membership runs just the membership scenario (a join and a removal in growing groups).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -16,12 +17,21 @@ import { cryptoReady } from '../shared/crypto/sodium';
 import { freePort, REPO_ROOT, startServer } from '../test/support/server-process';
 import { createGroup, createGroups, registerDevices } from './lib/population';
 import { type Baseline, LOAD_CPU, pinned, pinTo, SERVER_CPU, startBaseline } from './lib/processes';
-import { type BenchRun, firstLoadSummary, firstLoadTargets, summary, table } from './report';
+import {
+  type BenchRun,
+  firstLoadSummary,
+  firstLoadTargets,
+  membershipTable,
+  membershipSummary,
+  summary,
+  table,
+} from './report';
 import { loadTable } from './report-figures';
 import { runCatchup } from './scenarios/catchup';
 import { runCrypto } from './scenarios/crypto';
 import { runFirstLoad } from './scenarios/first-load';
 import { runIdle } from './scenarios/idle';
+import { runMembership } from './scenarios/membership';
 import type { GeneratorClient } from './load/generator';
 import {
   clientsOf,
@@ -42,12 +52,14 @@ const onlyArg = [...args]
   .find((a) => a.startsWith('--only='))
   ?.slice('--only='.length)
   .split(',');
-const only = onlyArg
-  ? {
-      size: Number(onlyArg[0]),
-      systems: onlyArg.length > 1 ? onlyArg.slice(1) : ['relay', 'ceiling', 'raw_ws', 'socketio'],
-    }
-  : null;
+const onlyMembership = onlyArg?.[0] === 'membership';
+const only =
+  onlyArg && !onlyMembership
+    ? {
+        size: Number(onlyArg[0]),
+        systems: onlyArg.length > 1 ? onlyArg.slice(1) : ['relay', 'ceiling', 'raw_ws', 'socketio'],
+      }
+    : null;
 
 // 10,000 sockets need file descriptors: run again under a raised limit (and on the load core).
 if (!process.env.MINDEULLE_BENCH_CHILD) {
@@ -91,6 +103,7 @@ const plan = quick
       load: { closed: { warmupMs: 150, measureMs: 400 }, rounds: 3, open: { warmupMs: 100, measureMs: 300 } },
       storageMs: 400,
       cryptoMs: 300,
+      membership: { sizes: [20, 100], repeats: 1 },
     }
   : {
       clients: 1000,
@@ -102,6 +115,8 @@ const plan = quick
       load: { closed: { warmupMs: 1000, measureMs: 4000 }, rounds: 3, open: { warmupMs: 500, measureMs: 3000 } },
       storageMs: 3000,
       cryptoMs: 2000,
+      // the protocol's cap is 1,000 members (MAX_MEMBERS): 5,000 cannot be built
+      membership: { sizes: [100, 500, 1000], repeats: 3 },
     };
 if (only) Object.assign(plan, { sizes: [only.size], idleDevices: 0 });
 
@@ -110,8 +125,8 @@ const log = (line: string) =>
   process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(1)} s] ${line}\n`);
 await cryptoReady();
 
-log('client crypto');
-const crypto = only ? null : runCrypto(plan.cryptoMs);
+if (!onlyMembership) log('client crypto');
+const crypto = only || onlyMembership ? null : runCrypto(plan.cryptoMs);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mindeulle-bench-'));
 // BENCH_RELAY_NODE_FLAGS adds node/V8 flags to the relay alone, for A/B runs (e.g. --trace-gc).
 const relayFlags = [
@@ -132,6 +147,25 @@ const relay = await startServer({
     WS_HEARTBEAT_MS: '600000',
   },
 });
+
+if (onlyMembership) {
+  try {
+    const membership = await runMembership(
+      relay.url,
+      relay.pid!,
+      dir,
+      plan.membership.sizes,
+      log,
+      plan.membership.repeats,
+    );
+    console.log(membershipTable(membership).join('\n'));
+    if (json) console.log(JSON.stringify(membershipSummary(membership)));
+  } finally {
+    await relay.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
 
 try {
   const pid = relay.pid!;
@@ -188,6 +222,14 @@ try {
     );
     log('web app first load over slow 4G, CPU 4x slower');
     const firstLoad = await runFirstLoad(firstLoadRounds);
+    const membership = await runMembership(
+      relay.url,
+      relay.pid!,
+      dir,
+      plan.membership.sizes,
+      log,
+      plan.membership.repeats,
+    );
 
     const run: BenchRun = {
       mode: quick ? 'quick' : 'full',
@@ -203,6 +245,7 @@ try {
       storage,
       crypto,
       firstLoad,
+      membership,
       durationS: (performance.now() - started) / 1000,
     };
     const result = summary(run);

@@ -6,7 +6,7 @@ import type { GrantableRole } from '../../shared/protocol/posting-rules';
 import { challengeResponse, loginResponse, logoutAllResponse } from '../../shared/schemas/auth';
 import { pushKeyResponse } from '../../shared/schemas/push';
 import { okSchema } from '../../shared/schemas/common';
-import { devicePublicSchema, type DevicePublicWire } from '../../shared/schemas/devices';
+import { devicePublicSchema, type DevicePublicWire, groupDevicesResponse } from '../../shared/schemas/devices';
 import { commitResultSchema, groupListResponse, groupSummarySchema, rosterResponse } from '../../shared/schemas/groups';
 import {
   createdInviteResponse,
@@ -112,6 +112,8 @@ export class RelayApi {
   // devices and sessions
   register = (d: Omit<DevicePublicWire, 'deviceId'>) => this.call('POST', '/v1/devices', devicePublicSchema, d);
   device = (deviceId: string) => this.call('GET', `/v1/devices/${deviceId}`, devicePublicSchema);
+  groupDevices = async (groupId: string) =>
+    (await this.call('GET', `/v1/groups/${groupId}/devices`, groupDevicesResponse)).devices;
   rotateKx = (kx: Pick<DevicePublicWire, 'kxPk' | 'kxVersion' | 'kxSig'>) =>
     this.call('PUT', '/v1/devices/me/kx', devicePublicSchema, kx);
   challenge = (deviceId: string) => this.call('POST', '/v1/auth/challenge', challengeResponse, { deviceId });

@@ -2,7 +2,7 @@
 // epoch envelopes addressed to this device, then messages from the last
 // sequence read, then the pinned set. Callers hold the group's lock.
 import type { RosterError } from '../../shared/protocol/roster';
-import type { GroupSummary } from '../../shared/schemas/groups';
+import { type GroupSummary, ROSTER_PAGE } from '../../shared/schemas/groups';
 import type { Core } from './core';
 import type { ClientEvent, MessageEvent } from './events';
 import { expireEpochs, openEnvelopes } from './epochs';
@@ -10,7 +10,7 @@ import { doorOf } from './consent';
 import { GroupState } from './group-state';
 import { deliverySnapshot, emitDeliveryChanges, recheckHeadClaims } from './delivery-check';
 import { receiveStored } from './receive';
-import { RelayError } from './relay-api';
+import { type RelayApi, RelayError } from './relay-api';
 import { RosterChain } from './roster-chain';
 import type { Identity } from './identity';
 import { receiveUrgent } from './urgent-help';
@@ -40,8 +40,25 @@ function markRemoved(core: Core, state: GroupState): void {
   core.emit(rosterEvent(core, state));
 }
 
+/**
+ * The roster commits after `after`, every page of them: the relay answers at
+ * most ROSTER_PAGE per request, and a group that grew one approval at a time
+ * (plus its rotations) passes that; with only the first page a newcomer would
+ * not find herself in the chain, and a device long away would stop short.
+ */
+async function rosterAfter(core: Core, groupId: string, after: number) {
+  const all: Awaited<ReturnType<RelayApi['roster']>> = [];
+  for (;;) {
+    const page = await core.session.call((api) => api.roster(groupId, after));
+    all.push(...page);
+    const last = page[page.length - 1]?.seq;
+    if (page.length < ROSTER_PAGE || last === undefined || last <= after) return all;
+    after = last;
+  }
+}
+
 async function syncRoster(core: Core, state: GroupState): Promise<void> {
-  const entries = await core.session.call((api) => api.roster(state.groupId, state.chain.current.seq));
+  const entries = await rosterAfter(core, state.groupId, state.chain.current.seq);
   let changed = false;
   for (const { commit } of entries) {
     try {
@@ -154,7 +171,7 @@ export async function syncGroup(core: Core, state: GroupState): Promise<SyncResu
 
 /** A group this device was added to: its whole chain, verified from the genesis. */
 export async function discoverGroup(core: Core, groupId: string): Promise<GroupState | null> {
-  const entries = await core.session.call((api) => api.roster(groupId, -1));
+  const entries = await rosterAfter(core, groupId, -1);
   let chain: RosterChain;
   try {
     chain = RosterChain.verify(entries.map((e) => e.commit));

@@ -1,7 +1,14 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { deviceParams, devicePublicSchema, registerDeviceBody, rotateKxBody } from '../../shared/schemas/devices';
+import { groupParams } from '../../shared/schemas/common';
+import {
+  deviceParams,
+  devicePublicSchema,
+  groupDevicesResponse,
+  registerDeviceBody,
+  rotateKxBody,
+} from '../../shared/schemas/devices';
 import type { AppDeps, AppEnv } from '../deps';
-import { getDevice, registerDevice, rotateKx } from '../services/sessions';
+import { getDevice, getGroupDevices, registerDevice, rotateKx } from '../services/sessions';
 import { publicRoute, sessionRoute } from './declare-route';
 import { errorResponses, jsonBody, jsonResponse } from './openapi';
 
@@ -34,6 +41,20 @@ const read = sessionRoute({
   },
 });
 
+const groupDevices = sessionRoute({
+  operationId: 'listGroupDevices',
+  method: 'get',
+  path: '/v1/groups/{groupId}/devices',
+  tags: ['devices'],
+  summary: "The public keys of every member's device (members only)",
+  request: { params: groupParams },
+  responses: {
+    200: jsonResponse(groupDevicesResponse, 'the members’ devices'),
+    401: errorResponses[401],
+    403: errorResponses[403],
+  },
+});
+
 const rotate = sessionRoute({
   operationId: 'rotateKxKey',
   method: 'put',
@@ -58,6 +79,10 @@ export function deviceRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps): void {
     const input = c.req.valid('json');
     const me = c.var.deviceId;
     return c.json(await rotateKx(deps, me, input), 200);
+  });
+  app.openapi(groupDevices, async (c) => {
+    const { groupId } = c.req.valid('param');
+    return c.json({ devices: await getGroupDevices(deps, c.var.deviceId, groupId) }, 200);
   });
   app.openapi(read, async (c) => {
     const { deviceId } = c.req.valid('param');

@@ -3,6 +3,7 @@ import { groupParams } from '../../shared/schemas/common';
 import {
   envelopeListResponse,
   envelopeQuery,
+  MAX_ENVELOPE_BATCH_BODY_BYTES,
   rekeyResponse,
   uploadEnvelopesBody,
   uploadEnvelopesResponse,
@@ -12,20 +13,24 @@ import { readEnvelopes, requestRekey, uploadEnvelopes } from '../services/key-en
 import { sessionRoute } from './declare-route';
 import { errorResponses, jsonBody, jsonResponse } from './openapi';
 
-const upload = sessionRoute({
-  operationId: 'uploadKeyEnvelopes',
-  method: 'post',
-  path: '/v1/groups/{groupId}/key-envelopes',
-  tags: ['key envelopes'],
-  summary: 'Upload one epoch’s sealed epoch secrets (admins)',
-  request: { params: groupParams, ...jsonBody(uploadEnvelopesBody) },
-  responses: {
-    200: jsonResponse(uploadEnvelopesResponse, 'stored'),
-    400: errorResponses[400],
-    401: errorResponses[401],
-    403: errorResponses[403],
+const upload = sessionRoute(
+  {
+    operationId: 'uploadKeyEnvelopes',
+    method: 'post',
+    path: '/v1/groups/{groupId}/key-envelopes',
+    tags: ['key envelopes'],
+    summary: 'Upload one epoch’s sealed epoch secrets (admins)',
+    request: { params: groupParams, ...jsonBody(uploadEnvelopesBody) },
+    responses: {
+      200: jsonResponse(uploadEnvelopesResponse, 'stored'),
+      400: errorResponses[400],
+      401: errorResponses[401],
+      403: errorResponses[403],
+    },
   },
-});
+  // a whole epoch's batch in one request (up to the 1,000 members a group holds)
+  { bodyLimit: () => MAX_ENVELOPE_BATCH_BODY_BYTES },
+);
 
 const read = sessionRoute({
   operationId: 'listKeyEnvelopes',

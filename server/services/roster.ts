@@ -7,7 +7,7 @@ import {
   type RosterState,
   type SignedCommit,
 } from '../../shared/protocol/roster';
-import type { GroupSummary } from '../../shared/schemas/groups';
+import { type GroupSummary, ROSTER_PAGE } from '../../shared/schemas/groups';
 import { dayOf } from '../clock';
 import { type Statement, isConstraintError } from '../db/database';
 import { findDevices } from '../db/repos/devices';
@@ -17,7 +17,7 @@ import type { AppDeps } from '../deps';
 import { fail } from '../errors';
 import { requireMember } from './access';
 
-export const ROSTER_PAGE = 500;
+export { ROSTER_PAGE };
 
 /**
  * Every device a commit adds must be registered under the key the commit

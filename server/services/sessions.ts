@@ -5,7 +5,7 @@ import { fromB64 } from '../../shared/crypto/encoding';
 import { deviceIdFromSignPk } from '../../shared/protocol/device';
 import type { DevicePublicWire } from '../../shared/schemas/devices';
 import { dayOf } from '../clock';
-import { findDevice, insertDevice, updateKx } from '../db/repos/devices';
+import { findDevice, insertDevice, listMemberDevices, updateKx } from '../db/repos/devices';
 import { deletePushSubscription } from '../db/repos/push-subscriptions';
 import {
   consumeChallenge,
@@ -16,7 +16,7 @@ import {
 } from '../db/repos/sessions';
 import type { AppDeps } from '../deps';
 import { fail } from '../errors';
-import { requireRate } from './access';
+import { requireMember, requireRate } from './access';
 import { deviceView } from './views';
 
 type KxRecord = Pick<DevicePublicWire, 'kxPk' | 'kxVersion' | 'kxSig'>;
@@ -42,6 +42,12 @@ export async function getDevice(deps: AppDeps, deviceId: string) {
   const row = await findDevice(deps.db, deviceId);
   if (!row) fail(404, 'device_not_found', 'no such device');
   return deviceView(row);
+}
+
+/** Members only: the records of everyone in the group (each client checks every one against its signed roster). */
+export async function getGroupDevices(deps: AppDeps, deviceId: string, groupId: string) {
+  await requireMember(deps, groupId, deviceId);
+  return (await listMemberDevices(deps.db, groupId)).map(deviceView);
 }
 
 export async function rotateKx(deps: AppDeps, deviceId: string, kx: KxRecord) {

@@ -65,8 +65,30 @@ export function devicePublic(keys: DeviceKeys): DevicePublic {
   };
 }
 
+/**
+ * Records that verified, by their exact content: an admin checks every
+ * member's record at each roster change (and sealEpochSecret checks it again),
+ * so a group of 1,000 cost 2,000 Ed25519 verifications per change. Only a
+ * success is kept, and only for the very same five fields, so the answer is
+ * the one a fresh verification would give. Bounded: cleared when full.
+ */
+const verifiedRecords = new Set<string>();
+const VERIFIED_RECORDS_MAX = 20_000;
+
 /** Checks that the key-exchange key is signed by the identity the device id names. */
 export function verifyDevicePublic(d: DevicePublic): boolean {
+  // JSON keeps the fields apart and their types distinct
+  const key = JSON.stringify([d.deviceId, d.signPk, d.kxPk, d.kxVersion, d.kxSig]);
+  if (verifiedRecords.has(key)) return true;
+  const ok = verifyDevicePublicUncached(d);
+  if (ok) {
+    if (verifiedRecords.size >= VERIFIED_RECORDS_MAX) verifiedRecords.clear();
+    verifiedRecords.add(key);
+  }
+  return ok;
+}
+
+function verifyDevicePublicUncached(d: DevicePublic): boolean {
   try {
     const signPk = fromB64(d.signPk);
     const kxPk = fromB64(d.kxPk);

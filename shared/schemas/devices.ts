@@ -17,3 +17,5 @@ export type DevicePublicWire = z.infer<typeof devicePublicSchema>;
 
 export const rotateKxBody = kxRecordSchema;
 export const deviceParams = z.object({ deviceId: idSchema });
+/** GET /v1/groups/{groupId}/devices: the current members' device records, for an admin sealing an epoch in one request. */
+export const groupDevicesResponse = z.object({ devices: z.array(devicePublicSchema) });

@@ -26,6 +26,8 @@ export const rosterQuery = z.object({
 });
 export const rosterEntrySchema = z.object({ seq: z.number().int(), commit: signedCommitSchema });
 export const rosterResponse = z.object({ commits: z.array(rosterEntrySchema) });
+/** The relay answers at most this many commits per roster request; a full page means ask again after its last. */
+export const ROSTER_PAGE = 500;
 
 export const appendCommitBody = z.object({ commit: signedCommitSchema });
 export const commitResultSchema = z.object({

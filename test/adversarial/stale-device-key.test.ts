@@ -51,12 +51,17 @@ async function until(condition: () => Promise<boolean> | boolean, timeoutMs = 10
 
 beforeAll(async () => {
   proxy = await startMaliciousProxy(server.current);
-  // Every answer to GET /v1/devices/{id} goes through here: the first record of Bora is kept, and served again on demand.
-  proxy.rewriteResponses(route('GET', /^\/v1\/devices\/[^/]+$/), (body, req) => {
-    if (!bora || !req.path.startsWith(`/v1/devices/${bora.client.deviceId}`)) return body;
-    oldRecord ??= body;
-    return replayOldRecord ? oldRecord : body;
-  });
+  // Every answer carrying Bora's device record (GET /v1/devices/{id}, and the group's list the admin
+  // seals an epoch from) goes through here: her first record is kept, and served again on demand.
+  const served = (record: { deviceId: string }) => {
+    if (!bora || record.deviceId !== bora.client.deviceId) return record;
+    oldRecord ??= record;
+    return replayOldRecord ? oldRecord : record;
+  };
+  proxy.rewriteResponses(route('GET', /^\/v1\/devices\/[^/]+$/), (body) => served(body));
+  proxy.rewriteResponses(route('GET', /^\/v1\/groups\/[^/]+\/devices$/), (body) => ({
+    devices: body.devices.map(served),
+  }));
   const g = await clientGroup(proxy.url, 'stale-key', [['Bora', 'member']]);
   [admin, bora, groupId] = [g.admin, g.others[0]!, g.groupId];
   await admin.client.rotateEpoch(groupId); // the admin fetches Bora's record (the proxy keeps it)

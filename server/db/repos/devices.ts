@@ -46,3 +46,13 @@ export async function updateKx(
     .executeTakeFirst();
   return Number(res.numUpdatedRows) > 0;
 }
+
+/** The device records of a group's current members (one query, whatever the group's size). */
+export async function listMemberDevices(db: Db, groupId: string): Promise<DevicesTable[]> {
+  return db.kysely
+    .selectFrom('memberships')
+    .innerJoin('devices', 'devices.id', 'memberships.device_id')
+    .selectAll('devices')
+    .where('memberships.group_id', '=', groupId)
+    .execute();
+}

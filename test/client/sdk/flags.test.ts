@@ -213,8 +213,14 @@ describe('roster integrity', () => {
   it('a key-exchange key not signed by the identity gets no epoch secret, and the admin flags the roster', async () => {
     const other = generateDeviceKeys();
     const facilitatorId = facilitator.client.deviceId;
+    const forged = (d: { deviceId: string }) => (d.deviceId === facilitatorId ? { ...d, kxPk: toB64(other.kxPk) } : d);
+    // her record alone, and in the group's list (the admin seals an epoch from the list)
     adminNet.hook.rewrite = (path, body) =>
-      path === `/v1/devices/${facilitatorId}` ? { ...body, kxPk: toB64(other.kxPk) } : body;
+      path === `/v1/devices/${facilitatorId}`
+        ? forged(body)
+        : path === `/v1/groups/${groupId}/devices`
+          ? { devices: body.devices.map(forged) }
+          : body;
     await admin.client.rotateEpoch(groupId);
     adminNet.hook.rewrite = null;
     const epoch = admin.client.states.get(groupId)!.latestEpoch;

@@ -59,4 +59,16 @@ describe('device identity', () => {
     expect(verifyDevicePublic({ ...d, kxSig: 'not base64!' })).toBe(false);
     expect(verifyDevicePublic({ ...d, kxSig: toB64(new Uint8Array(64)) })).toBe(false);
   });
+
+  it('a record that verified once (its result remembered) still fails with any one field changed', () => {
+    const keys = generateDeviceKeys();
+    const pub = devicePublic(keys);
+    const other = devicePublic(generateDeviceKeys());
+    expect(verifyDevicePublic(pub)).toBe(true);
+    expect(verifyDevicePublic(pub)).toBe(true);
+    for (const field of ['deviceId', 'signPk', 'kxPk', 'kxSig'] as const)
+      expect(verifyDevicePublic({ ...pub, [field]: other[field] }), field).toBe(false);
+    expect(verifyDevicePublic({ ...pub, kxVersion: pub.kxVersion + 1 })).toBe(false);
+    expect(verifyDevicePublic({ ...pub, kxVersion: String(pub.kxVersion) as unknown as number })).toBe(false);
+  });
 });
