@@ -100,7 +100,7 @@ const plan = quick
       idleDevices: 300,
       idleSettleMs: 500,
       backlog: 2000,
-      load: { closed: { warmupMs: 150, measureMs: 400 }, rounds: 3, open: { warmupMs: 100, measureMs: 300 } },
+      load: { closed: { warmupMs: 100, measureMs: 300 }, rounds: 3, open: { warmupMs: 100, measureMs: 250 } },
       storageMs: 400,
       cryptoMs: 300,
       membership: { sizes: [20, 100], repeats: 1 },
