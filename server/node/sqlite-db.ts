@@ -26,11 +26,25 @@ type WriterReply = { ok: true; outcomes: Outcome[] } | { ok: false; error: WireE
 /**
  * SQLite's automatic checkpoint runs inside the COMMIT that takes the WAL past
  * 1,000 pages, and every ack queued behind that batch waits for it. The writer
- * checkpoints earlier instead, in a moment when no batch is waiting, once this
- * many batches have committed since the last time (smaller, cheaper
+ * checkpoints earlier instead, in a moment when no batch is waiting, once the
+ * WAL has grown by about this many pages since the last time (smaller, cheaper
  * checkpoints; the automatic one stays as the backstop when there is no gap).
+ * Not every few batches: at a moderate rate batches are small, and a
+ * checkpoint (a copy and an fsync of the database file) every ten of them cost
+ * more than the batches themselves.
  */
-export const CHECKPOINT_EVERY_BATCHES = 10;
+export const CHECKPOINT_AFTER_WAL_PAGES = 250;
+
+/**
+ * WAL pages a batch appends, roughly: each batch rewrites the few pages it
+ * touches (a table leaf and an index leaf or three), plus its rows' bytes.
+ */
+export function walPagesOf(writes: readonly (readonly { parameters: readonly unknown[] }[])[]): number {
+  let bytes = 0;
+  for (const queries of writes)
+    for (const q of queries) for (const p of q.parameters) bytes += typeof p === 'string' ? p.length : 8;
+  return 4 + bytes / 4096;
+}
 
 function writerThread(path: string): { commit: CommitBatch; idle(): void; stop(): Promise<void> } {
   // The writer is TypeScript like the rest: the thread registers tsx's loader first.
@@ -55,16 +69,16 @@ function writerThread(path: string): { commit: CommitBatch; idle(): void; stop()
     waiting?.reject(err);
     waiting = null;
   });
-  let batchesSinceCheckpoint = 0;
+  let pagesSinceCheckpoint = 0;
   return {
     idle: () => {
-      if (batchesSinceCheckpoint < CHECKPOINT_EVERY_BATCHES) return;
-      batchesSinceCheckpoint = 0;
+      if (pagesSinceCheckpoint < CHECKPOINT_AFTER_WAL_PAGES) return;
+      pagesSinceCheckpoint = 0;
       worker.postMessage({ checkpoint: true }); // no reply; a batch sent meanwhile runs after it
     },
     commit: (writes) =>
       new Promise((resolve, reject) => {
-        batchesSinceCheckpoint++;
+        pagesSinceCheckpoint += walPagesOf(writes);
         waiting = { resolve, reject };
         worker.ref();
         // A structured clone: cheaper than JSON for rows whose weight is one long

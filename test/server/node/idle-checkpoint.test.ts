@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertMessage, listMessages } from '../../../server/db/repos/messages';
 import { groupCommit } from '../../../server/node/group-commit';
-import { openSqlite, type SqliteHandle } from '../../../server/node/sqlite-db';
+import { CHECKPOINT_AFTER_WAL_PAGES, openSqlite, type SqliteHandle, walPagesOf } from '../../../server/node/sqlite-db';
 
 const GROUP = 'group-cccccccccccccccc';
 const AUTHOR = 'device-author-aaaaaaaa';
@@ -83,5 +83,18 @@ describe('WAL checkpoints in idle moments', () => {
     expect(statSync(file).size).toBeGreaterThanOrEqual(before + 250 * 4000);
     // The WAL rewinds after a complete checkpoint, so it stays far below the 300 pages written.
     expect(statSync(`${file}-wal`).size).toBeLessThan(300 * 4096);
+  });
+});
+
+describe('when the writer checkpoints', () => {
+  it('counts the WAL pages a batch appends: a few rewritten pages per batch plus its rows’ bytes', () => {
+    const post = { parameters: ['g', 'id', 1, 'message', 'A'.repeat(1366), 0, 0, 0, 'dev'] };
+    const small = walPagesOf([[post]]);
+    expect(small).toBeGreaterThan(4);
+    expect(small).toBeLessThan(5);
+    // A batch of 100 posts appends about 100 x 1.4 KB of rows, not 100 x 4 pages.
+    expect(walPagesOf(Array.from({ length: 100 }, () => [post]))).toBeLessThan(40);
+    // Small batches (a moderate rate) reach a checkpoint after about 60 of them, not after every few.
+    expect(Math.ceil(CHECKPOINT_AFTER_WAL_PAGES / small)).toBeGreaterThan(40);
   });
 });
