@@ -1,6 +1,6 @@
 // npm run bench [-- --quick] [-- --json]
 // Runs every scenario in one go: client crypto, storage, idle connections,
-// closed and open loop for the relay, raw ws and Socket.IO in groups of 10
+// closed and open loop for the relay, the ceiling, raw ws and Socket.IO in groups of 10
 // and 100 (with a low-rate probe group of its own during the open loop), and
 // catch-up. Prints a table; --json adds one JSON line at the end;
 // a full run also writes bench/results/latest.json.
@@ -148,16 +148,13 @@ const relay = await startServer({
   },
 });
 
+/** Joins and removals in groups of the plan's sizes, on the relay of this run. */
+const measureMembership = () =>
+  runMembership(relay.url, relay.pid!, dir, plan.membership.sizes, log, plan.membership.repeats);
+
 if (onlyMembership) {
   try {
-    const membership = await runMembership(
-      relay.url,
-      relay.pid!,
-      dir,
-      plan.membership.sizes,
-      log,
-      plan.membership.repeats,
-    );
+    const membership = await measureMembership();
     console.log(membershipTable(membership).join('\n'));
     if (json) console.log(JSON.stringify(membershipSummary(membership)));
   } finally {
@@ -222,14 +219,7 @@ try {
     );
     log('web app first load over slow 4G, CPU 4x slower');
     const firstLoad = await runFirstLoad(firstLoadRounds);
-    const membership = await runMembership(
-      relay.url,
-      relay.pid!,
-      dir,
-      plan.membership.sizes,
-      log,
-      plan.membership.repeats,
-    );
+    const membership = await measureMembership();
 
     const run: BenchRun = {
       mode: quick ? 'quick' : 'full',

@@ -36,6 +36,14 @@ export interface BenchGroup {
   envelopes: string[];
 }
 
+/** The admin's next roster commit after `state`: `ops`, in a new epoch, signed. */
+export function nextCommit(state: RosterState, author: string, ops: RosterOp[], signSk: Uint8Array) {
+  return signCommit(
+    { v: 1, group: state.group, seq: state.seq + 1, prev: state.head, epoch: state.epoch + 1, author, ops },
+    signSk,
+  );
+}
+
 /** A short chat message, the size most posts have. */
 export const CHAT_TEXT = '내일 오후 3시에 상담소에서 만나요. 괜찮으세요?';
 
@@ -127,17 +135,10 @@ export async function createGroup(
       groupId,
       batch.map((m) => devices[m]!),
     );
-    const ops = batch.map((m) => addOp(devices[m]!, 'member'));
-    const commit = signCommit(
-      {
-        v: 1,
-        group: groupId,
-        seq: state.seq + 1,
-        prev: state.head,
-        epoch: state.epoch + 1,
-        author: admin.deviceId,
-        ops,
-      },
+    const commit = nextCommit(
+      state,
+      admin.deviceId,
+      batch.map((m) => addOp(devices[m]!, 'member')),
       admin.keys.signSk,
     );
     await api.appendCommit(groupId, commit);

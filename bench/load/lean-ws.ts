@@ -3,21 +3,11 @@
 // limits a round. It does the opening handshake (RFC 6455 section 4) and then
 // hands each server frame to the caller as a range of the bytes that arrived
 // (no Buffer, string or event per frame); it sends masked text frames through
-// ws's own framing. It supports only what the relay and the ceiling send:
+// ws's own framing (server/node/ws-frame.ts). It supports only what the relay and the ceiling send:
 // unfragmented text frames, pings and a close.
 import { createHash, randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
-import * as ws from 'ws';
-
-interface FrameOptions {
-  fin: boolean;
-  opcode: number;
-  mask: boolean;
-  readOnly: boolean;
-  rsv1: boolean;
-}
-// @types/ws does not declare the Sender class that ws exports.
-const { Sender } = ws as unknown as { Sender: { frame(data: Buffer, options: FrameOptions): Buffer[] } };
+import { wsFrame } from '../../server/node/ws-frame';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const OP = { text: 0x1, close: 0x8, ping: 0x9, pong: 0xa } as const;
@@ -29,10 +19,6 @@ export interface LeanSocket {
 
 /** A text frame from the server: `bytes[start, end)` is its payload. */
 export type OnText = (bytes: Buffer, start: number, end: number) => void;
-
-function masked(opcode: number, payload: Buffer): Buffer[] {
-  return Sender.frame(payload, { fin: true, opcode, mask: true, readOnly: false, rsv1: false });
-}
 
 /** Splits `chunk` into frames; returns the unread tail (a frame cut by the chunk's end), or null. */
 function readFrames(chunk: Buffer, socket: Socket, onText: OnText, onClose: () => void): Buffer | null {
@@ -58,7 +44,7 @@ function readFrames(chunk: Buffer, socket: Socket, onText: OnText, onClose: () =
     if (end > chunk.length) break;
     const opcode = b0 & 0x0f;
     if (opcode === OP.text) onText(chunk, start, end);
-    else if (opcode === OP.ping) socket.write(Buffer.concat(masked(OP.pong, chunk.subarray(start, end))));
+    else if (opcode === OP.ping) socket.write(wsFrame(OP.pong, chunk.subarray(start, end), true));
     else if (opcode === OP.close) onClose();
     at = end;
   }
@@ -78,7 +64,7 @@ export function openLeanWs(url: string, onText: OnText, onClose: (reason: string
     let head = Buffer.alloc(0);
     let tail: Buffer | null = null;
     const lean: LeanSocket = {
-      send: (text) => socket.write(Buffer.concat(masked(OP.text, Buffer.from(text)))),
+      send: (text) => socket.write(wsFrame(OP.text, Buffer.from(text), true)),
       close: () => socket.destroy(),
     };
     const closed = (reason: string) => {

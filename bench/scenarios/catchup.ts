@@ -5,6 +5,8 @@
 // straight from the relay's SQLite file with better-sqlite3, in the same run.
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
+import type { MessageRow } from '../../server/db/repos/messages';
+import { messageView } from '../../server/services/views';
 import { RelayApi } from '../../client/sdk/relay-api';
 import { MAX_PAGE } from '../../shared/schemas/messages';
 import { openConn } from '../load/connections';
@@ -81,30 +83,11 @@ function readDirectly(dbPath: string, groupId: string): number {
       `SELECT seq, client_msg_id, epoch, kind, ciphertext, pinned, created_at, expires_at FROM messages
        WHERE group_id = ? AND seq > ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY seq LIMIT ?`,
     );
-    type Row = {
-      seq: number;
-      client_msg_id: string;
-      epoch: number;
-      kind: string;
-      ciphertext: string;
-      pinned: number;
-      created_at: number;
-      expires_at: number | null;
-    };
     const t0 = performance.now();
     let after = 0;
     for (;;) {
-      const rows = page.all(groupId, after, Math.floor(Date.now() / 1000), MAX_PAGE + 1) as Row[];
-      const messages = rows.slice(0, MAX_PAGE).map((m) => ({
-        seq: m.seq,
-        clientMsgId: m.client_msg_id,
-        epoch: m.epoch,
-        kind: m.kind,
-        ciphertext: m.ciphertext,
-        pinned: m.pinned === 1,
-        createdAt: m.created_at,
-        expiresAt: m.expires_at,
-      }));
+      const rows = page.all(groupId, after, Math.floor(Date.now() / 1000), MAX_PAGE + 1) as MessageRow[];
+      const messages = rows.slice(0, MAX_PAGE).map(messageView);
       JSON.stringify({ messages, hasMore: rows.length > MAX_PAGE });
       if (rows.length <= MAX_PAGE) break;
       after = messages.at(-1)!.seq;

@@ -22,9 +22,9 @@ import { createClient } from '../../client/sdk/open';
 import { RelayApi } from '../../client/sdk/relay-api';
 import { toB64 } from '../../shared/crypto/encoding';
 import { MIN_PASSPHRASE_PARAMS } from '../../shared/crypto/passphrase-key';
-import { applyCommit, MAX_OPS_PER_COMMIT, type RosterOp, signCommit } from '../../shared/protocol/roster';
+import { applyCommit, MAX_OPS_PER_COMMIT, type RosterOp } from '../../shared/protocol/roster';
 import { profiled } from '../lib/cpu-profile';
-import { type BenchDevice, CHAT_TEXT, pool, registerDevices } from '../lib/population';
+import { type BenchDevice, CHAT_TEXT, pool, registerDevices, nextCommit } from '../lib/population';
 import { cpuSeconds } from '../lib/processes';
 import { median, round } from '../lib/stats';
 
@@ -113,18 +113,7 @@ async function addInBulk(
     });
     const batch = ops.slice(i, i + MAX_OPS_PER_COMMIT);
     for (let j = 0; j < batch.length; j += ADDS_PER_COMMIT) {
-      const commit = signCommit(
-        {
-          v: 1,
-          group: groupId,
-          seq: state.seq + 1,
-          prev: state.head,
-          epoch: state.epoch + 1,
-          author: admin.deviceId,
-          ops: batch.slice(j, j + ADDS_PER_COMMIT),
-        },
-        admin.identity.keys.signSk,
-      );
+      const commit = nextCommit(state, admin.deviceId, batch.slice(j, j + ADDS_PER_COMMIT), admin.identity.keys.signSk);
       await admin.session.call((api) => api.appendCommit(groupId, commit));
       state = applyCommit(state, commit);
     }

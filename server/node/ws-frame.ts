@@ -17,7 +17,12 @@ const { Sender } = ws as unknown as { Sender: { frame(data: Buffer, options: Fra
 
 const TEXT = 0x1;
 
+/** One unfragmented, uncompressed frame in ws's framing: masked (as a client sends) or not (as a server does). */
+export function wsFrame(opcode: number, payload: Buffer, mask: boolean): Buffer {
+  return Buffer.concat(Sender.frame(payload, { fin: true, opcode, mask, readOnly: !mask, rsv1: false }));
+}
+
 /** One unfragmented, unmasked, uncompressed text frame carrying `payload` (UTF-8). */
 export function textFrame(payload: Buffer): Buffer {
-  return Buffer.concat(Sender.frame(payload, { fin: true, opcode: TEXT, mask: false, readOnly: true, rsv1: false }));
+  return wsFrame(TEXT, payload, false);
 }
