@@ -28,10 +28,10 @@ import {
   openWebSession,
   pictureFailures,
   type WebSession,
+  PHONE_390,
 } from '../support/web-app';
 
 const GROUP = '서류 모임';
-const PHONE_390 = { viewport: { width: 390, height: 844 } };
 
 let session: WebSession;
 let mina: Page;

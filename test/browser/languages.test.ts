@@ -25,10 +25,10 @@ import {
   unlock,
   type WebSession,
   pictureFailures,
+  PHONE_390,
 } from '../support/web-app';
 
 const GROUP = '이웃 모임';
-const WIDE_PHONE = { viewport: { width: 390, height: 844 } };
 
 /** A phone locale for each language, and the script its first screen must be written in. */
 const FIRST_VISITS: { language: Exclude<Language, 'ko' | 'en'>; locale: string; script: RegExp }[] = [
@@ -89,7 +89,7 @@ describe('a Thai and a Russian member, at 390 px', () => {
     it(`${language}: joins by link in her language (picker on the join screen) and is approved`, async () => {
       await openTab(admin, 'admin');
       const link = await createInvite(admin, 'member', `${language} 소개`);
-      const page = await session.newPage({ locale: language === 'th' ? 'th-TH' : 'ru-RU', ...WIDE_PHONE });
+      const page = await session.newPage({ locale: language === 'th' ? 'th-TH' : 'ru-RU', ...PHONE_390 });
       joined[language] = page;
       // A link opens as a new page load (as from a messenger), not as a fragment change.
       await page.goto('about:blank');

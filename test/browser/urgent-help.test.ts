@@ -19,12 +19,12 @@ import {
   type WebSession,
   pictureFailures,
   admit,
+  PHONE_390,
 } from '../support/web-app';
 import { type PhoneNetwork, phoneNetwork } from '../support/phone-network';
 
 const GROUP = '긴급 모임';
 const OTHER = '순례 모임';
-const PHONE_390 = { viewport: { width: 390, height: 844 } };
 
 let session: WebSession;
 let admin: Page;
