@@ -4,6 +4,7 @@
 // writes blobs/<id>, a small record of the part count and size, and only a
 // blob with that record is read (its parts streamed in order). Lives here and
 // not in server/blob-store/ because only this folder is typed for Workers.
+import { concatBytes } from '../../shared/crypto/encoding';
 import { type BlobStore, BlobPartTooLong } from '../blob-store/blob-store';
 import {
   type R2BlobRecord,
@@ -28,13 +29,7 @@ async function readPart(body: ReadableStream<Uint8Array>, maxBytes: number): Pro
     }
     chunks.push(value);
   }
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return concatBytes(...chunks);
 }
 
 export function r2BlobStore(bucket: R2Bucket): BlobStore {
