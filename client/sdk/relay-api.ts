@@ -101,9 +101,12 @@ export class RelayApi {
       this.responseTimeoutMs,
     );
     try {
-      // the caller's own signal (a file transfer she stopped) ends it too, mid-request or mid-body
-      const signal = init.signal ? AbortSignal.any([controller.signal, init.signal]) : controller.signal;
-      return await this.fetcher(url, { ...init, signal });
+      // The caller's own signal (a file transfer she stopped) ends it too, mid-request or mid-body:
+      // forwarded by hand, as AbortSignal.any is missing from Safari before 17.4.
+      const stop = init.signal;
+      if (stop?.aborted) controller.abort(stop.reason);
+      else stop?.addEventListener('abort', () => controller.abort(stop.reason), { once: true });
+      return await this.fetcher(url, { ...init, signal: controller.signal });
     } finally {
       clearTimeout(timer);
     }
