@@ -121,4 +121,19 @@ describe('a relay that serves an admin the key a member retired', () => {
     ).toBe(true);
     expect(bora.events.filter(isStaleKey)).toHaveLength(1);
   });
+
+  it('once the admin has seen her new key, a relay that serves the old record again gets no epoch sealed to it', async () => {
+    const current = bora.client.identity.keys.kxVersion;
+    replayOldRecord = true;
+    await admin.client.rotateEpoch(groupId);
+    replayOldRecord = false;
+    const epoch = admin.client.states.get(groupId)!.chain.current.epoch;
+    const row = withDb(server.current.dbPath, (db) =>
+      db
+        .prepare('SELECT sealed FROM key_envelopes WHERE group_id = ? AND recipient = ? AND epoch = ?')
+        .get(groupId, bora.client.deviceId, epoch),
+    ) as { sealed: string } | undefined;
+    // Either nothing for her in that epoch (her record did not check out), or sealed to her current key: never the retired one.
+    expect(row ? peekEpochEnvelope(fromB64(row.sealed)).kxVersion : current).toBe(current);
+  });
 });
