@@ -8,6 +8,7 @@
 // profiling and A/B comparisons): every system, or the ones listed; nothing is written.
 // --only=first-load runs just the web app's first load on a phone (Chromium, slow 4G).
 // --only=membership runs just the membership scenario (a join and a removal in growing groups).
+// --only=catchup runs just the catch-up (a backlog posted, then paged through over HTTP).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -53,8 +54,9 @@ const onlyArg = [...args]
   ?.slice('--only='.length)
   .split(',');
 const onlyMembership = onlyArg?.[0] === 'membership';
+const onlyCatchup = onlyArg?.[0] === 'catchup';
 const only =
-  onlyArg && !onlyMembership
+  onlyArg && !onlyMembership && !onlyCatchup
     ? {
         size: Number(onlyArg[0]),
         systems: onlyArg.length > 1 ? onlyArg.slice(1) : ['relay', 'ceiling', 'raw_ws', 'socketio'],
@@ -125,8 +127,8 @@ const log = (line: string) =>
   process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(1)} s] ${line}\n`);
 await cryptoReady();
 
-if (!onlyMembership) log('client crypto');
-const crypto = only || onlyMembership ? null : runCrypto(plan.cryptoMs);
+if (!onlyMembership && !onlyCatchup) log('client crypto');
+const crypto = only || onlyMembership || onlyCatchup ? null : runCrypto(plan.cryptoMs);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mindeulle-bench-'));
 // BENCH_RELAY_NODE_FLAGS adds node/V8 flags to the relay alone, for A/B runs (e.g. --trace-gc).
 const relayFlags = [
@@ -157,6 +159,28 @@ if (onlyMembership) {
     const membership = await measureMembership();
     console.log(membershipTable(membership).join('\n'));
     if (json) console.log(JSON.stringify(membershipSummary(membership)));
+  } finally {
+    await relay.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
+
+/** A backlog in a group of 10 posted over WebSockets, then paged through by its last member. */
+async function measureCatchup(devices: Awaited<ReturnType<typeof registerDevices>>) {
+  log(`catch-up of ${plan.backlog}`);
+  const group = await createGroup(
+    relay.url,
+    devices,
+    Array.from({ length: 10 }, (_, i) => i),
+  );
+  return runCatchup(path.join(dir, 'relay.db'), relay.url, relay.wsUrl, devices, group, plan.backlog);
+}
+
+if (onlyCatchup) {
+  try {
+    const catchup = await measureCatchup(await registerDevices(relay.url, 10));
+    console.log(JSON.stringify(catchup));
   } finally {
     await relay.destroy();
     rmSync(dir, { recursive: true, force: true });
@@ -203,20 +227,7 @@ try {
 
   if (!crypto || !storage || !idle) console.log(loadTable(load).join('\n'));
   else {
-    log(`catch-up of ${plan.backlog}`);
-    const catchGroup = await createGroup(
-      relay.url,
-      devices,
-      Array.from({ length: 10 }, (_, i) => i),
-    );
-    const catchup = await runCatchup(
-      path.join(dir, 'relay.db'),
-      relay.url,
-      relay.wsUrl,
-      devices,
-      catchGroup,
-      plan.backlog,
-    );
+    const catchup = await measureCatchup(devices);
     log('web app first load over slow 4G, CPU 4x slower');
     const firstLoad = await runFirstLoad(firstLoadRounds);
     const membership = await measureMembership();

@@ -1,6 +1,7 @@
 // Client crypto in Node: a short chat message sealed (encrypt + sign, both
 // layers, padded) and opened (verify + decrypt) with shared/protocol, as a
-// client does for every message it sends or receives; beside it, the floor:
+// client does for every message it sends or receives (the plaintext's own
+// encoding is not timed, either way); beside it, the floor:
 // one bare Ed25519 signature and verification of as many bytes (the
 // signature is the one public-key operation per message, so it bounds both).
 import { performance } from 'node:perf_hooks';
@@ -51,13 +52,17 @@ export function runCrypto(ms: number): CryptoResult {
   // the first round is a warm-up for the JIT and is not counted.
   const round = (roundMs: number) => {
     const sealed: { envelope: Uint8Array; clientMsgId: string }[] = [];
+    // Only encryptMessage is timed, as only decryptMessage is on the way back: encoding
+    // the plaintext (and decoding it) is the app's message format, not the protocol's layers.
+    let sealing = 0;
     let t0 = performance.now();
     while (performance.now() - t0 < roundMs) {
-      // A fresh plaintext each time, as a client encodes each message it sends.
       const plaintext = encodePlaintext({ type: 'text', text: CHAT_TEXT, sentAt: Date.now() });
+      const t = performance.now();
       sealed.push(encryptMessage(sender, device, 'message', plaintext));
+      sealing += performance.now() - t;
     }
-    const encrypt = sealed.length / ((performance.now() - t0) / 1000);
+    const encrypt = sealed.length / (sealing / 1000);
     t0 = performance.now();
     for (const m of sealed) decryptMessage(receiver, m.envelope, { ...routing, messageId: m.clientMsgId }, { roster });
     const decrypt = sealed.length / ((performance.now() - t0) / 1000);

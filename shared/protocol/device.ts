@@ -3,7 +3,7 @@
 // a client can refuse an older key the server replays after a rotation.
 import { concatBytes, fromB64, toB64, u32be, utf8 } from '../crypto/encoding';
 import { LABELS } from '../crypto/labels';
-import { hash, sign, verify } from '../crypto/primitives';
+import { constantTimeEqual, hash, sign, verify } from '../crypto/primitives';
 import { sodium } from '../crypto/sodium';
 
 export const DEVICE_ID_BYTES = 24;
@@ -27,6 +27,22 @@ export interface DevicePublic {
 
 export function deviceIdFromSignPk(signPk: Uint8Array): string {
   return toB64(hash(LABELS.deviceId, [signPk], DEVICE_ID_BYTES));
+}
+
+/** The id last derived for each key array, with a copy of the key it came from. */
+const ownIds = new WeakMap<Uint8Array, { signPk: Uint8Array; deviceId: string }>();
+
+/**
+ * This device's id, derived once per key (a BLAKE2b call per message sent
+ * otherwise); the kept copy is compared byte for byte, so a key changed in
+ * place gets its id derived again.
+ */
+export function ownDeviceId(keys: DeviceKeys): string {
+  const known = ownIds.get(keys.signPk);
+  if (known && constantTimeEqual(known.signPk, keys.signPk)) return known.deviceId;
+  const deviceId = deviceIdFromSignPk(keys.signPk);
+  ownIds.set(keys.signPk, { signPk: keys.signPk.slice(), deviceId });
+  return deviceId;
 }
 
 export function generateDeviceKeys(): DeviceKeys {

@@ -21,7 +21,7 @@ import {
   sign,
   verify,
 } from '../crypto/primitives';
-import { type DeviceKeys, deviceIdFromSignPk } from './device';
+import { type DeviceKeys, ownDeviceId } from './device';
 import type { EpochKeys } from './epoch-keys';
 import { MAX_ENVELOPE_BYTES, bucketFor, isBucketLength } from './padding';
 import { MESSAGE_KINDS, type MessageKind, mayPost } from './posting-rules';
@@ -32,6 +32,24 @@ export const ENVELOPE_VERSION = 1;
 export const MESSAGE_ID_BYTES = 16;
 
 const ID_RE = /^[A-Za-z0-9_-]{16,64}$/;
+
+/** Group and device ids as UTF-8, checked once: each message sealed or opened needs them. */
+const idBytesCache = new Map<string, Uint8Array>();
+const MAX_CACHED_IDS = 4096;
+
+const VERSION_BYTE = new Uint8Array([ENVELOPE_VERSION]);
+const KIND_BYTES = new Map<string, Uint8Array>(MESSAGE_KINDS.map((kind) => [kind, utf8(kind)]));
+
+/** The UTF-8 bytes of a group or device id; throws if it is not an id. Callers must not change them. */
+function idBytes(id: string): Uint8Array {
+  let bytes = idBytesCache.get(id);
+  if (bytes) return bytes;
+  if (!ID_RE.test(id)) throw new RangeError('group and sender must be ids');
+  bytes = utf8(id);
+  if (idBytesCache.size >= MAX_CACHED_IDS) idBytesCache.clear();
+  idBytesCache.set(id, bytes);
+  return bytes;
+}
 const OUTER_PREFIX = 1 + AEAD_NONCE_BYTES; // version + nonce
 const PAD_MARKER = 0x80;
 
@@ -102,14 +120,13 @@ function fail(code: MessageErrorCode, message: string): never {
 const isU32 = (n: number) => Number.isInteger(n) && n >= 0 && n <= 0xffffffff;
 
 export function encodeHeader(h: MessageHeader): Uint8Array {
-  if (!ID_RE.test(h.group) || !ID_RE.test(h.sender)) throw new RangeError('group and sender must be ids');
+  const group = idBytes(h.group);
+  const sender = idBytes(h.sender);
   if (h.messageId.length !== MESSAGE_ID_BYTES) throw new RangeError('message id must be 16 bytes');
   if (!isU32(h.epoch) || !isU32(h.counter) || h.version !== (h.version & 0xff))
     throw new RangeError('header number out of range');
   const kind = MESSAGE_KINDS.indexOf(h.kind);
   if (kind < 0) throw new RangeError('unknown kind');
-  const group = utf8(h.group);
-  const sender = utf8(h.sender);
   return concatBytes(
     new Uint8Array([h.version, kind]),
     u32be(h.epoch),
@@ -155,12 +172,14 @@ export function decodeHeader(bytes: Uint8Array): { header: MessageHeader; length
 // ------------------------------------------------------------ outer layer
 
 function outerAd(routing: Routing): Uint8Array[] {
-  return [new Uint8Array([ENVELOPE_VERSION]), utf8(routing.group), u32be(routing.epoch), utf8(routing.kind)];
+  // The relay's routing may hold anything: a known id's bytes are reused, anything else is encoded.
+  const group = idBytesCache.get(routing.group) ?? utf8(routing.group);
+  return [VERSION_BYTE, group, u32be(routing.epoch), KIND_BYTES.get(routing.kind) ?? utf8(routing.kind)];
 }
 
 /** The largest plaintext that fits the largest envelope for this group and sender. */
 export function maxPlaintextBytes(group: string, sender: string): number {
-  const header = 2 + 8 + MESSAGE_ID_BYTES + 2 + utf8(group).length + utf8(sender).length;
+  const header = 2 + 8 + MESSAGE_ID_BYTES + 2 + idBytes(group).length + idBytes(sender).length;
   return (
     MAX_ENVELOPE_BYTES -
     OUTER_PREFIX -
@@ -172,21 +191,28 @@ export function maxPlaintextBytes(group: string, sender: string): number {
 
 /**
  * Pads `inner` (ISO/IEC 7816-4: 0x80 then zeros) so the whole envelope is a
- * bucket length, and seals it under the metadata key. Exported for tests.
+ * bucket length, and seals it under the metadata key. The inner layer may come
+ * in parts, written straight into the padded buffer. Exported for tests.
  */
 export function sealOuter(
   metadataKey: Uint8Array,
   routing: Routing,
-  inner: Uint8Array,
+  inner: Uint8Array | readonly Uint8Array[],
   nonce: Uint8Array = randomBytes(AEAD_NONCE_BYTES),
 ): Uint8Array {
-  const bucket = bucketFor(OUTER_PREFIX + inner.length + 1 + AEAD_TAG_BYTES);
+  const parts = inner instanceof Uint8Array ? [inner] : inner;
+  const innerLength = parts.reduce((n, p) => n + p.length, 0);
+  const bucket = bucketFor(OUTER_PREFIX + innerLength + 1 + AEAD_TAG_BYTES);
   if (bucket === null) fail('too_large', 'message does not fit the largest envelope');
   const padded = new Uint8Array(bucket - OUTER_PREFIX - AEAD_TAG_BYTES);
-  padded.set(inner);
-  padded[inner.length] = PAD_MARKER;
+  let at = 0;
+  for (const part of parts) {
+    padded.set(part, at);
+    at += part.length;
+  }
+  padded[at] = PAD_MARKER;
   const sealed = aeadEncrypt(LABELS.messageOuter, metadataKey, nonce, padded, outerAd(routing));
-  return concatBytes(new Uint8Array([ENVELOPE_VERSION]), nonce, sealed);
+  return concatBytes(VERSION_BYTE, nonce, sealed);
 }
 
 /** Opens and unpads the outer layer; exported for tests. */
@@ -214,9 +240,9 @@ export function signedPart(header: Uint8Array, nonce: Uint8Array, ciphertext: Ui
   return concatBytes(u32be(header.length), header, nonce, ciphertext);
 }
 
-/** u16 header length | header | nonce (24) | signature (64) | ciphertext */
-function encodeInner(header: Uint8Array, nonce: Uint8Array, sig: Uint8Array, ciphertext: Uint8Array): Uint8Array {
-  return concatBytes(new Uint8Array([header.length >> 8, header.length & 0xff]), header, nonce, sig, ciphertext);
+/** u16 header length | header | nonce (24) | signature (64) | ciphertext, in parts for sealOuter. */
+function innerParts(header: Uint8Array, nonce: Uint8Array, sig: Uint8Array, ciphertext: Uint8Array): Uint8Array[] {
+  return [new Uint8Array([header.length >> 8, header.length & 0xff]), header, nonce, sig, ciphertext];
 }
 
 /** Parses an inner layer; throws on any layout error. Exported for carried bulletins. */
@@ -263,7 +289,7 @@ export function encryptMessage(
   plaintext: Uint8Array,
   givenMessageId?: Uint8Array,
 ): EncryptedMessage {
-  if (deviceIdFromSignPk(device.signPk) !== keys.self) throw new Error('device keys do not belong to this epoch state');
+  if (ownDeviceId(device) !== keys.self) throw new Error('device keys do not belong to this epoch state');
   if (!MESSAGE_KINDS.includes(kind)) throw new RangeError('unknown message kind'); // before a counter is spent
   if (plaintext.length > maxPlaintextBytes(keys.group, keys.self))
     fail('too_large', 'message does not fit the largest envelope');
@@ -290,7 +316,7 @@ export function encryptMessage(
     const envelope = sealOuter(
       keys.metadataKey,
       { group: keys.group, epoch: keys.epoch, kind },
-      encodeInner(headerBytes, nonce, sig, ciphertext),
+      innerParts(headerBytes, nonce, sig, ciphertext),
       outerNonce,
     );
     return { envelope, header, clientMsgId: toB64(header.messageId) };

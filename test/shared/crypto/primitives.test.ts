@@ -97,3 +97,21 @@ describe('labelled aead', () => {
     expect(aeadDecrypt(LABELS.messageInner, key, nonce, ct.subarray(0, 10), ad)).toBeNull();
   });
 });
+
+describe('random bytes', () => {
+  it('never hand out the same bytes twice, across many pool blocks and at every size', () => {
+    const seen = new Set<string>();
+    // 16-byte draws through several 4 KiB blocks, with odd sizes between them to shift the offsets.
+    for (let i = 0; i < 2000; i++) {
+      const id = Buffer.from(randomBytes(16)).toString('hex');
+      expect(seen.has(id)).toBe(false);
+      seen.add(id);
+      randomBytes(1 + (i % 37));
+    }
+    const big = randomBytes(70_000);
+    expect(big.length).toBe(70_000);
+    // a large draw is filled to its end (getRandomValues takes 64 KiB per call)
+    expect(big.subarray(65_536).some((b) => b !== 0)).toBe(true);
+    expect(randomBytes(0).length).toBe(0);
+  });
+});

@@ -6,6 +6,7 @@ import {
   deviceIdFromSignPk,
   devicePublic,
   generateDeviceKeys,
+  ownDeviceId,
   rotateKx,
   verifyDevicePublic,
 } from '../../../shared/protocol/device';
@@ -19,6 +20,14 @@ describe('device identity', () => {
     expect(id).toBe(deviceIdFromSignPk(d.signPk.slice()));
     expect(id).toHaveLength(Math.ceil((DEVICE_ID_BYTES * 4) / 3));
     expect(id).not.toBe(deviceIdFromSignPk(generateDeviceKeys().signPk));
+  });
+
+  it("remembers a device's own id, and derives it again when the key array is changed in place", () => {
+    const d = generateDeviceKeys();
+    expect(ownDeviceId(d)).toBe(deviceIdFromSignPk(d.signPk));
+    const other = generateDeviceKeys();
+    d.signPk.set(other.signPk);
+    expect(ownDeviceId(d)).toBe(deviceIdFromSignPk(other.signPk));
   });
 
   it('publishes a record that verifies', () => {
