@@ -73,7 +73,7 @@ describe('roster chain', () => {
       expect(chain.headAt(states[i]!.seq)).toBe(states[i]!.head);
     }
     for (const e of epochs) {
-      const last = states.findLast((s) => s.epoch === e);
+      const last = [...states].reverse().find((s) => s.epoch === e);
       expect(entries(chain.atEpoch(e))).toEqual(entries(last));
       const removedSince = states.some(
         (after, i) =>
@@ -90,7 +90,8 @@ describe('roster chain', () => {
     expect([...chain.formerMembers()].sort()).toEqual([...former].sort());
     expect(former.size).toBeGreaterThan(0);
     for (const id of ids) {
-      const joined = states.findLastIndex((s, i) => s.members.has(id) && !states[i - 1]?.members.has(id));
+      const joins = states.map((s, i) => s.members.has(id) && !states[i - 1]?.members.has(id));
+      const joined = joins.lastIndexOf(true);
       expect(chain.joinEpoch(id)).toBe(joined < 0 ? Number.MAX_SAFE_INTEGER : states[joined]!.epoch);
       expect(chain.removedBy(id)).toBe(states.at(-1)!.members.has(id) || !former.has(id) ? null : idOf(devices[0]!));
     }
