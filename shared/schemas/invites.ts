@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_MEMBERS } from '../protocol/roster/types';
 import { b64Bytes, grantableRoleSchema, idSchema, unixSeconds } from './common';
 import { devicePublicSchema } from './devices';
 
@@ -12,7 +13,8 @@ export const createInviteBody = z.object({
     .min(60)
     .max(MAX_INVITE_SECONDS)
     .default(7 * 24 * 3600),
-  maxUses: z.number().int().min(1).max(1000).default(1),
+  /** one invite may bring in a whole group (a campaign's bulletin group) */
+  maxUses: z.number().int().min(1).max(MAX_MEMBERS).default(1),
   /** encrypted by the admin's client; the server never reads it */
   label: b64Bytes(0, 1024).default(''),
 });
