@@ -60,6 +60,13 @@ export function applyHubOps(sockets: readonly GroupSocket[], groupId: string, op
   }
 }
 
+/** The devices with an authenticated socket among these. */
+export function liveDevices(sockets: readonly GroupSocket[]): Set<string> {
+  const live = new Set<string>();
+  for (const s of sockets) if (s.state?.session) live.add(s.state.session.deviceId);
+  return live;
+}
+
 export function deviceSocketCount(sockets: readonly GroupSocket[], deviceId: string): number {
   return sockets.filter((s) => s.state?.session?.deviceId === deviceId).length;
 }

@@ -3,6 +3,7 @@ import {
   applyHubOps,
   deviceSocketCount,
   type GroupSocket,
+  liveDevices,
   type GroupSocketState,
   overdueSockets,
   REMOVED_REASON,
@@ -95,6 +96,11 @@ describe('group sockets (the per-group Durable Object fan-out)', () => {
     const r = authed('R');
     applyHubOps([r], 'g1', [{ type: 'remove', devices: ['R'] }]);
     expect(r.closed).toEqual([[1000, REMOVED_REASON]]);
+  });
+
+  it('lists the devices with an authenticated socket, each once', () => {
+    const pending = socket({ groupId: 'g1', since: 0 });
+    expect([...liveDevices([authed('A'), authed('A'), authed('B'), pending, socket(null)])].sort()).toEqual(['A', 'B']);
   });
 
   it('counts a device’s sockets', () => {
