@@ -30,22 +30,32 @@ interface StateMark {
   head: string;
   epoch: number;
   settings: RosterState['settings'];
-  changed: ReadonlyMap<string, { was?: Member; now?: Member }>;
+  changed: ReadonlyMap<string, Change>;
 }
 
-function markOf(before: RosterState | undefined, after: RosterState, commit: SignedCommit): StateMark {
-  const changed = new Map<string, { was?: Member; now?: Member }>();
+type Change = { was?: Member; now?: Member };
+
+/** The members a commit names, as they were before it (read before the commit is applied). */
+function changesBefore(before: RosterState | undefined, commit: SignedCommit): Map<string, Change> {
+  const changed = new Map<string, Change>();
   for (const op of decodeCommit(commit).ops) {
     if (op.op === 'settings' || changed.has(op.device)) continue;
     const was = before?.members.get(op.device);
-    const now = after.members.get(op.device);
-    changed.set(op.device, { ...(was ? { was } : {}), ...(now ? { now } : {}) });
+    changed.set(op.device, was ? { was } : {});
+  }
+  return changed;
+}
+
+function markOf(changed: Map<string, Change>, after: RosterState): StateMark {
+  for (const [device, c] of changed) {
+    const now = after.members.get(device);
+    if (now) c.now = now;
   }
   return { seq: after.seq, head: after.head, epoch: after.epoch, settings: after.settings, changed };
 }
 
-const removed = (c: { was?: Member; now?: Member }) => c.was !== undefined && c.now === undefined;
-const added = (c: { was?: Member; now?: Member }) => c.was === undefined && c.now !== undefined;
+const removed = (c: Change) => c.was !== undefined && c.now === undefined;
+const added = (c: Change) => c.was === undefined && c.now !== undefined;
 
 export class RosterChain {
   private former: { length: number; members: Map<string, Role> } | null = null;
@@ -60,23 +70,35 @@ export class RosterChain {
     genesis: RosterState,
   ) {
     this.last = genesis;
-    this.keep(undefined, genesis, commits[0]!);
+    this.keep(changesBefore(undefined, commits[0]!), genesis);
   }
 
-  /** Verifies a whole chain from its genesis (throws RosterError). */
+  /**
+   * Verifies a whole chain from its genesis (throws RosterError). The walk
+   * applies every commit to one member map (see applyCommit): a commit that
+   * fails throws the whole walk away, and the kept states are copies.
+   */
   static verify(commits: readonly SignedCommit[]): RosterChain {
     if (commits.length === 0) throw new Error('empty roster chain');
     const chain = new RosterChain([commits[0]!], applyGenesis(commits[0]!));
-    for (const c of commits.slice(1)) chain.append(c);
+    const walk = new Map(chain.last.members);
+    for (const c of commits.slice(1)) {
+      const before = chain.last;
+      const changed = changesBefore(before, c);
+      chain.commits.push(c);
+      chain.keep(changed, applyCommit(before, c, walk), true);
+    }
     return chain;
   }
 
-  private keep(before: RosterState | undefined, after: RosterState, commit: SignedCommit): void {
+  /** Keeps a verified state; `shared` when its member map is the walk's, changed by the next commit. */
+  private keep(changed: Map<string, Change>, after: RosterState, shared = false): void {
     const index = this.marks.length;
-    this.marks.push(markOf(before, after, commit));
-    if (index % SNAPSHOT_EVERY === 0) this.snapshots.set(index, after);
+    this.marks.push(markOf(changed, after));
+    if (index % SNAPSHOT_EVERY === 0)
+      this.snapshots.set(index, shared ? { ...after, members: new Map(after.members) } : after);
     // the state just replaced is the one most often asked for next (the previous epoch's roster)
-    if (before) this.remember(index - 1, before);
+    else if (!shared && index > 0) this.remember(index - 1, this.last);
     this.last = after;
   }
 
@@ -120,9 +142,10 @@ export class RosterChain {
   /** Verifies and appends the next commit (throws RosterError and changes nothing if it does not verify). */
   append(commit: SignedCommit): RosterState {
     const before = this.last;
+    const changed = changesBefore(before, commit);
     const next = applyCommit(before, commit);
     this.commits.push(commit);
-    this.keep(before, next, commit);
+    this.keep(changed, next);
     return next;
   }
 
