@@ -105,11 +105,11 @@ async function askToJoin(baseUrl: string, admin: RelayApi, groupId: string, newc
 }
 
 /** Creates a group whose admin is `members[0]` and admits the others (each asked to join) in commits of at most 64 adds. */
-export async function createGroup(
+export async function growGroup(
   baseUrl: string,
   devices: readonly BenchDevice[],
-  members: number[],
-): Promise<BenchGroup> {
+  members: readonly number[],
+): Promise<{ groupId: string; state: RosterState }> {
   const admin = devices[members[0]!]!;
   const api = new RelayApi(baseUrl);
   api.token = admin.token;
@@ -144,6 +144,16 @@ export async function createGroup(
     await api.appendCommit(groupId, commit);
     state = applyCommit(state, commit);
   }
+  return { groupId, state };
+}
+
+/** growGroup, then one sealed chat message per member (what the load generator posts). */
+export async function createGroup(
+  baseUrl: string,
+  devices: readonly BenchDevice[],
+  members: number[],
+): Promise<BenchGroup> {
+  const { groupId, state } = await growGroup(baseUrl, devices, members);
   // The epoch secret would be sealed to every member; here each member opens it directly.
   const secret = randomBytes(EPOCH_SECRET_BYTES);
   const plaintext = encodePlaintext({ type: 'text', text: CHAT_TEXT, sentAt: Date.now() });

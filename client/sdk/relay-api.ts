@@ -56,6 +56,20 @@ const pinnedResponse = zod.object({ messages: zod.array(storedMessageSchema) });
 
 /** How long a request waits for the response to begin; then it fails as `offline` (a ClientError, not a RelayError). */
 export const RESPONSE_TIMEOUT_MS = 30_000;
+/**
+ * The body goes up before the response can begin, so the wait grows with it at
+ * a weak uplink's rate (32 KiB/s, a poor 3G signal): an epoch's envelopes for
+ * 5,000 members are 2.4 MiB, about 75 s more; a small JSON body, milliseconds.
+ */
+export const SLOW_UPLINK_BYTES_PER_MS = 32;
+
+/** The bytes of a request body whose size is known (a JSON string or bytes; a stream counts nothing). */
+function bodyBytes(body: RequestInit['body']): number {
+  if (typeof body === 'string') return new TextEncoder().encode(body).length;
+  if (ArrayBuffer.isView(body)) return body.byteLength;
+  if (body instanceof ArrayBuffer) return body.byteLength;
+  return 0;
+}
 
 export class RelayApi {
   token: string | null = null;
@@ -95,10 +109,10 @@ export class RelayApi {
    */
   private async send(url: string, init: RequestInit): Promise<Response> {
     const controller = new AbortController();
+    const waitMs = this.responseTimeoutMs + Math.ceil(bodyBytes(init.body) / SLOW_UPLINK_BYTES_PER_MS);
     const timer = setTimeout(
-      () =>
-        controller.abort(new ClientError('offline', `the server did not answer within ${this.responseTimeoutMs} ms`)),
-      this.responseTimeoutMs,
+      () => controller.abort(new ClientError('offline', `the server did not answer within ${waitMs} ms`)),
+      waitMs,
     );
     try {
       // The caller's own signal (a file transfer she stopped) ends it too, mid-request or mid-body:

@@ -1,30 +1,128 @@
 // The roster as this client verified it: the signed commits from the genesis
 // and the state after each one. Nothing here comes from the server's word:
 // a commit enters only if it verifies against the state before it (P4).
+//
+// States are kept compactly: a group grown one approval per commit has one
+// state per member, and a full member map per state is O(n^2) (5,000 members:
+// 12.5 million entries, hundreds of MiB on a phone). Each state keeps only the
+// members its commit touched, with a full map every SNAPSHOT_EVERY states and
+// for the current one; an older state is rebuilt on demand from the snapshot
+// before it (and the last few rebuilt are remembered).
 import {
   applyCommit,
   applyGenesis,
   commitHash,
   decodeCommit,
+  type Member,
   type Role,
   type RosterState,
   type SignedCommit,
 } from '../../shared/protocol/roster';
 
+/** A full member map every this many states. */
+const SNAPSHOT_EVERY = 64;
+/** Older states rebuilt from a snapshot that are remembered. */
+const REBUILT_KEPT = 8;
+
+/** A state without its members, and the members its commit changed (before and after; absent = not a member). */
+interface StateMark {
+  seq: number;
+  head: string;
+  epoch: number;
+  settings: RosterState['settings'];
+  changed: ReadonlyMap<string, Change>;
+}
+
+type Change = { was?: Member; now?: Member };
+
+/** The members a commit names, as they were before it (read before the commit is applied). */
+function changesBefore(before: RosterState | undefined, commit: SignedCommit): Map<string, Change> {
+  const changed = new Map<string, Change>();
+  for (const op of decodeCommit(commit).ops) {
+    if (op.op === 'settings' || changed.has(op.device)) continue;
+    const was = before?.members.get(op.device);
+    changed.set(op.device, was ? { was } : {});
+  }
+  return changed;
+}
+
+function markOf(changed: Map<string, Change>, after: RosterState): StateMark {
+  for (const [device, c] of changed) {
+    const now = after.members.get(device);
+    if (now) c.now = now;
+  }
+  return { seq: after.seq, head: after.head, epoch: after.epoch, settings: after.settings, changed };
+}
+
+const removed = (c: Change) => c.was !== undefined && c.now === undefined;
+const added = (c: Change) => c.was === undefined && c.now !== undefined;
+
 export class RosterChain {
   private former: { length: number; members: Map<string, Role> } | null = null;
+  private readonly marks: StateMark[] = [];
+  /** full states: every SNAPSHOT_EVERY-th (by index) */
+  private readonly snapshots = new Map<number, RosterState>();
+  private readonly rebuilt = new Map<number, RosterState>();
+  private last: RosterState;
 
   private constructor(
     readonly commits: SignedCommit[],
-    private readonly states: RosterState[],
-  ) {}
+    genesis: RosterState,
+  ) {
+    this.last = genesis;
+    this.keep(changesBefore(undefined, commits[0]!), genesis);
+  }
 
-  /** Verifies a whole chain from its genesis (throws RosterError). */
+  /**
+   * Verifies a whole chain from its genesis (throws RosterError). The walk
+   * applies every commit to one member map (see applyCommit): a commit that
+   * fails throws the whole walk away, and the kept states are copies.
+   */
   static verify(commits: readonly SignedCommit[]): RosterChain {
     if (commits.length === 0) throw new Error('empty roster chain');
-    const states = [applyGenesis(commits[0]!)];
-    for (const c of commits.slice(1)) states.push(applyCommit(states[states.length - 1]!, c));
-    return new RosterChain([...commits], states);
+    const chain = new RosterChain([commits[0]!], applyGenesis(commits[0]!));
+    const walk = new Map(chain.last.members);
+    for (const c of commits.slice(1)) {
+      const before = chain.last;
+      const changed = changesBefore(before, c);
+      chain.commits.push(c);
+      chain.keep(changed, applyCommit(before, c, walk), true);
+    }
+    return chain;
+  }
+
+  /** Keeps a verified state; `shared` when its member map is the walk's, changed by the next commit. */
+  private keep(changed: Map<string, Change>, after: RosterState, shared = false): void {
+    const index = this.marks.length;
+    this.marks.push(markOf(changed, after));
+    if (index % SNAPSHOT_EVERY === 0)
+      this.snapshots.set(index, shared ? { ...after, members: new Map(after.members) } : after);
+    // the state just replaced is the one most often asked for next (the previous epoch's roster)
+    else if (!shared && index > 0) this.remember(index - 1, this.last);
+    this.last = after;
+  }
+
+  /** The state after commit `index`, rebuilt from the snapshot at or before it. */
+  private stateAt(index: number): RosterState {
+    if (index === this.marks.length - 1) return this.last;
+    const kept = this.snapshots.get(index) ?? this.rebuilt.get(index);
+    if (kept) return kept;
+    const from = index - (index % SNAPSHOT_EVERY);
+    const members = new Map(this.snapshots.get(from)!.members);
+    for (let i = from + 1; i <= index; i++)
+      for (const [device, c] of this.marks[i]!.changed)
+        if (c.now) members.set(device, c.now);
+        else members.delete(device);
+    const { seq, head, epoch, settings } = this.marks[index]!;
+    const state: RosterState = { group: this.last.group, seq, head, epoch, members, settings };
+    this.remember(index, state);
+    return state;
+  }
+
+  private remember(index: number, state: RosterState): void {
+    if (this.snapshots.has(index)) return;
+    if (this.rebuilt.size >= REBUILT_KEPT) this.rebuilt.delete(this.rebuilt.keys().next().value!);
+    this.rebuilt.set(index, state);
   }
 
   /** The hash of the genesis commit: what an invite link carries to name the group (P13). */
@@ -38,25 +136,28 @@ export class RosterChain {
   }
 
   get current(): RosterState {
-    return this.states[this.states.length - 1]!;
+    return this.last;
   }
 
   /** Verifies and appends the next commit (throws RosterError and changes nothing if it does not verify). */
   append(commit: SignedCommit): RosterState {
-    const next = applyCommit(this.current, commit);
+    const before = this.last;
+    const changed = changesBefore(before, commit);
+    const next = applyCommit(before, commit);
     this.commits.push(commit);
-    this.states.push(next);
+    this.keep(changed, next);
     return next;
   }
 
   /** The state right after the commit with this hash (what an epoch envelope names). */
   atHead(head: string): RosterState | undefined {
-    return this.states.find((s) => s.head === head);
+    const index = this.marks.findIndex((m) => m.head === head);
+    return index < 0 ? undefined : this.stateAt(index);
   }
 
   /** The head this chain verified at a sequence, if it reaches that far. */
   headAt(seq: number): string | undefined {
-    return this.states.find((s) => s.seq === seq)?.head;
+    return this.marks.find((m) => m.seq === seq)?.head;
   }
 
   /**
@@ -65,7 +166,7 @@ export class RosterChain {
    * roster is fixed within an epoch.
    */
   atEpoch(epoch: number): RosterState | undefined {
-    for (let i = this.states.length - 1; i >= 0; i--) if (this.states[i]!.epoch === epoch) return this.states[i];
+    for (let i = this.marks.length - 1; i >= 0; i--) if (this.marks[i]!.epoch === epoch) return this.stateAt(i);
     return undefined;
   }
 
@@ -76,11 +177,10 @@ export class RosterChain {
    * may hold that epoch's keys, so nothing new may be sealed in it (P5).
    */
   removedSince(epoch: number): boolean {
-    for (let i = 1; i < this.states.length; i++) {
-      const before = this.states[i - 1]!;
-      const after = this.states[i]!;
-      if (after.epoch <= epoch && before.epoch < epoch) continue;
-      if ([...before.members.keys()].some((d) => !after.members.has(d))) return true;
+    for (let i = 1; i < this.marks.length; i++) {
+      const after = this.marks[i]!;
+      if (after.epoch <= epoch && this.marks[i - 1]!.epoch < epoch) continue;
+      if ([...after.changed.values()].some(removed)) return true;
     }
     return false;
   }
@@ -91,31 +191,30 @@ export class RosterChain {
    * they had). Computed once per chain length.
    */
   formerMembers(): Map<string, Role> {
-    if (this.former?.length === this.states.length) return this.former.members;
+    if (this.former?.length === this.marks.length) return this.former.members;
     const members = new Map<string, Role>();
-    for (let i = 1; i < this.states.length; i++) {
-      const after = this.states[i]!;
-      for (const [device, m] of this.states[i - 1]!.members)
-        if (!after.members.has(device)) members.set(device, m.role);
-    }
+    for (let i = 1; i < this.marks.length; i++)
+      for (const [device, c] of this.marks[i]!.changed) if (removed(c)) members.set(device, c.was!.role);
     for (const device of this.current.members.keys()) members.delete(device);
-    this.former = { length: this.states.length, members };
+    this.former = { length: this.marks.length, members };
     return members;
   }
 
   /** Who signed the commit that last took this device out of the roster (she herself: she left); null if it is in it or never was. */
   removedBy(deviceId: string): string | null {
     if (this.current.members.has(deviceId)) return null;
-    for (let i = this.states.length - 1; i > 0; i--)
-      if (this.states[i - 1]!.members.has(deviceId)) return decodeCommit(this.commits[i]!).author;
+    for (let i = this.marks.length - 1; i > 0; i--) {
+      const c = this.marks[i]!.changed.get(deviceId);
+      if (c && removed(c)) return decodeCommit(this.commits[i]!).author;
+    }
     return null;
   }
 
   /** The epoch in which this device was (last) added. */
   joinEpoch(deviceId: string): number {
-    for (let i = this.states.length - 1; i >= 0; i--) {
-      const before = this.states[i - 1];
-      if (this.states[i]!.members.has(deviceId) && !before?.members.has(deviceId)) return this.states[i]!.epoch;
+    for (let i = this.marks.length - 1; i >= 0; i--) {
+      const c = this.marks[i]!.changed.get(deviceId);
+      if (c && added(c)) return this.marks[i]!.epoch;
     }
     return Number.MAX_SAFE_INTEGER;
   }

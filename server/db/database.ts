@@ -5,6 +5,9 @@
 import { type Compilable, CompiledQuery, type Kysely } from 'kysely';
 import type { Tables } from './tables';
 
+/** D1 binds at most this many parameters per statement (SQLite allows far more); long lists go in chunks. */
+export const MAX_BOUND_PARAMETERS = 100;
+
 export interface StatementResult {
   rows: Record<string, unknown>[];
   changes: number;

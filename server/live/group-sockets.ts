@@ -32,16 +32,39 @@ export type HubOp =
 /** Close reason for a device removed from the roster; it must not keep listening. */
 export const REMOVED_REASON = 'no longer a member of this group';
 
+/**
+ * The sockets are indexed by device once per call, so a batch of one publish
+ * per member (an epoch's envelopes: 5,000 in the largest group) costs the ops
+ * plus the sockets, not their product. A removed device's sockets are closed
+ * and receive nothing the batch publishes after its removal.
+ */
 export function applyHubOps(sockets: readonly GroupSocket[], groupId: string, ops: readonly HubOp[]): void {
+  const byDevice = new Map<string, GroupSocket[]>();
+  for (const socket of sockets) {
+    const device = socket.state?.groupId === groupId ? socket.state.session?.deviceId : undefined;
+    if (device === undefined) continue;
+    const mine = byDevice.get(device);
+    if (mine) mine.push(socket);
+    else byDevice.set(device, [socket]);
+  }
   for (const op of ops) {
-    const only = op.type === 'publish' ? op.only && new Set(op.only) : new Set(op.devices);
-    for (const socket of sockets) {
-      const device = socket.state?.groupId === groupId ? socket.state.session?.deviceId : undefined;
-      if (device === undefined || (only && !only.has(device))) continue;
+    const devices = op.type === 'publish' ? op.only : op.devices;
+    const targets = devices
+      ? [...new Set(devices)].flatMap((d) => byDevice.get(d) ?? [])
+      : [...byDevice.values()].flat();
+    if (op.type === 'remove') for (const device of op.devices) byDevice.delete(device);
+    for (const socket of targets) {
       if (op.type === 'publish') socket.send(op.text);
       else socket.close(1000, REMOVED_REASON);
     }
   }
+}
+
+/** The devices with an authenticated socket among these. */
+export function liveDevices(sockets: readonly GroupSocket[]): Set<string> {
+  const live = new Set<string>();
+  for (const s of sockets) if (s.state?.session) live.add(s.state.session.deviceId);
+  return live;
 }
 
 export function deviceSocketCount(sockets: readonly GroupSocket[], deviceId: string): number {

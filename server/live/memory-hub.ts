@@ -44,8 +44,13 @@ export function memoryHub(
       const peers = byGroup.get(groupId);
       if (!peers) return;
       const text = JSON.stringify(frame);
-      const only = onlyDevices && new Set(onlyDevices);
-      for (const peer of [...peers]) if (!only || only.has(peer.deviceId)) peer.send(text);
+      if (!onlyDevices) {
+        for (const peer of [...peers]) peer.send(text);
+        return;
+      }
+      // by device, not by scanning the group: an epoch's envelopes are one publish per member
+      for (const device of new Set(onlyDevices))
+        for (const peer of [...(byDevice.get(device) ?? [])]) if (peers.has(peer)) peer.send(text);
     },
     membersChanged(groupId, added, removed) {
       for (const d of added) for (const peer of byDevice.get(d) ?? []) subscribe(peer, groupId);

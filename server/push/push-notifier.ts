@@ -28,6 +28,12 @@ interface DeviceWindow {
   pending?: { endpoint: string; isLive: IsLive };
 }
 
+/** The wakes of one group gathered for one lookup: these devices (null: all its members). */
+interface MergedWake {
+  only: Set<string> | null;
+  isLive: IsLive;
+}
+
 /** Devices remembered for coalescing before old windows are swept. */
 const MAX_TRACKED_DEVICES = 50_000;
 
@@ -38,6 +44,7 @@ export function pushNotifier(db: Db, settings: PushSettings, send: PushSend, log
   let lookups = 0;
   let outstanding = 0; // lookups, queued and in-flight sends, window timers
   let waiters: (() => void)[] = [];
+  const merging = new Map<string, MergedWake>(); // lookups not started yet, per group
 
   const begin = () => void outstanding++;
   const end = () => {
@@ -104,12 +111,27 @@ export function pushNotifier(db: Db, settings: PushSettings, send: PushSend, log
 
   return {
     wake(groupId, only, isLive) {
+      // Wakes for one group in the same turn share one lookup: an epoch's
+      // envelopes are one wake per member (5,000 in the largest group).
+      const joining = merging.get(groupId);
+      if (joining) {
+        if (joining.only && only) for (const d of only) joining.only.add(d);
+        else joining.only = null;
+        joining.isLive = isLive;
+        return;
+      }
       if (lookups >= settings.maxQueued) return log.error('push_dropped lookups_full');
       lookups++;
       begin();
-      listPushTargets(db, groupId, only)
+      const wanted: MergedWake = { only: only ? new Set(only) : null, isLive };
+      merging.set(groupId, wanted);
+      Promise.resolve()
+        .then(() => {
+          merging.delete(groupId);
+          return listPushTargets(db, groupId, wanted.only ? [...wanted.only] : undefined);
+        })
         .then((targets) => {
-          for (const target of targets) if (!isLive(target.deviceId)) request(target, isLive);
+          for (const target of targets) if (!wanted.isLive(target.deviceId)) request(target, wanted.isLive);
         })
         .catch((err: Error) => log.error(`push_lookup_failed ${err.name}`))
         .finally(() => {

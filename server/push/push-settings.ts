@@ -1,6 +1,7 @@
 // Push is off unless the operator turns it on: VAPID_SUBJECT (a mailto: or
 // https: contact the push services require) and a key pair (Node: generated
 // beside the database at first start; Workers: the VAPID_* secrets).
+import { MAX_MEMBERS } from '../../shared/protocol/roster/types';
 import { parseAllowedOrigins } from './endpoint-policy';
 import { isVapidKeys, type VapidKeys } from './vapid';
 
@@ -39,7 +40,8 @@ export type PushVar = (typeof PUSH_VARS)[keyof typeof PUSH_VARS];
 export const PUSH_DEFAULTS = {
   coalesceMs: 30_000,
   timeoutMs: 10_000,
-  maxQueued: 1000,
+  // a wake for the largest group queues one push per member (a few hundred bytes each)
+  maxQueued: MAX_MEMBERS,
   maxConcurrent: 16,
   maxAttempts: 3,
   retryBaseMs: 1000,

@@ -11,6 +11,7 @@ import { errorBody } from '../error-body';
 import {
   applyHubOps,
   deviceSocketCount,
+  liveDevices,
   type GroupSocket,
   type GroupSocketState,
   type HubOp,
@@ -73,7 +74,7 @@ export class GroupHub extends DurableObject<WorkerEnv> implements GroupHubRpc {
     applyHubOps(sockets, groupId, ops);
     const wakes = ops.filter((op) => op.type === 'publish' && op.wake);
     if (wakes.length === 0) return;
-    const isLive = (deviceId: string) => deviceSocketCount(this.sockets(), deviceId) > 0;
+    const isLive = this.liveCheck();
     const pushed = this.runtime().then(({ deps }) => {
       if (!deps.push) return;
       for (const op of wakes) if (op.type === 'publish') deps.push.notifier.wake(groupId, op.only, isLive);
@@ -134,6 +135,24 @@ export class GroupHub extends DurableObject<WorkerEnv> implements GroupHubRpc {
   private forget(ws: WebSocket): void {
     this.sessions.get(ws)?.onClose();
     this.sessions.delete(ws);
+  }
+
+  /**
+   * Whether a device has an authenticated socket here. The sockets are read
+   * once per turn, not once per device asked: a wake for an epoch's envelopes
+   * asks about every member (5,000 in the largest group).
+   */
+  private liveCheck(): (deviceId: string) => boolean {
+    let live: ReadonlySet<string> | null = null;
+    return (deviceId) => {
+      if (!live) {
+        live = liveDevices(this.sockets());
+        queueMicrotask(() => {
+          live = null;
+        });
+      }
+      return live.has(deviceId);
+    };
   }
 
   private sockets(): GroupSocket[] {

@@ -27,7 +27,11 @@ const sentAt = z.number().int().min(0).max(8.64e15);
 
 const base = { v: z.literal(PLAINTEXT_VERSION), sentAt };
 
-/** At most this many counters in one epoch-check (a roster holds at most 1,000 members; the rest are left out). */
+/**
+ * At most this many counters in one epoch-check: a bound on the message's
+ * size, not on the group's (MAX_MEMBERS). In a larger group the senders beyond
+ * it are left out of that check.
+ */
 export const MAX_EPOCH_CHECK_COUNTERS = 1000;
 const deviceId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
 const counter = z.number().int().min(-1).max(0xffffffff);

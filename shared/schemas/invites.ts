@@ -1,8 +1,11 @@
 import { z } from 'zod';
+import { MAX_MEMBERS } from '../protocol/roster/types';
 import { b64Bytes, grantableRoleSchema, idSchema, unixSeconds } from './common';
 import { devicePublicSchema } from './devices';
 
 export const MAX_INVITE_SECONDS = 30 * 24 * 3600;
+/** One invite may bring in a whole group (a campaign's bulletin group). */
+export const MAX_INVITE_USES = MAX_MEMBERS;
 
 export const createInviteBody = z.object({
   role: grantableRoleSchema.default('member'),
@@ -12,7 +15,7 @@ export const createInviteBody = z.object({
     .min(60)
     .max(MAX_INVITE_SECONDS)
     .default(7 * 24 * 3600),
-  maxUses: z.number().int().min(1).max(1000).default(1),
+  maxUses: z.number().int().min(1).max(MAX_INVITE_USES).default(1),
   /** encrypted by the admin's client; the server never reads it */
   label: b64Bytes(0, 1024).default(''),
 });

@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { MAX_MEMBERS } from '../protocol/roster/types';
 import { b64Bytes, idSchema } from './common';
 
-export const MAX_ENVELOPES_PER_BATCH = 1000;
+/** One epoch's batch holds one envelope per member (the admin's own included). */
+export const MAX_ENVELOPES_PER_BATCH = MAX_MEMBERS;
 export const MAX_SEALED_ENVELOPE_BYTES = 2048;
 
 /**

@@ -4,6 +4,7 @@
 // used (revoked, used up, expired). Rotating revokes every active invite, so
 // it asks first.
 import { GRANTABLE_ROLES, type GrantableRole } from '../../../shared/protocol/posting-rules';
+import { MAX_INVITE_USES } from '../../../shared/schemas/invites';
 import type { InviteInfo, InviteOptions } from '../../sdk/client-api';
 import { inviteLink } from '../core/invite-link';
 import type { AppContext } from '../ui/context';
@@ -29,7 +30,14 @@ export function inviteForm(ctx: AppContext, groupId: string, onChange: () => voi
     GRANTABLE_ROLES.map((r) => ({ value: r, label: ctx.t(`role.${r}`) })),
     'member',
   );
-  const uses = h('input', { type: 'number', name: 'invite-uses', min: 1, max: 1000, value: 1, inputmode: 'numeric' });
+  const uses = h('input', {
+    type: 'number',
+    name: 'invite-uses',
+    min: 1,
+    max: MAX_INVITE_USES,
+    value: 1,
+    inputmode: 'numeric',
+  });
   const expiry = select(
     'invite-expiry',
     EXPIRY_CHOICES.map((s) => ({
@@ -56,7 +64,7 @@ export function inviteForm(ctx: AppContext, groupId: string, onChange: () => voi
 
   const options = (): InviteOptions => ({
     role: role.value as GrantableRole,
-    maxUses: Math.max(1, Math.min(1000, Math.floor(Number(uses.value)) || 1)),
+    maxUses: Math.max(1, Math.min(MAX_INVITE_USES, Math.floor(Number(uses.value)) || 1)),
     expiresInSeconds: Number(expiry.value),
     ...(label.value.trim() ? { label: label.value.trim() } : {}),
   });

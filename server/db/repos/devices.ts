@@ -1,12 +1,12 @@
-import type { Db } from '../database';
+import { type Db, MAX_BOUND_PARAMETERS } from '../database';
 import type { DevicesTable } from '../tables';
 
 export async function findDevice(db: Db, id: string): Promise<DevicesTable | undefined> {
   return db.kysely.selectFrom('devices').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** D1 allows at most 100 bound parameters per statement, so long id lists are read in chunks. */
-const IDS_PER_QUERY = 90;
+/** Long id lists are read in chunks that D1 can bind. */
+const IDS_PER_QUERY = MAX_BOUND_PARAMETERS - 10;
 
 export async function findDevices(db: Db, ids: readonly string[]): Promise<DevicesTable[]> {
   const rows: DevicesTable[] = [];

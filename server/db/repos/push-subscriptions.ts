@@ -1,5 +1,5 @@
 // The push endpoints of devices that opted in: one row per device.
-import type { Db, Statement } from '../database';
+import { type Db, MAX_BOUND_PARAMETERS, type Statement } from '../database';
 
 export async function savePushSubscription(db: Db, deviceId: string, endpoint: string): Promise<void> {
   await db.kysely
@@ -29,13 +29,19 @@ export interface PushTarget {
 }
 
 /** The subscribed devices among a group's members, or among `only` of them. */
+/** More devices than this are looked up as the whole group and picked out here (D1 binds at most 100 parameters). */
+const TARGETS_BY_ID = MAX_BOUND_PARAMETERS - 10;
+
 export async function listPushTargets(db: Db, groupId: string, only?: readonly string[]): Promise<PushTarget[]> {
   if (only && only.length === 0) return [];
-  let query = db.kysely
+  const query = db.kysely
     .selectFrom('memberships')
     .innerJoin('push_subscriptions', 'push_subscriptions.device_id', 'memberships.device_id')
     .select(['memberships.device_id as deviceId', 'push_subscriptions.endpoint as endpoint'])
     .where('memberships.group_id', '=', groupId);
-  if (only) query = query.where('memberships.device_id', 'in', [...only]);
-  return query.execute();
+  if (only && only.length <= TARGETS_BY_ID) return query.where('memberships.device_id', 'in', [...only]).execute();
+  const rows = await query.execute();
+  if (!only) return rows;
+  const wanted = new Set(only);
+  return rows.filter((r) => wanted.has(r.deviceId));
 }

@@ -8,7 +8,12 @@ import type { Role } from '../posting-rules';
 export { ROLES, type Role } from '../posting-rules';
 
 export const MAX_OPS_PER_COMMIT = 64;
-export const MAX_MEMBERS = 1000;
+/**
+ * The most members a group holds: a network-wide bulletin group (every member
+ * of every centre) passes 1,000. Every limit sized by the group (the envelope
+ * batch, an invite's uses) derives from this one.
+ */
+export const MAX_MEMBERS = 5000;
 export const MAX_RETENTION_SECONDS = 10 * 365 * 24 * 3600;
 export const MAX_HELP_NUMBERS = 5;
 

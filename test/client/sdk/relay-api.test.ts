@@ -14,6 +14,12 @@ let baseUrl: string;
 beforeAll(async () => {
   server = createServer((req, res) => {
     if (req.url === '/v1/groups' && req.headers.authorization === 'Bearer silent') return; // never answers
+    if (req.method === 'POST') {
+      // An upload: answered 600 ms after its whole body arrived (as over a slow uplink).
+      req.resume();
+      req.on('end', () => setTimeout(() => res.end(JSON.stringify({ stored: 1 })), 600));
+      return;
+    }
     // Headers at once, the body half a second later: slower than the timeout below in total.
     res.writeHead(200, { 'content-type': 'application/json' });
     res.write('{"groups":');
@@ -38,6 +44,20 @@ describe('RelayApi response timeout', () => {
     expect((error as ClientError).code).toBe('offline');
     expect(error).not.toBeInstanceOf(RelayError); // so the outbox keeps the post and retries
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+  });
+
+  it('gives an upload time for its body to go up: the wait grows with the body at a slow uplink’s rate', async () => {
+    const api = new RelayApi(baseUrl, undefined, 300);
+    api.token = 'uploader';
+    // 64 KiB of envelopes: 2 s more at SLOW_UPLINK_BYTES_PER_MS, so the answer 600 ms later arrives
+    const sealed = 'A'.repeat(64 * 1024);
+    await expect(api.uploadEnvelopes('g'.repeat(22), 1, [{ recipient: 'r'.repeat(43), sealed }])).resolves.toEqual({
+      stored: 1,
+    });
+    // a small body gets no such grace: the same answer is too late
+    await expect(api.uploadEnvelopes('g'.repeat(22), 1, [{ recipient: 'r'.repeat(43), sealed: 'A' }])).rejects.toThrow(
+      ClientError,
+    );
   });
 
   it('lets a response that started in time finish, however long its body takes', async () => {

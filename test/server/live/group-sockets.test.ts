@@ -3,6 +3,7 @@ import {
   applyHubOps,
   deviceSocketCount,
   type GroupSocket,
+  liveDevices,
   type GroupSocketState,
   overdueSockets,
   REMOVED_REASON,
@@ -56,10 +57,50 @@ describe('group sockets (the per-group Durable Object fan-out)', () => {
     expect(stays.sent).toEqual(['roster']);
   });
 
+  it('an epoch’s envelopes (one publish per member) reach each member once, reading each socket once rather than once per publish', () => {
+    const members = 3000;
+    let stateReads = 0;
+    const sockets = Array.from({ length: members }, (_, i) => {
+      const s = authed(`D${i}`);
+      const state = s.state;
+      return Object.defineProperty(s, 'state', {
+        get: () => {
+          stateReads++;
+          return state;
+        },
+      });
+    });
+    applyHubOps(
+      sockets,
+      'g1',
+      sockets.map((_, i) => ({ type: 'publish' as const, text: `envelope ${i}`, only: [`D${i}`] })),
+    );
+    expect(sockets.every((s, i) => s.sent.length === 1 && s.sent[0] === `envelope ${i}`)).toBe(true);
+    expect(stateReads).toBeLessThanOrEqual(3 * members);
+  });
+
+  it('a device removed earlier in a batch gets nothing the batch publishes after her removal', () => {
+    const r = authed('R');
+    const s = authed('S');
+    applyHubOps([r, s], 'g1', [
+      { type: 'publish', text: 'roster' },
+      { type: 'remove', devices: ['R'] },
+      { type: 'publish', text: 'next epoch' },
+      { type: 'publish', text: 'envelope', only: ['R', 'S'] },
+    ]);
+    expect(r.sent).toEqual(['roster']);
+    expect(s.sent).toEqual(['roster', 'next epoch', 'envelope']);
+  });
+
   it('closes removed devices with a reason', () => {
     const r = authed('R');
     applyHubOps([r], 'g1', [{ type: 'remove', devices: ['R'] }]);
     expect(r.closed).toEqual([[1000, REMOVED_REASON]]);
+  });
+
+  it('lists the devices with an authenticated socket, each once', () => {
+    const pending = socket({ groupId: 'g1', since: 0 });
+    expect([...liveDevices([authed('A'), authed('A'), authed('B'), pending, socket(null)])].sort()).toEqual(['A', 'B']);
   });
 
   it('counts a device’s sockets', () => {

@@ -28,6 +28,28 @@ describe('memory hub', () => {
     expect([a.got.length, b.got.length]).toEqual([0, 1]);
   });
 
+  it('a targeted publish reaches the listed device’s peers in this group only, without scanning the group’s other peers', () => {
+    const hub = memoryHub();
+    let idReads = 0;
+    const counted = (deviceId: string) =>
+      Object.defineProperty(peer(deviceId), 'deviceId', {
+        get: () => {
+          idReads++;
+          return deviceId;
+        },
+      });
+    const others = Array.from({ length: 2000 }, (_, i) => counted(`m${i}`));
+    for (const p of others) hub.attach(p, ['g']);
+    const [here, elsewhere] = [peer('b'), peer('b')];
+    hub.attach(here, ['g']);
+    hub.attach(elsewhere, ['h']);
+    idReads = 0;
+    for (let i = 0; i < 100; i++) hub.publish('g', { type: 'pong' }, ['b', 'b']);
+    expect([here.got.length, elsewhere.got.length]).toEqual([100, 0]);
+    expect(others.every((p) => p.got.length === 0)).toBe(true);
+    expect(idReads).toBe(0);
+  });
+
   it('follows roster changes: added devices start and removed ones stop receiving', () => {
     const hub = memoryHub();
     const [a, b] = [peer('a'), peer('b')];

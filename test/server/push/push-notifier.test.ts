@@ -73,6 +73,24 @@ describe('push notifier', () => {
     expect(lines.join('\n')).not.toContain('hanging-device');
   });
 
+  it('an epoch’s envelopes (one wake per member, in one turn) take one lookup: every offline subscriber gets one push, none is dropped', async () => {
+    const devices = await groupWithSubscribers('epoch', 1200);
+    const { lines, log } = recordingLog();
+    const pushed: string[] = [];
+    const send = async (endpoint: string) => {
+      pushed.push(endpoint);
+      return 'delivered' as const;
+    };
+    // more wakes than lookups may wait (1,000): one lookup per wake would drop 200 of them
+    const notifier = pushNotifier(store.db, { ...settings, maxQueued: 1000 }, send, log);
+    const live = new Set(devices.filter((_, i) => i % 2 === 0));
+    for (const device of devices) notifier.wake('epoch', [device], (d) => live.has(d));
+    await notifier.idle();
+    expect(lines).toEqual([]);
+    const offline = devices.filter((d) => !live.has(d));
+    expect(pushed.sort()).toEqual(offline.map((d) => `https://fcm.googleapis.com/fcm/send/${d}`).sort());
+  });
+
   it('coalesces a burst into one push at once and one at the window’s end, and skips a device that came online', async () => {
     const [device] = await groupWithSubscribers('burst', 1);
     const sent: number[] = [];
@@ -82,7 +100,10 @@ describe('push notifier', () => {
     };
     const notifier = pushNotifier(store.db, { ...settings, coalesceMs: 300 }, send, recordingLog().log);
     const start = Date.now();
-    for (let i = 0; i < 5; i++) notifier.wake('burst', undefined, () => false);
+    for (let i = 0; i < 5; i++) {
+      notifier.wake('burst', undefined, () => false);
+      await sleep(5); // one wake per turn (wakes in one turn share a lookup)
+    }
     await notifier.idle();
     expect(sent).toHaveLength(2);
     expect(sent[0]! - start).toBeLessThan(150);

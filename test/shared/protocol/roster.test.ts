@@ -234,7 +234,8 @@ describe('roster commits', () => {
     );
   });
 
-  it('caps the group size', () => {
+  it('caps the group at 5,000 members: the 5,001st is refused', () => {
+    expect(MAX_MEMBERS).toBe(5000);
     const g = makeGroup(0);
     let state = g.roster;
     let added = 1;
@@ -249,6 +250,9 @@ describe('roster commits', () => {
     }
     expect(state.members.size).toBe(MAX_MEMBERS);
     expectRosterError(() => commitNext(state, g.admin, [addOp(generateDeviceKeys())]), 'roster_illegal_op');
+    // the cap counts members: a removal makes room again
+    const removed = commitNext(state, g.admin, [{ op: 'remove', device: [...state.members.keys()].at(-1)! }]).state;
+    expect(commitNext(removed, g.admin, [addOp(generateDeviceKeys())]).state.members.size).toBe(MAX_MEMBERS);
   });
 
   it('rejects malformed bodies', () => {
