@@ -261,6 +261,8 @@ try {
     if (json) console.log(JSON.stringify(result));
   }
 } finally {
+  // BENCH_RELAY_LOG=FILE keeps what the relay printed (e.g. with BENCH_RELAY_NODE_FLAGS=--trace-gc).
+  if (process.env.BENCH_RELAY_LOG) writeFileSync(process.env.BENCH_RELAY_LOG, relay.logs());
   await relay.destroy();
   rmSync(dir, { recursive: true, force: true });
 }
