@@ -137,7 +137,7 @@ export async function runCatchup(
 ): Promise<CatchupResult> {
   const catcher = devices[group.members[group.members.length - 1]!]!;
   const posters = group.members.slice(0, -1).map((_, i) => i);
-  let t0 = performance.now();
+  const t0 = performance.now();
   await postBacklog(wsUrl, devices, group, posters, backlog);
   const postMs = performance.now() - t0;
 
