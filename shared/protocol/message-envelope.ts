@@ -127,16 +127,21 @@ export function encodeHeader(h: MessageHeader): Uint8Array {
     throw new RangeError('header number out of range');
   const kind = MESSAGE_KINDS.indexOf(h.kind);
   if (kind < 0) throw new RangeError('unknown kind');
-  return concatBytes(
-    new Uint8Array([h.version, kind]),
-    u32be(h.epoch),
-    u32be(h.counter),
-    h.messageId,
-    new Uint8Array([group.length]),
-    group,
-    new Uint8Array([sender.length]),
-    sender,
-  );
+  // Written straight into one buffer (a message sealed or opened encodes one).
+  const out = new Uint8Array(2 + 8 + MESSAGE_ID_BYTES + 2 + group.length + sender.length);
+  const view = new DataView(out.buffer);
+  out[0] = h.version;
+  out[1] = kind;
+  view.setUint32(2, h.epoch);
+  view.setUint32(6, h.counter);
+  out.set(h.messageId, 10);
+  let at = 10 + MESSAGE_ID_BYTES;
+  out[at++] = group.length;
+  out.set(group, at);
+  at += group.length;
+  out[at++] = sender.length;
+  out.set(sender, at);
+  return out;
 }
 
 /** Parses a header at the start of `bytes`; returns it and its length. */
@@ -237,7 +242,12 @@ export function openOuter(metadataKey: Uint8Array, routing: Routing, envelope: U
 // ------------------------------------------------------------ inner layer
 
 export function signedPart(header: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array): Uint8Array {
-  return concatBytes(u32be(header.length), header, nonce, ciphertext);
+  const out = new Uint8Array(4 + header.length + nonce.length + ciphertext.length);
+  new DataView(out.buffer).setUint32(0, header.length);
+  out.set(header, 4);
+  out.set(nonce, 4 + header.length);
+  out.set(ciphertext, 4 + header.length + nonce.length);
+  return out;
 }
 
 /** u16 header length | header | nonce (24) | signature (64) | ciphertext, in parts for sealOuter. */
