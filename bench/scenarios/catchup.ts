@@ -1,12 +1,14 @@
 // Catch-up: one member was offline while the rest of her group of 10 posted
 // a backlog over WebSockets; she pages through it over HTTP (the SDK's
 // RelayApi, pages of the maximum size). Every message must come back once, in
-// sequence, with no gap. Its floor: the same pages read and serialised
+// sequence, with no gap (as the SDK reads, the next page asked for while this one
+// is read). Its floor: the same pages read and serialised
 // straight from the relay's SQLite file with better-sqlite3, in the same run.
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import type { MessageRow } from '../../server/db/repos/messages';
 import { messageView } from '../../server/services/views';
+import { messagePages } from '../../client/sdk/message-pages';
 import { RelayApi } from '../../client/sdk/relay-api';
 import { MAX_PAGE } from '../../shared/schemas/messages';
 import { openConn } from '../load/connections';
@@ -87,8 +89,8 @@ async function pageThrough(api: RelayApi, groupId: string) {
   let gaps = 0;
   let duplicates = 0;
   const t0 = performance.now();
-  for (;;) {
-    const page = await api.messages(groupId, after, MAX_PAGE);
+  // As the SDK reads a backlog: the next page asked for while this one is read (message-pages.ts).
+  for await (const page of messagePages(api, groupId, 0, MAX_PAGE)) {
     pages++;
     for (const m of page.messages) {
       received++;
@@ -99,7 +101,6 @@ async function pageThrough(api: RelayApi, groupId: string) {
       if (seen.has(key)) duplicates++;
       seen.add(key);
     }
-    if (!page.hasMore) break;
   }
   return { ms: performance.now() - t0, pages, received, gaps, duplicates, seen: seen.size };
 }

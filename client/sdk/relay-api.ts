@@ -52,6 +52,15 @@ export interface InviteSpec {
 
 type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
+const messagesPath = (groupId: string, after: number, limit: number) =>
+  `/v1/groups/${groupId}/messages?after=${after}&limit=${limit}`;
+
+/** The `after` of a `Link: <...after=N...>; rel="next"` header, or null. */
+export function nextPageCursor(link: string | null): number | null {
+  const after = link?.match(/^<[^>]*[?&]after=(\d{1,15})(?:&[^>]*)?>;\s*rel="next"$/)?.[1];
+  return after === undefined ? null : Number(after);
+}
+
 const pinnedResponse = zod.object({ messages: zod.array(storedMessageSchema) });
 
 /** How long a request waits for the response to begin; then it fails as `offline` (a ClientError, not a RelayError). */
@@ -86,14 +95,23 @@ export class RelayApi {
     schema: S,
     body?: unknown,
   ): Promise<z.infer<S>> {
+    return this.read(await this.request(method, path, body), schema);
+  }
+
+  private request(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.token) headers.authorization = `Bearer ${this.token}`;
-    const res = await this.send(this.baseUrl + path, {
+    return this.send(this.baseUrl + path, {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
+      ...(signal ? { signal } : {}),
     });
+  }
+
+  /** The response's JSON checked against the schema; an error answer becomes a RelayError. */
+  private async read<S extends z.ZodType>(res: Response, schema: S): Promise<z.infer<S>> {
     const json: unknown = await res.json().catch(() => null);
     if (!res.ok) {
       const err = (json as { error?: { code?: string; message?: string } } | null)?.error;
@@ -192,7 +210,16 @@ export class RelayApi {
   post = (groupId: string, input: PostMessageInput) =>
     this.call('POST', `/v1/groups/${groupId}/messages`, postMessageResponse, input);
   messages = (groupId: string, after = 0, limit = 100) =>
-    this.call('GET', `/v1/groups/${groupId}/messages?after=${after}&limit=${limit}`, messageListResponse);
+    this.call('GET', messagesPath(groupId, after, limit), messageListResponse);
+  /**
+   * The start of a page of messages: the cursor the relay names for the next
+   * page (its `Link: <...>; rel="next"`; only a hint, see message-pages.ts) as
+   * soon as the response begins, and the page itself, read when asked for.
+   */
+  messagesAhead = async (groupId: string, after: number, limit: number, signal?: AbortSignal) => {
+    const res = await this.request('GET', messagesPath(groupId, after, limit), undefined, signal);
+    return { named: nextPageCursor(res.headers.get('link')), page: () => this.read(res, messageListResponse) };
+  };
   /**
    * A request whose body or answer is raw bytes (attachment blobs): the session's
    * bearer token and the response timeout as for every call; an error answer

@@ -3,6 +3,7 @@
 // sequence read, then the pinned set. Callers hold the group's lock.
 import type { RosterError } from '../../shared/protocol/roster';
 import { type GroupSummary, ROSTER_PAGE } from '../../shared/schemas/groups';
+import { messagePages } from './message-pages';
 import type { Core } from './core';
 import type { ClientEvent, MessageEvent } from './events';
 import { expireEpochs, openEnvelopes } from './epochs';
@@ -95,16 +96,17 @@ export async function syncMessages(core: Core, state: GroupState): Promise<void>
   const joinEpoch = state.chain.joinEpoch(core.identity.deviceId);
   const before = deliverySnapshot(state);
   // The cursor is local: rows that do not authenticate never move lastSeq, but a page of them must not loop.
+  // The next page is on its way while this one is decrypted (message-pages.ts); after a new
+  // login (an expired session) the pages go on from the last one read.
   let after = state.record.lastSeq;
-  for (;;) {
-    const page = await core.session.call((api) => api.messages(state.groupId, after, PAGE));
-    const events = readAll(state, page.messages, joinEpoch, core.identity);
-    await state.save(core.store);
-    events.forEach((e) => core.emit(e));
-    const top = Math.max(after, ...page.messages.map((m) => m.seq));
-    if (!page.hasMore || page.messages.length === 0 || top <= after) break;
-    after = top;
-  }
+  await core.session.call(async (api) => {
+    for await (const page of messagePages(api, state.groupId, after, PAGE)) {
+      const events = readAll(state, page.messages, joinEpoch, core.identity);
+      await state.save(core.store);
+      events.forEach((e) => core.emit(e));
+      after = Math.max(after, ...page.messages.map((m) => m.seq));
+    }
+  });
   emitDeliveryChanges(core, state, before);
 }
 

@@ -38,7 +38,7 @@ const list = sessionRoute({
   method: 'get',
   path: '/v1/groups/{groupId}/messages',
   tags: ['messages'],
-  summary: 'Messages after a sequence, in order (catch-up)',
+  summary: 'Messages after a sequence, in order (catch-up); a Link header (rel="next") names the next page',
   request: { params: groupParams, query: messageQuery },
   responses: { 200: jsonResponse(messageListResponse, 'a page of messages'), ...memberErrors },
 });
@@ -78,7 +78,12 @@ export function messageRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps): void {
     const { groupId } = c.req.valid('param');
     const { after, limit } = c.req.valid('query');
     const me = c.var.deviceId;
-    return c.json(await readMessages(deps, me, groupId, after, limit), 200);
+    const page = await readMessages(deps, me, groupId, after, limit);
+    // The next page's address before the body, so a client can ask for it while it reads this one.
+    const last = page.messages.at(-1);
+    if (page.hasMore && last)
+      c.header('link', `</v1/groups/${groupId}/messages?after=${last.seq}&limit=${limit}>; rel="next"`);
+    return c.json(page, 200);
   });
   app.openapi(pinned, async (c) => {
     const { groupId } = c.req.valid('param');

@@ -16,6 +16,8 @@ export interface Exchange {
 
 /** Returns the body to send instead (the same object, edited, is fine). */
 export type ResponseRewrite = (body: any, req: Exchange) => any;
+/** Returns the response headers to send instead (lower-case names; hop-by-hop ones are set by the proxy). */
+export type HeaderRewrite = (headers: Record<string, string>, req: Exchange) => Record<string, string>;
 /** Returns the frames to deliver instead: [] drops it, [f, f] duplicates it. */
 export type PushRewrite = (frame: any, link: ProxyLink) => any[];
 
@@ -32,6 +34,8 @@ export interface MaliciousProxy {
   wsUrl: string;
   /** rewrites JSON responses whose request matches; returns a function that removes the rule */
   rewriteResponses(match: (req: Exchange) => boolean, fn: ResponseRewrite): () => void;
+  /** rewrites the headers of responses whose request matches; returns a function that removes the rule */
+  rewriteHeaders(match: (req: Exchange) => boolean, fn: HeaderRewrite): () => void;
   /** rewrites every frame the relay pushes; returns a function that removes the rule */
   rewritePushes(fn: PushRewrite): () => void;
   /** open client sockets, oldest first */
@@ -68,6 +72,7 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
 
 export async function startMaliciousProxy(upstream: { url: string }): Promise<MaliciousProxy> {
   const responseRules = new Set<{ match: (req: Exchange) => boolean; fn: ResponseRewrite }>();
+  const headerRules = new Set<{ match: (req: Exchange) => boolean; fn: HeaderRewrite }>();
   const pushRules = new Set<PushRewrite>();
   const links: ProxyLink[] = [];
   const clientFrames: any[] = [];
@@ -92,8 +97,9 @@ export async function startMaliciousProxy(upstream: { url: string }): Promise<Ma
         for (const r of rules) parsed = r.fn(parsed, exchange);
         text = JSON.stringify(parsed);
       }
-      const out: Record<string, string> = {};
+      let out: Record<string, string> = {};
       answer.headers.forEach((v, k) => HOP_HEADERS.has(k) || (out[k] = v));
+      for (const r of headerRules) if (r.match(exchange)) out = r.fn(out, exchange);
       res.writeHead(answer.status, out);
       res.end(text);
     } catch {
@@ -158,12 +164,18 @@ export async function startMaliciousProxy(upstream: { url: string }): Promise<Ma
       responseRules.add(rule);
       return () => responseRules.delete(rule);
     },
+    rewriteHeaders(match, fn) {
+      const rule = { match, fn };
+      headerRules.add(rule);
+      return () => headerRules.delete(rule);
+    },
     rewritePushes(fn) {
       pushRules.add(fn);
       return () => pushRules.delete(fn);
     },
     reset() {
       responseRules.clear();
+      headerRules.clear();
       pushRules.clear();
     },
     async close() {
