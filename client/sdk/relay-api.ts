@@ -24,6 +24,8 @@ import {
 import { envelopeListResponse, rekeyResponse, uploadEnvelopesResponse } from '../../shared/schemas/key-envelopes';
 import {
   messageListResponse,
+  messagesPath,
+  nextPageCursor,
   postMessageResponse,
   storedMessageSchema,
   type PostMessageInput,
@@ -52,15 +54,6 @@ export interface InviteSpec {
 
 type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
-const messagesPath = (groupId: string, after: number, limit: number) =>
-  `/v1/groups/${groupId}/messages?after=${after}&limit=${limit}`;
-
-/** The `after` of a `Link: <...after=N...>; rel="next"` header, or null. */
-export function nextPageCursor(link: string | null): number | null {
-  const after = link?.match(/^<[^>]*[?&]after=(\d{1,15})(?:&[^>]*)?>;\s*rel="next"$/)?.[1];
-  return after === undefined ? null : Number(after);
-}
-
 const pinnedResponse = zod.object({ messages: zod.array(storedMessageSchema) });
 
 /** How long a request waits for the response to begin; then it fails as `offline` (a ClientError, not a RelayError). */
@@ -72,9 +65,13 @@ export const RESPONSE_TIMEOUT_MS = 30_000;
  */
 export const SLOW_UPLINK_BYTES_PER_MS = 32;
 
-/** The bytes of a request body whose size is known (a JSON string or bytes; a stream counts nothing). */
+/**
+ * The size of a request body that is known (a JSON string or bytes; a stream
+ * counts nothing). A string counts its UTF-16 units, not its UTF-8 bytes: the
+ * same for the base64 and ASCII the SDK sends, without encoding megabytes twice.
+ */
 function bodyBytes(body: RequestInit['body']): number {
-  if (typeof body === 'string') return new TextEncoder().encode(body).length;
+  if (typeof body === 'string') return body.length;
   if (ArrayBuffer.isView(body)) return body.byteLength;
   if (body instanceof ArrayBuffer) return body.byteLength;
   return 0;

@@ -4,6 +4,7 @@ import {
   messageListResponse,
   messageParams,
   messageQuery,
+  nextPageLink,
   pinBody,
   postMessageBody,
   postMessageResponse,
@@ -81,8 +82,7 @@ export function messageRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps): void {
     const page = await readMessages(deps, me, groupId, after, limit);
     // The next page's address before the body, so a client can ask for it while it reads this one.
     const last = page.messages.at(-1);
-    if (page.hasMore && last)
-      c.header('link', `</v1/groups/${groupId}/messages?after=${last.seq}&limit=${limit}>; rel="next"`);
+    if (page.hasMore && last) c.header('link', nextPageLink(groupId, last.seq, limit));
     return c.json(page, 200);
   });
   app.openapi(pinned, async (c) => {

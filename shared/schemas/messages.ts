@@ -5,6 +5,20 @@ import { b64Bytes, idSchema, messageKindSchema, unixSeconds } from './common';
 
 export const MAX_PAGE = 500;
 
+/** Where a page of a group's messages is read (GET, catch-up). */
+export const messagesPath = (groupId: string, after: number, limit: number) =>
+  `/v1/groups/${groupId}/messages?after=${after}&limit=${limit}`;
+
+/** The `Link` header with which the relay names the next page, before the body arrives. */
+export const nextPageLink = (groupId: string, after: number, limit: number) =>
+  `<${messagesPath(groupId, after, limit)}>; rel="next"`;
+
+/** The `after` of a next-page `Link` header, or null for anything else. */
+export function nextPageCursor(link: string | null): number | null {
+  const after = link?.match(/^<[^>]*[?&]after=(\d{1,15})(?:&[^>]*)?>;\s*rel="next"$/)?.[1];
+  return after === undefined ? null : Number(after);
+}
+
 export const ciphertextSchema = b64Bytes(1, MAX_ENVELOPE_BYTES).refine((s) => isBucketLength(b64ByteLength(s)), {
   message: 'ciphertext must be padded to a size bucket',
 });

@@ -28,9 +28,10 @@ export interface PushTarget {
   endpoint: string;
 }
 
-/** The subscribed devices among a group's members, or among `only` of them. */
 /** More devices than this are looked up as the whole group and picked out here (D1 binds at most 100 parameters). */
 const TARGETS_BY_ID = MAX_BOUND_PARAMETERS - 10;
+
+/** The subscribed devices among a group's members, or among `only` of them. */
 
 export async function listPushTargets(db: Db, groupId: string, only?: readonly string[]): Promise<PushTarget[]> {
   if (only && only.length === 0) return [];

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messagePages } from '../../../client/sdk/message-pages';
-import { nextPageCursor, RelayApi } from '../../../client/sdk/relay-api';
+import { RelayApi } from '../../../client/sdk/relay-api';
+import { nextPageCursor } from '../../../shared/schemas/messages';
 import { makeServerGroup, useServer } from '../../support/fixtures';
 import { type MaliciousProxy, route, startMaliciousProxy } from '../../support/malicious-proxy';
 
