@@ -56,26 +56,63 @@ export function requestOnFreshConnection<T = any>(
     const req = http.request(
       `${baseUrl}${path}`,
       { method, agent: false, headers: { 'content-type': 'application/json', ...headers } },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (d: string) => (text += d));
-        res.on('end', () => {
-          let body: any;
-          try {
-            body = JSON.parse(text);
-          } catch {
-            body = undefined;
-          }
-          const h = new Headers();
-          for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') h.set(k, v);
-          resolve({ status: res.statusCode ?? 0, body, text, headers: h });
-        });
-      },
+      (res) => void answerOf<T>(res).then(resolve, reject),
     );
     // the server may answer and close before it has read the whole body
     req.on('error', (err) => (err as NodeJS.ErrnoException).code === 'EPIPE' || reject(err));
     req.end(payload);
+  });
+}
+
+/** A node:http answer read whole, as `request` returns it. */
+function answerOf<T>(res: http.IncomingMessage): Promise<ApiResponse<T>> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    res.setEncoding('utf8');
+    res.on('data', (d: string) => (text += d));
+    res.on('error', reject);
+    res.on('end', () => {
+      let body: any;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = undefined;
+      }
+      const h = new Headers();
+      for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') h.set(k, v);
+      resolve({ status: res.statusCode ?? 0, body, text, headers: h });
+    });
+  });
+}
+
+/**
+ * Sends only a request's head, declaring a body of `declaredBytes`, and waits
+ * for the answer: how a server that refuses by the declared length alone is
+ * tested without racing it (sending megabytes it will not read, to a socket it
+ * closes, can lose its answer behind a reset).
+ */
+export function requestDeclaringLength(
+  baseUrl: string,
+  method: string,
+  path: string,
+  declaredBytes: number,
+  headers: Record<string, string> = {},
+): Promise<ApiResponse> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      `${baseUrl}${path}`,
+      {
+        method,
+        agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': String(declaredBytes), ...headers },
+      },
+      (res) =>
+        void answerOf(res)
+          .then(resolve, reject)
+          .finally(() => req.destroy()),
+    );
+    req.on('error', reject);
+    req.flushHeaders();
   });
 }
 
